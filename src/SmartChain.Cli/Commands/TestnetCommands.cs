@@ -1,0 +1,112 @@
+using System.CommandLine;
+using SmartChain.Cli.Testnet;
+using SmartChain.Core.Genesis;
+
+namespace SmartChain.Cli.Commands;
+
+/// <summary><c>smartchain testnet</c>: create local networks.</summary>
+internal static class TestnetCommands
+{
+    public static Command Create()
+    {
+        var testnet = new Command("testnet", "Create a local SmartChain network in a folder.");
+        testnet.Add(CreateInit());
+        return testnet;
+    }
+
+    private static Command CreateInit()
+    {
+        var defaults = new TestnetOptions { Directory = "" };
+        var dir = new Option<DirectoryInfo>("--dir", "-d")
+        {
+            Description = "Folder to create the network in (created if missing; must be empty unless --force).",
+            Required = true,
+        };
+        var replicas = new Option<int>("--replicas", "-n")
+        {
+            Description = "Number of replicas (n >= 4, tolerating f = (n-1)/3 Byzantine ones).",
+            DefaultValueFactory = _ => defaults.Replicas,
+        };
+        var persistence = new Option<string>("--persistence")
+        {
+            Description = "strong: reply once a block and its certificate are on disk (receipts); weak: reply once the block is on disk.",
+            DefaultValueFactory = _ => "strong",
+        };
+        persistence.AcceptOnlyFromAmong("strong", "weak");
+        var basePort = new Option<int>("--base-port")
+        {
+            Description = "First TCP port; replica i listens on base+2i (replicas) and base+2i+1 (clients).",
+            DefaultValueFactory = _ => defaults.BasePort,
+        };
+        var host = new Option<string>("--host")
+        {
+            Description = "Address every replica listens on and is reached at.",
+            DefaultValueFactory = _ => defaults.Host,
+        };
+        var minters = new Option<int>("--minters")
+        {
+            Description = "Number of SMaRtCoin minter wallets to create in wallets/ and authorize in genesis.",
+            DefaultValueFactory = _ => defaults.Minters,
+        };
+        var checkpointPeriod = new Option<long>("--checkpoint-period")
+        {
+            Description = "Blocks between checkpoints (snapshots linked to the chain).",
+            DefaultValueFactory = _ => defaults.CheckpointPeriod,
+        };
+        var chainId = new Option<string>("--chain-id")
+        {
+            Description = "Name of the network, signed into every request (a-z, 0-9, '.', '_', '-').",
+            DefaultValueFactory = _ => defaults.ChainId,
+        };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Replace an existing testnet in --dir (genesis.json, node*/ and wallets/; other files are kept).",
+        };
+
+        var command = new Command("init", "Create genesis.json, a home folder per replica (keys, node.json, data/) and minter wallets.")
+        {
+            dir, replicas, persistence, basePort, host, minters, checkpointPeriod, chainId, force,
+        };
+        CommandRunner.SetAction(command, (parse, output) =>
+        {
+            TestnetResult result = TestnetInitializer.Initialize(new TestnetOptions
+            {
+                Directory = parse.GetRequiredValue(dir).FullName,
+                Replicas = parse.GetValue(replicas),
+                Persistence = parse.GetValue(persistence) == "weak" ? PersistenceMode.Weak : PersistenceMode.Strong,
+                BasePort = parse.GetValue(basePort),
+                Host = parse.GetValue(host) ?? defaults.Host,
+                Minters = parse.GetValue(minters),
+                CheckpointPeriod = parse.GetValue(checkpointPeriod),
+                ChainId = parse.GetValue(chainId) ?? defaults.ChainId,
+                Force = parse.GetValue(force),
+            });
+            Print(result, output);
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static void Print(TestnetResult result, TextWriter output)
+    {
+        GenesisDocument g = result.Genesis;
+        output.WriteLine($"Created testnet in {result.Directory}");
+        output.WriteLine($"  chain id      {g.ChainId}");
+        output.WriteLine($"  genesis       {result.GenesisPath}");
+        output.WriteLine($"  genesis hash  {g.Hash}");
+        output.WriteLine($"  persistence   {g.Persistence.ToString().ToLowerInvariant()}");
+        output.WriteLine($"  view 0        n={g.InitialView.N} f={g.InitialView.F} Q={g.InitialView.Q}");
+        output.WriteLine();
+        output.WriteLine("  replica  home                 replicas             clients              public key");
+        foreach (var m in g.InitialView.Members)
+        {
+            output.WriteLine($"  {m.Id,-8} {TestnetInitializer.NodeFolder(m.Id) + "/",-20} {m.ReplicaEndpoint,-20} {m.ClientEndpoint,-20} {m.PublicKey}");
+        }
+
+        output.WriteLine();
+        for (int k = 0; k < result.MinterKeyFiles.Count; k++)
+        {
+            output.WriteLine($"  minter wallet {Path.GetRelativePath(result.Directory, result.MinterKeyFiles[k])}  {g.Minters[k]}");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using SmartChain.Core.Encoding;
+
+namespace SmartChain.Core.Crypto;
+
+/// <summary>
+/// Inclusion proof for one leaf of a <see cref="MerkleTree"/>: the leaf's index, the tree's size and the sibling
+/// hashes from the leaf up. Verified with the algorithm of RFC 9162 §2.1.3.2, which also pins the index: a proof
+/// for leaf 3 does not verify as a proof for leaf 2.
+/// </summary>
+public sealed class MerkleProof
+{
+    /// <summary>Most siblings a proof can have: enough for 2^62 leaves.</summary>
+    public const int MaxPathLength = 62;
+
+    /// <summary>Creates a proof; use <see cref="MerkleTree.CreateProof"/> to build one from a tree.</summary>
+    public MerkleProof(long leafIndex, long treeSize, IReadOnlyList<Hash256> path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        LeafIndex = leafIndex;
+        TreeSize = treeSize;
+        Path = path;
+    }
+
+    /// <summary>Position of the leaf, from 0.</summary>
+    public long LeafIndex { get; }
+
+    /// <summary>Number of leaves in the tree.</summary>
+    public long TreeSize { get; }
+
+    /// <summary>Sibling hashes, leaf level first.</summary>
+    public IReadOnlyList<Hash256> Path { get; }
+
+    /// <summary>True if the leaf's bytes sit at <see cref="LeafIndex"/> in the tree with <paramref name="root"/>.</summary>
+    public bool Verify(ReadOnlySpan<byte> leaf, Hash256 root) => VerifyLeafHash(MerkleTree.HashLeaf(leaf), root);
+
+    /// <summary>Like <see cref="Verify"/>, for a leaf already hashed with <see cref="MerkleTree.HashLeaf"/>.</summary>
+    public bool VerifyLeafHash(Hash256 leafHash, Hash256 root)
+    {
+        if (LeafIndex < 0 || LeafIndex >= TreeSize || Path.Count > MaxPathLength)
+        {
+            return false;
+        }
+
+        long fn = LeafIndex;
+        long sn = TreeSize - 1;
+        Hash256 r = leafHash;
+        foreach (Hash256 p in Path)
+        {
+            if (sn == 0)
+            {
+                return false;
+            }
+
+            if ((fn & 1) == 1 || fn == sn)
+            {
+                r = MerkleTree.HashNode(p, r);
+                while ((fn & 1) == 0 && fn != 0)
+                {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+            }
+            else
+            {
+                r = MerkleTree.HashNode(r, p);
+            }
+
+            fn >>= 1;
+            sn >>= 1;
+        }
+
+        return sn == 0 && r == root;
+    }
+
+    /// <summary>Canonical encoding: index, size, path count, path hashes.</summary>
+    public void WriteTo(ref CanonicalWriter writer)
+    {
+        writer.WriteInt64(LeafIndex);
+        writer.WriteInt64(TreeSize);
+        writer.WriteCount(Path.Count, MaxPathLength);
+        foreach (Hash256 hash in Path)
+        {
+            hash.WriteTo(ref writer);
+        }
+    }
+
+    /// <summary>Reads a proof written by <see cref="WriteTo"/>.</summary>
+    public static MerkleProof ReadFrom(ref CanonicalReader reader)
+    {
+        long index = reader.ReadInt64(0, long.MaxValue - 1);
+        long size = reader.ReadInt64(1, long.MaxValue);
+        int count = reader.ReadCount(MaxPathLength, Hash256.Size);
+        var path = new Hash256[count];
+        for (int i = 0; i < count; i++)
+        {
+            path[i] = Hash256.ReadFrom(ref reader);
+        }
+
+        return new MerkleProof(index, size, path);
+    }
+}

@@ -1,0 +1,17 @@
+namespace SmartChain.Core.Requests;
+
+/// <summary>
+/// First byte of every signed structure. Each kind of signed data starts with its own tag, so a signature made
+/// for one purpose (a client request) can never be replayed as another (an ACCEPT, a block header).
+/// </summary>
+public enum SignatureDomain : byte
+{
+    /// <summary>A client's request (transaction).</summary>
+    ClientRequest = 0x01,
+
+    /// <summary>A replica's ACCEPT vote in consensus.</summary>
+    ConsensusAccept = 0x02,
+
+    /// <summary>A replica's signature over a block header.</summary>
+    BlockHeader = 0x03,
+}
