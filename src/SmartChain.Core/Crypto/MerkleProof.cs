@@ -5,8 +5,14 @@ namespace SmartChain.Core.Crypto;
 /// <summary>
 /// Inclusion proof for one leaf of a <see cref="MerkleTree"/>: the leaf's index, the tree's size and the sibling
 /// hashes from the leaf up. Verified with the algorithm of RFC 9162 §2.1.3.2, which also pins the index: a proof
-/// for leaf 3 does not verify as a proof for leaf 2.
+/// for leaf 3 does not verify as a proof for leaf 2 of the same size.
 /// </summary>
+/// <remarks>
+/// The root does not commit to the tree size, and a path can have the same shape in trees of different sizes
+/// (leaf 12 of 13 and leaf 3 of 4 both climb "left, left"). A verifier must therefore take
+/// <see cref="TreeSize"/> from an authenticated source, such as the entry count of a certified block, or hash
+/// the index into the leaf, before trusting <see cref="LeafIndex"/>.
+/// </remarks>
 public sealed class MerkleProof
 {
     /// <summary>Most siblings a proof can have: enough for 2^62 leaves.</summary>

@@ -73,19 +73,27 @@ public sealed class SignedRequest
 
         int chainIdBytes = System.Text.Encoding.UTF8.GetByteCount(chainId);
         byte[] buffer = new byte[Limits.RequestOverheadBytes + chainIdBytes + operation.Length];
-        var output = new FixedBufferWriter(buffer);
-        var writer = new CanonicalWriter(output);
-        writer.WriteUInt8((byte)SignatureDomain.ClientRequest);
-        writer.WriteString(chainId, Limits.MaxChainIdBytes);
-        client.PublicKey.WriteTo(ref writer);
-        writer.WriteUInt64(sequence);
-        int operationStart = writer.Written + 4;
-        writer.WriteBytes(operation, Limits.MaxOperationBytes);
+        var writer = new CanonicalWriter(new FixedBufferWriter(buffer));
+        WriteUnsigned(ref writer, chainId, client.PublicKey, sequence, operation);
         int signedLength = writer.Written;
         client.Sign(buffer.AsSpan(0, signedLength), buffer.AsSpan(signedLength, Ed25519.SignatureSize));
 
-        return new SignedRequest(chainId, client.PublicKey, sequence,
-            buffer.AsMemory(operationStart, operation.Length), buffer);
+        int operationStart = signedLength - operation.Length;
+        return new SignedRequest(chainId, client.PublicKey, sequence, buffer.AsMemory(operationStart, operation.Length), buffer);
+    }
+
+    /// <summary>
+    /// Writes every field before the signature: the exact bytes a client signs. For signers that live elsewhere
+    /// (a hardware key); append the 64-byte signature to complete the request.
+    /// </summary>
+    public static void WriteUnsigned(ref CanonicalWriter writer, string chainId, Ed25519PublicKey client, ulong sequence,
+        scoped ReadOnlySpan<byte> operation)
+    {
+        writer.WriteUInt8((byte)SignatureDomain.ClientRequest);
+        writer.WriteString(chainId, Limits.MaxChainIdBytes);
+        client.WriteTo(ref writer);
+        writer.WriteUInt64(sequence);
+        writer.WriteBytes(operation, Limits.MaxOperationBytes);
     }
 
     /// <summary>
