@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmartChain.Core.IO;
 using SmartChain.Core.Json;
 
 namespace SmartChain.Core.Configuration;
@@ -25,10 +26,7 @@ public sealed record NodeConfig(int ReplicaId, string Genesis, string Listen, st
             DataDir = DataDir,
             KeyFile = KeyFile,
         };
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(file, CoreJsonContext.Default.NodeConfigFile);
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        stream.Write(json);
-        stream.Flush(flushToDisk: true);
+        DurableFile.WriteNew(path, JsonSerializer.SerializeToUtf8Bytes(file, CoreJsonContext.Default.NodeConfigFile));
     }
 
     /// <summary>Loads node.json; relative paths in the result are resolved against its folder.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using SmartChain.Core.IO;
 using SmartChain.Core.Json;
 
 namespace SmartChain.Core.Crypto;
@@ -44,15 +45,7 @@ public static class KeyFile
         {
             var contents = new KeyFileContents(TypeName, keyPair.PublicKey.ToString(), Convert.ToHexStringLower(seed));
             json = JsonSerializer.SerializeToUtf8Bytes(contents, CoreJsonContext.Default.KeyFileContents);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using var stream = new FileStream(full, options);
-            stream.Write(json);
-            stream.Flush(flushToDisk: true);
+            DurableFile.WriteNew(full, json, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

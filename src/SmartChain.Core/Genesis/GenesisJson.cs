@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmartChain.Core.IO;
 using SmartChain.Core.Json;
 
 namespace SmartChain.Core.Genesis;
@@ -94,10 +95,7 @@ public static class GenesisJson
     /// <summary>Writes <paramref name="genesis"/> to <paramref name="path"/> and fsyncs it.</summary>
     public static void Save(GenesisDocument genesis, string path)
     {
-        byte[] json = Serialize(genesis);
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        stream.Write(json);
-        stream.Flush(flushToDisk: true);
+        DurableFile.WriteNew(path, Serialize(genesis));
     }
 
     // System.Text.Json appends "Path: ... | LineNumber: ..." and type names; keep the first sentence for people.
