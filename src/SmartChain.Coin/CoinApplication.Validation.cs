@@ -1,0 +1,103 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Coin;
+
+/// <summary>The checks that need no state; shared by CheckTx (before ordering) and execution (after).</summary>
+public sealed partial class CoinApplication
+{
+    // Order of checks, so every replica reports the same code for a transaction with several faults:
+    // Malformed / TooManyInputs / TooManyOutputs → EmptyOutputs → Malformed (SPEND without inputs) →
+    // DuplicateInput → Overflow (outputs) → NotMinter; then, with state, UnknownCoin → NotOwner → Overflow (inputs)
+    // → ValueMismatch → Replayed.
+    private (CoinResultCode Code, string? Reason) Validate(SignedRequest request, out CoinOperation? operation)
+    {
+        CoinResultCode code = CoinOperation.TryDecode(request.Operation.Span, out operation, out string? reason);
+        if (code != CoinResultCode.Ok)
+        {
+            return (code, reason);
+        }
+
+        CoinOperation op = operation!;
+        if (op.Outputs.Count == 0)
+        {
+            return (CoinResultCode.EmptyOutputs, "a transaction must create at least one coin");
+        }
+
+        if (op.Kind == CoinOperationKind.Spend)
+        {
+            if (op.Inputs.Count == 0)
+            {
+                return (CoinResultCode.Malformed, "a SPEND needs at least one input");
+            }
+
+            if (HasDuplicate(op.Inputs))
+            {
+                return (CoinResultCode.DuplicateInput, "an input is listed twice");
+            }
+        }
+
+        if (!TrySumOutputs(op.Outputs, out _))
+        {
+            return (CoinResultCode.Overflow, "outputs add up to more than 2^64 - 1");
+        }
+
+        if (op.Kind == CoinOperationKind.Mint && !_minters.Contains(request.Client))
+        {
+            return (CoinResultCode.NotMinter, $"{request.Client} is not a minter");
+        }
+
+        return (CoinResultCode.Ok, null);
+    }
+
+    private static bool HasDuplicate(IReadOnlyList<Hash256> inputs)
+    {
+        // At most 64 inputs: sorting a stack copy beats a hash set and allocates nothing.
+        Span<Hash256> sorted = stackalloc Hash256[inputs.Count];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            sorted[i] = inputs[i];
+        }
+
+        sorted.Sort();
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] == sorted[i - 1])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TrySumOutputs(IReadOnlyList<CoinOutput> outputs, out ulong total)
+    {
+        total = 0;
+        foreach (CoinOutput output in outputs)
+        {
+            if (!TryAdd(ref total, output.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Only called after Validate accepted the outputs, so the sum is known to fit.
+    private static ulong SumOutputs(IReadOnlyList<CoinOutput> outputs) =>
+        TrySumOutputs(outputs, out ulong total) ? total : throw new InvalidOperationException("outputs overflow after validation");
+
+    private static bool TryAdd(ref ulong total, ulong value)
+    {
+        ulong sum = unchecked(total + value);
+        if (sum < total)
+        {
+            return false;
+        }
+
+        total = sum;
+        return true;
+    }
+}

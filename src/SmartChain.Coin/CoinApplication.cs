@@ -1,0 +1,181 @@
+using SmartChain.Core.Application;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Coin;
+
+/// <summary>
+/// SMaRtCoin (SPEC §8): a UTXO coin with MINT and SPEND, executed deterministically. The issuer of a transaction
+/// is its request's client key and the transaction id is the request digest, so a transaction carries exactly
+/// one signature. Not thread-safe except <see cref="CheckTx"/>: execution runs on one thread, in decided order.
+/// </summary>
+public sealed partial class CoinApplication : IReplicatedApplication
+{
+    private readonly string _chainId;
+    private readonly CoinExecutionOptions _options;
+    private Dictionary<Hash256, CoinOutput> _coins = [];
+    private HashSet<Ed25519PublicKey> _minters;
+
+    /// <summary>Creates the genesis state: no coins, the given minters.</summary>
+    public CoinApplication(string chainId, IEnumerable<Ed25519PublicKey> minters, CoinExecutionOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chainId);
+        ArgumentNullException.ThrowIfNull(minters);
+        _chainId = chainId;
+        _minters = [.. minters];
+        _options = options ?? CoinExecutionOptions.Default;
+    }
+
+    /// <summary>Unspent coins.</summary>
+    public int CoinCount => _coins.Count;
+
+    /// <summary>Sum of all unspent coins (can exceed 2^64 across coins).</summary>
+    public UInt128 TotalValue
+    {
+        get
+        {
+            UInt128 total = 0;
+            foreach (CoinOutput coin in _coins.Values)
+            {
+                total += coin.Value; // commutative, so dictionary order cannot matter
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Looks up an unspent coin.</summary>
+    public bool TryGetCoin(Hash256 id, out CoinOutput coin) => _coins.TryGetValue(id, out coin);
+
+    /// <summary>True if <paramref name="key"/> may MINT.</summary>
+    public bool IsMinter(Ed25519PublicKey key) => _minters.Contains(key);
+
+    /// <inheritdoc />
+    public TxCheck CheckTx(SignedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.Verify(_chainId))
+        {
+            return TxCheck.Refuse((byte)CoinResultCode.BadSignature, $"signature does not verify for chain {_chainId}");
+        }
+
+        (CoinResultCode code, string? reason) = Validate(request, out _);
+        return code == CoinResultCode.Ok ? TxCheck.Ok : TxCheck.Refuse((byte)code, reason ?? code.ToString());
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<byte[]> ExecuteBatch(BatchContext context, IReadOnlyList<SignedRequest> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var results = new byte[batch.Count][];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            results[i] = Execute(batch[i]).Encode();
+        }
+
+        return results;
+    }
+
+    /// <summary>Executes one transaction; a rejection leaves the state unchanged.</summary>
+    public CoinResult Execute(SignedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_options.VerifySignaturesInExecution && !request.Verify(_chainId))
+        {
+            return CoinResult.Rejected(CoinResultCode.BadSignature);
+        }
+
+        (CoinResultCode code, _) = Validate(request, out CoinOperation? operation);
+        if (code != CoinResultCode.Ok)
+        {
+            return CoinResult.Rejected(code);
+        }
+
+        return operation!.Kind == CoinOperationKind.Mint ? ExecuteMint(request, operation) : ExecuteSpend(request, operation);
+    }
+
+    private CoinResult ExecuteMint(SignedRequest request, CoinOperation mint)
+    {
+        Hash256[] ids = DeriveOutputIds(request.Digest, mint.Outputs.Count);
+        if (AnyExists(ids))
+        {
+            return CoinResult.Rejected(CoinResultCode.Replayed);
+        }
+
+        AddOutputs(ids, mint.Outputs);
+        return CoinResult.Ok(ids);
+    }
+
+    private CoinResult ExecuteSpend(SignedRequest request, CoinOperation spend)
+    {
+        ulong inputTotal = 0;
+        foreach (Hash256 input in spend.Inputs)
+        {
+            if (!_coins.TryGetValue(input, out CoinOutput coin))
+            {
+                return CoinResult.Rejected(CoinResultCode.UnknownCoin);
+            }
+
+            if (coin.Owner != request.Client)
+            {
+                return CoinResult.Rejected(CoinResultCode.NotOwner);
+            }
+
+            if (!TryAdd(ref inputTotal, coin.Value))
+            {
+                return CoinResult.Rejected(CoinResultCode.Overflow);
+            }
+        }
+
+        if (inputTotal != SumOutputs(spend.Outputs))
+        {
+            return CoinResult.Rejected(CoinResultCode.ValueMismatch);
+        }
+
+        Hash256[] ids = DeriveOutputIds(request.Digest, spend.Outputs.Count);
+        if (AnyExists(ids))
+        {
+            return CoinResult.Rejected(CoinResultCode.Replayed);
+        }
+
+        foreach (Hash256 input in spend.Inputs)
+        {
+            _coins.Remove(input);
+        }
+
+        AddOutputs(ids, spend.Outputs);
+        return CoinResult.Ok(ids);
+    }
+
+    private static Hash256[] DeriveOutputIds(Hash256 transactionId, int count)
+    {
+        var ids = new Hash256[count];
+        for (int i = 0; i < count; i++)
+        {
+            ids[i] = CoinIds.Derive(transactionId, i);
+        }
+
+        return ids;
+    }
+
+    private bool AnyExists(Hash256[] ids)
+    {
+        foreach (Hash256 id in ids)
+        {
+            if (_coins.ContainsKey(id))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void AddOutputs(Hash256[] ids, IReadOnlyList<CoinOutput> outputs)
+    {
+        for (int i = 0; i < ids.Length; i++)
+        {
+            _coins.Add(ids[i], outputs[i]);
+        }
+    }
+}

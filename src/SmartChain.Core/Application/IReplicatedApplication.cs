@@ -1,0 +1,37 @@
+using System.Buffers;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Core.Application;
+
+/// <summary>
+/// What every SmartChain application implements: a deterministic state machine fed with decided batches of
+/// signed requests. Execution must depend only on its inputs and the state: no clock, no randomness, no
+/// environment, and no iteration in hash order. Replicas that execute the same batches from the same snapshot
+/// must produce byte-identical results and state.
+/// </summary>
+public interface IReplicatedApplication
+{
+    /// <summary>
+    /// Checks a request before it may be ordered: the request's signature and everything about the operation
+    /// that does not depend on state. Called once per request digest, concurrently from worker threads, so it
+    /// must not touch mutable state.
+    /// </summary>
+    TxCheck CheckTx(SignedRequest request);
+
+    /// <summary>
+    /// Executes a decided batch in order and returns one canonical result per request, in the same order. A
+    /// request that is rejected must leave the state unchanged.
+    /// </summary>
+    IReadOnlyList<byte[]> ExecuteBatch(BatchContext context, IReadOnlyList<SignedRequest> batch);
+
+    /// <summary>Writes the state in its canonical encoding (the bytes a checkpoint hashes).</summary>
+    void WriteSnapshot(IBufferWriter<byte> output);
+
+    /// <summary>Replaces the state with a snapshot; on any error the state is left as it was.</summary>
+    /// <exception cref="Encoding.EncodingException">The snapshot is corrupt; the message says where and why.</exception>
+    void RestoreSnapshot(ReadOnlySpan<byte> snapshot);
+
+    /// <summary>A hash that equal states share and different states do not.</summary>
+    Hash256 ComputeStateHash();
+}
