@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SmartChain.Core;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
 

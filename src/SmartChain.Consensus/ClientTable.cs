@@ -1,0 +1,41 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Consensus;
+
+/// <summary>
+/// Replicated replay protection: per client key, the highest sequence decided so far. A request at or below it is a
+/// duplicate. Updated only by decisions, in decision order, so every correct replica holds the same table.
+/// </summary>
+public sealed class ClientTable
+{
+    private readonly Dictionary<Ed25519PublicKey, ulong> _highest = [];
+
+    /// <summary>Clients seen.</summary>
+    public int Count => _highest.Count;
+
+    /// <summary>True if this client's <paramref name="sequence"/> (or a higher one) was already decided.</summary>
+    public bool IsDecided(Ed25519PublicKey client, ulong sequence) =>
+        _highest.TryGetValue(client, out ulong highest) && sequence <= highest;
+
+    /// <summary>Highest decided sequence of <paramref name="client"/>, or 0.</summary>
+    public ulong HighestDecided(Ed25519PublicKey client) => _highest.GetValueOrDefault(client);
+
+    /// <summary>Applies a decided batch; returns which of its requests are fresh (to execute).</summary>
+    public bool[] Record(IReadOnlyList<SignedRequest> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var fresh = new bool[batch.Count];
+        for (int j = 0; j < batch.Count; j++)
+        {
+            SignedRequest request = batch[j];
+            if (!IsDecided(request.Client, request.Sequence))
+            {
+                _highest[request.Client] = request.Sequence;
+                fresh[j] = true;
+            }
+        }
+
+        return fresh;
+    }
+}

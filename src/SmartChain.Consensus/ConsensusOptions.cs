@@ -1,0 +1,38 @@
+using SmartChain.Core.Genesis;
+
+namespace SmartChain.Consensus;
+
+/// <summary>Limits and timers of the consensus core. Sizes come from genesis; the rest are local.</summary>
+public sealed record ConsensusOptions
+{
+    /// <summary>Most requests in a proposal (genesis).</summary>
+    public int MaxBatch { get; init; } = ConsensusParameters.Default.MaxBatch;
+
+    /// <summary>Most request bytes in a proposal (genesis).</summary>
+    public int MaxBatchBytes { get; init; } = ConsensusParameters.Default.MaxBatchBytes;
+
+    /// <summary>Ticks without a decision before the replica resends its votes of the open instance and asks peers for it.</summary>
+    public int RetransmitTicks { get; init; } = 20;
+
+    /// <summary>How far ahead of the open instance messages are buffered; later ones are dropped (state transfer territory).</summary>
+    public int FutureWindow { get; init; } = 64;
+
+    /// <summary>Most buffered future messages in total.</summary>
+    public int MaxBufferedMessages { get; init; } = 4096;
+
+    /// <summary>Recent decisions kept to answer FETCH from a replica that missed them.</summary>
+    public int RecentDecisions { get; init; } = 256;
+
+    /// <summary>Most pending requests.</summary>
+    public int PoolCapacity { get; init; } = 100_000;
+
+    /// <summary>Most pending requests per client.</summary>
+    public int PoolPerClient { get; init; } = 1024;
+
+    /// <summary>Options for the sizes a genesis sets, defaults elsewhere.</summary>
+    public static ConsensusOptions From(ConsensusParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return new ConsensusOptions { MaxBatch = parameters.MaxBatch, MaxBatchBytes = parameters.MaxBatchBytes };
+    }
+}

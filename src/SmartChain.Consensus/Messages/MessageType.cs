@@ -1,0 +1,20 @@
+namespace SmartChain.Consensus.Messages;
+
+/// <summary>Wire type of a consensus message.</summary>
+public enum MessageType : byte
+{
+    /// <summary>Leader's proposal of a batch.</summary>
+    Propose = 1,
+
+    /// <summary>First vote: the replica saw a valid proposal with this hash.</summary>
+    Write = 2,
+
+    /// <summary>Second, signed vote: the replica saw Q matching WRITEs.</summary>
+    Accept = 3,
+
+    /// <summary>A decided batch with its proof, sent to a replica that asked for it.</summary>
+    Decision = 4,
+
+    /// <summary>Request for the decision of an instance.</summary>
+    Fetch = 5,
+}

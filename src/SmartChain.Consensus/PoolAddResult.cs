@@ -1,0 +1,23 @@
+namespace SmartChain.Consensus;
+
+/// <summary>What happened to a request offered to the <see cref="RequestPool"/>.</summary>
+public enum PoolAddResult
+{
+    /// <summary>Added; it can be proposed.</summary>
+    Added,
+
+    /// <summary>The same request (same digest) is already pending.</summary>
+    AlreadyPending,
+
+    /// <summary>Another request with this client and sequence is pending; the first one is kept.</summary>
+    ConflictingSequence,
+
+    /// <summary>This client's sequence was already decided (a replay); answer from the reply cache.</summary>
+    AlreadyDecided,
+
+    /// <summary>The pool is full; the client should retry later.</summary>
+    PoolFull,
+
+    /// <summary>This client has too many pending requests.</summary>
+    ClientFull,
+}

@@ -1,0 +1,68 @@
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Consensus;
+
+/// <summary>Deciding, delivering in order, and catching up on decisions a replica missed.</summary>
+public sealed partial class ReplicaCore
+{
+    private void Decide(IReadOnlyList<SignedRequest> batch, Hash256 hash, int regency, DecisionProof proof)
+    {
+        long instance = _current.Id;
+        bool[] fresh = _clients.Record(batch);
+        _pool.RemoveDecided(batch, _clients);
+        var decision = new Decision(instance, regency, batch, hash, proof, fresh);
+        _decisions.Add(decision);
+        Remember(decision);
+
+        LastDecided = instance;
+        _current = new InstanceState(instance + 1);
+        _ticksWithoutDecision = 0;
+
+        // Messages that arrived early for the new open instance are handled now, in arrival order.
+        if (_future.Remove(_current.Id, out List<(int From, ConsensusMessage Message)>? early))
+        {
+            _buffered -= early.Count;
+            foreach ((int from, ConsensusMessage message) in early)
+            {
+                if (message.Instance == _current.Id)
+                {
+                    Dispatch(from, message);
+                }
+            }
+        }
+
+        MaybePropose();
+    }
+
+    private void OnDecision(int from, DecisionMessage decision)
+    {
+        Hash256 hash = BatchHash.Compute(decision.Batch);
+        if (decision.Proof.Verify(_view, _chainId, decision.Instance, decision.Regency, hash) is { } problem)
+        {
+            Reject(from, "invalid-proof", $"DECISION for instance {decision.Instance} refused: {problem}", evidence: true);
+            return;
+        }
+
+        Decide(decision.Batch, hash, decision.Regency, decision.Proof);
+    }
+
+    private void OnFetch(int from, Fetch fetch)
+    {
+        if (_recent.TryGetValue(fetch.Instance, out Decision? decision))
+        {
+            _messages.Add(new OutboundMessage(from, new DecisionMessage(_view.Id, decision.Instance, decision.Regency, decision.Batch, decision.Proof)));
+        }
+    }
+
+    private void Remember(Decision decision)
+    {
+        _recent[decision.Instance] = decision;
+        _recentOrder.Enqueue(decision.Instance);
+        while (_recentOrder.Count > _options.RecentDecisions)
+        {
+            _recent.Remove(_recentOrder.Dequeue());
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+using SmartChain.Core.Views;
+
+namespace SmartChain.Consensus;
+
+/// <summary>
+/// Mod-SMaRt ordering (SPEC §3, normal case) as a pure, single-threaded state machine in the style of etcd-io/raft:
+/// inputs are <see cref="Submit"/> (a verified client request), <see cref="Step"/> (an authenticated message) and
+/// <see cref="Tick"/>; outputs are collected in a <see cref="Ready"/> taken with <see cref="TakeReady"/>. One
+/// instance is in consensus at a time; once decided, it is handed to the driver while the next one is ordered,
+/// so execution and persistence of instance i overlap ordering of instance i+1. No clock, thread, socket, file or
+/// randomness here; a banned-API analyzer keeps it so.
+/// </summary>
+public sealed partial class ReplicaCore
+{
+    private readonly View _view;
+    private readonly string _chainId;
+    private readonly Ed25519KeyPair _key;
+    private readonly ConsensusOptions _options;
+    private readonly Func<SignedRequest, bool> _verifyRequest;
+    private readonly ClientTable _clients;
+    private readonly RequestPool _pool;
+    private readonly SortedDictionary<long, List<(int From, ConsensusMessage Message)>> _future = [];
+    private readonly Dictionary<long, Decision> _recent = [];
+    private readonly Queue<long> _recentOrder = new();
+    private readonly List<VoteRecord> _persist = [];
+    private readonly List<OutboundMessage> _messages = [];
+    private readonly List<Decision> _decisions = [];
+    private readonly List<ConsensusEvent> _events = [];
+    private InstanceState _current;
+    private int _buffered;
+    private long _ticksWithoutDecision;
+
+    /// <summary>
+    /// Creates replica <paramref name="replicaId"/> of <paramref name="view"/>. <paramref name="verifyRequest"/> checks a
+    /// proposed request that this replica does not already hold verified (signature, chain id, the application's
+    /// CheckTx); it must be a pure function of the request. <paramref name="key"/> signs ACCEPTs and is not owned.
+    /// </summary>
+    public ReplicaCore(int replicaId, View view, string chainId, Ed25519KeyPair key, ConsensusOptions options,
+        Func<SignedRequest, bool> verifyRequest, long lastDecided = 0, ClientTable? clients = null)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(verifyRequest);
+        if (!view.TryGetMember(replicaId, out ReplicaMember? me) || me!.PublicKey != key.PublicKey)
+        {
+            throw new ArgumentException($"replica {replicaId} is not in {view} with this key", nameof(replicaId));
+        }
+
+        Id = replicaId;
+        _view = view;
+        _chainId = chainId;
+        _key = key;
+        _options = options;
+        _verifyRequest = verifyRequest;
+        _clients = clients ?? new ClientTable();
+        _pool = new RequestPool(options.PoolCapacity, options.PoolPerClient);
+        LastDecided = lastDecided;
+        _current = new InstanceState(lastDecided + 1);
+    }
+
+    /// <summary>This replica's id.</summary>
+    public int Id { get; }
+
+    /// <summary>Highest decided instance; decisions are delivered in order, so every instance up to it is decided.</summary>
+    public long LastDecided { get; private set; }
+
+    /// <summary>Current regency (leader term). Leader change is the next issue; until then it stays 0.</summary>
+    public int Regency { get; private set; }
+
+    /// <summary>The leader of the current regency: member number <c>regency mod n</c> in id order.</summary>
+    public int Leader => LeaderOf(Regency);
+
+    /// <summary>Verified requests waiting to be ordered.</summary>
+    public int PendingRequests => _pool.Count;
+
+    /// <summary>The replicated replay-protection table.</summary>
+    public ClientTable Clients => _clients;
+
+    /// <summary>One line for logs and timeout errors.</summary>
+    public string Status =>
+        $"replica {Id} view {_view.Id} regency {Regency} leader {Leader} decided {LastDecided} open {_current.Id} " +
+        $"proposal {(_current.Proposal is null ? "none" : _current.ProposalHash.ToString()[..8])} writes {_current.Writes.Count} " +
+        $"accepts {_current.Accepts.Count} pool {_pool.Count} buffered {_buffered}";
+
+    /// <summary>Offers a client request whose signature the driver has verified.</summary>
+    public PoolAddResult Submit(SignedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        PoolAddResult result = _pool.Add(request, _clients);
+        if (result == PoolAddResult.Added)
+        {
+            MaybePropose();
+        }
+
+        return result;
+    }
+
+    /// <summary>Handles a message from replica <paramref name="from"/>, as authenticated by the link it arrived on.</summary>
+    public void Step(int from, ConsensusMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!_view.Contains(from) || from == Id)
+        {
+            Reject(from, "unknown-sender", $"message from replica {from}, which is not a peer in {_view}", evidence: false);
+            return;
+        }
+
+        if (message.ViewId != _view.Id)
+        {
+            Reject(from, "wrong-view", $"{message.Type} for view {message.ViewId}; this replica is in view {_view.Id}", evidence: false);
+            return;
+        }
+
+        if (message is Fetch fetch)
+        {
+            OnFetch(from, fetch);
+            return;
+        }
+
+        if (message.Instance <= LastDecided)
+        {
+            return; // a late or retransmitted message for a decided instance
+        }
+
+        if (message.Instance > _current.Id)
+        {
+            Buffer(from, message);
+            return;
+        }
+
+        Dispatch(from, message);
+    }
+
+    /// <summary>Advances time by one tick: retransmits the open instance's votes and asks for missed decisions.</summary>
+    public void Tick()
+    {
+        _ticksWithoutDecision++;
+        if (_ticksWithoutDecision % _options.RetransmitTicks != 0)
+        {
+            return;
+        }
+
+        // Links may have dropped messages (a reconnect loses what was in flight): resend what this replica said.
+        foreach (ConsensusMessage? mine in (ConsensusMessage?[])[_current.MyPropose, _current.MyWrite, _current.MyAccept])
+        {
+            if (mine is not null)
+            {
+                _messages.Add(new OutboundMessage(null, mine));
+            }
+        }
+
+        // No decision for a while: peers may have decided this instance and moved on, and they never resend votes
+        // for a decided instance. Ask; whoever has the decision answers with its self-proving DECISION.
+        _messages.Add(new OutboundMessage(null, new Fetch(_view.Id, _current.Id, Regency)));
+
+        MaybePropose();
+    }
+
+    /// <summary>Takes everything the core produced since the last call (see <see cref="Ready"/> for the order).</summary>
+    public Ready TakeReady()
+    {
+        var ready = new Ready([.. _persist], [.. _messages], [.. _decisions], [.. _events]);
+        _persist.Clear();
+        _messages.Clear();
+        _decisions.Clear();
+        _events.Clear();
+        return ready;
+    }
+
+    private int LeaderOf(int regency) => _view.Members[regency % _view.N].Id;
+
+    private void Dispatch(int from, ConsensusMessage message)
+    {
+        if (message is DecisionMessage decision)
+        {
+            OnDecision(from, decision);
+            return;
+        }
+
+        if (message.Regency != Regency)
+        {
+            Reject(from, "wrong-regency", $"{message.Type} for regency {message.Regency}; the current regency is {Regency}", evidence: false);
+            return;
+        }
+
+        switch (message)
+        {
+            case Propose propose:
+                OnPropose(from, propose);
+                break;
+            case Write write:
+                OnWrite(from, write);
+                break;
+            case Accept accept:
+                OnAccept(from, accept);
+                break;
+        }
+    }
+
+    private void Buffer(int from, ConsensusMessage message)
+    {
+        if (message.Instance > _current.Id + _options.FutureWindow || _buffered >= _options.MaxBufferedMessages)
+        {
+            Reject(from, "too-far-ahead", $"{message.Type} for instance {message.Instance}; open instance is {_current.Id}", evidence: false);
+            return;
+        }
+
+        if (!_future.TryGetValue(message.Instance, out List<(int, ConsensusMessage)>? list))
+        {
+            list = [];
+            _future.Add(message.Instance, list);
+        }
+
+        list.Add((from, message));
+        _buffered++;
+    }
+
+    private void Reject(int from, string kind, string detail, bool evidence) =>
+        _events.Add(new ConsensusEvent(from, kind, detail, evidence));
+
+    private void Broadcast(ConsensusMessage message) => _messages.Add(new OutboundMessage(null, message));
+}

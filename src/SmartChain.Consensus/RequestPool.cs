@@ -1,0 +1,167 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Consensus;
+
+/// <summary>
+/// Verified requests waiting to be ordered: bounded in total and per client, deduplicated per (client, sequence),
+/// and drawn fairly, one request per client per round, starting from a client that rotates after every batch.
+/// Requests enter only after their signature was verified (by the driver, on worker threads).
+/// </summary>
+public sealed class RequestPool
+{
+    private readonly Dictionary<Ed25519PublicKey, SortedDictionary<ulong, SignedRequest>> _byClient = [];
+    private readonly LinkedList<Ed25519PublicKey> _rotation = new();
+    private readonly Dictionary<Ed25519PublicKey, LinkedListNode<Ed25519PublicKey>> _rotationNodes = [];
+    private readonly int _capacity;
+    private readonly int _perClient;
+
+    /// <summary>Creates a pool holding at most <paramref name="capacity"/> requests, <paramref name="perClient"/> per client.</summary>
+    public RequestPool(int capacity, int perClient)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perClient, 1);
+        _capacity = capacity;
+        _perClient = perClient;
+    }
+
+    /// <summary>Pending requests.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Offers a verified request.</summary>
+    public PoolAddResult Add(SignedRequest request, ClientTable decided)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(decided);
+        if (decided.IsDecided(request.Client, request.Sequence))
+        {
+            return PoolAddResult.AlreadyDecided;
+        }
+
+        if (_byClient.TryGetValue(request.Client, out SortedDictionary<ulong, SignedRequest>? pending))
+        {
+            if (pending.TryGetValue(request.Sequence, out SignedRequest? existing))
+            {
+                return existing.Digest == request.Digest ? PoolAddResult.AlreadyPending : PoolAddResult.ConflictingSequence;
+            }
+
+            if (pending.Count >= _perClient)
+            {
+                return PoolAddResult.ClientFull;
+            }
+        }
+
+        if (Count >= _capacity)
+        {
+            return PoolAddResult.PoolFull;
+        }
+
+        if (pending is null)
+        {
+            pending = [];
+            _byClient.Add(request.Client, pending);
+            _rotationNodes.Add(request.Client, _rotation.AddLast(request.Client));
+        }
+
+        pending.Add(request.Sequence, request);
+        Count++;
+        return PoolAddResult.Added;
+    }
+
+    /// <summary>True if this exact request (same digest) is pending.</summary>
+    public bool ContainsSame(SignedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _byClient.TryGetValue(request.Client, out SortedDictionary<ulong, SignedRequest>? pending) &&
+               pending.TryGetValue(request.Sequence, out SignedRequest? existing) &&
+               existing.Digest == request.Digest;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="maxCount"/> requests and <paramref name="maxBytes"/> bytes: each round takes every
+    /// client's lowest pending sequence, so a client's requests stay in order and no client crowds out the others.
+    /// </summary>
+    public List<SignedRequest> SelectBatch(int maxCount, int maxBytes)
+    {
+        var batch = new List<SignedRequest>(Math.Min(maxCount, Count));
+        var cursors = new List<SortedDictionary<ulong, SignedRequest>.ValueCollection.Enumerator>(_rotation.Count);
+        foreach (Ed25519PublicKey client in _rotation)
+        {
+            cursors.Add(_byClient[client].Values.GetEnumerator());
+        }
+
+        int bytes = 0;
+        bool progress = true;
+        while (progress && batch.Count < maxCount)
+        {
+            progress = false;
+            for (int c = 0; c < cursors.Count && batch.Count < maxCount; c++)
+            {
+                var cursor = cursors[c];
+                if (!cursor.MoveNext())
+                {
+                    continue;
+                }
+
+                cursors[c] = cursor;
+                SignedRequest request = cursor.Current;
+                if (bytes + request.Size > maxBytes)
+                {
+                    return Rotate(batch);
+                }
+
+                batch.Add(request);
+                bytes += request.Size;
+                progress = true;
+            }
+        }
+
+        return Rotate(batch);
+    }
+
+    /// <summary>Drops every pending request of the batch's clients that is now decided or superseded.</summary>
+    public void RemoveDecided(IReadOnlyList<SignedRequest> batch, ClientTable decided)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(decided);
+        foreach (SignedRequest request in batch)
+        {
+            if (!_byClient.TryGetValue(request.Client, out SortedDictionary<ulong, SignedRequest>? pending))
+            {
+                continue;
+            }
+
+            ulong highest = decided.HighestDecided(request.Client);
+            while (pending.Count > 0 && LowestSequence(pending) is var lowest && lowest <= highest)
+            {
+                pending.Remove(lowest);
+                Count--;
+            }
+
+            if (pending.Count == 0)
+            {
+                _byClient.Remove(request.Client);
+                _rotation.Remove(_rotationNodes[request.Client]);
+                _rotationNodes.Remove(request.Client);
+            }
+        }
+    }
+
+    private static ulong LowestSequence(SortedDictionary<ulong, SignedRequest> pending)
+    {
+        using SortedDictionary<ulong, SignedRequest>.KeyCollection.Enumerator keys = pending.Keys.GetEnumerator();
+        keys.MoveNext();
+        return keys.Current;
+    }
+
+    private List<SignedRequest> Rotate(List<SignedRequest> batch)
+    {
+        if (_rotation.First is { } first && _rotation.Count > 1)
+        {
+            _rotation.RemoveFirst();
+            _rotation.AddLast(first);
+        }
+
+        return batch;
+    }
+}

@@ -1,0 +1,51 @@
+namespace SmartChain.Simulation;
+
+/// <summary>
+/// Runs a swarm of seeds: <c>dotnet run --project tests/SmartChain.Simulation -- --seeds 500 [--start 1]</c>, or
+/// one seed with its full outcome: <c>-- --seed 42</c>. Exits 1 if any seed fails, printing how to rerun it.
+/// </summary>
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        ulong start = 1;
+        ulong count = 100;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--seeds":
+                    count = ulong.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--start":
+                    start = ulong.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--seed":
+                    start = ulong.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                    count = 1;
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] or --seed S");
+                    return 2;
+            }
+        }
+
+        int failed = 0;
+        long instances = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (ulong seed = start; seed < start + count; seed++)
+        {
+            SimulationResult result = Simulation.Run(seed);
+            instances += result.Instances;
+            if (!result.Passed || count == 1)
+            {
+                Console.WriteLine(result);
+            }
+
+            failed += result.Passed ? 0 : 1;
+        }
+
+        Console.WriteLine($"{count} seeds from {start}: {count - (ulong)failed} passed, {failed} failed; {instances} instances decided; {clock.Elapsed.TotalSeconds:0.0} s");
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,81 @@
+using SmartChain.Core;
+
+namespace SmartChain.Simulation;
+
+/// <summary>Everything one simulated run depends on, derived from its seed so that a seed alone reproduces it.</summary>
+public sealed record SimulationConfig
+{
+    public ulong Seed { get; init; }
+
+    public int Replicas { get; init; } = 4;
+
+    public int Clients { get; init; } = 3;
+
+    public int RequestsPerClient { get; init; } = 8;
+
+    /// <summary>Requests a client keeps in flight.</summary>
+    public int ClientWindow { get; init; } = 3;
+
+    public int MaxBatch { get; init; } = 16;
+
+    public int TickMs { get; init; } = 10;
+
+    public int MinDelayMs { get; init; } = 1;
+
+    public int MaxDelayMs { get; init; } = 20;
+
+    /// <summary>Loss, duplication and partitions happen only before this time; after it the network behaves.</summary>
+    public int BadPeriodMs { get; init; } = 2_000;
+
+    public double DropProbability { get; init; }
+
+    public double DuplicateProbability { get; init; }
+
+    /// <summary>A replica cut off from everyone during part of the bad period, or -1.</summary>
+    public int PartitionedReplica { get; init; } = -1;
+
+    public int PartitionStartMs { get; init; }
+
+    public int PartitionEndMs { get; init; }
+
+    public int ClientRetryMs { get; init; } = 300;
+
+    /// <summary>Each sender→receiver link delivers in order, as TCP does; otherwise every message is reordered freely.</summary>
+    public bool FifoLinks { get; init; }
+
+    /// <summary>Virtual time by which every request must be decided everywhere.</summary>
+    public int DeadlineMs { get; init; } = 60_000;
+
+    /// <summary>A random but reproducible configuration: 4 or 7 replicas, loss, duplication, reordering, partitions.</summary>
+    public static SimulationConfig FromSeed(ulong seed)
+    {
+        var random = new SplitMix64(seed * 0x9E3779B97F4A7C15UL + 1);
+        int replicas = random.Chance(0.25) ? 7 : 4;
+        int bad = random.NextInt(500, 3_000);
+        bool partition = random.Chance(0.4);
+        int partitionStart = random.NextInt(0, bad / 2);
+        return new SimulationConfig
+        {
+            Seed = seed,
+            Replicas = replicas,
+            Clients = random.NextInt(1, 5),
+            RequestsPerClient = random.NextInt(3, 12),
+            ClientWindow = random.NextInt(1, 4),
+            MaxBatch = random.NextInt(1, 20),
+            MinDelayMs = 1,
+            MaxDelayMs = random.NextInt(2, 60),
+            BadPeriodMs = bad,
+            DropProbability = random.NextInt(0, 30) / 100.0,
+            DuplicateProbability = random.NextInt(0, 20) / 100.0,
+            PartitionedReplica = partition ? random.NextInt(0, replicas - 1) : -1,
+            PartitionStartMs = partitionStart,
+            PartitionEndMs = partitionStart + random.NextInt(100, bad / 2),
+            FifoLinks = random.Chance(0.5),
+        };
+    }
+
+    public override string ToString() =>
+        $"seed {Seed}: n={Replicas} clients={Clients}x{RequestsPerClient} window={ClientWindow} maxBatch={MaxBatch} " +
+        $"delay={MinDelayMs}..{MaxDelayMs}ms{(FifoLinks ? " fifo" : "")} drop={DropProbability:0.00} dup={DuplicateProbability:0.00} bad<{BadPeriodMs}ms" +
+        (PartitionedReplica >= 0 ? $" partition(r{PartitionedReplica} {PartitionStartMs}..{PartitionEndMs}ms)" : "");
+}
