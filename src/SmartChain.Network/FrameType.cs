@@ -1,0 +1,14 @@
+namespace SmartChain.Network;
+
+/// <summary>What a frame carries.</summary>
+public enum FrameType : byte
+{
+    /// <summary>A consensus message between replicas.</summary>
+    Consensus = 1,
+
+    /// <summary>A signed client request.</summary>
+    Request = 2,
+
+    /// <summary>A replica's reply to a client.</summary>
+    Reply = 3,
+}
