@@ -84,7 +84,15 @@ public sealed class SecureLink : IAsyncDisposable
 
     /// <summary>Sends one frame.</summary>
     /// <exception cref="ArgumentException">The payload is larger than the frame limit.</exception>
-    public async ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        SendAsync(type, payload, flush: true, cancellationToken);
+
+    /// <summary>
+    /// Sends one frame; with <paramref name="flush"/> false it stays buffered until a later flush, so a sender
+    /// draining a queue pays one system call for many frames.
+    /// </summary>
+    /// <exception cref="ArgumentException">The payload is larger than the frame limit.</exception>
+    public async ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, bool flush, CancellationToken cancellationToken)
     {
         if (payload.Length > _options.MaxFrameBytes)
         {
@@ -105,12 +113,29 @@ public sealed class SecureLink : IAsyncDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(output, (uint)sealedLength);
             _send.Seal(plain.AsSpan(0, plainLength), output[4..]);
             _writer.Advance(4 + sealedLength);
-            await _writer.FlushAsync(cancellationToken);
+            if (flush)
+            {
+                await _writer.FlushAsync(cancellationToken);
+            }
         }
         finally
         {
             _sendLock.Release();
             ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    /// <summary>Sends every frame buffered by <see cref="SendAsync(FrameType, ReadOnlyMemory{byte}, bool, CancellationToken)"/>.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _writer.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 
@@ -149,8 +174,16 @@ public sealed class SecureLink : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _reader.CompleteAsync();
-        await _writer.CompleteAsync();
+        // Completing the writer flushes what is buffered; on a dead connection that fails, which must not stop disposal.
+        try
+        {
+            await _reader.CompleteAsync();
+            await _writer.CompleteAsync();
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+        }
+
         await _stream.DisposeAsync();
         _send.Dispose();
         _receive.Dispose();
