@@ -47,6 +47,23 @@ public sealed partial class CoinApplication : IReplicatedApplication
     /// <summary>Looks up an unspent coin.</summary>
     public bool TryGetCoin(Hash256 id, out CoinOutput coin) => _coins.TryGetValue(id, out coin);
 
+    /// <inheritdoc />
+    public byte[] Query(ReadOnlySpan<byte> query)
+    {
+        Ed25519PublicKey owner = CoinQuery.DecodeOwner(query);
+        var coins = new List<(Hash256 Id, ulong Value)>();
+        foreach ((Hash256 id, CoinOutput coin) in _coins)
+        {
+            if (coin.Owner == owner)
+            {
+                coins.Add((id, coin.Value));
+            }
+        }
+
+        coins.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return CoinQuery.EncodeCoins(coins);
+    }
+
     /// <summary>True if <paramref name="key"/> may MINT.</summary>
     public bool IsMinter(Ed25519PublicKey key) => _minters.Contains(key);
 

@@ -11,4 +11,10 @@ public enum FrameType : byte
 
     /// <summary>A replica's reply to a client.</summary>
     Reply = 3,
+
+    /// <summary>A client's read-only query of the replicated state.</summary>
+    Query = 4,
+
+    /// <summary>A replica's answer to a query.</summary>
+    QueryResult = 5,
 }

@@ -45,6 +45,9 @@ public sealed class CoinWallet
     /// <summary>Sum of all owned coins.</summary>
     public ulong Balance => Sum(_ => true);
 
+    /// <summary>Adds a coin learned elsewhere (a query of the chain), as spendable.</summary>
+    public void AddCoin(Hash256 id, ulong value) => _coins[id] = new OwnedCoin(id, value, false);
+
     /// <summary>Signs a MINT of <paramref name="outputs"/> (the chain accepts it only from a minter).</summary>
     public SignedRequest Mint(IReadOnlyList<CoinOutput> outputs) => Sign(CoinOperation.Mint(outputs));
 

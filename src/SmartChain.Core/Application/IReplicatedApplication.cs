@@ -32,6 +32,12 @@ public interface IReplicatedApplication
     /// <exception cref="Encoding.EncodingException">The snapshot is corrupt; the message says where and why.</exception>
     void RestoreSnapshot(ReadOnlySpan<byte> snapshot);
 
+    /// <summary>
+    /// Answers a read-only query against the current state (never changes it). Called between batches, on the
+    /// execution thread. Malformed queries throw <see cref="Encoding.EncodingException"/>.
+    /// </summary>
+    byte[] Query(ReadOnlySpan<byte> query);
+
     /// <summary>A hash that equal states share and different states do not.</summary>
     Hash256 ComputeStateHash();
 }

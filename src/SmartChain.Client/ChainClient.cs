@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Encoding;
+using SmartChain.Core.Genesis;
+using SmartChain.Core.Requests;
+using SmartChain.Network;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Client;
+
+/// <summary>
+/// A client of a SmartChain network: one authenticated link to every replica's client port, requests sent to all,
+/// a result accepted once Q replicas sent identical replies. Thread-safe; many requests may be outstanding.
+/// </summary>
+public sealed class ChainClient : IAsyncDisposable
+{
+    private readonly GenesisDocument _genesis;
+    private readonly ClientOptions _options;
+    private readonly Dictionary<int, SecureLink> _links;
+    private readonly ConcurrentDictionary<Hash256, Quorum<ReplyMessage>> _requests = new();
+    private readonly ConcurrentDictionary<ulong, Quorum<QueryResultMessage>> _queries = new();
+    private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
+    private readonly List<Task> _receivers = [];
+    private long _nextQuery;
+
+    private ChainClient(GenesisDocument genesis, ClientOptions options, Dictionary<int, SecureLink> links)
+    {
+        _genesis = genesis;
+        _options = options;
+        _links = links;
+        foreach ((int replica, SecureLink link) in links)
+        {
+            _receivers.Add(ReceiveAsync(replica, link));
+        }
+    }
+
+    /// <summary>Replicas this client is connected to.</summary>
+    public IReadOnlyCollection<int> ConnectedReplicas => _links.Keys;
+
+    /// <summary>Connects to every replica of the genesis view; succeeds if at least Q connect.</summary>
+    /// <exception cref="ChainClientException">Fewer than Q replicas could be reached; the message lists why.</exception>
+    public static async Task<ChainClient> ConnectAsync(GenesisDocument genesis, Ed25519KeyPair identity, ClientOptions? options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        options ??= ClientOptions.Default;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var credentials = new LinkCredentials(PeerIdentity.ClientId, identity);
+        var attempts = genesis.InitialView.Members.Select(async m =>
+        {
+            try
+            {
+                SecureLink link = await SecureLink.ConnectAsync(m.Host, m.ClientPort, genesis.ChainId, credentials,
+                    new PeerIdentity(m.Id, m.PublicKey), options.Link, timeout.Token);
+                return (m.Id, Link: (SecureLink?)link, Error: (string?)null);
+            }
+            catch (Exception e) when (e is LinkException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                return (m.Id, Link: (SecureLink?)null, Error: (string?)$"replica {m.Id} at {m.ClientEndpoint}: {e.Message}");
+            }
+        }).ToList();
+        var results = await Task.WhenAll(attempts);
+        var links = results.Where(r => r.Link is not null).ToDictionary(r => r.Id, r => r.Link!);
+        if (links.Count < genesis.InitialView.Q)
+        {
+            foreach (SecureLink link in links.Values)
+            {
+                await link.DisposeAsync();
+            }
+
+            throw new ChainClientException(
+                $"reached {links.Count} of {genesis.InitialView.N} replicas; {genesis.InitialView.Q} are needed. " +
+                string.Join("; ", results.Where(r => r.Error is not null).Select(r => r.Error)));
+        }
+
+        return new ChainClient(genesis, options, links);
+    }
+
+    /// <summary>Sends <paramref name="request"/> to every replica and returns the reply Q of them agree on.</summary>
+    /// <exception cref="ChainClientException">No Q matching replies within the timeout; the message lists every replica's answer.</exception>
+    public async Task<ReplyMessage> SubmitAsync(SignedRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var quorum = new Quorum<ReplyMessage>(_genesis.InitialView.Q, static (a, b) => a.Matches(b), Describe);
+        quorum = _requests.GetOrAdd(request.Digest, quorum);
+        try
+        {
+            await BroadcastAsync(FrameType.Request, request.Encoded, cancellationToken);
+            return await WaitAsync(quorum.Completion.Task, () => $"{request}: {quorum.Describe(AllReplicas())}", cancellationToken);
+        }
+        finally
+        {
+            _requests.TryRemove(request.Digest, out _);
+        }
+    }
+
+    /// <summary>Asks every replica the same read-only query and returns the answer Q of them agree on.</summary>
+    /// <exception cref="ChainClientException">No Q matching answers within the timeout.</exception>
+    public async Task<QueryResultMessage> QueryAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ulong id = (ulong)Interlocked.Increment(ref _nextQuery);
+        var quorum = new Quorum<QueryResultMessage>(_genesis.InitialView.Q, static (a, b) => a.Body.Span.SequenceEqual(b.Body.Span),
+            a => $"{a.Body.Length} bytes at instance {a.ExecutedInstance}");
+        _queries[id] = quorum;
+        try
+        {
+            await BroadcastAsync(FrameType.Query, new QueryMessage(id, body).Encode(), cancellationToken);
+            return await WaitAsync(quorum.Completion.Task, () => $"query {id}: {quorum.Describe(AllReplicas())}", cancellationToken);
+        }
+        finally
+        {
+            _queries.TryRemove(id, out _);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        foreach (SecureLink link in _links.Values)
+        {
+            await link.DisposeAsync();
+        }
+
+        try
+        {
+            await Task.WhenAll(_receivers);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private static string Describe(ReplyMessage r) =>
+        r.Status is ReplyStatus.Executed or ReplyStatus.Duplicate ? $"{r.Status} in instance {r.Instance}"
+        : $"{r.Status}: {System.Text.Encoding.UTF8.GetString(r.Result.Span)}";
+
+    private IEnumerable<int> AllReplicas() => _genesis.InitialView.Members.Select(m => m.Id);
+
+    private async Task<T> WaitAsync<T>(Task<T> task, Func<string> describe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await task.WaitAsync(_options.RequestTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new ChainClientException($"no {_genesis.InitialView.Q} matching answers within {_options.RequestTimeout.TotalSeconds:0} s for {describe()}");
+        }
+    }
+
+    private async Task BroadcastAsync(FrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        foreach (SecureLink link in _links.Values)
+        {
+            try
+            {
+                await link.SendAsync(type, payload, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or LinkException or ObjectDisposedException or InvalidOperationException)
+            {
+                // A replica that is down is one of the f the quorum tolerates; the timeout names it if too many are.
+            }
+        }
+    }
+
+    private async Task ReceiveAsync(int replica, SecureLink link)
+    {
+        try
+        {
+            while (await link.ReceiveAsync(_stop.Token) is { } frame)
+            {
+                if (frame.Type == FrameType.Reply)
+                {
+                    ReplyMessage reply = ReplyMessage.Decode(frame.Payload.Span);
+                    if (_requests.TryGetValue(reply.Digest, out Quorum<ReplyMessage>? quorum))
+                    {
+                        quorum.Offer(replica, reply);
+                    }
+                }
+                else if (frame.Type == FrameType.QueryResult)
+                {
+                    QueryResultMessage answer = QueryResultMessage.Decode(frame.Payload.Span);
+                    if (_queries.TryGetValue(answer.QueryId, out Quorum<QueryResultMessage>? quorum))
+                    {
+                        quorum.Offer(replica, answer);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is LinkException or EncodingException or IOException or OperationCanceledException)
+        {
+            // A replica that misbehaves or goes away is ignored; the quorum needs only Q of them.
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using SmartChain.Network;
+
+namespace SmartChain.Client;
+
+/// <summary>Client timeouts and link settings.</summary>
+public sealed record ClientOptions
+{
+    /// <summary>How long to wait for Q matching replies to a request or query.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for connections to the replicas.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Link limits.</summary>
+    public LinkOptions Link { get; init; } = LinkOptions.Default;
+
+    /// <summary>Defaults.</summary>
+    public static ClientOptions Default { get; } = new();
+}

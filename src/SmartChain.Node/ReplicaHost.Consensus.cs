@@ -1,0 +1,92 @@
+using System.Threading.Channels;
+using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
+using SmartChain.Network;
+
+namespace SmartChain.Node;
+
+/// <summary>The consensus loop: one input at a time into the core, then its Ready handled in order.</summary>
+public sealed partial class ReplicaHost
+{
+    private async Task ConsensusLoopAsync()
+    {
+        try
+        {
+            await foreach (NodeInput input in _inputs.Reader.ReadAllAsync(_stop.Token))
+            {
+                switch (input)
+                {
+                    case NodeInput.Tick:
+                        _core.Tick();
+                        break;
+                    case NodeInput.PeerMessage peer:
+                        _core.Step(peer.From, peer.Message);
+                        break;
+                    case NodeInput.ClientRequest client:
+                        Track(client.Request.Digest, client.Link);
+                        if (_core.Submit(client.Request) is PoolAddResult.AlreadyDecided)
+                        {
+                            await _execution.Writer.WriteAsync(new ExecutionItem.Repeated(client.Request, client.Link), _stop.Token);
+                        }
+
+                        break;
+                }
+
+                await HandleReadyAsync(_core.TakeReady());
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+        catch (Exception e)
+        {
+            // A failed fsync or an invariant violation: stop rather than continue inconsistent.
+            NodeLog.ConsensusFailed(_log, e, Id, Status);
+            await _stop.CancelAsync();
+            throw;
+        }
+    }
+
+    private async Task HandleReadyAsync(Ready ready)
+    {
+        if (ready.IsEmpty)
+        {
+            return;
+        }
+
+        if (ready.Persist.Count > 0)
+        {
+            _votes.Append(ready.Persist);
+        }
+
+        foreach (OutboundMessage outbound in ready.Messages)
+        {
+            byte[] bytes = MessageCodec.Encode(outbound.Message);
+            if (outbound.To is int to)
+            {
+                _network.Send(to, FrameType.Consensus, bytes);
+            }
+            else
+            {
+                _network.Broadcast(FrameType.Consensus, bytes);
+            }
+        }
+
+        foreach (Decision decision in ready.Decisions)
+        {
+            await _execution.Writer.WriteAsync(new ExecutionItem.Decided(decision), _stop.Token);
+        }
+
+        foreach (ConsensusEvent e in ready.Events)
+        {
+            if (e.IsEvidence)
+            {
+                NodeLog.Evidence(_log, e.From, e.Kind, e.Detail);
+            }
+            else
+            {
+                NodeLog.Refused(_log, e.From, e.Kind, e.Detail);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SmartChain.Coin;
+using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Configuration;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Network;
+
+namespace SmartChain.Node;
+
+/// <summary>
+/// One replica process: the consensus core driven by one sequential loop, authenticated replica and client links,
+/// request verification on the thread pool, SMaRtCoin executed in decision order on its own loop, replies to
+/// clients. Persist, then send, then execute: votes are fsynced before the messages that carry them leave, and each
+/// decision is fsynced to the decision log before it is executed.
+/// </summary>
+public sealed partial class ReplicaHost : IAsyncDisposable
+{
+    private readonly GenesisDocument _genesis;
+    private readonly Ed25519KeyPair _key;
+    private readonly ILogger _log;
+    private readonly CoinApplication _app;
+    private readonly ReplicaCore _core;
+    private readonly ReplicaNetwork _network;
+    private readonly LinkListener _clientListener;
+    private readonly VoteLog _votes;
+    private readonly DecisionLog _decisionLog;
+    private readonly MessageLimits _limits;
+    private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
+    private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
+    private readonly List<Task> _loops = [];
+    private long _executed;
+    private long _droppedPeerMessages;
+
+    private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers)
+    {
+        _genesis = genesis;
+        _key = key;
+        Id = config.ReplicaId;
+        _log = loggers.CreateLogger($"replica{config.ReplicaId}");
+        _limits = MessageLimits.From(genesis.Consensus);
+        _app = new CoinApplication(genesis.ChainId, genesis.Minters);
+        _core = new ReplicaCore(config.ReplicaId, genesis.InitialView, genesis.ChainId, key, ConsensusOptions.From(genesis.Consensus),
+            r => _app.CheckTx(r).Accepted);
+        Directory.CreateDirectory(config.DataDir);
+        string decisions = Path.Combine(config.DataDir, DecisionLog.FileName);
+        if (File.Exists(decisions) && new FileInfo(decisions).Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"{decisions} holds decisions from an earlier run; restarting from it needs the ledger (next issue). Remove {config.DataDir} or create a new testnet.");
+        }
+
+        File.Delete(decisions);
+        _decisionLog = new DecisionLog(decisions);
+        _votes = new VoteLog(Path.Combine(config.DataDir, VoteLog.FileName));
+        var credentials = new LinkCredentials(config.ReplicaId, key);
+        _network = new ReplicaNetwork(genesis.InitialView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
+            line => NodeLog.Network(_log, line));
+        _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
+            LinkOptions.Default, (remote, reason) => NodeLog.ClientRefused(_log, remote?.ToString(), reason));
+    }
+
+    /// <summary>This replica's id.</summary>
+    public int Id { get; }
+
+    /// <summary>One line: consensus state, execution progress, links.</summary>
+    public string Status =>
+        $"{_core.Status} executed {Interlocked.Read(ref _executed)} peers {_network.ConnectedPeers}/{_genesis.InitialView.N - 1} " +
+        $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)}";
+
+    /// <summary>Starts a replica from its home configuration; it runs until disposed.</summary>
+    public static ReplicaHost Start(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(genesis);
+        if (!genesis.InitialView.TryGetMember(config.ReplicaId, out var member) || member!.PublicKey != key.PublicKey)
+        {
+            throw new InvalidOperationException($"replica {config.ReplicaId} with key {key.PublicKey} is not a member of the genesis view");
+        }
+
+        var host = new ReplicaHost(config, genesis, key, loggers);
+        host._loops.Add(host.ConsensusLoopAsync());
+        host._loops.Add(host.ExecutionLoopAsync());
+        host._loops.Add(host.PeerPumpAsync());
+        host._loops.Add(host.TickLoopAsync());
+        host._loops.Add(host.ClientAcceptLoopAsync());
+        NodeLog.Started(host._log, host.Id, host.Status);
+        return host;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        _inputs.Writer.TryComplete();
+        _execution.Writer.TryComplete();
+        await _clientListener.DisposeAsync();
+        await _network.DisposeAsync();
+        try
+        {
+            await Task.WhenAll(_loops);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _votes.Dispose();
+        _decisionLog.Dispose();
+        _stop.Dispose();
+        NodeLog.Stopped(_log, Id);
+    }
+
+    private static IPEndPoint ParseEndpoint(string hostPort)
+    {
+        int colon = hostPort.LastIndexOf(':');
+        string host = hostPort[..colon];
+        IPAddress address = IPAddress.TryParse(host, out IPAddress? ip) ? ip : Dns.GetHostAddresses(host)[0];
+        return new IPEndPoint(address, int.Parse(hostPort.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task TickLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_genesis.Consensus.TickMs));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                _inputs.Writer.TryWrite(new NodeInput.Tick());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task PeerPumpAsync()
+    {
+        try
+        {
+            await foreach ((int from, Frame frame) in _network.Incoming.ReadAllAsync(_stop.Token))
+            {
+                if (frame.Type != FrameType.Consensus)
+                {
+                    continue;
+                }
+
+                ConsensusMessage message;
+                try
+                {
+                    message = MessageCodec.Decode(frame.Payload.Span, _limits);
+                }
+                catch (Core.Encoding.EncodingException e)
+                {
+                    LogSampled(ref _droppedPeerMessages, $"malformed consensus message from replica {from}: {e.Message}");
+                    continue;
+                }
+
+                await _inputs.Writer.WriteAsync(new NodeInput.PeerMessage(from, message), _stop.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+    }
+
+    // Logs the 1st, 2nd, 4th, 8th… occurrence, so a flood of bad input cannot flood the log.
+    private void LogSampled(ref long counter, string line)
+    {
+        long n = Interlocked.Increment(ref counter);
+        if ((n & (n - 1)) == 0)
+        {
+            NodeLog.BadInput(_log, line, n);
+        }
+    }
+}

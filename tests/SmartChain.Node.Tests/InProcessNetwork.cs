@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartChain.Core.Configuration;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Core.Views;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>Four real replica hosts in this process: real TCP on 127.0.0.1, real files with fsync, real signatures.</summary>
+public sealed class InProcessNetwork : IAsyncDisposable
+{
+    public const string Chain = "node-test";
+
+    public InProcessNetwork(int n = 4)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
+        ReplicaKeys = [.. Enumerable.Range(0, n).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
+        Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
+        int[] ports = FreePorts(2 * n);
+        var view = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", ports[2 * i], ports[(2 * i) + 1], ReplicaKeys[i].PublicKey)));
+        Genesis = new GenesisDocument(Chain, PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 256 }, 1000, [Minter.PublicKey]);
+        Hosts = [.. Enumerable.Range(0, n).Select(i => ReplicaHost.Start(
+            new NodeConfig(i, "genesis.json", view.Members[i].ReplicaEndpoint, view.Members[i].ClientEndpoint, DataDir(i), "unused"),
+            Genesis, ReplicaKeys[i], NullLoggerFactory.Instance))];
+    }
+
+    public string Folder { get; }
+
+    public Ed25519KeyPair[] ReplicaKeys { get; }
+
+    public Ed25519KeyPair Minter { get; }
+
+    public GenesisDocument Genesis { get; }
+
+    public ReplicaHost?[] Hosts { get; }
+
+    public string DataDir(int i) => Path.Combine(Folder, $"node{i}", "data");
+
+    public async Task StopAsync()
+    {
+        for (int i = 0; i < Hosts.Length; i++)
+        {
+            if (Hosts[i] is { } host)
+            {
+                await host.DisposeAsync();
+                Hosts[i] = null;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        foreach (Ed25519KeyPair key in ReplicaKeys)
+        {
+            key.Dispose();
+        }
+
+        Minter.Dispose();
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}

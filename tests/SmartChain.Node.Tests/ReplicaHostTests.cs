@@ -1,0 +1,71 @@
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Coin.Wallet;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node.Tests;
+
+public class ReplicaHostTests
+{
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    [Fact]
+    public async Task Four_replicas_order_mint_and_spend_and_answer_queries_alike()
+    {
+        await using var net = new InProcessNetwork();
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)1, 32).ToArray());
+        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
+        Assert.Equal(4, client.ConnectedReplicas.Count);
+
+        var minter = new CoinWallet(InProcessNetwork.Chain, net.Minter);
+        SignedRequest mint = minter.Mint([new CoinOutput(alice.PublicKey, 70), new CoinOutput(alice.PublicKey, 30)]);
+        ReplyMessage minted = await client.SubmitAsync(mint, Timeout());
+        Assert.Equal(ReplyStatus.Executed, minted.Status);
+        Assert.Equal(CoinResultCode.Ok, CoinResult.Decode(minted.Result.Span).Code);
+
+        QueryResultMessage coins = await client.QueryAsync(CoinQuery.CoinsOf(alice.PublicKey), Timeout());
+        var wallet = new CoinWallet(InProcessNetwork.Chain, alice);
+        foreach ((Hash256 id, ulong value) in CoinQuery.DecodeCoins(coins.Body.Span))
+        {
+            wallet.AddCoin(id, value);
+        }
+
+        Assert.Equal(100UL, wallet.Balance);
+        using var bob = Ed25519KeyPair.Generate();
+        ReplyMessage spent = await client.SubmitAsync(wallet.Pay(bob.PublicKey, 80), Timeout());
+        Assert.Equal(CoinResultCode.Ok, CoinResult.Decode(spent.Result.Span).Code);
+        Assert.True(spent.Instance > minted.Instance);
+
+        IReadOnlyList<(Hash256 Id, ulong Value)> bobs = CoinQuery.DecodeCoins((await client.QueryAsync(CoinQuery.CoinsOf(bob.PublicKey), Timeout())).Body.Span);
+        Assert.Equal([80UL], bobs.Select(c => c.Value));
+
+        // The same request again is answered from the reply cache, never executed twice.
+        ReplyMessage again = await client.SubmitAsync(mint, Timeout());
+        Assert.Equal((ReplyStatus.Duplicate, minted.Instance), (again.Status, again.Instance));
+
+        // A request from a non-minter is refused before ordering by every replica alike.
+        ReplyMessage refused = await client.SubmitAsync(SignedRequest.Create(InProcessNetwork.Chain, alice, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 5)]).Encode()), Timeout());
+        Assert.Equal(ReplyStatus.Rejected, refused.Status);
+        Assert.Contains("not a minter", System.Text.Encoding.UTF8.GetString(refused.Result.Span), StringComparison.Ordinal);
+
+        await client.DisposeAsync();
+        await net.StopAsync();
+        AssertIdenticalDecisionLogs(net);
+    }
+
+    internal static void AssertIdenticalDecisionLogs(InProcessNetwork net)
+    {
+        IReadOnlyList<DecisionRecord>[] logs = [.. Enumerable.Range(0, 4).Select(i => DecisionLog.Read(Path.Combine(net.DataDir(i), DecisionLog.FileName)))];
+        Assert.NotEmpty(logs[0]);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(logs[0].Select(r => (r.Instance, r.BatchHash)), logs[i].Select(r => (r.Instance, r.BatchHash)));
+            foreach (DecisionRecord record in logs[i])
+            {
+                Assert.Null(record.Proof.Verify(net.Genesis.InitialView, InProcessNetwork.Chain, record.Instance, record.Regency, record.BatchHash));
+            }
+        }
+    }
+}
