@@ -24,7 +24,8 @@ internal static class CommandRunner
                 return body(parseResult, output);
             }
             catch (Exception e) when (e is CliException or KeyFileException or GenesisException or InvalidDataException
-                                          or IOException or UnauthorizedAccessException)
+                                          or IOException or UnauthorizedAccessException or Client.ChainClientException
+                                          or Coin.Wallet.InsufficientFundsException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return Failure;

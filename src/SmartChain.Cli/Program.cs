@@ -16,6 +16,8 @@ internal static class Program
         {
             KeysCommands.Create(),
             TestnetCommands.Create(),
+            NodeCommands.Create(),
+            CoinCommands.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

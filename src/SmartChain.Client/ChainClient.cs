@@ -19,6 +19,7 @@ public sealed class ChainClient : IAsyncDisposable
     private readonly Dictionary<int, SecureLink> _links;
     private readonly ConcurrentDictionary<Hash256, Quorum<ReplyMessage>> _requests = new();
     private readonly ConcurrentDictionary<ulong, Quorum<QueryResultMessage>> _queries = new();
+    private readonly ConcurrentDictionary<ulong, ConcurrentDictionary<int, QueryResultMessage>> _eachAnswers = new();
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
     private readonly List<Task> _receivers = [];
@@ -115,6 +116,37 @@ public sealed class ChainClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks every connected replica the same query and returns what each answered within <paramref name="wait"/>
+    /// (replicas that did not answer are missing). For status, not for trusted reads.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, QueryResultMessage>> QueryEachAsync(ReadOnlyMemory<byte> body, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ulong id = (ulong)Interlocked.Increment(ref _nextQuery);
+        var answers = new ConcurrentDictionary<int, QueryResultMessage>();
+        var quorum = new Quorum<QueryResultMessage>(_links.Count, static (_, _) => true, _ => "");
+        _queries[id] = quorum;
+        _eachAnswers[id] = answers;
+        try
+        {
+            await BroadcastAsync(FrameType.Query, new QueryMessage(id, body).Encode(), cancellationToken);
+            try
+            {
+                await quorum.Completion.Task.WaitAsync(wait, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            return new Dictionary<int, QueryResultMessage>(answers);
+        }
+        finally
+        {
+            _queries.TryRemove(id, out _);
+            _eachAnswers.TryRemove(id, out _);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -190,6 +222,11 @@ public sealed class ChainClient : IAsyncDisposable
                 else if (frame.Type == FrameType.QueryResult)
                 {
                     QueryResultMessage answer = QueryResultMessage.Decode(frame.Payload.Span);
+                    if (_eachAnswers.TryGetValue(answer.QueryId, out var each))
+                    {
+                        each[replica] = answer;
+                    }
+
                     if (_queries.TryGetValue(answer.QueryId, out Quorum<QueryResultMessage>? quorum))
                     {
                         quorum.Offer(replica, answer);

@@ -29,6 +29,9 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "could not reply to {Peer}: {Reason}")]
     public static partial void ReplyFailed(ILogger logger, SmartChain.Network.PeerIdentity peer, string reason);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Status}")]
+    public static partial void Status(ILogger logger, string status);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Critical, Message = "consensus loop failed; replica {Id} stops. {Status}")]
     public static partial void ConsensusFailed(ILogger logger, Exception exception, int id, string status);
 }

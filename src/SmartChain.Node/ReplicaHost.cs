@@ -89,6 +89,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         host._loops.Add(host.PeerPumpAsync());
         host._loops.Add(host.TickLoopAsync());
         host._loops.Add(host.ClientAcceptLoopAsync());
+        host._loops.Add(host.StatusLoopAsync());
         NodeLog.Started(host._log, host.Id, host.Status);
         return host;
     }
@@ -136,6 +137,22 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
                 _inputs.Writer.TryWrite(new NodeInput.Tick());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // The one-line status every 10 s: what an operator looks at first.
+    private async Task StatusLoopAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                NodeLog.Status(_log, Status);
             }
         }
         catch (OperationCanceledException)

@@ -11,6 +11,8 @@ internal static class TestnetCommands
     {
         var testnet = new Command("testnet", "Create a local SmartChain network in a folder.");
         testnet.Add(CreateInit());
+        testnet.Add(CreateStart());
+        testnet.Add(CreateStop());
         return testnet;
     }
 
@@ -83,6 +85,82 @@ internal static class TestnetCommands
             });
             Print(result, output);
             return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateStart()
+    {
+        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder made by 'testnet init'.", Required = true };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the replicas to connect.", DefaultValueFactory = _ => 60 };
+        var command = new Command("start", "Start every replica of the testnet in the background (logs in node*/node.log) and wait until they are connected.")
+        {
+            dir, timeout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            try
+            {
+                string folder = parse.GetRequiredValue(dir).FullName;
+                IReadOnlyList<string> homes = TestnetProcesses.Homes(folder);
+                GenesisDocument genesis = GenesisJson.Load(Path.Combine(folder, TestnetInitializer.GenesisFileName));
+                foreach (string home in homes)
+                {
+                    if (TestnetProcesses.RunningPid(home) is int pid)
+                    {
+                        throw new CliException($"the replica in {home} is already running (pid {pid}); stop it with 'smartchain testnet stop --dir {folder}'");
+                    }
+                }
+
+                foreach (string home in homes)
+                {
+                    TestnetProcesses.Launch(home);
+                    output.WriteLine($"started {Path.GetFileName(home)} (log: {Path.Combine(home, TestnetProcesses.LogFileName)})");
+                }
+
+                await TestnetProcesses.WaitUntilConnectedAsync(genesis, homes, output, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                return CommandRunner.Success;
+            }
+            catch (Exception e) when (e is CliException or GenesisException or IOException)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+                return CommandRunner.Failure;
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateStop()
+    {
+        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder.", Required = true };
+        var command = new Command("stop", "Stop every running replica of the testnet (SIGTERM, then SIGKILL after 15 s).") { dir };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            try
+            {
+                int stopped = 0;
+                foreach (string home in TestnetProcesses.Homes(parse.GetRequiredValue(dir).FullName))
+                {
+                    if (TestnetProcesses.RunningPid(home) is int pid)
+                    {
+                        bool clean = await TestnetProcesses.StopAsync(pid, TimeSpan.FromSeconds(15));
+                        output.WriteLine($"stopped {Path.GetFileName(home)} (pid {pid}{(clean ? "" : ", killed after 15 s")})");
+                        stopped++;
+                    }
+
+                    File.Delete(Path.Combine(home, TestnetProcesses.PidFileName));
+                }
+
+                output.WriteLine(stopped == 0 ? "no replica was running" : $"{stopped} replica(s) stopped");
+                return CommandRunner.Success;
+            }
+            catch (CliException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+                return CommandRunner.Failure;
+            }
         });
         return command;
     }

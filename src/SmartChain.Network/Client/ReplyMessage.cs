@@ -38,7 +38,14 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
         return new ReplyMessage(digest, (ReplyStatus)status, r.ReadInt64(), r.ReadBytesToArray(MaxResultBytes));
     });
 
-    /// <summary>True if both replies say the same thing.</summary>
+    /// <summary>
+    /// True if both replies report the same outcome. Executed and Duplicate count as one: a replica that received the
+    /// client's copy only after deciding the request (it came in the leader's proposal) answers from its reply cache,
+    /// with the same instance and result as the replicas that executed it with the client's copy in hand.
+    /// </summary>
     public bool Matches(ReplyMessage other) =>
-        other is not null && Digest == other.Digest && Status == other.Status && Instance == other.Instance && Result.Span.SequenceEqual(other.Result.Span);
+        other is not null && Digest == other.Digest && Outcome(Status) == Outcome(other.Status) && Instance == other.Instance &&
+        Result.Span.SequenceEqual(other.Result.Span);
+
+    private static ReplyStatus Outcome(ReplyStatus status) => status == ReplyStatus.Duplicate ? ReplyStatus.Executed : status;
 }

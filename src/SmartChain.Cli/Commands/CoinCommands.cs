@@ -1,0 +1,165 @@
+using System.CommandLine;
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Coin.Wallet;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Core.Requests;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Cli.Commands;
+
+/// <summary><c>smartchain coin</c>: a SMaRtCoin wallet against a running network.</summary>
+internal static class CoinCommands
+{
+    private static readonly Option<FileInfo> Network = new("--network") { Description = "The network's genesis.json.", Required = true };
+    private static readonly Option<FileInfo> WalletFile = new("--wallet") { Description = "Your key file (from 'keys new', or DIR/wallets/ for a minter).", Required = true };
+
+    public static Command Create()
+    {
+        var coin = new Command("coin", "SMaRtCoin wallet: mint, spend, balance and coins, against a running network.");
+        coin.Add(CreateMint());
+        coin.Add(CreateSpend());
+        coin.Add(CreateBalance());
+        coin.Add(CreateCoins());
+        return coin;
+    }
+
+    private static Command CreateMint()
+    {
+        var amount = new Option<ulong>("--amount") { Description = "Value of the coin to create.", Required = true };
+        var to = new Option<string?>("--to") { Description = "Owner: a 64-hex public key or a key file (default: your wallet)." };
+        var command = new Command("mint", "Create a coin (your key must be a minter in genesis).") { Network, WalletFile, amount, to };
+        SetAction(command, async (session, parse, output, ct) =>
+        {
+            Ed25519PublicKey owner = parse.GetValue(to) is { } recipient ? ParseRecipient(recipient) : session.Wallet.Address;
+            SignedRequest request = session.Wallet.Mint([new CoinOutput(owner, parse.GetValue(amount))]);
+            CoinResult result = await session.SubmitAsync(request, "MINT", ct);
+            output.WriteLine($"minted {parse.GetValue(amount)} to {owner}: coin {result.CreatedCoins[0]} (instance {session.LastInstance})");
+        });
+        return command;
+    }
+
+    private static Command CreateSpend()
+    {
+        var amount = new Option<ulong>("--amount") { Description = "Value to pay.", Required = true };
+        var to = new Option<string>("--to") { Description = "Payee: a 64-hex public key or a key file.", Required = true };
+        var command = new Command("spend", "Pay an amount; coins are chosen automatically and the change comes back to you.") { Network, WalletFile, to, amount };
+        SetAction(command, async (session, parse, output, ct) =>
+        {
+            Ed25519PublicKey payee = ParseRecipient(parse.GetRequiredValue(to));
+            await session.LoadCoinsAsync(ct);
+            SignedRequest request = session.Wallet.Pay(payee, parse.GetValue(amount));
+            await session.SubmitAsync(request, "SPEND", ct);
+            output.WriteLine($"paid {parse.GetValue(amount)} to {payee} in instance {session.LastInstance}");
+            await session.LoadCoinsAsync(ct);
+            output.WriteLine($"your balance: {session.Wallet.Balance}");
+        });
+        return command;
+    }
+
+    private static Command CreateBalance()
+    {
+        var command = new Command("balance", "Print your unspent coins' total; the balance is the last line.") { Network, WalletFile };
+        SetAction(command, async (session, _, output, ct) =>
+        {
+            await session.LoadCoinsAsync(ct);
+            output.WriteLine($"{session.Wallet.Address}: {session.Wallet.Coins.Count} coin(s)");
+            output.WriteLine(session.Wallet.Balance.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+        return command;
+    }
+
+    private static Command CreateCoins()
+    {
+        var command = new Command("coins", "List your unspent coins (id and value).") { Network, WalletFile };
+        SetAction(command, async (session, _, output, ct) =>
+        {
+            await session.LoadCoinsAsync(ct);
+            foreach (OwnedCoin coin in session.Wallet.Coins)
+            {
+                output.WriteLine($"{coin.Id}  {coin.Value}");
+            }
+
+            output.WriteLine($"{session.Wallet.Coins.Count} coin(s), total {session.Wallet.Balance}");
+        });
+        return command;
+    }
+
+    private static Ed25519PublicKey ParseRecipient(string value)
+    {
+        if (Ed25519PublicKey.TryParse(value, out Ed25519PublicKey key))
+        {
+            return key;
+        }
+
+        if (File.Exists(value))
+        {
+            using Ed25519KeyPair pair = KeyFile.Load(value);
+            return pair.PublicKey;
+        }
+
+        throw new CliException($"--to \"{value}\" is neither a 64-hex public key nor a key file");
+    }
+
+    private static void SetAction(Command command, Func<WalletSession, ParseResult, TextWriter, CancellationToken, Task> body)
+    {
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                GenesisDocument genesis = GenesisJson.Load(parse.GetRequiredValue(Network).FullName);
+                using Ed25519KeyPair key = KeyFile.Load(parse.GetRequiredValue(WalletFile).FullName);
+                await using ChainClient client = await ChainClient.ConnectAsync(genesis, key, null, cancellationToken);
+                var session = new WalletSession(genesis, key, client);
+                await body(session, parse, parse.InvocationConfiguration.Output, cancellationToken);
+                return CommandRunner.Success;
+            }
+            catch (Exception e) when (e is CliException or KeyFileException or GenesisException or ChainClientException or InsufficientFundsException or IOException)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+                return CommandRunner.Failure;
+            }
+        });
+    }
+
+    /// <summary>A wallet connected to the network for one command.</summary>
+    private sealed class WalletSession(GenesisDocument genesis, Ed25519KeyPair key, ChainClient client)
+    {
+        // Separate invocations share the key: a time-based first sequence keeps each one above the last.
+        public CoinWallet Wallet { get; private set; } = NewWallet(genesis, key);
+
+        public long LastInstance { get; private set; }
+
+        public async Task LoadCoinsAsync(CancellationToken ct)
+        {
+            QueryResultMessage answer = await client.QueryAsync(CoinQuery.CoinsOf(key.PublicKey), ct);
+            Wallet = NewWallet(genesis, key);
+            foreach ((Hash256 id, ulong value) in CoinQuery.DecodeCoins(answer.Body.Span))
+            {
+                Wallet.AddCoin(id, value);
+            }
+        }
+
+        public async Task<CoinResult> SubmitAsync(SignedRequest request, string what, CancellationToken ct)
+        {
+            ReplyMessage reply = await client.SubmitAsync(request, ct);
+            string detail = System.Text.Encoding.UTF8.GetString(reply.Result.Span);
+            return reply.Status switch
+            {
+                ReplyStatus.Rejected => throw new CliException($"the network refused the {what}: {detail}"),
+                ReplyStatus.Stale => throw new CliException($"the {what} was overtaken by a later request of this wallet; run the command again"),
+                _ => Checked(CoinResult.Decode(reply.Result.Span), reply.Instance, what),
+            };
+        }
+
+        private static CoinWallet NewWallet(GenesisDocument genesis, Ed25519KeyPair key) =>
+            new(genesis.ChainId, key, (ulong)DateTime.UtcNow.Ticks);
+
+        private CoinResult Checked(CoinResult result, long instance, string what)
+        {
+            LastInstance = instance;
+            return result.Succeeded ? result : throw new CliException($"the {what} was decided in instance {instance} but rejected: {result.Code}");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using SmartChain.Core.Configuration;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Cli.Testnet;
+using SmartChain.Node;
+
+namespace SmartChain.Cli.Commands;
+
+/// <summary><c>smartchain node</c>: run a replica.</summary>
+internal static class NodeCommands
+{
+    public static Command Create()
+    {
+        var node = new Command("node", "Run a SmartChain replica.");
+        var home = new Option<DirectoryInfo>("--home") { Description = "The replica's home folder (with node.json), e.g. DIR/node0.", Required = true };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level printed.", DefaultValueFactory = _ => LogLevel.Information };
+        var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.") { home, logLevel };
+        run.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter error = parse.InvocationConfiguration.Error;
+            try
+            {
+                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), cancellationToken);
+            }
+            catch (Exception e) when (e is KeyFileException or GenesisException or InvalidDataException or IOException or InvalidOperationException
+                                          or System.Net.Sockets.SocketException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return CommandRunner.Failure;
+            }
+        });
+        node.Add(run);
+        return node;
+    }
+
+    private static async Task<int> RunAsync(string home, LogLevel level, CancellationToken cancellationToken)
+    {
+        NodeConfig config = NodeConfig.Load(Path.Combine(home, NodeConfig.FileName));
+        GenesisDocument genesis = GenesisJson.Load(config.Genesis);
+        using Ed25519KeyPair key = KeyFile.Load(config.KeyFile);
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        }));
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
+        using CancellationTokenRegistration onCancel = cancellationToken.Register(() => stopped.TrySetResult());
+
+        // The pid file is written by the replica itself, so it is right however the process was started.
+        string pidFile = Path.Combine(home, TestnetProcesses.PidFileName);
+        await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+        try
+        {
+            await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers);
+            await stopped.Task;
+            return CommandRunner.Success;
+        }
+        finally
+        {
+            File.Delete(pidFile);
+        }
+    }
+}

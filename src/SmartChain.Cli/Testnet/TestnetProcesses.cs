@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Cli.Testnet;
+
+/// <summary>Starts and stops the replicas of a local testnet as background processes (Linux).</summary>
+internal static class TestnetProcesses
+{
+    public const string PidFileName = "node.pid";
+    public const string LogFileName = "node.log";
+
+    /// <summary>The replica homes of a testnet folder, in id order.</summary>
+    public static IReadOnlyList<string> Homes(string dir)
+    {
+        if (!File.Exists(Path.Combine(dir, TestnetInitializer.GenesisFileName)))
+        {
+            throw new CliException($"{dir} is not a testnet folder (no genesis.json); create one with 'smartchain testnet init --dir {dir}'");
+        }
+
+        return [.. Directory.GetDirectories(dir, "node*")
+            .Where(h => File.Exists(Path.Combine(h, Core.Configuration.NodeConfig.FileName)))
+            .OrderBy(h => int.Parse(Path.GetFileName(h)[4..], CultureInfo.InvariantCulture))];
+    }
+
+    public static int? RunningPid(string home)
+    {
+        string file = Path.Combine(home, PidFileName);
+        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out int pid) && IsAlive(pid) ? pid : null;
+    }
+
+    public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+
+    /// <summary>Launches <c>smartchain node run --home HOME</c> detached (own session), logging to HOME/node.log.</summary>
+    public static void Launch(string home)
+    {
+        string self = Environment.ProcessPath ?? throw new CliException("cannot tell which executable to start");
+        List<string> command = [self];
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            command.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        command.AddRange(["node", "run", "--home", home]);
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec setsid \"$@\" >>\"$SMARTCHAIN_LOG\" 2>&1 </dev/null");
+        start.ArgumentList.Add("sh");
+        foreach (string part in command)
+        {
+            start.ArgumentList.Add(part);
+        }
+
+        start.Environment["SMARTCHAIN_LOG"] = Path.Combine(home, LogFileName);
+        using Process process = Process.Start(start) ?? throw new CliException($"could not start a replica in {home}");
+    }
+
+    /// <summary>Waits until every replica answers and is connected to all its peers.</summary>
+    public static async Task WaitUntilConnectedAsync(GenesisDocument genesis, IReadOnlyList<string> homes, TextWriter output, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        using Ed25519KeyPair probe = Ed25519KeyPair.Generate();
+        string last = "no replica answered yet";
+        while (!deadline.IsCancellationRequested)
+        {
+            foreach (string home in homes)
+            {
+                if (RunningPid(home) is null && File.Exists(Path.Combine(home, LogFileName)) && new FileInfo(Path.Combine(home, LogFileName)).Length > 0 &&
+                    !File.Exists(Path.Combine(home, PidFileName)))
+                {
+                    throw new CliException($"the replica in {home} exited: {Tail(home)}");
+                }
+            }
+
+            try
+            {
+                await using ChainClient client = await ChainClient.ConnectAsync(genesis, probe,
+                    new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(2) }, deadline.Token);
+                IReadOnlyDictionary<int, QueryResultMessage> answers =
+                    await client.QueryEachAsync(CoinQuery.CoinsOf(probe.PublicKey), TimeSpan.FromSeconds(2), deadline.Token);
+                int n = genesis.InitialView.N;
+                if (answers.Count == n && answers.Values.All(a => a.ConnectedPeers == n - 1))
+                {
+                    output.WriteLine($"all {n} replicas are up and connected to each other");
+                    return;
+                }
+
+                last = string.Join(", ", genesis.InitialView.Members.Select(m =>
+                    answers.TryGetValue(m.Id, out QueryResultMessage? a) ? $"replica {m.Id}: {a.ConnectedPeers}/{n - 1} peers" : $"replica {m.Id}: no answer"));
+            }
+            catch (Exception e) when (e is ChainClientException or OperationCanceledException)
+            {
+                last = e.Message;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        throw new CliException($"the replicas did not connect within {timeout.TotalSeconds:0} s ({last}); see node*/{LogFileName}");
+    }
+
+    /// <summary>Sends SIGTERM, waits up to <paramref name="grace"/>, then SIGKILL.</summary>
+    public static async Task<bool> StopAsync(int pid, TimeSpan grace)
+    {
+        Signal("TERM", pid);
+        var watch = Stopwatch.StartNew();
+        while (IsAlive(pid) && watch.Elapsed < grace)
+        {
+            await Task.Delay(100);
+        }
+
+        if (!IsAlive(pid))
+        {
+            return true;
+        }
+
+        Signal("KILL", pid);
+        return false;
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using Process? kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        kill?.WaitForExit();
+    }
+
+    private static string Tail(string home)
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(home, LogFileName));
+        return string.Join(" | ", lines.TakeLast(3));
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SmartChain.Cli.Tests;
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Coin.Load;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Core.Requests;
+using SmartChain.Network.Client;
+using SmartChain.Node;
+using Xunit.Abstractions;
+
+namespace SmartChain.IntegrationTests;
+
+/// <summary>Four replica processes started by the CLI, real TCP on 127.0.0.1, real files, real signatures.</summary>
+public sealed class FourReplicaProcessTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Wallets = 400;
+    private const int Rounds = 24; // 400 MINTs + 24 × 400 SPENDs = 10,000 transactions
+    private const int Clients = 16;
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "smartchain-integration", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Four_replica_processes_decide_10000_coin_transactions_from_16_clients_identically()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        string net = Path.Combine(_dir, "net");
+        CliRun init = await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--base-port", FreePortRange(8).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(init.ExitCode == 0, init.Error);
+        CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net);
+        var submitted = new List<SignedRequest>();
+        try
+        {
+            Assert.True(start.ExitCode == 0, start.Output + start.Error);
+            Assert.Contains("all 4 replicas are up and connected", start.Output, StringComparison.Ordinal);
+            await RunWorkloadAsync(net, submitted, timeout.Token);
+        }
+        finally
+        {
+            CliRun stop = await CliRun.AsProcessAsync("testnet", "stop", "--dir", net);
+            Assert.True(stop.ExitCode == 0, stop.Error);
+            Assert.Contains("4 replica(s) stopped", stop.Output, StringComparison.Ordinal);
+        }
+
+        AssertIdenticalLogsWithValidProofs(net, submitted);
+    }
+
+    private async Task RunWorkloadAsync(string net, List<SignedRequest> submitted, CancellationToken ct)
+    {
+        GenesisDocument genesis = GenesisJson.Load(Path.Combine(net, "genesis.json"));
+        using Ed25519KeyPair minter = KeyFile.Load(Path.Combine(net, "wallets", "minter0.key"));
+        using var load = new CoinWorkload(genesis.ChainId, minter, Wallets, seed: 2026);
+        var identities = Enumerable.Range(0, Clients).Select(_ => Ed25519KeyPair.Generate()).ToList();
+        var clients = new List<ChainClient>();
+        try
+        {
+            foreach (Ed25519KeyPair identity in identities)
+            {
+                clients.Add(await ChainClient.ConnectAsync(genesis, identity, null, ct));
+            }
+
+            // One key's MINTs go out in sequence order over one client, so none overtakes another.
+            SignedRequest[] mints = load.MintPhase();
+            submitted.AddRange(mints);
+            await AssertAllExecutedAsync(mints.Select(m => clients[0].SubmitAsync(m, ct)).ToList());
+
+            var clock = Stopwatch.StartNew();
+            for (int round = 0; round < Rounds; round++)
+            {
+                SignedRequest[] spends = load.NextSpendRound();
+                submitted.AddRange(spends);
+                await AssertAllExecutedAsync(spends.Select((s, i) => clients[i % Clients].SubmitAsync(s, ct)).ToList());
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            output.WriteLine($"{Rounds * Wallets} SPENDs from {Clients} clients decided and executed by 4 replica processes in {seconds:0.0} s: {Rounds * Wallets / seconds:0} tx/s");
+        }
+        finally
+        {
+            foreach (ChainClient client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            identities.ForEach(k => k.Dispose());
+        }
+    }
+
+    private static async Task AssertAllExecutedAsync(List<Task<ReplyMessage>> replies)
+    {
+        foreach (ReplyMessage reply in await Task.WhenAll(replies))
+        {
+            Assert.True(reply.Status is ReplyStatus.Executed or ReplyStatus.Duplicate, $"{reply.Status}: {System.Text.Encoding.UTF8.GetString(reply.Result.Span)}");
+            Assert.Equal(CoinResultCode.Ok, CoinResult.Decode(reply.Result.Span).Code);
+        }
+    }
+
+    private static void AssertIdenticalLogsWithValidProofs(string net, List<SignedRequest> submitted)
+    {
+        GenesisDocument genesis = GenesisJson.Load(Path.Combine(net, "genesis.json"));
+        IReadOnlyList<DecisionRecord>[] logs = [.. Enumerable.Range(0, 4).Select(i => DecisionLog.Read(Path.Combine(net, $"node{i}", "data", DecisionLog.FileName)))];
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(logs[0].Select(r => (r.Instance, r.BatchHash)), logs[i].Select(r => (r.Instance, r.BatchHash)));
+            Assert.Equal(Enumerable.Range(1, logs[i].Count).Select(n => (long)n), logs[i].Select(r => r.Instance));
+            foreach (DecisionRecord record in logs[i])
+            {
+                Assert.Null(record.Proof.Verify(genesis.InitialView, genesis.ChainId, record.Instance, record.Regency, record.BatchHash));
+            }
+        }
+
+        var decided = logs[0].SelectMany(r => r.Digests).ToHashSet();
+        Assert.Equal(Wallets + (Wallets * Rounds), submitted.Count);
+        Assert.All(submitted, s => Assert.Contains(s.Digest, decided));
+    }
+
+    // Replicas take base..base+7; find a range nobody listens on.
+    private static int FreePortRange(int count)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            int basePort = Random.Shared.Next(20_000, 60_000);
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (int p = 0; p < count; p++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, basePort + p);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return basePort;
+            }
+            catch (SocketException)
+            {
+            }
+            finally
+            {
+                listeners.ForEach(l => l.Stop());
+            }
+        }
+
+        throw new InvalidOperationException("no free range of ports on 127.0.0.1");
+    }
+}
