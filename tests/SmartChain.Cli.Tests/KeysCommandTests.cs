@@ -61,7 +61,8 @@ public class KeysCommandTests
     [Fact]
     public void Every_command_has_help()
     {
-        foreach (string[] command in (string[][])[[], ["keys"], ["keys", "new"], ["keys", "show"], ["testnet"], ["testnet", "init"]])
+        foreach (string[] command in (string[][])[[], ["keys"], ["keys", "new"], ["keys", "show"], ["testnet"], ["testnet", "init"], ["testnet", "start"], ["testnet", "stop"],
+            ["node"], ["node", "run"], ["coin"], ["coin", "mint"], ["coin", "spend"], ["coin", "balance"], ["coin", "coins"]])
         {
             CliRun run = CliRun.InProcess([.. command, "--help"]);
             Assert.Equal(0, run.ExitCode);

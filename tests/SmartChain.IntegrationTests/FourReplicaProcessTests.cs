@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using SmartChain.Cli.Tests;
 using SmartChain.Client;
 using SmartChain.Coin;
@@ -35,7 +33,7 @@ public sealed class FourReplicaProcessTests(ITestOutputHelper output) : IDisposa
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         string net = Path.Combine(_dir, "net");
-        CliRun init = await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--base-port", FreePortRange(8).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        CliRun init = await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--base-port", PortRange.FindFree(8).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(init.ExitCode == 0, init.Error);
         CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net);
         var submitted = new List<SignedRequest>();
@@ -105,7 +103,7 @@ public sealed class FourReplicaProcessTests(ITestOutputHelper output) : IDisposa
         }
     }
 
-    private static void AssertIdenticalLogsWithValidProofs(string net, List<SignedRequest> submitted)
+    private void AssertIdenticalLogsWithValidProofs(string net, List<SignedRequest> submitted)
     {
         GenesisDocument genesis = GenesisJson.Load(Path.Combine(net, "genesis.json"));
         IReadOnlyList<DecisionRecord>[] logs = [.. Enumerable.Range(0, 4).Select(i => DecisionLog.Read(Path.Combine(net, $"node{i}", "data", DecisionLog.FileName)))];
@@ -120,37 +118,8 @@ public sealed class FourReplicaProcessTests(ITestOutputHelper output) : IDisposa
         }
 
         var decided = logs[0].SelectMany(r => r.Digests).ToHashSet();
+        output.WriteLine($"{logs[0].Count} instances, {logs[0].Average(r => r.Digests.Count):0.0} requests per batch on average, largest {logs[0].Max(r => r.Digests.Count)}");
         Assert.Equal(Wallets + (Wallets * Rounds), submitted.Count);
         Assert.All(submitted, s => Assert.Contains(s.Digest, decided));
-    }
-
-    // Replicas take base..base+7; find a range nobody listens on.
-    private static int FreePortRange(int count)
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            int basePort = Random.Shared.Next(20_000, 60_000);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (int p = 0; p < count; p++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, basePort + p);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-
-                return basePort;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-
-        throw new InvalidOperationException("no free range of ports on 127.0.0.1");
     }
 }

@@ -1,0 +1,67 @@
+using SmartChain.Coin;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+using SmartChain.Network;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>Bad input on a replica's client port: refused with a reason, nothing decided, the replica keeps serving.</summary>
+public class ClientBadInputTests
+{
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    private static async Task<SecureLink> ConnectAsync(InProcessNetwork net, int replica, Ed25519KeyPair identity)
+    {
+        var member = net.Genesis.InitialView.Members[replica];
+        return await SecureLink.ConnectAsync(member.Host, member.ClientPort, InProcessNetwork.Chain, new LinkCredentials(PeerIdentity.ClientId, identity),
+            new PeerIdentity(replica, member.PublicKey), LinkOptions.Default, Timeout());
+    }
+
+    private static async Task<ReplyMessage> NextReplyAsync(SecureLink link)
+    {
+        Frame? frame = await link.ReceiveAsync(Timeout());
+        Assert.Equal(FrameType.Reply, frame!.Value.Type);
+        return ReplyMessage.Decode(frame.Value.Payload.Span);
+    }
+
+    [Fact]
+    public async Task Malformed_oversized_and_badly_signed_requests_are_refused_and_the_replica_keeps_serving()
+    {
+        await using var net = new InProcessNetwork();
+        using var client = Ed25519KeyPair.Generate();
+        await using SecureLink link = await ConnectAsync(net, 0, client);
+
+        await link.SendAsync(FrameType.Request, new byte[] { 1, 2, 3 }, Timeout());
+        ReplyMessage malformed = await NextReplyAsync(link);
+        Assert.Equal(ReplyStatus.Rejected, malformed.Status);
+        Assert.Contains("malformed request", System.Text.Encoding.UTF8.GetString(malformed.Result.Span), StringComparison.Ordinal);
+
+        await link.SendAsync(FrameType.Request, new byte[net.Genesis.Consensus.MaxRequestBytes + 1], Timeout());
+        Assert.Contains("exceeds", System.Text.Encoding.UTF8.GetString((await NextReplyAsync(link)).Result.Span), StringComparison.Ordinal);
+
+        byte[] forged = SignedRequest.Create(InProcessNetwork.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode()).Encoded.ToArray();
+        forged[^1] ^= 1;
+        await link.SendAsync(FrameType.Request, forged, Timeout());
+        ReplyMessage badSignature = await NextReplyAsync(link);
+        Assert.Equal(ReplyStatus.Rejected, badSignature.Status);
+        Assert.Contains("signature does not verify", System.Text.Encoding.UTF8.GetString(badSignature.Result.Span), StringComparison.Ordinal);
+
+        // A consensus frame on the client port ends that link only.
+        await link.SendAsync(FrameType.Consensus, new byte[] { 1 }, Timeout());
+        Assert.Null(await link.ReceiveAsync(Timeout()));
+
+        await using SecureLink again = await ConnectAsync(net, 0, client);
+        SignedRequest good = SignedRequest.Create(InProcessNetwork.Chain, net.Minter, 2, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode());
+        for (int i = 1; i < 4; i++)
+        {
+            await using SecureLink other = await ConnectAsync(net, i, client);
+            await other.SendAsync(FrameType.Request, good.Encoded, Timeout());
+        }
+
+        await again.SendAsync(FrameType.Request, good.Encoded, Timeout());
+        ReplyMessage executed = await NextReplyAsync(again);
+        Assert.True(executed.Status is ReplyStatus.Executed or ReplyStatus.Duplicate);
+        Assert.Equal(1, executed.Instance); // nothing bad was ever decided
+    }
+}
