@@ -88,9 +88,12 @@ public sealed partial class ReplicaHost
 
         if (!_verified.ContainsKey(request!.Digest))
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             TxCheck check = _app.CheckTx(request);
+            _metrics.VerificationTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (!check.Accepted)
             {
+                _metrics.Rejected.Add(1);
                 await SendReplyAsync(link, new ReplyMessage(request.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(check.Reason ?? "refused")));
                 return;
             }

@@ -55,6 +55,9 @@ public sealed partial class ReplicaHost
         }
 
         IReadOnlyList<byte[]> results = _app.ExecuteBatch(new BatchContext(decision.Instance, decision.Instance), fresh);
+        _metrics.DecidedInstances.Add(1);
+        _metrics.BatchSize.Record(decision.Batch.Count);
+        _metrics.Executed.Add(fresh.Count);
         Interlocked.Exchange(ref _executed, decision.Instance);
         int next = 0;
         for (int j = 0; j < decision.Batch.Count; j++)

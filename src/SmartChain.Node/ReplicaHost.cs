@@ -34,6 +34,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
     private readonly List<Task> _loops = [];
+    private readonly NodeMetrics _metrics;
     private long _executed;
     private long _droppedPeerMessages;
 
@@ -61,12 +62,17 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(genesis.InitialView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
             line => NodeLog.Network(_log, line));
+        _metrics = new NodeMetrics(config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
+            () => _network.QueuedFrames, () => _network.ConnectedPeers);
         _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
             LinkOptions.Default, (remote, reason) => NodeLog.ClientRefused(_log, remote?.ToString(), reason));
     }
 
     /// <summary>This replica's id.</summary>
     public int Id { get; }
+
+    /// <summary>Name of the <see cref="System.Diagnostics.Metrics.Meter"/> every replica publishes to.</summary>
+    public const string MeterName = NodeMetrics.MeterName;
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
     public string Status =>
@@ -117,6 +123,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         _votes.Dispose();
         _decisionLog.Dispose();
+        _metrics.Dispose();
         _stop.Dispose();
         NodeLog.Stopped(_log, Id);
     }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
@@ -17,13 +19,18 @@ internal static class NodeCommands
         var node = new Command("node", "Run a SmartChain replica.");
         var home = new Option<DirectoryInfo>("--home") { Description = "The replica's home folder (with node.json), e.g. DIR/node0.", Required = true };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level printed.", DefaultValueFactory = _ => LogLevel.Information };
-        var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.") { home, logLevel };
+        var metricsPort = new Option<int>("--metrics-port")
+        {
+            Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: off).",
+            DefaultValueFactory = _ => 0,
+        };
+        var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.") { home, logLevel, metricsPort };
         run.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
             try
             {
-                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), cancellationToken);
+                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), cancellationToken);
             }
             catch (Exception e) when (e is KeyFileException or GenesisException or InvalidDataException or IOException or InvalidOperationException
                                           or System.Net.Sockets.SocketException)
@@ -36,8 +43,18 @@ internal static class NodeCommands
         return node;
     }
 
-    private static async Task<int> RunAsync(string home, LogLevel level, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, CancellationToken cancellationToken)
     {
+        using MeterProvider? metrics = metricsPort > 0
+            ? Sdk.CreateMeterProviderBuilder()
+                .AddMeter(ReplicaHost.MeterName)
+                .AddPrometheusHttpListener(o =>
+                {
+                    o.Host = "127.0.0.1";
+                    o.Port = metricsPort;
+                })
+                .Build()
+            : null;
         NodeConfig config = NodeConfig.Load(Path.Combine(home, NodeConfig.FileName));
         GenesisDocument genesis = GenesisJson.Load(config.Genesis);
         using Ed25519KeyPair key = KeyFile.Load(config.KeyFile);

@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+
+namespace SmartChain.Node;
+
+/// <summary>
+/// The replica's metrics: one <see cref="Meter"/> named "SmartChain" per replica, tagged with its id, so an exporter
+/// (Prometheus, via <c>node run --metrics-port</c>) or a test's MeterListener sees every replica in the process.
+/// </summary>
+internal sealed class NodeMetrics : IDisposable
+{
+    public const string MeterName = "SmartChain";
+    private readonly Meter _meter;
+
+    public NodeMetrics(int replicaId, Func<long> lastDecided, Func<int> pending, Func<int> queuedFrames, Func<int> connectedPeers)
+    {
+        _meter = new Meter(new MeterOptions(MeterName) { Tags = [new("replica", replicaId)] });
+        DecidedInstances = _meter.CreateCounter<long>("smartchain.consensus.decided_instances", description: "Consensus instances decided");
+        BatchSize = _meter.CreateHistogram<int>("smartchain.consensus.batch_size", unit: "{request}", description: "Requests per decided batch");
+        Executed = _meter.CreateCounter<long>("smartchain.requests.executed", description: "Requests executed");
+        Rejected = _meter.CreateCounter<long>("smartchain.requests.rejected", description: "Requests refused before ordering");
+        VerificationTime = _meter.CreateHistogram<double>("smartchain.requests.verification_time", unit: "ms", description: "CheckTx time per request");
+        _meter.CreateObservableGauge("smartchain.consensus.last_decided", lastDecided, description: "Highest decided instance");
+        _meter.CreateObservableGauge("smartchain.pool.pending", pending, unit: "{request}", description: "Verified requests waiting to be ordered");
+        _meter.CreateObservableGauge("smartchain.network.queued_frames", queuedFrames, unit: "{frame}", description: "Frames waiting in send queues");
+        _meter.CreateObservableGauge("smartchain.network.connected_peers", connectedPeers, unit: "{replica}", description: "Peers with an open outbound link");
+    }
+
+    public Counter<long> DecidedInstances { get; }
+
+    public Histogram<int> BatchSize { get; }
+
+    public Counter<long> Executed { get; }
+
+    public Counter<long> Rejected { get; }
+
+    public Histogram<double> VerificationTime { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using SmartChain.Cli.Tests;
+
+namespace SmartChain.IntegrationTests;
+
+public sealed class MetricsEndpointTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "smartchain-metrics", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_serves_Prometheus_metrics_and_stops_cleanly_on_SIGTERM()
+    {
+        int basePort = PortRange.FindFree(9);
+        Assert.Equal(0, (await CliRun.AsProcessAsync("testnet", "init", "--dir", _dir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        int metricsPort = basePort + 8;
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "smartchain.dll"), "node", "run", "--home", Path.Combine(_dir, "node0"), "--metrics-port", metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process node = Process.Start(start)!;
+        Task<string> logs = node.StandardOutput.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string metrics = "";
+            while (!metrics.Contains("smartchain_pool_pending", StringComparison.Ordinal))
+            {
+                try
+                {
+                    metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), deadline.Token);
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(50, deadline.Token); // the endpoint is not up yet
+                }
+            }
+
+            Assert.Contains("smartchain_network_connected_peers", metrics, StringComparison.Ordinal);
+            Assert.Contains("otel_scope_replica=\"0\"", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            string pidFile = Path.Combine(_dir, "node0", "node.pid");
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (!File.Exists(pidFile) && !node.HasExited)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+
+            using (Process kill = Process.Start("kill", ["-TERM", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(deadline.Token);
+            }
+
+            await node.WaitForExitAsync(deadline.Token);
+        }
+
+        Assert.Equal(0, node.ExitCode);
+        Assert.Contains("replica 0 stopped", await logs, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "node0", "node.pid")));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Node.Tests;
+
+public class MetricsTests
+{
+    [Fact]
+    public async Task Replicas_publish_decisions_batch_sizes_and_gauges_on_the_SmartChain_meter()
+    {
+        var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Name, long Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ReplicaHost.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => measurements.Add((i.Name, v)));
+        listener.SetMeasurementEventCallback<int>((i, v, _, _) => measurements.Add((i.Name, v)));
+        listener.Start();
+
+        await using var net = new InProcessNetwork();
+        using var alice = Ed25519KeyPair.Generate();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, timeout.Token))
+        {
+            await client.SubmitAsync(SignedRequest.Create(InProcessNetwork.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 1)]).Encode()), timeout.Token);
+        }
+
+        await net.StopAsync(); // execution has finished everywhere once the hosts are stopped
+        listener.RecordObservableInstruments();
+        Assert.Equal(4, measurements.Count(m => m.Name == "smartchain.consensus.decided_instances"));
+        Assert.Contains(measurements, m => m.Name == "smartchain.consensus.batch_size" && m.Value == 1);
+        Assert.Contains(measurements, m => m.Name == "smartchain.requests.executed" && m.Value == 1);
+    }
+}
