@@ -4,16 +4,17 @@ namespace SmartChain.Node;
 
 /// <summary>
 /// The replica's metrics: one <see cref="Meter"/> named "SmartChain" per replica, tagged with its id, so an exporter
-/// (Prometheus, via <c>node run --metrics-port</c>) or a test's MeterListener sees every replica in the process.
+/// (Prometheus, via <c>node run --metrics-port</c>) or a test's MeterListener sees every replica in the process,
+/// told apart by their <c>chain</c> and <c>replica</c> tags.
 /// </summary>
 internal sealed class NodeMetrics : IDisposable
 {
     public const string MeterName = "SmartChain";
     private readonly Meter _meter;
 
-    public NodeMetrics(int replicaId, Func<long> lastDecided, Func<int> pending, Func<int> queuedFrames, Func<int> connectedPeers)
+    public NodeMetrics(string chainId, int replicaId, Func<long> lastDecided, Func<int> pending, Func<int> queuedFrames, Func<int> connectedPeers)
     {
-        _meter = new Meter(new MeterOptions(MeterName) { Tags = [new("replica", replicaId)] });
+        _meter = new Meter(new MeterOptions(MeterName) { Tags = [new("chain", chainId), new("replica", replicaId)] });
         DecidedInstances = _meter.CreateCounter<long>("smartchain.consensus.decided_instances", description: "Consensus instances decided");
         BatchSize = _meter.CreateHistogram<int>("smartchain.consensus.batch_size", unit: "{request}", description: "Requests per decided batch");
         Executed = _meter.CreateCounter<long>("smartchain.requests.executed", description: "Requests executed");

@@ -62,7 +62,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(genesis.InitialView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
             line => NodeLog.Network(_log, line));
-        _metrics = new NodeMetrics(config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
+        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
             () => _network.QueuedFrames, () => _network.ConnectedPeers);
         _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
             LinkOptions.Default, (remote, reason) => NodeLog.ClientRefused(_log, remote?.ToString(), reason));

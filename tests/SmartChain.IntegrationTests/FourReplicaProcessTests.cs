@@ -33,7 +33,7 @@ public sealed class FourReplicaProcessTests(ITestOutputHelper output) : IDisposa
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         string net = Path.Combine(_dir, "net");
-        CliRun init = await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--base-port", PortRange.FindFree(8).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        CliRun init = await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--base-port", TestPorts.FreeRange(8).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(init.ExitCode == 0, init.Error);
         CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net);
         var submitted = new List<SignedRequest>();

@@ -18,7 +18,7 @@ public sealed class MetricsEndpointTests : IDisposable
     [Fact]
     public async Task A_replica_serves_Prometheus_metrics_and_stops_cleanly_on_SIGTERM()
     {
-        int basePort = PortRange.FindFree(9);
+        int basePort = TestPorts.FreeRange(9);
         Assert.Equal(0, (await CliRun.AsProcessAsync("testnet", "init", "--dir", _dir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
         int metricsPort = basePort + 8;
 

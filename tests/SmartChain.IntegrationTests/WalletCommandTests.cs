@@ -20,7 +20,7 @@ public sealed class WalletCommandTests : IDisposable
     {
         string net = Path.Combine(_dir, "net");
         Directory.CreateDirectory(_dir);
-        Assert.Equal(0, (await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--base-port", PortRange.FindFree(8).ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        Assert.Equal(0, (await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--base-port", TestPorts.FreeRange(8).ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
         CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net);
         try
         {

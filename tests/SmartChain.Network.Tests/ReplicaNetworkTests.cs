@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Views;
 
@@ -13,7 +12,7 @@ public sealed class ReplicaNetworkTests : IAsyncDisposable
 
     public ReplicaNetworkTests()
     {
-        int[] ports = FreePorts(4);
+        int[] ports = TestPorts.Free(4);
         _view = new View(0, Enumerable.Range(0, 4).Select(i => new ReplicaMember(i, "127.0.0.1", ports[i], ports[i] + 1, _keys[i].PublicKey)));
     }
 
@@ -25,15 +24,6 @@ public sealed class ReplicaNetworkTests : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 
     private ReplicaNetwork Start(int id) => new(_view, "mesh-test", new LinkCredentials(id, _keys[id]),

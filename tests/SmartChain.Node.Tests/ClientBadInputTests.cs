@@ -14,7 +14,7 @@ public class ClientBadInputTests
     private static async Task<SecureLink> ConnectAsync(InProcessNetwork net, int replica, Ed25519KeyPair identity)
     {
         var member = net.Genesis.InitialView.Members[replica];
-        return await SecureLink.ConnectAsync(member.Host, member.ClientPort, InProcessNetwork.Chain, new LinkCredentials(PeerIdentity.ClientId, identity),
+        return await SecureLink.ConnectAsync(member.Host, member.ClientPort, net.Chain, new LinkCredentials(PeerIdentity.ClientId, identity),
             new PeerIdentity(replica, member.PublicKey), LinkOptions.Default, Timeout());
     }
 
@@ -40,7 +40,7 @@ public class ClientBadInputTests
         await link.SendAsync(FrameType.Request, new byte[net.Genesis.Consensus.MaxRequestBytes + 1], Timeout());
         Assert.Contains("exceeds", System.Text.Encoding.UTF8.GetString((await NextReplyAsync(link)).Result.Span), StringComparison.Ordinal);
 
-        byte[] forged = SignedRequest.Create(InProcessNetwork.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode()).Encoded.ToArray();
+        byte[] forged = SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode()).Encoded.ToArray();
         forged[^1] ^= 1;
         await link.SendAsync(FrameType.Request, forged, Timeout());
         ReplyMessage badSignature = await NextReplyAsync(link);
@@ -52,7 +52,7 @@ public class ClientBadInputTests
         Assert.Null(await link.ReceiveAsync(Timeout()));
 
         await using SecureLink again = await ConnectAsync(net, 0, client);
-        SignedRequest good = SignedRequest.Create(InProcessNetwork.Chain, net.Minter, 2, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode());
+        SignedRequest good = SignedRequest.Create(net.Chain, net.Minter, 2, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode());
         for (int i = 1; i < 4; i++)
         {
             await using SecureLink other = await ConnectAsync(net, i, client);

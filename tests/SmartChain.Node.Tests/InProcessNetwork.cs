@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
@@ -11,14 +9,15 @@ namespace SmartChain.Node.Tests;
 /// <summary>Four real replica hosts in this process: real TCP on 127.0.0.1, real files with fsync, real signatures.</summary>
 public sealed class InProcessNetwork : IAsyncDisposable
 {
-    public const string Chain = "node-test";
+    /// <summary>A chain id of its own, so metrics and links of networks running side by side never mix.</summary>
+    public string Chain { get; } = $"node-test-{Guid.NewGuid():N}"[..24];
 
     public InProcessNetwork(int n = 4)
     {
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
         ReplicaKeys = [.. Enumerable.Range(0, n).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
-        int[] ports = FreePorts(2 * n);
+        int[] ports = TestPorts.Free(2 * n);
         var view = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", ports[2 * i], ports[(2 * i) + 1], ReplicaKeys[i].PublicKey)));
         Genesis = new GenesisDocument(Chain, PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 256 }, 1000, [Minter.PublicKey]);
         Hosts = [.. Enumerable.Range(0, n).Select(i => ReplicaHost.Start(
@@ -63,14 +62,5 @@ public sealed class InProcessNetwork : IAsyncDisposable
         {
             Directory.Delete(Folder, recursive: true);
         }
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }

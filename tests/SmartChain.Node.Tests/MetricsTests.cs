@@ -11,11 +11,13 @@ public class MetricsTests
     [Fact]
     public async Task Replicas_publish_decisions_batch_sizes_and_gauges_on_the_SmartChain_meter()
     {
+        await using var net = new InProcessNetwork();
         var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Name, long Value)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == ReplicaHost.MeterName)
+            // Other tests run networks in parallel in this process; listen to this network's chain only.
+            if (instrument.Meter.Name == ReplicaHost.MeterName && instrument.Meter.Tags?.Any(t => t.Key == "chain" && (string?)t.Value == net.Chain) == true)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -24,12 +26,11 @@ public class MetricsTests
         listener.SetMeasurementEventCallback<int>((i, v, _, _) => measurements.Add((i.Name, v)));
         listener.Start();
 
-        await using var net = new InProcessNetwork();
         using var alice = Ed25519KeyPair.Generate();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, timeout.Token))
         {
-            await client.SubmitAsync(SignedRequest.Create(InProcessNetwork.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 1)]).Encode()), timeout.Token);
+            await client.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 1)]).Encode()), timeout.Token);
         }
 
         await net.StopAsync(); // execution has finished everywhere once the hosts are stopped

@@ -19,14 +19,14 @@ public class ReplicaHostTests
         await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
         Assert.Equal(4, client.ConnectedReplicas.Count);
 
-        var minter = new CoinWallet(InProcessNetwork.Chain, net.Minter);
+        var minter = new CoinWallet(net.Chain, net.Minter);
         SignedRequest mint = minter.Mint([new CoinOutput(alice.PublicKey, 70), new CoinOutput(alice.PublicKey, 30)]);
         ReplyMessage minted = await client.SubmitAsync(mint, Timeout());
         Assert.Equal(ReplyStatus.Executed, minted.Status);
         Assert.Equal(CoinResultCode.Ok, CoinResult.Decode(minted.Result.Span).Code);
 
         QueryResultMessage coins = await client.QueryAsync(CoinQuery.CoinsOf(alice.PublicKey), Timeout());
-        var wallet = new CoinWallet(InProcessNetwork.Chain, alice);
+        var wallet = new CoinWallet(net.Chain, alice);
         foreach ((Hash256 id, ulong value) in CoinQuery.DecodeCoins(coins.Body.Span))
         {
             wallet.AddCoin(id, value);
@@ -46,7 +46,7 @@ public class ReplicaHostTests
         Assert.Equal((ReplyStatus.Duplicate, minted.Instance), (again.Status, again.Instance));
 
         // A request from a non-minter is refused before ordering by every replica alike.
-        ReplyMessage refused = await client.SubmitAsync(SignedRequest.Create(InProcessNetwork.Chain, alice, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 5)]).Encode()), Timeout());
+        ReplyMessage refused = await client.SubmitAsync(SignedRequest.Create(net.Chain, alice, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 5)]).Encode()), Timeout());
         Assert.Equal(ReplyStatus.Rejected, refused.Status);
         Assert.Contains("not a minter", System.Text.Encoding.UTF8.GetString(refused.Result.Span), StringComparison.Ordinal);
 
@@ -64,7 +64,7 @@ public class ReplicaHostTests
             Assert.Equal(logs[0].Select(r => (r.Instance, r.BatchHash)), logs[i].Select(r => (r.Instance, r.BatchHash)));
             foreach (DecisionRecord record in logs[i])
             {
-                Assert.Null(record.Proof.Verify(net.Genesis.InitialView, InProcessNetwork.Chain, record.Instance, record.Regency, record.BatchHash));
+                Assert.Null(record.Proof.Verify(net.Genesis.InitialView, net.Chain, record.Instance, record.Regency, record.BatchHash));
             }
         }
     }

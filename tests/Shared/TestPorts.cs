@@ -1,12 +1,23 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SmartChain.IntegrationTests;
+namespace SmartChain.Tests.Shared;
 
-/// <summary>Finds consecutive free ports on 127.0.0.1 for a testnet's replicas.</summary>
-internal static class PortRange
+/// <summary>Free TCP ports on 127.0.0.1 for tests (linked into every test project that opens sockets).</summary>
+internal static class TestPorts
 {
-    public static int FindFree(int count)
+    /// <summary><paramref name="count"/> distinct ports the system reports free right now.</summary>
+    public static int[] Free(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports (a testnet's base port).</summary>
+    public static int FreeRange(int count)
     {
         for (int attempt = 0; attempt < 50; attempt++)
         {
