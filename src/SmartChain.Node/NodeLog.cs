@@ -11,12 +11,6 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "replica {Id} stopped")]
     public static partial void Stopped(ILogger logger, int id);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Line}")]
-    public static partial void Network(ILogger logger, string line);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "refused a client connection from {Remote}: {Reason}")]
-    public static partial void ClientRefused(ILogger logger, string? remote, string reason);
-
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Line} (occurrence {Count})")]
     public static partial void BadInput(ILogger logger, string line, long count);
 

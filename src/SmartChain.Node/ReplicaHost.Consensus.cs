@@ -5,7 +5,9 @@ using SmartChain.Network;
 
 namespace SmartChain.Node;
 
-/// <summary>The consensus loop: one input at a time into the core, then its Ready handled in order.</summary>
+/// <summary>
+/// The consensus loop, on its dedicated thread: one input at a time into the core, then its Ready handled in order.
+/// </summary>
 public sealed partial class ReplicaHost
 {
     private async Task ConsensusLoopAsync()
@@ -14,6 +16,7 @@ public sealed partial class ReplicaHost
         {
             await foreach (NodeInput input in _inputs.Reader.ReadAllAsync(_stop.Token))
             {
+                ConsensusThreadInvariant();
                 switch (input)
                 {
                     case NodeInput.Tick:
@@ -44,6 +47,15 @@ public sealed partial class ReplicaHost
             NodeLog.ConsensusFailed(_log, e, Id, Status);
             await _stop.CancelAsync();
             throw;
+        }
+    }
+
+    // Checked in Release too: the core is single-threaded by contract.
+    private void ConsensusThreadInvariant()
+    {
+        if (Environment.CurrentManagedThreadId != _consensusThread.ManagedThreadId)
+        {
+            throw new InvalidOperationException($"the consensus core ran on thread {Environment.CurrentManagedThreadId}, not on its own thread");
         }
     }
 

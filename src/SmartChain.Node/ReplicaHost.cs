@@ -35,8 +35,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private int _disposed;
     private readonly List<Task> _loops = [];
     private readonly NodeMetrics _metrics;
+    private readonly DedicatedThread _consensusThread;
     private long _executed;
     private long _droppedPeerMessages;
+    private long _networkEvents;
 
     private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers)
     {
@@ -61,11 +63,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _votes = new VoteLog(Path.Combine(config.DataDir, VoteLog.FileName));
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(genesis.InitialView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
-            line => NodeLog.Network(_log, line));
+            line => LogSampled(ref _networkEvents, line));
+        _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
             () => _network.QueuedFrames, () => _network.ConnectedPeers);
         _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
-            LinkOptions.Default, (remote, reason) => NodeLog.ClientRefused(_log, remote?.ToString(), reason));
+            LinkOptions.Default, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
     }
 
     /// <summary>This replica's id.</summary>
@@ -73,6 +76,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
     /// <summary>Name of the <see cref="System.Diagnostics.Metrics.Meter"/> every replica publishes to.</summary>
     public const string MeterName = NodeMetrics.MeterName;
+
+    /// <summary>The managed id of the one thread that runs the consensus core.</summary>
+    public int ConsensusThreadId => _consensusThread.ManagedThreadId;
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
     public string Status =>
@@ -90,7 +96,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         var host = new ReplicaHost(config, genesis, key, loggers);
-        host._loops.Add(host.ConsensusLoopAsync());
+        host._loops.Add(host._consensusThread.Run(host.ConsensusLoopAsync));
         host._loops.Add(host.ExecutionLoopAsync());
         host._loops.Add(host.PeerPumpAsync());
         host._loops.Add(host.TickLoopAsync());
@@ -121,6 +127,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         {
         }
 
+        _consensusThread.Dispose();
         _votes.Dispose();
         _decisionLog.Dispose();
         _metrics.Dispose();

@@ -64,4 +64,29 @@ public class ClientBadInputTests
         Assert.True(executed.Status is ReplyStatus.Executed or ReplyStatus.Duplicate);
         Assert.Equal(1, executed.Instance); // nothing bad was ever decided
     }
+
+    [Fact]
+    public async Task Random_bytes_on_the_replica_and_client_ports_of_live_replicas_change_nothing()
+    {
+        await using var net = new InProcessNetwork();
+        var random = new Random(7);
+        foreach (var member in net.Genesis.InitialView.Members)
+        {
+            foreach (int port in (int[])[member.Port, member.ClientPort])
+            {
+                byte[] garbage = new byte[random.Next(1, 2000)];
+                random.NextBytes(garbage);
+                using var raw = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await raw.ConnectAsync("127.0.0.1", port);
+                await raw.SendAsync(garbage);
+                await raw.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+            }
+        }
+
+        using var client = Ed25519KeyPair.Generate();
+        await using SmartChain.Client.ChainClient chain = await SmartChain.Client.ChainClient.ConnectAsync(net.Genesis, client, null, Timeout());
+        ReplyMessage reply = await chain.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(client.PublicKey, 3)]).Encode()), Timeout());
+        Assert.Equal((ReplyStatus.Executed, 1L), (reply.Status, reply.Instance));
+        Assert.All(net.Hosts, h => Assert.NotEqual(Environment.CurrentManagedThreadId, h!.ConsensusThreadId));
+    }
 }
