@@ -22,6 +22,31 @@ public sealed partial class ReplicaHost
 
     private void Track(Hash256 digest, SecureLink link) => _replyTo[digest] = link;
 
+    // Every request is verified once per replica, whether it first arrives from its client or inside a proposal:
+    // both paths share this cache of accepted digests.
+    private TxCheck Verify(SignedRequest request)
+    {
+        if (_verified.ContainsKey(request.Digest))
+        {
+            return TxCheck.Ok;
+        }
+
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        TxCheck check = _app.CheckTx(request);
+        _metrics.VerificationTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (check.Accepted)
+        {
+            if (_verified.Count > MaxVerifiedCache)
+            {
+                _verified.Clear();
+            }
+
+            _verified.TryAdd(request.Digest, 0);
+        }
+
+        return check;
+    }
+
     private async Task ClientAcceptLoopAsync()
     {
         var sessions = new List<Task>();
@@ -86,27 +111,15 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        if (!_verified.ContainsKey(request!.Digest))
+        TxCheck check = Verify(request!);
+        if (!check.Accepted)
         {
-            long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            TxCheck check = _app.CheckTx(request);
-            _metrics.VerificationTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (!check.Accepted)
-            {
-                _metrics.Rejected.Add(1);
-                await SendReplyAsync(link, new ReplyMessage(request.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(check.Reason ?? "refused")));
-                return;
-            }
-
-            if (_verified.Count > MaxVerifiedCache)
-            {
-                _verified.Clear();
-            }
-
-            _verified.TryAdd(request.Digest, 0);
+            _metrics.Rejected.Add(1);
+            await SendReplyAsync(link, new ReplyMessage(request!.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(check.Reason ?? "refused")));
+            return;
         }
 
-        await _inputs.Writer.WriteAsync(new NodeInput.ClientRequest(request, link), _stop.Token);
+        await _inputs.Writer.WriteAsync(new NodeInput.ClientRequest(request!, link), _stop.Token);
     }
 
     private async Task SendReplyAsync(SecureLink link, ReplyMessage reply)

@@ -49,7 +49,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _limits = MessageLimits.From(genesis.Consensus);
         _app = new CoinApplication(genesis.ChainId, genesis.Minters);
         _core = new ReplicaCore(config.ReplicaId, genesis.InitialView, genesis.ChainId, key, ConsensusOptions.From(genesis.Consensus),
-            r => _app.CheckTx(r).Accepted);
+            r => Verify(r).Accepted);
         Directory.CreateDirectory(config.DataDir);
         string decisions = Path.Combine(config.DataDir, DecisionLog.FileName);
         if (File.Exists(decisions) && new FileInfo(decisions).Length > 0)
