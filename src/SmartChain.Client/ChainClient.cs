@@ -155,18 +155,19 @@ public sealed class ChainClient : IAsyncDisposable
             return;
         }
 
+        // Stop the receive loops before their links go away under them.
         await _stop.CancelAsync();
-        foreach (SecureLink link in _links.Values)
-        {
-            await link.DisposeAsync();
-        }
-
         try
         {
             await Task.WhenAll(_receivers);
         }
         catch (OperationCanceledException)
         {
+        }
+
+        foreach (SecureLink link in _links.Values)
+        {
+            await link.DisposeAsync();
         }
 
         _stop.Dispose();
@@ -234,7 +235,7 @@ public sealed class ChainClient : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is LinkException or EncodingException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is LinkException or EncodingException or IOException or OperationCanceledException or InvalidOperationException)
         {
             // A replica that misbehaves or goes away is ignored; the quorum needs only Q of them.
         }

@@ -1,6 +1,5 @@
 using SmartChain.Consensus;
 using SmartChain.Core.Requests;
-using SmartChain.Network;
 using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
@@ -10,7 +9,10 @@ internal abstract record ExecutionItem
 {
     public sealed record Decided(Decision Decision) : ExecutionItem;
 
-    public sealed record Query(QueryMessage Message, SecureLink Link) : ExecutionItem;
+    public sealed record Query(QueryMessage Message, ClientSession Session) : ExecutionItem;
 
-    public sealed record Repeated(SignedRequest Request, SecureLink Link) : ExecutionItem;
+    public sealed record Repeated(SignedRequest Request, ClientSession Session) : ExecutionItem;
+
+    /// <summary>A request the pool would not take (full, or another request holds its sequence).</summary>
+    public sealed record Refused(SignedRequest Request, ClientSession Session, string Reason) : ExecutionItem;
 }

@@ -1,6 +1,5 @@
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Requests;
-using SmartChain.Network;
 
 namespace SmartChain.Node;
 
@@ -9,7 +8,7 @@ internal abstract record NodeInput
 {
     public sealed record PeerMessage(int From, ConsensusMessage Message) : NodeInput;
 
-    public sealed record ClientRequest(SignedRequest Request, SecureLink Link) : NodeInput;
+    public sealed record ClientRequest(SignedRequest Request, ClientSession Session) : NodeInput;
 
     public sealed record Tick : NodeInput;
 }

@@ -20,9 +20,6 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "refused a message from replica {From}: {Kind}: {Detail}")]
     public static partial void Refused(ILogger logger, int from, string kind, string detail);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "could not reply to {Peer}: {Reason}")]
-    public static partial void ReplyFailed(ILogger logger, SmartChain.Network.PeerIdentity peer, string reason);
-
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Status}")]
     public static partial void Status(ILogger logger, string status);
 

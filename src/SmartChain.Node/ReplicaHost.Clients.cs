@@ -16,11 +16,11 @@ namespace SmartChain.Node;
 public sealed partial class ReplicaHost
 {
     private const int MaxVerifiedCache = 1 << 20;
-    private readonly ConcurrentDictionary<Hash256, SecureLink> _replyTo = new();
+    private readonly ConcurrentDictionary<Hash256, ClientSession> _replyTo = new();
     private readonly ConcurrentDictionary<Hash256, byte> _verified = new();
     private long _badClientInput;
 
-    private void Track(Hash256 digest, SecureLink link) => _replyTo[digest] = link;
+    private void Track(Hash256 digest, ClientSession session) => _replyTo[digest] = session;
 
     // Every request is verified once per replica, whether it first arrives from its client or inside a proposal:
     // both paths share this cache of accepted digests.
@@ -67,7 +67,8 @@ public sealed partial class ReplicaHost
 
     private async Task ClientSessionAsync(SecureLink link)
     {
-        await using (link)
+        var session = new ClientSession(link, _stop.Token);
+        await using (session)
         {
             try
             {
@@ -76,10 +77,10 @@ public sealed partial class ReplicaHost
                     switch (frame.Type)
                     {
                         case FrameType.Request:
-                            await OnClientRequestAsync(link, frame.Payload);
+                            await OnClientRequestAsync(session, frame.Payload);
                             break;
                         case FrameType.Query:
-                            await _execution.Writer.WriteAsync(new ExecutionItem.Query(QueryMessage.Decode(frame.Payload.Span), link), _stop.Token);
+                            await _execution.Writer.WriteAsync(new ExecutionItem.Query(QueryMessage.Decode(frame.Payload.Span), session), _stop.Token);
                             break;
                         default:
                             throw new LinkException($"{link.Peer} sent a {frame.Type} frame on the client port");
@@ -96,7 +97,7 @@ public sealed partial class ReplicaHost
         }
     }
 
-    private async Task OnClientRequestAsync(SecureLink link, ReadOnlyMemory<byte> payload)
+    private async Task OnClientRequestAsync(ClientSession session, ReadOnlyMemory<byte> payload)
     {
         SignedRequest? request = null;
         EncodingException? error = null;
@@ -106,8 +107,8 @@ public sealed partial class ReplicaHost
             string reason = oversized
                 ? $"request of {payload.Length} bytes exceeds {_genesis.Consensus.MaxRequestBytes}"
                 : $"malformed request: {error?.Message}";
-            LogSampled(ref _badClientInput, $"{link.Peer}: {reason}");
-            await SendReplyAsync(link, new ReplyMessage(Hash256.Compute(payload.Span), ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(reason)));
+            LogSampled(ref _badClientInput, $"{session.Link.Peer}: {reason}");
+            Reply(session, new ReplyMessage(Hash256.Compute(payload.Span), ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(reason)));
             return;
         }
 
@@ -115,22 +116,12 @@ public sealed partial class ReplicaHost
         if (!check.Accepted)
         {
             _metrics.Rejected.Add(1);
-            await SendReplyAsync(link, new ReplyMessage(request!.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(check.Reason ?? "refused")));
+            Reply(session, new ReplyMessage(request!.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(check.Reason ?? "refused")));
             return;
         }
 
-        await _inputs.Writer.WriteAsync(new NodeInput.ClientRequest(request!, link), _stop.Token);
+        await _inputs.Writer.WriteAsync(new NodeInput.ClientRequest(request!, session), _stop.Token);
     }
 
-    private async Task SendReplyAsync(SecureLink link, ReplyMessage reply)
-    {
-        try
-        {
-            await link.SendAsync(FrameType.Reply, reply.Encode(), _stop.Token);
-        }
-        catch (Exception e) when (e is IOException or LinkException or ObjectDisposedException or InvalidOperationException)
-        {
-            NodeLog.ReplyFailed(_log, link.Peer, e.Message);
-        }
-    }
+    private static void Reply(ClientSession session, ReplyMessage reply) => session.Enqueue(FrameType.Reply, reply.Encode());
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
+using SmartChain.Core.Requests;
 using SmartChain.Network;
 
 namespace SmartChain.Node;
@@ -26,12 +27,7 @@ public sealed partial class ReplicaHost
                         _core.Step(peer.From, peer.Message);
                         break;
                     case NodeInput.ClientRequest client:
-                        Track(client.Request.Digest, client.Link);
-                        if (_core.Submit(client.Request) is PoolAddResult.AlreadyDecided)
-                        {
-                            await _execution.Writer.WriteAsync(new ExecutionItem.Repeated(client.Request, client.Link), _stop.Token);
-                        }
-
+                        await SubmitAsync(client);
                         break;
                 }
 
@@ -47,6 +43,30 @@ public sealed partial class ReplicaHost
             NodeLog.ConsensusFailed(_log, e, Id, Status);
             await _stop.CancelAsync();
             throw;
+        }
+    }
+
+    // Replies never leave from this thread: anything that must answer a client goes through the execution loop,
+    // which hands it to the client's own send queue.
+    private async Task SubmitAsync(NodeInput.ClientRequest client)
+    {
+        SignedRequest request = client.Request;
+        PoolAddResult result = _core.Submit(request);
+        ExecutionItem? answer = result switch
+        {
+            PoolAddResult.Added or PoolAddResult.AlreadyPending => null,
+            PoolAddResult.AlreadyDecided => new ExecutionItem.Repeated(request, client.Session),
+            PoolAddResult.ConflictingSequence => new ExecutionItem.Refused(request, client.Session,
+                $"another request of this client with sequence {request.Sequence} is pending; use a new sequence"),
+            _ => new ExecutionItem.Refused(request, client.Session, $"busy ({result}); retry later"),
+        };
+        if (answer is null)
+        {
+            Track(request.Digest, client.Session);
+        }
+        else
+        {
+            await _execution.Writer.WriteAsync(answer, _stop.Token);
         }
     }
 

@@ -26,13 +26,18 @@ public sealed partial class ReplicaHost
                 switch (item)
                 {
                     case ExecutionItem.Decided decided:
-                        await ExecuteAsync(decided.Decision);
+                        Execute(decided.Decision);
                         break;
                     case ExecutionItem.Query query:
-                        await AnswerQueryAsync(query);
+                        AnswerQuery(query);
                         break;
                     case ExecutionItem.Repeated repeated:
-                        await AnswerRepeatedAsync(repeated.Request, repeated.Link);
+                        _replyTo.TryRemove(repeated.Request.Digest, out _);
+                        Reply(repeated.Session, Repeated(repeated.Request));
+                        break;
+                    case ExecutionItem.Refused refused:
+                        _metrics.Rejected.Add(1);
+                        Reply(refused.Session, new ReplyMessage(refused.Request.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(refused.Reason)));
                         break;
                 }
             }
@@ -42,7 +47,7 @@ public sealed partial class ReplicaHost
         }
     }
 
-    private async Task ExecuteAsync(Decision decision)
+    private void Execute(Decision decision)
     {
         _decisionLog.Append(decision);
         var fresh = new List<SignedRequest>(decision.Batch.Count);
@@ -74,9 +79,9 @@ public sealed partial class ReplicaHost
                 reply = Repeated(request);
             }
 
-            if (_replyTo.TryRemove(request.Digest, out SecureLink? link))
+            if (_replyTo.TryRemove(request.Digest, out ClientSession? session))
             {
-                await SendReplyAsync(link, reply);
+                Reply(session, reply);
             }
         }
     }
@@ -86,13 +91,7 @@ public sealed partial class ReplicaHost
             ? cached with { Status = ReplyStatus.Duplicate }
             : new ReplyMessage(request.Digest, ReplyStatus.Stale, 0, "sequence below the client's highest decided one; sign again with a new sequence"u8.ToArray());
 
-    private async Task AnswerRepeatedAsync(SignedRequest request, SecureLink link)
-    {
-        _replyTo.TryRemove(request.Digest, out _);
-        await SendReplyAsync(link, Repeated(request));
-    }
-
-    private async Task AnswerQueryAsync(ExecutionItem.Query query)
+    private void AnswerQuery(ExecutionItem.Query query)
     {
         byte[] body;
         try
@@ -101,18 +100,12 @@ public sealed partial class ReplicaHost
         }
         catch (Core.Encoding.EncodingException e)
         {
-            LogSampled(ref _badClientInput, $"{query.Link.Peer}: malformed query: {e.Message}");
+            LogSampled(ref _badClientInput, $"{query.Session.Link.Peer}: malformed query: {e.Message}");
             return;
         }
 
         var answer = new QueryResultMessage(query.Message.QueryId, Interlocked.Read(ref _executed), _network.ConnectedPeers, body);
-        try
-        {
-            await query.Link.SendAsync(FrameType.QueryResult, answer.Encode(), _stop.Token);
-        }
-        catch (Exception e) when (e is IOException or LinkException or ObjectDisposedException or InvalidOperationException)
-        {
-        }
+        query.Session.Enqueue(FrameType.QueryResult, answer.Encode());
     }
 
     private void Cache(ReplyMessage reply)

@@ -89,4 +89,24 @@ public class ClientBadInputTests
         Assert.Equal((ReplyStatus.Executed, 1L), (reply.Status, reply.Instance));
         Assert.All(net.Hosts, h => Assert.NotEqual(Environment.CurrentManagedThreadId, h!.ConsensusThreadId));
     }
+
+    [Fact]
+    public async Task A_client_that_never_reads_its_replies_does_not_stall_anyone_else()
+    {
+        await using var net = new InProcessNetwork();
+        using var greedy = Ed25519KeyPair.Generate();
+        await using SecureLink flood = await ConnectAsync(net, 0, greedy);
+        byte[] query = CoinQuery.CoinsOf(greedy.PublicKey);
+        for (int i = 0; i < 200_000; i++)
+        {
+            await flood.SendAsync(FrameType.Query, new QueryMessage((ulong)i, query).Encode(), flush: i % 1000 == 999, Timeout());
+        }
+
+        // The answers pile up in the greedy client's own bounded queue; execution and everyone else carry on.
+        using var alice = Ed25519KeyPair.Generate();
+        await using SmartChain.Client.ChainClient client = await SmartChain.Client.ChainClient.ConnectAsync(net.Genesis, alice,
+            new SmartChain.Client.ClientOptions { RequestTimeout = TimeSpan.FromSeconds(20) }, Timeout());
+        ReplyMessage reply = await client.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 3)]).Encode()), Timeout());
+        Assert.Equal(ReplyStatus.Executed, reply.Status);
+    }
 }
