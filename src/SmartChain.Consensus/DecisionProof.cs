@@ -16,25 +16,8 @@ public sealed record DecisionProof(IReadOnlyList<AcceptVote> Votes)
     public string? Verify(View view, string chainId, long instance, int regency, Hash256 batchHash)
     {
         ArgumentNullException.ThrowIfNull(view);
-        var seen = new HashSet<int>();
-        foreach (AcceptVote vote in Votes)
-        {
-            if (!view.TryGetMember(vote.ReplicaId, out ReplicaMember? member) || member is null)
-            {
-                return $"vote from replica {vote.ReplicaId}, which is not in {view}";
-            }
-
-            if (!seen.Add(vote.ReplicaId))
-            {
-                return $"two votes from replica {vote.ReplicaId}";
-            }
-
-            if (!AcceptStatement.Verify(member.PublicKey, vote.Signature.Span, chainId, view.Id, instance, regency, batchHash))
-            {
-                return $"the signature of replica {vote.ReplicaId} does not verify";
-            }
-        }
-
-        return seen.Count >= view.Q ? null : $"{seen.Count} valid votes; a quorum of {view} needs {view.Q}";
+        string? problem = QuorumSignatures.Verify(view, AcceptStatement.Encode(chainId, view.Id, instance, regency, batchHash),
+            Votes.Select(v => (v.ReplicaId, v.Signature)));
+        return problem?.Replace("signature", "vote", StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using SmartChain.Core.Encoding;
+
+namespace SmartChain.Ledger.Store;
+
+/// <summary>Opening: scan every segment, rebuild the index, check numbers and links, truncate a torn tail.</summary>
+public sealed partial class BlockStore
+{
+    private void Load(Action<string> log)
+    {
+        string[] files = [.. Directory.GetFiles(_folder, "segment-*.log").Order(StringComparer.Ordinal)];
+        for (int i = 0; i < files.Length; i++)
+        {
+            string expected = Path.Combine(_folder, $"segment-{i:D6}.log");
+            if (files[i] != expected)
+            {
+                throw new LedgerCorruptException(files[i], _blocks.Count, $"segment files are not numbered 0..{files.Length - 1} (expected {Path.GetFileName(expected)})");
+            }
+
+            _segments.Add(files[i]);
+            ScanSegment(i, isLast: i == files.Length - 1, log);
+        }
+
+        _writer = OpenSegment(_segments.Count == 0 ? 0 : _segments.Count - 1);
+        CommittedHeight = Height;
+    }
+
+    private void ScanSegment(int index, bool isLast, Action<string> log)
+    {
+        string file = _segments[index];
+        byte[] bytes = File.ReadAllBytes(file);
+        long offset = 0;
+        while (offset < bytes.Length)
+        {
+            long next = _blocks.Count;
+            string? torn = null;
+            int length = 0;
+            if (bytes.Length - offset < RecordHeaderSize)
+            {
+                torn = $"{bytes.Length - offset} bytes, less than a record header";
+            }
+            else
+            {
+                length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)offset)), int.MaxValue);
+                if (length > bytes.Length - offset - RecordHeaderSize)
+                {
+                    torn = $"a record of {length} bytes with only {bytes.Length - offset - RecordHeaderSize} present";
+                }
+                else if (Crc32.HashToUInt32(bytes.AsSpan((int)offset + RecordHeaderSize, length)) !=
+                         BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)offset + 4)))
+                {
+                    if (offset + RecordHeaderSize + length != bytes.Length || !isLast)
+                    {
+                        throw new LedgerCorruptException(file, next, $"checksum mismatch in the record at offset {offset}");
+                    }
+
+                    torn = "a last record whose checksum does not match";
+                }
+            }
+
+            if (torn is not null)
+            {
+                if (!isLast)
+                {
+                    throw new LedgerCorruptException(file, next, $"incomplete record at offset {offset} in a segment that is not the last");
+                }
+
+                Truncate(file, offset);
+                log($"truncated a torn tail of {Path.GetFileName(file)} at offset {offset} ({torn}); the ledger ends at block {next - 1}");
+                return;
+            }
+
+            Index(file, index, offset, bytes.AsSpan((int)offset + RecordHeaderSize, length));
+            offset += RecordHeaderSize + length;
+        }
+    }
+
+    private void Index(string file, int segment, long offset, ReadOnlySpan<byte> payload)
+    {
+        long next = _blocks.Count;
+        var location = new RecordLocation(segment, offset, payload.Length);
+        try
+        {
+            switch ((RecordKind)payload[0])
+            {
+                case RecordKind.Block:
+                    Block block = CanonicalEncoding.Decode(payload[1..], Block.ReadFrom);
+                    if (block.Header.Number != next)
+                    {
+                        throw new LedgerCorruptException(file, next, $"found block {block.Header.Number} where block {next} belongs");
+                    }
+
+                    if (_head is not null && block.Header.HashLastBlock != _head.Hash())
+                    {
+                        throw new LedgerCorruptException(file, next, $"hashLastBlock does not match the hash of block {next - 1}");
+                    }
+
+                    _blocks.Add(location);
+                    _head = block.Header;
+                    break;
+                case RecordKind.Certificate:
+                    long number = BinaryPrimitives.ReadInt64LittleEndian(payload[1..]);
+                    if (number < 0 || number >= next)
+                    {
+                        throw new LedgerCorruptException(file, next, $"certificate for block {number}, which is not stored before it");
+                    }
+
+                    CanonicalEncoding.Decode(payload[9..], BlockCertificate.ReadFrom);
+                    _certificates[number] = location;
+                    break;
+                default:
+                    throw new LedgerCorruptException(file, next, $"unknown record kind {payload[0]} at offset {offset}");
+            }
+        }
+        catch (EncodingException e)
+        {
+            throw new LedgerCorruptException(file, next, $"the record at offset {offset} does not decode: {e.Message}");
+        }
+    }
+
+    private static void Truncate(string file, long length)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Write);
+        stream.SetLength(length);
+        stream.Flush(flushToDisk: true);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using SmartChain.Core.Encoding;
+
+namespace SmartChain.Ledger.Store;
+
+/// <summary>
+/// Append-only block storage (docs/storage.md): numbered segment files of records <c>u32 length · u32 CRC-32 ·
+/// payload</c>. <see cref="Append"/> and <see cref="AppendCertificate"/> only buffer; <see cref="Commit"/> makes
+/// everything appended since the last commit durable with one fsync (group commit). Opening rebuilds the index,
+/// truncates a torn tail (reported through the log callback) and refuses anything else that does not check out.
+/// Single writer; reads may interleave with writes on the same thread.
+/// </summary>
+public sealed partial class BlockStore : IDisposable
+{
+    /// <summary>Folder inside a replica's data folder.</summary>
+    public const string FolderName = "blocks";
+
+    private const int RecordHeaderSize = 8;
+    private readonly string _folder;
+    private readonly BlockStoreOptions _options;
+    private readonly List<string> _segments = [];
+    private readonly List<RecordLocation> _blocks = [];
+    private readonly Dictionary<long, RecordLocation> _certificates = [];
+    private FileStream _writer;
+    private BlockHeader? _head;
+    private long _uncommittedBlocks;
+
+    private BlockStore(string folder, BlockStoreOptions options)
+    {
+        _folder = folder;
+        _options = options;
+        _writer = null!;
+    }
+
+    /// <summary>Number of the last block appended, or -1 if the store is empty.</summary>
+    public long Height => _blocks.Count - 1;
+
+    /// <summary>Number of the last block made durable by a commit, or -1.</summary>
+    public long CommittedHeight { get; private set; } = -1;
+
+    /// <summary>Header of the last block appended.</summary>
+    public BlockHeader? Head => _head;
+
+    /// <summary>fsyncs done by commits so far.</summary>
+    public long Fsyncs { get; private set; }
+
+    /// <summary>Blocks made durable by commits so far (divide by <see cref="Fsyncs"/> for blocks per fsync).</summary>
+    public long BlocksCommitted { get; private set; }
+
+    /// <summary>Opens (or creates) the store in <paramref name="dataDir"/>/blocks.</summary>
+    /// <exception cref="LedgerCorruptException">The store holds anything but a torn tail that does not check out.</exception>
+    public static BlockStore Open(string dataDir, BlockStoreOptions? options = null, Action<string>? log = null)
+    {
+        string folder = Path.Combine(dataDir, FolderName);
+        Directory.CreateDirectory(folder);
+        var store = new BlockStore(folder, options ?? BlockStoreOptions.Default);
+        store.Load(log ?? (_ => { }));
+        return store;
+    }
+
+    /// <summary>Buffers <paramref name="block"/>, which must be the next block and link to the head.</summary>
+    /// <exception cref="ArgumentException">Not the next block, or its link does not match the head.</exception>
+    public void Append(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (block.Header.Number != Height + 1)
+        {
+            throw new ArgumentException($"block {block.Header.Number} appended after block {Height}");
+        }
+
+        if (_head is not null && block.Header.HashLastBlock != _head.Hash())
+        {
+            throw new ArgumentException($"block {block.Header.Number} does not link to block {Height}");
+        }
+
+        _blocks.Add(WriteRecord(BlockPayload(block)));
+        _head = block.Header;
+        _uncommittedBlocks++;
+        if (block.Certificate is not null)
+        {
+            AppendCertificate(block.Header.Number, block.Certificate);
+        }
+    }
+
+    /// <summary>Buffers the certificate of block <paramref name="number"/> (weak mode completes certificates later).</summary>
+    public void AppendCertificate(long number, BlockCertificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(number, Height);
+        ArgumentOutOfRangeException.ThrowIfNegative(number);
+        byte[] payload = CanonicalEncoding.ToArray((number, certificate), static (ref CanonicalWriter w, (long Number, BlockCertificate Certificate) c) =>
+        {
+            w.WriteUInt8((byte)RecordKind.Certificate);
+            w.WriteInt64(c.Number);
+            c.Certificate.WriteTo(ref w);
+        });
+        _certificates[number] = WriteRecord(payload);
+    }
+
+    /// <summary>Makes every record appended since the last commit durable with one fsync; returns how many blocks that covered.</summary>
+    public long Commit()
+    {
+        _writer.Flush(flushToDisk: true);
+        Fsyncs++;
+        long covered = _uncommittedBlocks;
+        BlocksCommitted += covered;
+        _uncommittedBlocks = 0;
+        CommittedHeight = Height;
+        return covered;
+    }
+
+    /// <summary>Reads block <paramref name="number"/>, with its certificate if one was stored.</summary>
+    public Block Read(long number)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(number);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(number, Height);
+        _writer.Flush();
+        Block block = CanonicalEncoding.Decode(ReadPayload(_blocks[(int)number]).AsSpan(1), Block.ReadFrom);
+        if (_certificates.TryGetValue(number, out RecordLocation location))
+        {
+            byte[] payload = ReadPayload(location);
+            block = block with { Certificate = CanonicalEncoding.Decode(payload.AsSpan(9), BlockCertificate.ReadFrom) };
+        }
+
+        return block;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _writer?.Dispose();
+
+    /// <summary>The record payload of a block (kind byte, header, body).</summary>
+    internal static byte[] BlockPayload(Block block) => CanonicalEncoding.ToArray(block, static (ref CanonicalWriter w, Block b) =>
+    {
+        w.WriteUInt8((byte)RecordKind.Block);
+        b.WriteTo(ref w);
+    });
+
+    /// <summary>A whole record (header and payload), as it is laid out on disk.</summary>
+    internal static byte[] Record(byte[] payload)
+    {
+        byte[] record = new byte[RecordHeaderSize + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.HashToUInt32(payload));
+        payload.CopyTo(record, RecordHeaderSize);
+        return record;
+    }
+
+    private RecordLocation WriteRecord(byte[] payload)
+    {
+        if (_writer.Length >= _options.MaxSegmentBytes)
+        {
+            // The finished segment is made durable now; commits only ever fsync the current one.
+            _writer.Flush(flushToDisk: true);
+            _writer.Dispose();
+            _writer = OpenSegment(_segments.Count);
+        }
+
+        long offset = _writer.Position;
+        _writer.Write(Record(payload));
+        return new RecordLocation(_segments.Count - 1, offset, payload.Length);
+    }
+
+    private byte[] ReadPayload(RecordLocation location)
+    {
+        byte[] payload = new byte[location.Length];
+        using var reader = new FileStream(_segments[location.Segment], FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        reader.Position = location.Offset + RecordHeaderSize;
+        reader.ReadExactly(payload);
+        return payload;
+    }
+
+    private FileStream OpenSegment(int index)
+    {
+        string path = Path.Combine(_folder, $"segment-{index:D6}.log");
+        if (index == _segments.Count)
+        {
+            _segments.Add(path);
+        }
+
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
+        stream.Seek(0, SeekOrigin.End);
+        return stream;
+    }
+}

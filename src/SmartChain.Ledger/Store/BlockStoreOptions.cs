@@ -1,0 +1,11 @@
+namespace SmartChain.Ledger.Store;
+
+/// <summary>Block store settings.</summary>
+public sealed record BlockStoreOptions
+{
+    /// <summary>A segment file is closed and a new one started once it reaches this size.</summary>
+    public long MaxSegmentBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Defaults.</summary>
+    public static BlockStoreOptions Default { get; } = new();
+}
