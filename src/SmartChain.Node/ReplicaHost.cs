@@ -77,6 +77,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// <summary>Name of the <see cref="System.Diagnostics.Metrics.Meter"/> every replica publishes to.</summary>
     public const string MeterName = NodeMetrics.MeterName;
 
+    /// <summary>
+    /// Completes when the replica stops; faults if it stopped on its own because a loop failed (a failed fsync, an
+    /// invariant violation), so the process can exit with an error instead of lingering.
+    /// </summary>
+    public Task Completion => Task.WhenAll(_loops);
+
     /// <summary>The managed id of the one thread that runs the consensus core.</summary>
     public int ConsensusThreadId => _consensusThread.ManagedThreadId;
 
@@ -125,6 +131,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // A loop that failed has already logged why (critical); disposal still releases everything.
         }
 
         _consensusThread.Dispose();

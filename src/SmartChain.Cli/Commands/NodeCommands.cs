@@ -74,7 +74,13 @@ internal static class NodeCommands
         try
         {
             await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers);
-            await stopped.Task;
+            Task finished = await Task.WhenAny(stopped.Task, host.Completion);
+            if (finished == host.Completion)
+            {
+                // The replica stopped itself (its log says why); the process must not outlive it.
+                return CommandRunner.Failure;
+            }
+
             return CommandRunner.Success;
         }
         finally
