@@ -1,0 +1,20 @@
+using SmartChain.Core.Crypto;
+
+namespace SmartChain.Ledger.Verification;
+
+/// <summary>
+/// What <see cref="LedgerVerifier"/> found: how much it checked, the head, and on failure the first bad block and why.
+/// </summary>
+public sealed record VerifyReport(long Blocks, long Transactions, Hash256 HeadHash, long? FirstBadBlock, string? Failure, TimeSpan Elapsed)
+{
+    /// <summary>True if every block checked out.</summary>
+    public bool Passed => Failure is null;
+
+    /// <summary>Transactions verified per second.</summary>
+    public double TransactionsPerSecond => Elapsed.TotalSeconds > 0 ? Transactions / Elapsed.TotalSeconds : 0;
+
+    /// <inheritdoc />
+    public override string ToString() => Passed
+        ? $"verified {Blocks} blocks, {Transactions} transactions, head {HeadHash} in {Elapsed.TotalSeconds:0.00} s ({TransactionsPerSecond:0} tx/s)"
+        : $"block {FirstBadBlock}: {Failure}";
+}
