@@ -129,12 +129,31 @@ public sealed partial class BlockStore : IDisposable
     /// <inheritdoc />
     public void Dispose() => _writer?.Dispose();
 
-    /// <summary>The record payload of a block (kind byte, header, body).</summary>
-    internal static byte[] BlockPayload(Block block) => CanonicalEncoding.ToArray(block, static (ref CanonicalWriter w, Block b) =>
+    /// <summary>The record payload of a block (kind byte, header, body), encoded into an array of exactly its size.</summary>
+    internal static byte[] BlockPayload(Block block)
     {
-        w.WriteUInt8((byte)RecordKind.Block);
-        b.WriteTo(ref w);
-    });
+        byte[] payload = new byte[1 + BlockHeader.EncodedSize + EncodedSize(block.Body)];
+        var writer = new CanonicalWriter(new FixedBufferWriter(payload));
+        writer.WriteUInt8((byte)RecordKind.Block);
+        block.WriteTo(ref writer);
+        return payload;
+    }
+
+    private static int EncodedSize(BlockBody body)
+    {
+        int size = 8 + 4 + 4 + 4 + body.DecisionProof.Length;
+        foreach (ReadOnlyMemory<byte> entry in body.Entries)
+        {
+            size += 4 + entry.Length;
+        }
+
+        foreach (ReadOnlyMemory<byte> result in body.Results)
+        {
+            size += 4 + result.Length;
+        }
+
+        return size;
+    }
 
     /// <summary>A whole record (header and payload), as it is laid out on disk.</summary>
     internal static byte[] Record(byte[] payload)
@@ -156,8 +175,12 @@ public sealed partial class BlockStore : IDisposable
             _writer = OpenSegment(_segments.Count);
         }
 
+        Span<byte> header = stackalloc byte[RecordHeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(payload));
         long offset = _writer.Position;
-        _writer.Write(Record(payload));
+        _writer.Write(header);
+        _writer.Write(payload);
         return new RecordLocation(_segments.Count - 1, offset, payload.Length);
     }
 

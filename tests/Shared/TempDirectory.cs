@@ -1,7 +1,7 @@
-namespace SmartChain.Core.Tests;
+namespace SmartChain.Tests.Shared;
 
-/// <summary>A fresh folder under the system temp path, deleted on dispose.</summary>
-public sealed class TempDirectory : IDisposable
+/// <summary>A fresh folder under the system temp path, deleted on dispose (linked into the test projects that need one).</summary>
+internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
@@ -12,6 +12,8 @@ public sealed class TempDirectory : IDisposable
     public string Path { get; }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public void Dispose()
     {
