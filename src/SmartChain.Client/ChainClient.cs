@@ -10,7 +10,8 @@ namespace SmartChain.Client;
 
 /// <summary>
 /// A client of a SmartChain network: one authenticated link to every replica's client port, requests sent to all,
-/// a result accepted once Q replicas sent identical replies. Thread-safe; many requests may be outstanding.
+/// a result accepted once Q replicas sent identical replies (or, strong persistence, one reply with a valid receipt).
+/// Thread-safe; many requests may be outstanding.
 /// </summary>
 public sealed class ChainClient : IAsyncDisposable
 {
@@ -24,12 +25,15 @@ public sealed class ChainClient : IAsyncDisposable
     private int _disposed;
     private readonly List<Task> _receivers = [];
     private long _nextQuery;
+    private readonly ReceiptChecker _receipts;
+    private long _badReceipts;
 
     private ChainClient(GenesisDocument genesis, ClientOptions options, Dictionary<int, SecureLink> links)
     {
         _genesis = genesis;
         _options = options;
         _links = links;
+        _receipts = new ReceiptChecker(genesis);
         foreach ((int replica, SecureLink link) in links)
         {
             _receivers.Add(ReceiveAsync(replica, link));
@@ -79,7 +83,10 @@ public sealed class ChainClient : IAsyncDisposable
         return new ChainClient(genesis, options, links);
     }
 
-    /// <summary>Sends <paramref name="request"/> to every replica and returns the reply Q of them agree on.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/> to every replica and returns the reply Q of them agree on or, on a strong-persistence
+    /// network, the first reply whose receipt verifies (its <see cref="ReplyMessage.Receipt"/> is then set).
+    /// </summary>
     /// <exception cref="ChainClientException">No Q matching replies within the timeout; the message lists every replica's answer.</exception>
     public async Task<ReplyMessage> SubmitAsync(SignedRequest request, CancellationToken cancellationToken)
     {
@@ -206,6 +213,26 @@ public sealed class ChainClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Replies whose receipt did not verify (each then counted as one ordinary reply).</summary>
+    public long BadReceipts => Interlocked.Read(ref _badReceipts);
+
+    // Strong persistence: one reply whose receipt proves its result is enough (SPEC §7).
+    private bool AcceptsAlone(ReplyMessage reply)
+    {
+        if (reply.Receipt.IsEmpty || reply.Status != ReplyStatus.Executed || _genesis.Persistence != PersistenceMode.Strong)
+        {
+            return false;
+        }
+
+        if (_receipts.Check(reply) is null)
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _badReceipts);
+        return false;
+    }
+
     private async Task ReceiveAsync(int replica, SecureLink link)
     {
         try
@@ -217,7 +244,14 @@ public sealed class ChainClient : IAsyncDisposable
                     ReplyMessage reply = ReplyMessage.Decode(frame.Payload.Span);
                     if (_requests.TryGetValue(reply.Digest, out Quorum<ReplyMessage>? quorum))
                     {
-                        quorum.Offer(replica, reply);
+                        if (AcceptsAlone(reply))
+                        {
+                            quorum.Completion.TrySetResult(reply);
+                        }
+                        else
+                        {
+                            quorum.Offer(replica, reply);
+                        }
                     }
                 }
                 else if (frame.Type == FrameType.QueryResult)

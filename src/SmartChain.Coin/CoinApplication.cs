@@ -71,7 +71,9 @@ public sealed partial class CoinApplication : IReplicatedApplication
     public TxCheck CheckTx(SignedRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.Verify(_chainId))
+
+        // The sequential baseline verifies inside execution instead; verifying here too would count the cost twice.
+        if (!_options.VerifySignaturesInExecution && !request.Verify(_chainId))
         {
             return TxCheck.Refuse((byte)CoinResultCode.BadSignature, $"signature does not verify for chain {_chainId}");
         }

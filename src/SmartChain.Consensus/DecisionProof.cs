@@ -1,4 +1,5 @@
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Encoding;
 using SmartChain.Core.Views;
 
 namespace SmartChain.Consensus;
@@ -20,4 +21,45 @@ public sealed record DecisionProof(IReadOnlyList<AcceptVote> Votes)
             Votes.Select(v => (v.ReplicaId, v.Signature)));
         return problem?.Replace("signature", "vote", StringComparison.Ordinal);
     }
+
+    /// <summary>Writes <c>u32 n · n × (i32 replica · 64 B signature)</c>.</summary>
+    public void WriteTo(ref CanonicalWriter writer)
+    {
+        writer.WriteCount(Votes.Count, Core.Limits.MaxViewMembers);
+        foreach (AcceptVote vote in Votes)
+        {
+            if (vote.Signature.Length != Ed25519.SignatureSize)
+            {
+                throw new EncodingException(writer.Written, $"signature of {vote.Signature.Length} bytes; Ed25519 signatures are {Ed25519.SignatureSize}");
+            }
+
+            writer.WriteInt32(vote.ReplicaId);
+            writer.WriteFixed(vote.Signature.Span);
+        }
+    }
+
+    /// <summary>Reads a proof written by <see cref="WriteTo"/>.</summary>
+    public static DecisionProof ReadFrom(ref CanonicalReader reader)
+    {
+        int count = reader.ReadCount(Core.Limits.MaxViewMembers, 4 + Ed25519.SignatureSize);
+        var votes = new AcceptVote[count];
+        for (int i = 0; i < count; i++)
+        {
+            votes[i] = new AcceptVote(reader.ReadInt32(), reader.ReadFixed(Ed25519.SignatureSize).ToArray());
+        }
+
+        return new DecisionProof(votes);
+    }
+
+    /// <summary>The bytes a block body keeps as its decision proof: <c>i32 regency · proof</c>.</summary>
+    public byte[] EncodeForBlock(int regency) => CanonicalEncoding.ToArray((this, regency), static (ref CanonicalWriter w, (DecisionProof Proof, int Regency) p) =>
+    {
+        w.WriteInt32(p.Regency);
+        p.Proof.WriteTo(ref w);
+    });
+
+    /// <summary>Reads what <see cref="EncodeForBlock"/> wrote.</summary>
+    /// <exception cref="EncodingException">Not a decision proof.</exception>
+    public static (int Regency, DecisionProof Proof) DecodeFromBlock(ReadOnlySpan<byte> bytes) =>
+        CanonicalEncoding.Decode(bytes, static (ref CanonicalReader r) => (r.ReadInt32(), ReadFrom(ref r)));
 }

@@ -23,6 +23,12 @@ internal sealed class InstanceState(long id)
 
     public Accept? MyAccept { get; set; }
 
+    /// <summary>The batch hash this replica voted for in this instance before a restart: it votes for no other.</summary>
+    public Hash256? Locked { get; set; }
+
+    /// <summary>The batch this replica proposed before a restart, proposed again as it was.</summary>
+    public IReadOnlyList<SmartChain.Core.Requests.SignedRequest>? LockedBatch { get; set; }
+
     public int CountWrites(Hash256 hash) => Count(Writes.Values, hash);
 
     public static int Count(IEnumerable<Hash256> votes, Hash256 hash)

@@ -17,7 +17,7 @@ public sealed partial class ReplicaCore
         Remember(decision);
 
         LastDecided = instance;
-        _current = new InstanceState(instance + 1);
+        _current = Open(instance + 1);
         _ticksWithoutDecision = 0;
 
         // Messages that arrived early for the new open instance are handled now, in arrival order.

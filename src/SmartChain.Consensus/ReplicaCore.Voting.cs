@@ -9,21 +9,23 @@ public sealed partial class ReplicaCore
 {
     private void MaybePropose()
     {
-        if (Leader != Id || _current.MyPropose is not null || _current.Proposal is not null || _pool.Count == 0)
+        if (Leader != Id || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
         {
             return;
         }
 
-        List<SignedRequest> batch = _pool.SelectBatch(_options.MaxBatch, _options.MaxBatchBytes);
+        IReadOnlyList<SignedRequest> batch = _current.LockedBatch ?? _pool.SelectBatch(_options.MaxBatch, _options.MaxBatchBytes);
         if (batch.Count == 0)
         {
             return;
         }
 
         var propose = new Propose(_view.Id, _current.Id, Regency, batch);
+        Hash256 hash = BatchHash.Compute(batch);
         _current.MyPropose = propose;
+        _persist.Add(new VoteRecord(MessageType.Propose, _current.Id, Regency, hash, batch));
         Broadcast(propose);
-        AcceptProposal(propose, BatchHash.Compute(batch));
+        AcceptProposal(propose, hash);
     }
 
     private void OnPropose(int from, Propose propose)
@@ -43,6 +45,13 @@ public sealed partial class ReplicaCore
                 Reject(from, "equivocation", $"second PROPOSE for instance {propose.Instance} with a different batch", evidence: true);
             }
 
+            return;
+        }
+
+        if (_current.Locked is { } locked && hash != locked)
+        {
+            Reject(from, "conflicts-with-restored-vote",
+                $"PROPOSE for instance {propose.Instance} with batch {hash}; before restarting this replica voted for {locked} in this regency", evidence: true);
             return;
         }
 

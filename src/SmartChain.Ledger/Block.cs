@@ -15,20 +15,8 @@ public sealed record Block(BlockHeader Header, BlockBody Body, BlockCertificate?
     /// results, linked to the previous header.
     /// </summary>
     public static Block Next(BlockHeader previous, long consensusId, IReadOnlyList<ReadOnlyMemory<byte>> entries,
-        IReadOnlyList<ReadOnlyMemory<byte>> results, ReadOnlyMemory<byte> decisionProof)
-    {
-        ArgumentNullException.ThrowIfNull(previous);
-        ArgumentNullException.ThrowIfNull(entries);
-        ArgumentNullException.ThrowIfNull(results);
-        if (entries.Count != results.Count)
-        {
-            throw new ArgumentException($"{entries.Count} entries but {results.Count} results; every entry has one result");
-        }
-
-        var header = new BlockHeader(previous.Number + 1, previous.LastReconfig, previous.LastCheckpoint,
-            BlockMerkle.Root(entries), BlockMerkle.Root(results), previous.Hash());
-        return new Block(header, new BlockBody(consensusId, entries, results, decisionProof), null);
-    }
+        IReadOnlyList<ReadOnlyMemory<byte>> results, ReadOnlyMemory<byte> decisionProof) =>
+        BuiltBlock.Next(previous, consensusId, entries, results, decisionProof).Block;
 
     /// <summary>
     /// Block 0, derived from genesis alone and so identical on every replica: one entry, the genesis' canonical

@@ -32,6 +32,9 @@ public static class BlockMerkle
         return proof.LeafIndex == index && proof.Verify(Leaf(index, item), root);
     }
 
+    /// <summary>Every level of the tree over <paramref name="items"/>: the root and O(log n) proofs of any item.</summary>
+    public static MerkleLevels Tree(IReadOnlyList<ReadOnlyMemory<byte>> items) => MerkleLevels.Build(LeafHashes(items));
+
     private static Hash256[] LeafHashes(IReadOnlyList<ReadOnlyMemory<byte>> items)
     {
         var hashes = new Hash256[items.Count];

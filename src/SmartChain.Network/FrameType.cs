@@ -17,4 +17,7 @@ public enum FrameType : byte
 
     /// <summary>A replica's answer to a query.</summary>
     QueryResult = 5,
+
+    /// <summary>A replica's signature of a block header, exchanged to build certificates.</summary>
+    BlockSignature = 6,
 }

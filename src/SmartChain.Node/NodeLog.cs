@@ -25,4 +25,16 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Critical, Message = "consensus loop failed; replica {Id} stops. {Status}")]
     public static partial void ConsensusFailed(ILogger logger, Exception exception, int id, string status);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "evidence against replica {From} at block {Block}: {Detail}")]
+    public static partial void BlockEvidence(ILogger logger, int from, long block, string detail);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "replica {Id} recovered from its ledger: {Blocks} blocks, {Transactions} transactions re-executed in {Seconds:0.00} s; {Uncertified} blocks to certify; resuming at instance {Next}")]
+    public static partial void Recovered(ILogger logger, int id, long blocks, long transactions, double seconds, int uncertified, long next);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "{Line}")]
+    public static partial void Storage(ILogger logger, string line);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Critical, Message = "ledger loop failed; replica {Id} stops. {Status}")]
+    public static partial void LedgerFailed(ILogger logger, Exception exception, int id, string status);
 }

@@ -20,6 +20,9 @@ internal sealed class NodeMetrics : IDisposable
         Executed = _meter.CreateCounter<long>("smartchain.requests.executed", description: "Requests executed");
         Rejected = _meter.CreateCounter<long>("smartchain.requests.rejected", description: "Requests refused before ordering");
         VerificationTime = _meter.CreateHistogram<double>("smartchain.requests.verification_time", unit: "ms", description: "CheckTx time per request");
+        FsyncTime = _meter.CreateHistogram<double>("smartchain.ledger.fsync_time", unit: "ms", description: "Time of one group commit (fsync)");
+        BlocksPerFsync = _meter.CreateHistogram<long>("smartchain.ledger.blocks_per_fsync", unit: "{block}", description: "Blocks made durable by one group commit");
+        Released = _meter.CreateCounter<long>("smartchain.requests.released", description: "Requests whose replies were released (their block durable, and certified in strong mode)");
         _meter.CreateObservableGauge("smartchain.consensus.last_decided", lastDecided, description: "Highest decided instance");
         _meter.CreateObservableGauge("smartchain.pool.pending", pending, unit: "{request}", description: "Verified requests waiting to be ordered");
         _meter.CreateObservableGauge("smartchain.network.queued_frames", queuedFrames, unit: "{frame}", description: "Frames waiting in send queues");
@@ -35,6 +38,12 @@ internal sealed class NodeMetrics : IDisposable
     public Counter<long> Rejected { get; }
 
     public Histogram<double> VerificationTime { get; }
+
+    public Histogram<double> FsyncTime { get; }
+
+    public Histogram<long> BlocksPerFsync { get; }
+
+    public Counter<long> Released { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -89,6 +89,7 @@ public sealed partial class ReplicaHost
         if (ready.Persist.Count > 0)
         {
             _votes.Append(ready.Persist);
+            _votes.MaybeCompact(Interlocked.Read(ref _durableConsensusId));
         }
 
         foreach (OutboundMessage outbound in ready.Messages)

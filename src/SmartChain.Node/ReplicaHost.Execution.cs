@@ -1,21 +1,21 @@
 using SmartChain.Consensus;
 using SmartChain.Core.Application;
-using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
+using SmartChain.Ledger;
 using SmartChain.Network;
 using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
 
 /// <summary>
-/// The execution loop: decisions in instance order (logged and fsynced first, then executed, then replied to),
-/// queries between batches, and answers to repeated requests from a bounded reply cache.
+/// The execution loop: decided batches in instance order, each executed and turned into the next block, which goes to
+/// the ledger loop with the replies it will release; queries between batches. It never waits for a block to become
+/// durable, so execution of batch i+1 overlaps persistence and certification of block i.
 /// </summary>
 public sealed partial class ReplicaHost
 {
-    private const int ReplyCacheSize = 200_000;
-    private readonly Dictionary<Hash256, ReplyMessage> _replyCache = [];
-    private readonly Queue<Hash256> _replyOrder = new();
+    private static readonly ReadOnlyMemory<byte> NotExecuted = ReadOnlyMemory<byte>.Empty;
+    private long _durableConsensusId;
 
     private async Task ExecutionLoopAsync()
     {
@@ -26,14 +26,14 @@ public sealed partial class ReplicaHost
                 switch (item)
                 {
                     case ExecutionItem.Decided decided:
-                        Execute(decided.Decision);
+                        await ExecuteAsync(decided.Decision);
                         break;
                     case ExecutionItem.Query query:
                         AnswerQuery(query);
                         break;
                     case ExecutionItem.Repeated repeated:
                         _replyTo.TryRemove(repeated.Request.Digest, out _);
-                        Reply(repeated.Session, Repeated(repeated.Request));
+                        await RepeatedAsync(repeated);
                         break;
                     case ExecutionItem.Refused refused:
                         _metrics.Rejected.Add(1);
@@ -47,9 +47,8 @@ public sealed partial class ReplicaHost
         }
     }
 
-    private void Execute(Decision decision)
+    private async Task ExecuteAsync(Decision decision)
     {
-        _decisionLog.Append(decision);
         var fresh = new List<SignedRequest>(decision.Batch.Count);
         for (int j = 0; j < decision.Batch.Count; j++)
         {
@@ -59,37 +58,61 @@ public sealed partial class ReplicaHost
             }
         }
 
-        IReadOnlyList<byte[]> results = _app.ExecuteBatch(new BatchContext(decision.Instance, decision.Instance), fresh);
+        long number = _chainHead.Number + 1;
+        IReadOnlyList<byte[]> results = _app.ExecuteBatch(new BatchContext(number, decision.Instance), fresh);
         _metrics.DecidedInstances.Add(1);
         _metrics.BatchSize.Record(decision.Batch.Count);
         _metrics.Executed.Add(fresh.Count);
         Interlocked.Exchange(ref _executed, decision.Instance);
+
+        var entries = new ReadOnlyMemory<byte>[decision.Batch.Count];
+        var blockResults = new ReadOnlyMemory<byte>[decision.Batch.Count];
+        var replies = new ReplyMessage?[entries.Length];
+        var waiting = new List<PendingReply>();
         int next = 0;
-        for (int j = 0; j < decision.Batch.Count; j++)
+        for (int j = 0; j < entries.Length; j++)
         {
             SignedRequest request = decision.Batch[j];
-            ReplyMessage reply;
+            entries[j] = request.Encoded;
             if (decision.Fresh[j])
             {
-                reply = new ReplyMessage(request.Digest, ReplyStatus.Executed, decision.Instance, results[next++]);
-                Cache(reply);
+                byte[] result = results[next++];
+                blockResults[j] = result;
+                replies[j] = new ReplyMessage(request.Digest, ReplyStatus.Executed, decision.Instance, result) { Block = number };
             }
             else
             {
-                reply = Repeated(request);
+                blockResults[j] = NotExecuted;
             }
 
             if (_replyTo.TryRemove(request.Digest, out ClientSession? session))
             {
-                Reply(session, reply);
+                waiting.Add(new PendingReply(session, request, j));
             }
         }
+
+        if (_options.Ledger != LedgerMode.Blockchain)
+        {
+            ReplyAtOnce(decision, entries, blockResults, replies, waiting);
+            return;
+        }
+
+        BuiltBlock built = BuiltBlock.Next(_chainHead, decision.Instance, entries, blockResults, decision.Proof.EncodeForBlock(decision.Regency));
+        _chainHead = built.Block.Header;
+        await _ledger.Writer.WriteAsync(new LedgerInput.Persist(built, replies, waiting), _stop.Token);
     }
 
-    private ReplyMessage Repeated(SignedRequest request) =>
-        _replyCache.TryGetValue(request.Digest, out ReplyMessage? cached)
-            ? cached with { Status = ReplyStatus.Duplicate }
-            : new ReplyMessage(request.Digest, ReplyStatus.Stale, 0, "sequence below the client's highest decided one; sign again with a new sequence"u8.ToArray());
+    private async Task RepeatedAsync(ExecutionItem.Repeated repeated)
+    {
+        if (_options.Ledger == LedgerMode.Blockchain)
+        {
+            await _ledger.Writer.WriteAsync(new LedgerInput.Repeated(repeated.Request, repeated.Session), _stop.Token);
+        }
+        else
+        {
+            Reply(repeated.Session, _replyCache.Repeated(repeated.Request.Digest));
+        }
+    }
 
     private void AnswerQuery(ExecutionItem.Query query)
     {
@@ -106,17 +129,5 @@ public sealed partial class ReplicaHost
 
         var answer = new QueryResultMessage(query.Message.QueryId, Interlocked.Read(ref _executed), _network.ConnectedPeers, body);
         query.Session.Enqueue(FrameType.QueryResult, answer.Encode());
-    }
-
-    private void Cache(ReplyMessage reply)
-    {
-        if (_replyCache.TryAdd(reply.Digest, reply))
-        {
-            _replyOrder.Enqueue(reply.Digest);
-            while (_replyOrder.Count > ReplyCacheSize)
-            {
-                _replyCache.Remove(_replyOrder.Dequeue());
-            }
-        }
     }
 }

@@ -7,15 +7,19 @@ using SmartChain.Consensus.Messages;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Ledger;
+using SmartChain.Ledger.Certification;
+using SmartChain.Ledger.Store;
 using SmartChain.Network;
 
 namespace SmartChain.Node;
 
 /// <summary>
 /// One replica process: the consensus core driven by one sequential loop, authenticated replica and client links,
-/// request verification on the thread pool, SMaRtCoin executed in decision order on its own loop, replies to
-/// clients. Persist, then send, then execute: votes are fsynced before the messages that carry them leave, and each
-/// decision is fsynced to the decision log before it is executed.
+/// request verification on the thread pool, SMaRtCoin executed in decision order on its own loop, and the ledger
+/// loop that persists, certifies and releases replies. Votes are fsynced before the messages that carry them leave;
+/// a reply leaves only once its block is durable (and certified, in strong mode). On start the replica rebuilds its
+/// state from its own ledger and the votes it cast, then rejoins ordering.
 /// </summary>
 public sealed partial class ReplicaHost : IAsyncDisposable
 {
@@ -27,7 +31,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly ReplicaNetwork _network;
     private readonly LinkListener _clientListener;
     private readonly VoteLog _votes;
-    private readonly DecisionLog _decisionLog;
+    private readonly BlockStore _store;
+    private readonly CertificateCollector _collector;
+    private BlockHeader _chainHead;
+    private readonly ReplicaOptions _options;
+    private readonly string _dataDir;
     private readonly MessageLimits _limits;
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
@@ -40,27 +48,71 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private long _droppedPeerMessages;
     private long _networkEvents;
 
-    private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers)
+    private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers, ReplicaOptions options)
     {
         _genesis = genesis;
         _key = key;
+        _options = options;
+        _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
         _limits = MessageLimits.From(genesis.Consensus);
-        _app = new CoinApplication(genesis.ChainId, genesis.Minters);
-        _core = new ReplicaCore(config.ReplicaId, genesis.InitialView, genesis.ChainId, key, ConsensusOptions.From(genesis.Consensus),
-            r => Verify(r).Accepted);
+        _app = new CoinApplication(genesis.ChainId, genesis.Minters, options.Coin);
         Directory.CreateDirectory(config.DataDir);
-        string decisions = Path.Combine(config.DataDir, DecisionLog.FileName);
-        if (File.Exists(decisions) && new FileInfo(decisions).Length > 0)
+        if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
         {
             throw new InvalidOperationException(
-                $"{decisions} holds decisions from an earlier run; restarting from it needs the ledger (next issue). Remove {config.DataDir} or create a new testnet.");
+                $"{config.DataDir} holds a baseline run's {NaiveLedgerFileName}; baselines are for benchmarks and cannot restart. Remove the data folder.");
         }
 
-        File.Delete(decisions);
-        _decisionLog = new DecisionLog(decisions);
-        _votes = new VoteLog(Path.Combine(config.DataDir, VoteLog.FileName));
+        _store = BlockStore.Open(config.DataDir, log: line => NodeLog.Storage(_log, line));
+        try
+        {
+            if (_store.Height < 0)
+            {
+                _store.Append(Block.Genesis(genesis));
+                _store.Commit();
+            }
+
+            var consensusOptions = ConsensusOptions.From(genesis.Consensus);
+            var clients = new ClientTable();
+            LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
+                _replyCache, consensusOptions.RecentDecisions);
+            _chainHead = recovered.Head;
+            _executed = recovered.LastConsensusId;
+            _committedHeight = _store.Height;
+            _durableConsensusId = recovered.LastConsensusId;
+            _lastAppendedConsensusId = recovered.LastConsensusId;
+            _core = new ReplicaCore(config.ReplicaId, genesis.InitialView, genesis.ChainId, key, consensusOptions, r => Verify(r).Accepted,
+                recovered.LastConsensusId, clients);
+            _votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
+                line => NodeLog.Storage(_log, line));
+            _core.RestoreVotes(undecided);
+            foreach (Decision decision in recovered.Recent)
+            {
+                _core.RememberDecided(decision);
+            }
+
+            _collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
+            _collector.SkipTo(_store.Height);
+            foreach (long number in recovered.Uncertified)
+            {
+                Hash256 hash = _store.Read(number).Hash;
+                byte[] signature = BlockCertificate.Sign(key, genesis.ChainId, hash);
+                _mySignatures[number] = (hash, signature);
+                _collector.SetLocal(number, hash);
+                _collector.Add(config.ReplicaId, number, hash, signature);
+            }
+
+            NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count,
+                recovered.LastConsensusId + 1);
+        }
+        catch
+        {
+            _store.Dispose();
+            throw;
+        }
+
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(genesis.InitialView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
             line => LogSampled(ref _networkEvents, line));
@@ -88,11 +140,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
     public string Status =>
-        $"{_core.Status} executed {Interlocked.Read(ref _executed)} peers {_network.ConnectedPeers}/{_genesis.InitialView.N - 1} " +
+        $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {Interlocked.Read(ref _committedHeight)} certified {Interlocked.Read(ref _lastCertified)} peers {_network.ConnectedPeers}/{_genesis.InitialView.N - 1} " +
         $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)}";
 
     /// <summary>Starts a replica from its home configuration; it runs until disposed.</summary>
-    public static ReplicaHost Start(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers)
+    /// <exception cref="LedgerCorruptException">The ledger in the data folder does not check out; the message says where and why.</exception>
+    public static ReplicaHost Start(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers, ReplicaOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(genesis);
@@ -101,9 +154,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             throw new InvalidOperationException($"replica {config.ReplicaId} with key {key.PublicKey} is not a member of the genesis view");
         }
 
-        var host = new ReplicaHost(config, genesis, key, loggers);
+        var host = new ReplicaHost(config, genesis, key, loggers, options ?? ReplicaOptions.Default);
         host._loops.Add(host._consensusThread.Run(host.ConsensusLoopAsync));
         host._loops.Add(host.ExecutionLoopAsync());
+        host._loops.Add(host.LedgerLoopAsync());
         host._loops.Add(host.PeerPumpAsync());
         host._loops.Add(host.TickLoopAsync());
         host._loops.Add(host.ClientAcceptLoopAsync());
@@ -123,6 +177,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         await _stop.CancelAsync();
         _inputs.Writer.TryComplete();
         _execution.Writer.TryComplete();
+        _ledger.Writer.TryComplete();
         await _clientListener.DisposeAsync();
         await _network.DisposeAsync();
         try
@@ -139,7 +194,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         _consensusThread.Dispose();
         _votes.Dispose();
-        _decisionLog.Dispose();
+        _store.Dispose();
+        _naiveLedger?.Dispose();
         _metrics.Dispose();
         _stop.Dispose();
         NodeLog.Stopped(_log, Id);
@@ -158,9 +214,15 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_genesis.Consensus.TickMs));
         try
         {
+            long ticks = 0;
+            long perSecond = Math.Max(1, 1000 / _genesis.Consensus.TickMs);
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
                 _inputs.Writer.TryWrite(new NodeInput.Tick());
+                if (++ticks % perSecond == 0)
+                {
+                    _ledger.Writer.TryWrite(new LedgerInput.Retransmit());
+                }
             }
         }
         catch (OperationCanceledException)
@@ -190,8 +252,15 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         {
             await foreach ((int from, Frame frame) in _network.Incoming.ReadAllAsync(_stop.Token))
             {
+                if (frame.Type == FrameType.BlockSignature)
+                {
+                    await OnPeerBlockSignatureAsync(from, frame);
+                    continue;
+                }
+
                 if (frame.Type != FrameType.Consensus)
                 {
+                    LogSampled(ref _droppedPeerMessages, $"replica {from} sent a {frame.Type} frame on the replica port");
                     continue;
                 }
 
@@ -212,6 +281,22 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
         }
+    }
+
+    private async Task OnPeerBlockSignatureAsync(int from, Frame frame)
+    {
+        BlockSignatureMessage message;
+        try
+        {
+            message = BlockSignatureMessage.Decode(frame.Payload.Span);
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            LogSampled(ref _droppedPeerMessages, $"malformed block signature from replica {from}: {e.Message}");
+            return;
+        }
+
+        await _ledger.Writer.WriteAsync(new LedgerInput.Signature(from, message), _stop.Token);
     }
 
     // Logs the 1st, 2nd, 4th, 8th… occurrence, so a flood of bad input cannot flood the log.

@@ -1,30 +1,150 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
+using SmartChain.Core;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Encoding;
+using SmartChain.Core.Requests;
 
 namespace SmartChain.Node;
 
 /// <summary>
 /// The votes this replica cast, appended and fsynced before the messages that carry them are sent (persist, then
-/// send): <c>u8 kind · i64 instance · i32 regency · 32 B hash</c> per vote. Leader change reads it back.
+/// send). Record: <c>u32 length · u32 CRC-32 · (u8 kind · i64 instance · i32 regency · 32 B hash · u32 n · n × bytes
+/// request)</c>; only a leader's PROPOSE carries requests. Read back on restart so the replica never votes
+/// differently in an instance and regency it voted in; compacted to the undecided instances on open and whenever
+/// it outgrows <see cref="CompactBytes"/>.
 /// </summary>
-internal sealed class VoteLog(string path) : IDisposable
+internal sealed class VoteLog : IDisposable
 {
     public const string FileName = "votes.log";
-    private readonly FileStream _file = new(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+    private const long CompactBytes = 64L * 1024 * 1024;
+    private readonly string _path;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private FileStream _file;
+
+    private VoteLog(string path)
+    {
+        _path = path;
+        _file = OpenAppend(path);
+    }
+
+    /// <summary>Opens the log, returning the votes it holds for instances after <paramref name="lastDecided"/>.</summary>
+    public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log)
+    {
+        undecided = File.Exists(path) ? Read(path, lastDecided, log) : [];
+        Rewrite(path, undecided);
+        return new VoteLog(path);
+    }
 
     public void Append(IReadOnlyList<VoteRecord> votes)
     {
-        Span<byte> record = stackalloc byte[1 + 8 + 4 + 32];
         foreach (VoteRecord vote in votes)
         {
-            record[0] = (byte)vote.Kind;
-            BitConverter.TryWriteBytes(record[1..], vote.Instance);
-            BitConverter.TryWriteBytes(record[9..], vote.Regency);
-            vote.BatchHash.CopyTo(record[13..]);
-            _file.Write(record);
+            WriteRecord(_file, _buffer, vote);
         }
 
         _file.Flush(flushToDisk: true);
     }
 
+    /// <summary>Drops votes of instances up to <paramref name="durableDecided"/> once the log is large.</summary>
+    public void MaybeCompact(long durableDecided)
+    {
+        if (_file.Length < CompactBytes)
+        {
+            return;
+        }
+
+        _file.Dispose();
+        Rewrite(_path, Read(_path, durableDecided, _ => { }));
+        _file = OpenAppend(_path);
+    }
+
     public void Dispose() => _file.Dispose();
+
+    private static FileStream OpenAppend(string path) => new(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+
+    // Written beside the log, fsynced, then renamed over it: a crash leaves the old log or the new one, never half.
+    private static void Rewrite(string path, IReadOnlyList<VoteRecord> votes)
+    {
+        string next = path + ".new";
+        File.Delete(next);
+        using (var file = new FileStream(next, FileMode.CreateNew, FileAccess.Write))
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            foreach (VoteRecord vote in votes)
+            {
+                WriteRecord(file, buffer, vote);
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(next, path, overwrite: true);
+    }
+
+    private static void WriteRecord(FileStream file, ArrayBufferWriter<byte> buffer, VoteRecord vote)
+    {
+        buffer.ResetWrittenCount();
+        var writer = new CanonicalWriter(buffer);
+        writer.WriteUInt8((byte)vote.Kind);
+        writer.WriteInt64(vote.Instance);
+        writer.WriteInt32(vote.Regency);
+        vote.BatchHash.WriteTo(ref writer);
+        IReadOnlyList<SignedRequest> batch = vote.Batch ?? [];
+        writer.WriteCount(batch.Count, Limits.MaxBatchRequests);
+        foreach (SignedRequest request in batch)
+        {
+            writer.WriteBytes(request.Encoded.Span, Limits.MaxRequestBytes);
+        }
+
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)buffer.WrittenCount);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(buffer.WrittenSpan));
+        file.Write(header);
+        file.Write(buffer.WrittenSpan);
+    }
+
+    // A torn or corrupt tail ends the log: those votes were never sent (the send follows the fsync).
+    private static List<VoteRecord> Read(string path, long after, Action<string> log)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var votes = new List<VoteRecord>();
+        int at = 0;
+        while (at < bytes.Length)
+        {
+            int length = bytes.Length - at >= 8 ? (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)), int.MaxValue) : -1;
+            if (length < 0 || length > bytes.Length - at - 8 ||
+                Crc32.HashToUInt32(bytes.AsSpan(at + 8, length)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4)))
+            {
+                log($"{path}: ignored {bytes.Length - at} bytes of a torn last vote at offset {at}");
+                break;
+            }
+
+            VoteRecord vote = CanonicalEncoding.Decode(bytes.AsSpan(at + 8, length), static (ref CanonicalReader r) =>
+            {
+                var kind = (MessageType)r.ReadUInt8();
+                long instance = r.ReadInt64();
+                int regency = r.ReadInt32();
+                Hash256 hash = Hash256.ReadFrom(ref r);
+                var batch = new SignedRequest[r.ReadCount(Limits.MaxBatchRequests, 4)];
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = SignedRequest.Decode(r.ReadBytesToArray(Limits.MaxRequestBytes));
+                }
+
+                return new VoteRecord(kind, instance, regency, hash, batch.Length == 0 ? null : batch);
+            });
+            if (vote.Instance > after)
+            {
+                votes.Add(vote);
+            }
+
+            at += 8 + length;
+        }
+
+        return votes;
+    }
 }

@@ -40,7 +40,10 @@ public sealed class NormalCaseTests : IDisposable
     public void Votes_are_handed_out_for_persistence_before_they_are_sent()
     {
         _cluster.Submit(TestCluster.Request(_alice, 1));
-        for (int i = 0; i < 4; i++)
+        // The leader (replica 0) also persists its proposal, batch included, to propose the same after a crash.
+        Assert.Equal([MessageType.Propose, MessageType.Write, MessageType.Accept], _cluster.Persisted[0].Select(v => v.Kind));
+        Assert.Single(_cluster.Persisted[0][0].Batch!);
+        for (int i = 1; i < 4; i++)
         {
             Assert.Equal([MessageType.Write, MessageType.Accept], _cluster.Persisted[i].Select(v => v.Kind));
         }

@@ -21,14 +21,15 @@ public sealed class LedgerVerifierTests : IDisposable
         SignedRequest.Create(LedgerFixture.Chain, _client, sequence, System.Text.Encoding.UTF8.GetBytes($"op {sequence}")).Encoded;
 
     /// <summary>Genesis then <paramref name="count"/> blocks of 3 signed requests; <paramref name="tamper"/> may alter block k before it is certified or stored.</summary>
-    private VerifyReport Verify(int count, Func<int, Block, Block>? tamper = null, bool allowUncertifiedTail = false, bool certify = true)
+    private VerifyReport Verify(int count, Func<int, Block, Block>? tamper = null, bool certify = true)
     {
         var blocks = new List<Block> { Block.Genesis(_f.Genesis) };
+        var app = new DigestApplication();
         ulong sequence = 1;
         for (int n = 1; n <= count; n++)
         {
             ReadOnlyMemory<byte>[] entries = [Request(sequence++), Request(sequence++), Request(sequence++)];
-            ReadOnlyMemory<byte>[] results = [new byte[] { 0 }, new byte[] { 0 }, new byte[] { 1 }];
+            ReadOnlyMemory<byte>[] results = [.. app.ExecuteBatch(new(n, n), [.. entries.Select(e => SignedRequest.Decode(e))]).Select(r => (ReadOnlyMemory<byte>)r)];
             Block block = Block.Next(blocks[^1].Header, n, entries, results, ReadOnlyMemory<byte>.Empty);
             block = certify ? block with { Certificate = _f.Certify(block) } : block;
             blocks.Add(tamper?.Invoke(n, block) ?? block);
@@ -41,7 +42,7 @@ public sealed class LedgerVerifierTests : IDisposable
         }
 
         store.Commit();
-        return LedgerVerifier.Verify(store, _f.Genesis, allowUncertifiedTail);
+        return LedgerVerifier.Verify(store, _f.Genesis, new DigestApplication());
     }
 
     private static ReadOnlyMemory<byte> Flip(ReadOnlyMemory<byte> bytes, int at)
@@ -57,6 +58,13 @@ public sealed class LedgerVerifierTests : IDisposable
         VerifyReport report = Verify(10);
         Assert.True(report.Passed, report.ToString());
         Assert.Equal((11L, 30L), (report.Blocks, report.Transactions));
+        var replayed = new DigestApplication();
+        for (int n = 1; n <= 10; n++)
+        {
+            replayed.ExecuteBatch(new(n, n), [.. Enumerable.Range((3 * n) - 2, 3).Select(s => SignedRequest.Decode(Request((ulong)s)))]);
+        }
+
+        Assert.Equal(replayed.ComputeStateHash(), report.StateHash);
         Assert.StartsWith("verified 11 blocks, 30 transactions, head ", report.ToString(), StringComparison.Ordinal);
     }
 
@@ -70,7 +78,7 @@ public sealed class LedgerVerifierTests : IDisposable
     [Fact]
     public void A_changed_byte_in_a_result_is_reported_at_its_block()
     {
-        VerifyReport report = Verify(6, (n, b) => n == 2 ? b with { Body = b.Body with { Results = [.. b.Body.Results.Take(2), new byte[] { 2 }] } } : b);
+        VerifyReport report = Verify(6, (n, b) => n == 2 ? b with { Body = b.Body with { Results = [.. b.Body.Results.Take(2), Flip(b.Body.Results[2], 0)] } } : b);
         Assert.Equal((2L, "hashResults does not match the results"), (report.FirstBadBlock, report.Failure));
     }
 
@@ -147,18 +155,39 @@ public sealed class LedgerVerifierTests : IDisposable
             var other = new GenesisDocument("other-chain", PersistenceMode.Weak, _f.View, ConsensusParameters.Default, 10, []);
             store.Append(Block.Genesis(other));
             store.Commit();
-            VerifyReport report = LedgerVerifier.Verify(store, _f.Genesis);
+            VerifyReport report = LedgerVerifier.Verify(store, _f.Genesis, new DigestApplication());
             Assert.Equal((0L, "block 0 is not the genesis block of this genesis.json"), (report.FirstBadBlock, report.Failure));
         }
     }
 
     [Fact]
-    public void Uncertified_blocks_pass_only_as_a_weak_mode_tail()
+    public void A_result_that_re_execution_does_not_reproduce_is_reported_even_when_certified()
     {
-        VerifyReport strict = Verify(3, certify: false);
-        Assert.Equal((1L, "no certificate"), (strict.FirstBadBlock, strict.Failure));
-        Assert.True(Verify(3, (n, b) => n == 3 ? b with { Certificate = null } : b, allowUncertifiedTail: true).Passed);
-        VerifyReport hole = Verify(3, (n, b) => n == 2 ? b with { Certificate = null } : b, allowUncertifiedTail: true);
-        Assert.Equal((2L, "no certificate"), (hole.FirstBadBlock, hole.Failure));
+        // Roots and certificate are consistent with the wrong result: only re-execution catches it.
+        VerifyReport report = Verify(5, (n, b) =>
+        {
+            if (n != 4)
+            {
+                return b;
+            }
+
+            ReadOnlyMemory<byte>[] results = [b.Body.Results[0], Flip(b.Body.Results[1], 3), b.Body.Results[2]];
+            Block forged = b with { Header = b.Header with { HashResults = BlockMerkle.Root(results) }, Body = b.Body with { Results = results } };
+            return forged with { Certificate = _f.Certify(forged) };
+        });
+        Assert.Equal(4, report.FirstBadBlock);
+        Assert.Contains("result 1", report.Failure, StringComparison.Ordinal);
+        Assert.Contains("is not what re-executing the entry produces", report.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Uncertified_blocks_pass_only_at_the_tail()
+    {
+        Assert.True(Verify(3, (n, b) => n >= 2 ? b with { Certificate = null } : b).Passed);
+        Assert.Equal(2, Verify(3, (n, b) => n >= 2 ? b with { Certificate = null } : b).Uncertified);
+        int count = LedgerVerifier.UncertifiedTailBlocks + 2;
+        VerifyReport hole = Verify(count, (n, b) => n == 1 ? b with { Certificate = null } : b);
+        Assert.Equal(1, hole.FirstBadBlock);
+        Assert.StartsWith("no certificate, and", hole.Failure, StringComparison.Ordinal);
     }
 }

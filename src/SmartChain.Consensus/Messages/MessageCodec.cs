@@ -43,13 +43,7 @@ public static class MessageCodec
                 break;
             case DecisionMessage d:
                 WriteBatch(ref writer, d.Batch);
-                writer.WriteCount(d.Proof.Votes.Count, Core.Limits.MaxViewMembers);
-                foreach (AcceptVote vote in d.Proof.Votes)
-                {
-                    writer.WriteInt32(vote.ReplicaId);
-                    WriteSignature(ref writer, vote.Signature.Span);
-                }
-
+                d.Proof.WriteTo(ref writer);
                 break;
             case Fetch:
                 break;
@@ -81,7 +75,7 @@ public static class MessageCodec
             MessageType.Propose => new Propose(view, instance, regency, ReadBatch(ref reader, limits)),
             MessageType.Write => new Write(view, instance, regency, Hash256.ReadFrom(ref reader)),
             MessageType.Accept => new Accept(view, instance, regency, Hash256.ReadFrom(ref reader), reader.ReadFixed(Ed25519.SignatureSize).ToArray()),
-            MessageType.Decision => new DecisionMessage(view, instance, regency, ReadBatch(ref reader, limits), ReadProof(ref reader)),
+            MessageType.Decision => new DecisionMessage(view, instance, regency, ReadBatch(ref reader, limits), DecisionProof.ReadFrom(ref reader)),
             MessageType.Fetch => new Fetch(view, instance, regency),
             _ => throw new EncodingException(at, $"unknown message type {type}"),
         };
@@ -127,17 +121,5 @@ public static class MessageCodec
         }
 
         return batch;
-    }
-
-    private static DecisionProof ReadProof(ref CanonicalReader reader)
-    {
-        int count = reader.ReadCount(Core.Limits.MaxViewMembers, 4 + Ed25519.SignatureSize);
-        var votes = new AcceptVote[count];
-        for (int i = 0; i < count; i++)
-        {
-            votes[i] = new AcceptVote(reader.ReadInt32(), reader.ReadFixed(Ed25519.SignatureSize).ToArray());
-        }
-
-        return new DecisionProof(votes);
     }
 }

@@ -22,7 +22,7 @@ public sealed partial class BlockStore
             ScanSegment(i, isLast: i == files.Length - 1, log);
         }
 
-        _writer = OpenSegment(_segments.Count == 0 ? 0 : _segments.Count - 1);
+        _writer = _options.ReadOnly ? null : OpenSegment(_segments.Count == 0 ? 0 : _segments.Count - 1);
         CommittedHeight = Height;
     }
 
@@ -64,6 +64,12 @@ public sealed partial class BlockStore
                 if (!isLast)
                 {
                     throw new LedgerCorruptException(file, next, $"incomplete record at offset {offset} in a segment that is not the last");
+                }
+
+                if (_options.ReadOnly)
+                {
+                    log($"ignored an incomplete last record of {Path.GetFileName(file)} at offset {offset} ({torn}); reading up to block {next - 1}");
+                    return;
                 }
 
                 Truncate(file, offset);

@@ -22,7 +22,7 @@ public sealed partial class BlockStore : IDisposable
     private readonly List<string> _segments = [];
     private readonly List<RecordLocation> _blocks = [];
     private readonly Dictionary<long, RecordLocation> _certificates = [];
-    private FileStream _writer;
+    private FileStream? _writer;
     private BlockHeader? _head;
     private long _uncommittedBlocks;
 
@@ -30,7 +30,6 @@ public sealed partial class BlockStore : IDisposable
     {
         _folder = folder;
         _options = options;
-        _writer = null!;
     }
 
     /// <summary>Number of the last block appended, or -1 if the store is empty.</summary>
@@ -47,6 +46,28 @@ public sealed partial class BlockStore : IDisposable
 
     /// <summary>Blocks made durable by commits so far (divide by <see cref="Fsyncs"/> for blocks per fsync).</summary>
     public long BlocksCommitted { get; private set; }
+
+    /// <summary>True if opened with <see cref="OpenReadOnly"/>.</summary>
+    public bool IsReadOnly => _options.ReadOnly;
+
+    /// <summary>
+    /// Opens the store of a replica that may be running, without changing anything: a torn tail is left in place and
+    /// ignored, and only blocks up to the last complete record are visible.
+    /// </summary>
+    /// <exception cref="LedgerCorruptException">The store holds anything but a torn tail that does not check out.</exception>
+    /// <exception cref="DirectoryNotFoundException">There is no block store in <paramref name="dataDir"/>.</exception>
+    public static BlockStore OpenReadOnly(string dataDir, Action<string>? log = null)
+    {
+        string folder = Path.Combine(dataDir, FolderName);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"no block store at {folder}");
+        }
+
+        var store = new BlockStore(folder, BlockStoreOptions.Default with { ReadOnly = true });
+        store.Load(log ?? (_ => { }));
+        return store;
+    }
 
     /// <summary>Opens (or creates) the store in <paramref name="dataDir"/>/blocks.</summary>
     /// <exception cref="LedgerCorruptException">The store holds anything but a torn tail that does not check out.</exception>
@@ -101,7 +122,7 @@ public sealed partial class BlockStore : IDisposable
     /// <summary>Makes every record appended since the last commit durable with one fsync; returns how many blocks that covered.</summary>
     public long Commit()
     {
-        _writer.Flush(flushToDisk: true);
+        Writer.Flush(flushToDisk: true);
         Fsyncs++;
         long covered = _uncommittedBlocks;
         BlocksCommitted += covered;
@@ -115,7 +136,7 @@ public sealed partial class BlockStore : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(number);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(number, Height);
-        _writer.Flush();
+        _writer?.Flush();
         Block block = CanonicalEncoding.Decode(ReadPayload(_blocks[(int)number]).AsSpan(1), Block.ReadFrom);
         if (_certificates.TryGetValue(number, out RecordLocation location))
         {
@@ -165,22 +186,25 @@ public sealed partial class BlockStore : IDisposable
         return record;
     }
 
+    private FileStream Writer => _writer ?? throw new InvalidOperationException("the block store was opened read-only");
+
     private RecordLocation WriteRecord(byte[] payload)
     {
-        if (_writer.Length >= _options.MaxSegmentBytes)
+        if (Writer.Length >= _options.MaxSegmentBytes)
         {
             // The finished segment is made durable now; commits only ever fsync the current one.
-            _writer.Flush(flushToDisk: true);
-            _writer.Dispose();
+            Writer.Flush(flushToDisk: true);
+            Writer.Dispose();
             _writer = OpenSegment(_segments.Count);
         }
 
         Span<byte> header = stackalloc byte[RecordHeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(payload));
-        long offset = _writer.Position;
-        _writer.Write(header);
-        _writer.Write(payload);
+        FileStream writer = Writer;
+        long offset = writer.Position;
+        writer.Write(header);
+        writer.Write(payload);
         return new RecordLocation(_segments.Count - 1, offset, payload.Length);
     }
 

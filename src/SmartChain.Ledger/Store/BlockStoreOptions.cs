@@ -6,6 +6,9 @@ public sealed record BlockStoreOptions
     /// <summary>A segment file is closed and a new one started once it reaches this size.</summary>
     public long MaxSegmentBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>Open without writing: no truncation of a torn tail, no appends (see <see cref="BlockStore.OpenReadOnly"/>).</summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Defaults.</summary>
     public static BlockStoreOptions Default { get; } = new();
 }

@@ -4,23 +4,36 @@ using SmartChain.Core.Encoding;
 namespace SmartChain.Network.Client;
 
 /// <summary>
-/// A replica's answer to a request: <c>32 B request digest · u8 status · i64 instance · bytes result</c>. The replica is
-/// the authenticated sender of the frame. Clients accept a result once Q replicas sent identical replies.
+/// A replica's answer to a request: <c>32 B request digest · u8 status · i64 instance · i64 block · bytes result ·
+/// bytes receipt</c>. The replica is the authenticated sender of the frame. Clients accept a result once Q replicas
+/// sent matching replies, or (strong persistence) from one reply whose receipt verifies. The receipt is opaque here:
+/// the ledger layer encodes and checks it.
 /// </summary>
 public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Instance, ReadOnlyMemory<byte> Result)
 {
     /// <summary>Largest result carried.</summary>
     public const int MaxResultBytes = 64 * 1024;
 
+    /// <summary>Largest receipt carried.</summary>
+    public const int MaxReceiptBytes = 256 * 1024;
+
+    /// <summary>The block holding the request (0 when not executed).</summary>
+    public long Block { get; init; }
+
+    /// <summary>A transaction receipt (strong persistence), or empty.</summary>
+    public ReadOnlyMemory<byte> Receipt { get; init; }
+
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode()
     {
-        byte[] bytes = new byte[Hash256.Size + 1 + 8 + 4 + Result.Length];
+        byte[] bytes = new byte[Hash256.Size + 1 + 8 + 8 + 4 + Result.Length + 4 + Receipt.Length];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
         Digest.WriteTo(ref writer);
         writer.WriteUInt8((byte)Status);
         writer.WriteInt64(Instance);
+        writer.WriteInt64(Block);
         writer.WriteBytes(Result.Span, MaxResultBytes);
+        writer.WriteBytes(Receipt.Span, MaxReceiptBytes);
         return bytes;
     }
 
@@ -35,7 +48,13 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
             throw new EncodingException(at, $"unknown reply status {status}");
         }
 
-        return new ReplyMessage(digest, (ReplyStatus)status, r.ReadInt64(), r.ReadBytesToArray(MaxResultBytes));
+        long instance = r.ReadInt64();
+        long block = r.ReadInt64();
+        return new ReplyMessage(digest, (ReplyStatus)status, instance, r.ReadBytesToArray(MaxResultBytes))
+        {
+            Block = block,
+            Receipt = r.ReadBytesToArray(MaxReceiptBytes),
+        };
     });
 
     /// <summary>
@@ -44,7 +63,7 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
     /// with the same instance and result as the replicas that executed it with the client's copy in hand.
     /// </summary>
     public bool Matches(ReplyMessage other) =>
-        other is not null && Digest == other.Digest && Outcome(Status) == Outcome(other.Status) && Instance == other.Instance &&
+        other is not null && Digest == other.Digest && Outcome(Status) == Outcome(other.Status) && Instance == other.Instance && Block == other.Block &&
         Result.Span.SequenceEqual(other.Result.Span);
 
     private static ReplyStatus Outcome(ReplyStatus status) => status == ReplyStatus.Duplicate ? ReplyStatus.Executed : status;

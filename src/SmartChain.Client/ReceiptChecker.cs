@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Encoding;
+using SmartChain.Core.Genesis;
+using SmartChain.Ledger;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Client;
+
+/// <summary>
+/// Checks the receipt a strong-mode reply carries, so one reply is enough: the receipt must verify against the view,
+/// be about this very request and prove this very result. Certificates already checked are remembered by header
+/// hash, since every reply of a block carries the same one.
+/// </summary>
+internal sealed class ReceiptChecker(GenesisDocument genesis)
+{
+    private const int RememberedHeaders = 4096;
+    private readonly ConcurrentDictionary<Hash256, byte> _checked = new();
+
+    /// <summary>Null if <paramref name="reply"/>'s receipt proves its result; otherwise why not.</summary>
+    public string? Check(ReplyMessage reply)
+    {
+        TransactionReceipt receipt;
+        try
+        {
+            receipt = TransactionReceipt.Decode(reply.Receipt.Span);
+        }
+        catch (EncodingException e)
+        {
+            return $"malformed receipt: {e.Message}";
+        }
+
+        if (receipt.BlockNumber != reply.Block || !receipt.Result.Span.SequenceEqual(reply.Result.Span))
+        {
+            return "the receipt proves another block or result than the reply reports";
+        }
+
+        if (Hash256.Compute(receipt.Entry.Span) != reply.Digest)
+        {
+            return "the receipt is about another request";
+        }
+
+        Hash256 header = receipt.Header.Hash();
+        if (receipt.Verify(genesis.InitialView, genesis.ChainId, _checked.ContainsKey(header)) is { } problem)
+        {
+            return problem;
+        }
+
+        if (_checked.Count >= RememberedHeaders)
+        {
+            _checked.Clear();
+        }
+
+        _checked.TryAdd(header, 0);
+        return null;
+    }
+}

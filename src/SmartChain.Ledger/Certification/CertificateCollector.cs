@@ -1,0 +1,158 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Views;
+
+namespace SmartChain.Ledger.Certification;
+
+/// <summary>
+/// Collects replicas' header signatures into block certificates (SPEC §4.2). A signature counts only if it is over
+/// this replica's own header for that block and verifies with the signer's key; one over a different header is
+/// evidence against its signer (two correct replicas never build different blocks with the same number). Signatures
+/// may arrive before this replica has built the block: they wait, unverified, within a bounded window. Pure and
+/// single-threaded: no clock, no I/O.
+/// </summary>
+public sealed class CertificateCollector
+{
+    private readonly View _view;
+    private readonly string _chainId;
+    private readonly int _window;
+    private readonly Action<int, long, string> _evidence;
+    private readonly Dictionary<long, PendingCertificate> _pending = [];
+    private long _highestLocal = -1;
+
+    /// <summary>
+    /// Collects for <paramref name="view"/>. <paramref name="evidence"/> hears (signer, block, what it did wrong);
+    /// <paramref name="window"/> bounds how far beyond the local height signatures are kept.
+    /// </summary>
+    public CertificateCollector(View view, string chainId, Action<int, long, string> evidence, int window = 4096)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(evidence);
+        _view = view;
+        _chainId = chainId;
+        _evidence = evidence;
+        _window = window;
+    }
+
+    /// <summary>Blocks built here whose certificate is not complete yet, lowest first.</summary>
+    public IEnumerable<long> Uncertified => _pending.Where(p => p.Value.Local is not null).Select(p => p.Key).Order();
+
+    /// <summary>Number of signatures waiting for a block not built here yet.</summary>
+    public int Buffered => _pending.Values.Sum(p => p.Local is null ? p.Unverified.Count : 0);
+
+    /// <summary>
+    /// Records that every block up to <paramref name="height"/> exists here; those not then registered with
+    /// <see cref="SetLocal"/> count as certified (a restarted replica's certified ledger).
+    /// </summary>
+    public void SkipTo(long height) => _highestLocal = Math.Max(_highestLocal, height);
+
+    /// <summary>
+    /// This replica has built (and persisted) block <paramref name="number"/> with header hash <paramref name="hash"/>.
+    /// Returns its certificate if signatures that arrived earlier already complete it.
+    /// </summary>
+    public BlockCertificate? SetLocal(long number, Hash256 hash)
+    {
+        _highestLocal = Math.Max(_highestLocal, number);
+        PendingCertificate pending = Get(number);
+        if (pending.Local is not null)
+        {
+            return null;
+        }
+
+        pending.Local = hash;
+        foreach ((int from, (Hash256 signed, ReadOnlyMemory<byte> signature)) in pending.Unverified)
+        {
+            Count(pending, from, number, signed, signature);
+        }
+
+        pending.Unverified.Clear();
+        return Complete(number, pending);
+    }
+
+    /// <summary>
+    /// A signature of replica <paramref name="from"/> (authenticated by its link) for block <paramref name="number"/>.
+    /// Returns the certificate if it completes one; null otherwise (kept, ignored, or refused as evidence).
+    /// </summary>
+    public BlockCertificate? Add(int from, long number, Hash256 hash, ReadOnlyMemory<byte> signature)
+    {
+        if (!_view.Contains(from))
+        {
+            _evidence(from, number, $"signature from replica {from}, which is not in {_view}");
+            return null;
+        }
+
+        if (number <= 0 || (number <= _highestLocal && !_pending.ContainsKey(number)))
+        {
+            return null; // genesis, or already certified here
+        }
+
+        if (number > _highestLocal + _window)
+        {
+            // A peer far ahead (this replica is catching up): it answers again when this replica asks for the block.
+            return null;
+        }
+
+        PendingCertificate pending = Get(number);
+        if (pending.Local is null)
+        {
+            pending.Unverified.TryAdd(from, (hash, signature));
+            return null;
+        }
+
+        Count(pending, from, number, hash, signature);
+        return Complete(number, pending);
+    }
+
+    private PendingCertificate Get(long number)
+    {
+        if (!_pending.TryGetValue(number, out PendingCertificate? pending))
+        {
+            pending = new PendingCertificate();
+            _pending.Add(number, pending);
+        }
+
+        return pending;
+    }
+
+    private void Count(PendingCertificate pending, int from, long number, Hash256 signed, ReadOnlyMemory<byte> signature)
+    {
+        if (pending.Valid.ContainsKey(from))
+        {
+            return;
+        }
+
+        if (signed != pending.Local)
+        {
+            _evidence(from, number, $"replica {from} signed header {signed} for block {number}; this replica's header is {pending.Local}");
+            return;
+        }
+
+        _view.TryGetMember(from, out ReplicaMember? member);
+        if (!Ed25519.Verify(member!.PublicKey, BlockCertificate.Statement(_chainId, signed), signature.Span))
+        {
+            _evidence(from, number, $"replica {from}'s signature of block {number} does not verify");
+            return;
+        }
+
+        pending.Valid[from] = signature;
+    }
+
+    private BlockCertificate? Complete(long number, PendingCertificate pending)
+    {
+        if (pending.Valid.Count < _view.Q)
+        {
+            return null;
+        }
+
+        _pending.Remove(number);
+        return new BlockCertificate([.. pending.Valid.OrderBy(v => v.Key).Select(v => (v.Key, v.Value))]);
+    }
+
+    private sealed class PendingCertificate
+    {
+        public Hash256? Local { get; set; }
+
+        public Dictionary<int, (Hash256 Hash, ReadOnlyMemory<byte> Signature)> Unverified { get; } = [];
+
+        public SortedDictionary<int, ReadOnlyMemory<byte>> Valid { get; } = [];
+    }
+}

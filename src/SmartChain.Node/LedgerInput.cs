@@ -1,0 +1,23 @@
+using SmartChain.Core.Requests;
+using SmartChain.Ledger;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node;
+
+/// <summary>Work for the ledger loop, in order: blocks to persist, peers' header signatures, repeated requests, ticks.</summary>
+internal abstract record LedgerInput
+{
+    /// <summary>
+    /// A block built by execution, with the reply of every entry (null where the entry was not executed: a repeated
+    /// sequence) and the clients waiting for them, released once the block's persistence condition holds.
+    /// </summary>
+    public sealed record Persist(BuiltBlock Block, ReplyMessage?[] Replies, List<PendingReply> Waiting) : LedgerInput;
+
+    public sealed record Signature(int From, BlockSignatureMessage Message) : LedgerInput;
+
+    /// <summary>A request already decided: answered from the reply cache once every earlier block is released.</summary>
+    public sealed record Repeated(SignedRequest Request, ClientSession Session) : LedgerInput;
+
+    /// <summary>Once a second: ask again for signatures of blocks still uncertified.</summary>
+    public sealed record Retransmit : LedgerInput;
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using SmartChain.Consensus;
+using SmartChain.Core.Application;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Core.Requests;
+using SmartChain.Ledger;
+using SmartChain.Ledger.Store;
+using SmartChain.Ledger.Verification;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node;
+
+/// <summary>
+/// Rebuilds a restarting replica from its own ledger (SPEC §6): re-executes every block onto the application, rebuilds
+/// the replay-protection table and the reply cache, and keeps the last decisions to answer peers' FETCH. Certified
+/// blocks were checked when they were certified; a block without a certificate is checked as a stranger's would be:
+/// its decision proof and its clients' signatures. Anything that fails stops the replica with the block and the reason.
+/// </summary>
+internal static class LedgerRecovery
+{
+    /// <summary>What recovery rebuilt.</summary>
+    public sealed record Result(BlockHeader Head, long LastConsensusId, IReadOnlyList<long> Uncertified, IReadOnlyList<Decision> Recent,
+        long Transactions, TimeSpan Elapsed);
+
+    public static Result Run(BlockStore store, string storeFolder, GenesisDocument genesis, IReplicatedApplication app, ClientTable clients,
+        ReplyCache replies, int recentDecisions)
+    {
+        var clock = Stopwatch.StartNew();
+        var replayer = new ChainReplayer(genesis, app);
+        var uncertified = new List<long>();
+        var recent = new Queue<Decision>();
+        BlockHeader head = store.Read(0).Header;
+        long lastConsensusId = 0;
+        for (long n = 0; n <= store.Height; n++)
+        {
+            Block block = store.Read(n);
+            bool certified = n == 0 || block.Certificate is not null;
+            ReplayChecks checks = certified ? ReplayChecks.None : ReplayChecks.ClientSignatures | ReplayChecks.AllowUncertified;
+            if (replayer.Apply(block, checks, out IReadOnlyList<SignedRequest> requests, out bool[] fresh) is { } failure)
+            {
+                throw new LedgerCorruptException(storeFolder, n, failure);
+            }
+
+            head = block.Header;
+            if (n == 0)
+            {
+                continue;
+            }
+
+            (int regency, DecisionProof proof) = DecodeProof(block, storeFolder);
+            Hash256 batchHash = BatchHash.Compute(requests);
+            if (!certified && proof.Verify(genesis.InitialView, genesis.ChainId, block.Body.ConsensusId, regency, batchHash) is { } bad)
+            {
+                throw new LedgerCorruptException(storeFolder, n, $"uncertified block with an invalid decision proof: {bad}");
+            }
+
+            if (!certified)
+            {
+                uncertified.Add(n);
+            }
+
+            clients.Record(requests);
+            lastConsensusId = block.Body.ConsensusId;
+            for (int j = 0; j < requests.Count; j++)
+            {
+                if (fresh[j])
+                {
+                    replies.Add(new ReplyMessage(requests[j].Digest, ReplyStatus.Executed, lastConsensusId, block.Body.Results[j]) { Block = n });
+                }
+            }
+
+            recent.Enqueue(new Decision(lastConsensusId, regency, requests, batchHash, proof, fresh));
+            if (recent.Count > recentDecisions)
+            {
+                recent.Dequeue();
+            }
+        }
+
+        return new Result(head, lastConsensusId, uncertified, [.. recent], replayer.Transactions, clock.Elapsed);
+    }
+
+    private static (int, DecisionProof) DecodeProof(Block block, string storeFolder)
+    {
+        try
+        {
+            return DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            throw new LedgerCorruptException(storeFolder, block.Header.Number, $"the decision proof does not decode: {e.Message}");
+        }
+    }
+}

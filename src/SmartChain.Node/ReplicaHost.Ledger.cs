@@ -1,0 +1,217 @@
+using System.Threading.Channels;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Ledger;
+using SmartChain.Network;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node;
+
+/// <summary>
+/// The ledger loop: appends the blocks execution built, commits every block appended since the last commit with one
+/// fsync (group commit), signs each durable header and exchanges signatures into certificates, and releases replies
+/// in block order once their block's condition holds — weak: the block is durable; strong: its certificate is too.
+/// Execution of the next batch never waits for it.
+/// </summary>
+public sealed partial class ReplicaHost
+{
+    private const int MaxInputsPerCommit = 512;
+    private const int MaxRetransmitBlocks = 64;
+    private readonly Channel<LedgerInput> _ledger = Channel.CreateBounded<LedgerInput>(new BoundedChannelOptions(1_024) { SingleReader = true });
+    private readonly Queue<LedgerInput.Persist> _unreleased = new();
+    private readonly Dictionary<long, BlockCertificate> _certificates = [];
+    private readonly Dictionary<long, (Hash256 Hash, byte[] Signature)> _mySignatures = [];
+    private readonly ReplyCache _replyCache = new(200_000);
+    private readonly List<(long Number, BlockCertificate Certificate)> _completed = [];
+    private long _committedHeight;
+    private long _lastCertified;
+    private long _lastAppendedConsensusId;
+
+    private bool Strong => _genesis.Persistence == PersistenceMode.Strong;
+
+    private async Task LedgerLoopAsync()
+    {
+        var appended = new List<BuiltBlock>();
+        try
+        {
+            ChannelReader<LedgerInput> reader = _ledger.Reader;
+            while (await reader.WaitToReadAsync(_stop.Token))
+            {
+                appended.Clear();
+                for (int n = 0; n < MaxInputsPerCommit && reader.TryRead(out LedgerInput? input); n++)
+                {
+                    switch (input)
+                    {
+                        case LedgerInput.Persist persist:
+                            _store.Append(persist.Block.Block);
+                            _unreleased.Enqueue(persist);
+                            appended.Add(persist.Block);
+                            _lastAppendedConsensusId = persist.Block.Block.Body.ConsensusId;
+                            break;
+                        case LedgerInput.Signature signature:
+                            OnBlockSignature(signature.From, signature.Message);
+                            break;
+                        case LedgerInput.Repeated repeated:
+                            OnRepeated(repeated);
+                            break;
+                        case LedgerInput.Retransmit:
+                            RetransmitSignatures();
+                            break;
+                    }
+                }
+
+                CommitAndCertify(appended);
+                Release();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+        catch (Exception e)
+        {
+            // A failed fsync leaves the ledger's durability unknown: stop rather than reply on it.
+            NodeLog.LedgerFailed(_log, e, Id, Status);
+            await _stop.CancelAsync();
+            throw;
+        }
+    }
+
+    private void CommitAndCertify(List<BuiltBlock> appended)
+    {
+        if (appended.Count > 0 || _completed.Count > 0)
+        {
+            Commit();
+        }
+
+        // Only durable headers are signed: a certified block is on the disk of every correct signer.
+        foreach (BuiltBlock built in appended)
+        {
+            long number = built.Block.Header.Number;
+            Hash256 hash = built.Block.Hash;
+            byte[] signature = BlockCertificate.Sign(_key, _genesis.ChainId, hash);
+            _mySignatures[number] = (hash, signature);
+            _network.Broadcast(FrameType.BlockSignature, new BlockSignatureMessage(number, hash, signature, Wants: false).Encode());
+            Completed(number, _collector.SetLocal(number, hash));
+            Completed(number, _collector.Add(Id, number, hash, signature));
+        }
+
+        if (_completed.Count > 0)
+        {
+            Commit();
+        }
+    }
+
+    private void Commit()
+    {
+        foreach ((long number, BlockCertificate certificate) in _completed)
+        {
+            _store.AppendCertificate(number, certificate);
+        }
+
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long blocks = _store.Commit();
+        _metrics.FsyncTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _metrics.BlocksPerFsync.Record(blocks);
+        foreach ((long number, BlockCertificate certificate) in _completed)
+        {
+            _mySignatures.Remove(number);
+            _lastCertified = Math.Max(_lastCertified, number);
+            if (Strong)
+            {
+                _certificates[number] = certificate;
+            }
+        }
+
+        _completed.Clear();
+        Interlocked.Exchange(ref _committedHeight, _store.CommittedHeight);
+        Interlocked.Exchange(ref _durableConsensusId, _lastAppendedConsensusId);
+    }
+
+    private void Completed(long number, BlockCertificate? certificate)
+    {
+        if (certificate is not null)
+        {
+            _completed.Add((number, certificate));
+        }
+    }
+
+    private void OnBlockSignature(int from, BlockSignatureMessage message)
+    {
+        // A peer re-certifying after a restart asks for this replica's signature of a block it holds durably.
+        if (message.Wants && message.Block <= _store.CommittedHeight)
+        {
+            (Hash256 hash, byte[] signature) = _mySignatures.TryGetValue(message.Block, out var mine) ? mine : SignStored(message.Block);
+            _network.Send(from, FrameType.BlockSignature, new BlockSignatureMessage(message.Block, hash, signature, Wants: false).Encode());
+        }
+
+        Completed(message.Block, _collector.Add(from, message.Block, message.HeaderHash, message.Signature));
+    }
+
+    private (Hash256, byte[]) SignStored(long number)
+    {
+        Hash256 hash = _store.Read(number).Hash;
+        return (hash, BlockCertificate.Sign(_key, _genesis.ChainId, hash));
+    }
+
+    private void RetransmitSignatures()
+    {
+        foreach (long number in _collector.Uncertified.Take(MaxRetransmitBlocks))
+        {
+            if (_mySignatures.TryGetValue(number, out var mine))
+            {
+                _network.Broadcast(FrameType.BlockSignature, new BlockSignatureMessage(number, mine.Hash, mine.Signature, Wants: true).Encode());
+            }
+        }
+    }
+
+    private void OnRepeated(LedgerInput.Repeated repeated)
+    {
+        if (_replyCache.TryGet(repeated.Request.Digest, out _) || _unreleased.Count == 0)
+        {
+            Reply(repeated.Session, _replyCache.Repeated(repeated.Request.Digest));
+            return;
+        }
+
+        // Decided in a block not released yet: answer when it is, never before its block is durable.
+        _unreleased.Last().Waiting.Add(new PendingReply(repeated.Session, repeated.Request, -1));
+    }
+
+    private void Release()
+    {
+        while (_unreleased.TryPeek(out LedgerInput.Persist? next))
+        {
+            long number = next.Block.Block.Header.Number;
+            BlockCertificate? certificate = null;
+            if (number > _store.CommittedHeight || (Strong && !_certificates.Remove(number, out certificate)))
+            {
+                return;
+            }
+
+            _unreleased.Dequeue();
+            foreach (ReplyMessage? reply in next.Replies)
+            {
+                if (reply is not null)
+                {
+                    _replyCache.Add(reply);
+                }
+            }
+
+            foreach (PendingReply pending in next.Waiting)
+            {
+                ReplyMessage? reply = pending.Index >= 0 ? next.Replies[pending.Index] : null;
+                if (reply is null)
+                {
+                    reply = _replyCache.Repeated(pending.Request.Digest);
+                }
+                else if (certificate is not null)
+                {
+                    reply = reply with { Receipt = next.Block.Receipt(pending.Index, certificate).Encode() };
+                }
+
+                Reply(pending.Session, reply);
+            }
+
+            _metrics.Released.Add(next.Block.Block.Body.Entries.Count);
+        }
+    }
+}

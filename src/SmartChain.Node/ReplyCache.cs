@@ -1,0 +1,34 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node;
+
+/// <summary>
+/// Replies already released, by request digest, so a request repeated after its decision is answered exactly as the
+/// first time. Bounded: the oldest go first. Used by the ledger loop only.
+/// </summary>
+internal sealed class ReplyCache(int capacity)
+{
+    private readonly Dictionary<Hash256, ReplyMessage> _replies = [];
+    private readonly Queue<Hash256> _order = new();
+
+    public bool TryGet(Hash256 digest, out ReplyMessage? reply) => _replies.TryGetValue(digest, out reply);
+
+    public void Add(ReplyMessage reply)
+    {
+        if (_replies.TryAdd(reply.Digest, reply))
+        {
+            _order.Enqueue(reply.Digest);
+            while (_order.Count > capacity)
+            {
+                _replies.Remove(_order.Dequeue());
+            }
+        }
+    }
+
+    /// <summary>The answer to a request whose sequence was already decided: its cached reply, or Stale if evicted.</summary>
+    public ReplyMessage Repeated(Hash256 digest) =>
+        _replies.TryGetValue(digest, out ReplyMessage? cached)
+            ? cached with { Status = ReplyStatus.Duplicate }
+            : new ReplyMessage(digest, ReplyStatus.Stale, 0, "sequence below the client's highest decided one; sign again with a new sequence"u8.ToArray());
+}
