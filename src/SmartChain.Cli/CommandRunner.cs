@@ -25,7 +25,7 @@ internal static class CommandRunner
             }
             catch (Exception e) when (e is CliException or KeyFileException or GenesisException or InvalidDataException
                                           or IOException or UnauthorizedAccessException or Client.ChainClientException
-                                          or Coin.Wallet.InsufficientFundsException)
+                                          or Coin.Wallet.InsufficientFundsException or Ledger.Store.LedgerCorruptException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return Failure;

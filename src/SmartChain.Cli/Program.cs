@@ -18,6 +18,8 @@ internal static class Program
             TestnetCommands.Create(),
             NodeCommands.Create(),
             CoinCommands.Create(),
+            LedgerCommands.Create(),
+            ReceiptCommands.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -21,7 +21,11 @@ internal static class LedgerRecovery
 {
     /// <summary>What recovery rebuilt.</summary>
     public sealed record Result(BlockHeader Head, long LastConsensusId, IReadOnlyList<long> Uncertified, IReadOnlyList<Decision> Recent,
-        long Transactions, TimeSpan Elapsed);
+        long Transactions, TimeSpan Elapsed)
+    {
+        /// <summary>Highest block with a certificate (0: genesis, which needs none).</summary>
+        public long LastCertified { get; init; }
+    }
 
     public static Result Run(BlockStore store, string storeFolder, GenesisDocument genesis, IReplicatedApplication app, ClientTable clients,
         ReplyCache replies, int recentDecisions)
@@ -32,6 +36,7 @@ internal static class LedgerRecovery
         var recent = new Queue<Decision>();
         BlockHeader head = store.Read(0).Header;
         long lastConsensusId = 0;
+        long lastCertified = 0;
         for (long n = 0; n <= store.Height; n++)
         {
             Block block = store.Read(n);
@@ -59,6 +64,10 @@ internal static class LedgerRecovery
             {
                 uncertified.Add(n);
             }
+            else
+            {
+                lastCertified = n;
+            }
 
             clients.Record(requests);
             lastConsensusId = block.Body.ConsensusId;
@@ -77,7 +86,7 @@ internal static class LedgerRecovery
             }
         }
 
-        return new Result(head, lastConsensusId, uncertified, [.. recent], replayer.Transactions, clock.Elapsed);
+        return new Result(head, lastConsensusId, uncertified, [.. recent], replayer.Transactions, clock.Elapsed) { LastCertified = lastCertified };
     }
 
     private static (int, DecisionProof) DecodeProof(Block block, string storeFolder)

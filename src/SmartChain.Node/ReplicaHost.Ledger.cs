@@ -25,7 +25,30 @@ public sealed partial class ReplicaHost
     private readonly List<(long Number, BlockCertificate Certificate)> _completed = [];
     private long _committedHeight;
     private long _lastCertified;
+    private long _certifiedPrefix;
     private long _lastAppendedConsensusId;
+    private TaskCompletionSource _commitPulse = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Highest block whose certificate is durable here.</summary>
+    public long LastCertified => Interlocked.Read(ref _lastCertified);
+
+    /// <summary>Highest block durable here.</summary>
+    public long CommittedHeight => Interlocked.Read(ref _committedHeight);
+
+    /// <summary>Completes once block <paramref name="block"/> and every block before it are durable and certified here.</summary>
+    public async Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task pulse = Volatile.Read(ref _commitPulse).Task;
+            if (Interlocked.Read(ref _certifiedPrefix) >= block)
+            {
+                return;
+            }
+
+            await pulse.WaitAsync(cancellationToken);
+        }
+    }
 
     private bool Strong => _genesis.Persistence == PersistenceMode.Strong;
 
@@ -125,6 +148,8 @@ public sealed partial class ReplicaHost
         _completed.Clear();
         Interlocked.Exchange(ref _committedHeight, _store.CommittedHeight);
         Interlocked.Exchange(ref _durableConsensusId, _lastAppendedConsensusId);
+        Interlocked.Exchange(ref _certifiedPrefix, (_collector.LowestUncertified ?? (_store.CommittedHeight + 1)) - 1);
+        Interlocked.Exchange(ref _commitPulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     private void Completed(long number, BlockCertificate? certificate)

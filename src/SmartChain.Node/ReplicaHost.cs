@@ -104,6 +104,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 _collector.Add(config.ReplicaId, number, hash, signature);
             }
 
+            _lastCertified = recovered.LastCertified;
+            _certifiedPrefix = (_collector.LowestUncertified ?? (_store.Height + 1)) - 1;
             NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count,
                 recovered.LastConsensusId + 1);
         }

@@ -34,9 +34,28 @@ public sealed class WalletCommandTests : IDisposable
             Assert.True(mint.ExitCode == 0, mint.Error);
             Assert.StartsWith("minted 1000 to ", mint.Output, StringComparison.Ordinal);
 
-            CliRun spend = await CliRun.AsProcessAsync("coin", "spend", "--network", genesis, "--wallet", minter, "--to", alice, "--amount", "300");
+            string receipt = Path.Combine(_dir, "pay.receipt");
+            CliRun spend = await CliRun.AsProcessAsync("coin", "spend", "--network", genesis, "--wallet", minter, "--to", alice, "--amount", "300", "--receipt", receipt);
             Assert.True(spend.ExitCode == 0, spend.Error);
             Assert.Contains("your balance: 700", spend.Output, StringComparison.Ordinal);
+            Assert.Matches("paid 300 to [0-9a-f]{64} in block [0-9]+", spend.Output);
+            Assert.Contains($"receipt saved to {receipt}", spend.Output, StringComparison.Ordinal);
+
+            // The receipt proves the payment offline; one changed byte and it does not.
+            CliRun verified = await CliRun.AsProcessAsync("receipt", "verify", receipt, "--network", genesis);
+            Assert.True(verified.ExitCode == 0, verified.Error);
+            Assert.Contains("certified by replicas", verified.Output, StringComparison.Ordinal);
+            byte[] bytes = await File.ReadAllBytesAsync(receipt);
+            bytes[^40] ^= 1;
+            await File.WriteAllBytesAsync(receipt, bytes);
+            CliRun forged = await CliRun.AsProcessAsync("receipt", "verify", receipt, "--network", genesis);
+            Assert.Equal(1, forged.ExitCode);
+            Assert.StartsWith("error: receipt does not hold:", forged.Error, StringComparison.Ordinal);
+
+            // A running replica's ledger verifies, read-only, without disturbing it.
+            CliRun live = await CliRun.AsProcessAsync("ledger", "verify", "--home", Path.Combine(net, "node1"));
+            Assert.True(live.ExitCode == 0, live.Error);
+            Assert.Contains("ledger verified", live.Output, StringComparison.Ordinal);
 
             CliRun balance = await CliRun.AsProcessAsync("coin", "balance", "--network", genesis, "--wallet", alice);
             Assert.Equal("300", balance.Output.TrimEnd().Split('\n')[^1]);

@@ -12,17 +12,39 @@ public sealed class InProcessNetwork : IAsyncDisposable
     /// <summary>A chain id of its own, so metrics and links of networks running side by side never mix.</summary>
     public string Chain { get; } = $"node-test-{Guid.NewGuid():N}"[..24];
 
-    public InProcessNetwork(int n = 4)
+    public InProcessNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong)
     {
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
         ReplicaKeys = [.. Enumerable.Range(0, n).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
         int[] ports = TestPorts.Free(2 * n);
         var view = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", ports[2 * i], ports[(2 * i) + 1], ReplicaKeys[i].PublicKey)));
-        Genesis = new GenesisDocument(Chain, PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 256 }, 1000, [Minter.PublicKey]);
-        Hosts = [.. Enumerable.Range(0, n).Select(i => ReplicaHost.Start(
-            new NodeConfig(i, "genesis.json", view.Members[i].ReplicaEndpoint, view.Members[i].ClientEndpoint, DataDir(i), "unused"),
-            Genesis, ReplicaKeys[i], NullLoggerFactory.Instance))];
+        Genesis = new GenesisDocument(Chain, persistence, view, ConsensusParameters.Default with { MaxBatch = 256 }, 1000, [Minter.PublicKey]);
+        Hosts = new ReplicaHost?[n];
+        for (int i = 0; i < n; i++)
+        {
+            Start(i);
+        }
+    }
+
+    /// <summary>Starts replica <paramref name="i"/> on its data folder (a restart if it ran before).</summary>
+    public ReplicaHost Start(int i)
+    {
+        ReplicaMember member = Genesis.InitialView.Members[i];
+        ReplicaHost host = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
+            Genesis, ReplicaKeys[i], NullLoggerFactory.Instance);
+        Hosts[i] = host;
+        return host;
+    }
+
+    /// <summary>Stops replica <paramref name="i"/>.</summary>
+    public async Task StopAsync(int i)
+    {
+        if (Hosts[i] is { } host)
+        {
+            await host.DisposeAsync();
+            Hosts[i] = null;
+        }
     }
 
     public string Folder { get; }
@@ -33,7 +55,7 @@ public sealed class InProcessNetwork : IAsyncDisposable
 
     public GenesisDocument Genesis { get; }
 
-    public ReplicaHost?[] Hosts { get; }
+    public ReplicaHost?[] Hosts { get; private set; }
 
     public string DataDir(int i) => Path.Combine(Folder, $"node{i}", "data");
 
@@ -41,11 +63,7 @@ public sealed class InProcessNetwork : IAsyncDisposable
     {
         for (int i = 0; i < Hosts.Length; i++)
         {
-            if (Hosts[i] is { } host)
-            {
-                await host.DisposeAsync();
-                Hosts[i] = null;
-            }
+            await StopAsync(i);
         }
     }
 

@@ -14,6 +14,10 @@ internal static class CoinCommands
 {
     private static readonly Option<FileInfo> Network = new("--network") { Description = "The network's genesis.json.", Required = true };
     private static readonly Option<FileInfo> WalletFile = new("--wallet") { Description = "Your key file (from 'keys new', or DIR/wallets/ for a minter).", Required = true };
+    private static readonly Option<FileInfo?> ReceiptFile = new("--receipt")
+    {
+        Description = "Where to save the transaction's receipt (strong persistence). Default: receipts/<transaction id>.receipt beside the wallet.",
+    };
 
     public static Command Create()
     {
@@ -29,13 +33,14 @@ internal static class CoinCommands
     {
         var amount = new Option<ulong>("--amount") { Description = "Value of the coin to create.", Required = true };
         var to = new Option<string?>("--to") { Description = "Owner: a 64-hex public key or a key file (default: your wallet)." };
-        var command = new Command("mint", "Create a coin (your key must be a minter in genesis).") { Network, WalletFile, amount, to };
+        var command = new Command("mint", "Create a coin (your key must be a minter in genesis).") { Network, WalletFile, amount, to, ReceiptFile };
         SetAction(command, async (session, parse, output, ct) =>
         {
             Ed25519PublicKey owner = parse.GetValue(to) is { } recipient ? ParseRecipient(recipient) : session.Wallet.Address;
             SignedRequest request = session.Wallet.Mint([new CoinOutput(owner, parse.GetValue(amount))]);
             CoinResult result = await session.SubmitAsync(request, "MINT", ct);
-            output.WriteLine($"minted {parse.GetValue(amount)} to {owner}: coin {result.CreatedCoins[0]} (instance {session.LastInstance})");
+            output.WriteLine($"minted {parse.GetValue(amount)} to {owner}: coin {result.CreatedCoins[0]} (block {session.LastReply!.Block})");
+            SaveReceipt(session, parse, output, request);
         });
         return command;
     }
@@ -44,14 +49,18 @@ internal static class CoinCommands
     {
         var amount = new Option<ulong>("--amount") { Description = "Value to pay.", Required = true };
         var to = new Option<string>("--to") { Description = "Payee: a 64-hex public key or a key file.", Required = true };
-        var command = new Command("spend", "Pay an amount; coins are chosen automatically and the change comes back to you.") { Network, WalletFile, to, amount };
+        var command = new Command("spend", "Pay an amount; coins are chosen automatically and the change comes back to you.")
+        {
+            Network, WalletFile, to, amount, ReceiptFile,
+        };
         SetAction(command, async (session, parse, output, ct) =>
         {
             Ed25519PublicKey payee = ParseRecipient(parse.GetRequiredValue(to));
             await session.LoadCoinsAsync(ct);
             SignedRequest request = session.Wallet.Pay(payee, parse.GetValue(amount));
             await session.SubmitAsync(request, "SPEND", ct);
-            output.WriteLine($"paid {parse.GetValue(amount)} to {payee} in instance {session.LastInstance}");
+            output.WriteLine($"paid {parse.GetValue(amount)} to {payee} in block {session.LastReply!.Block} (transaction {request.Digest})");
+            SaveReceipt(session, parse, output, request);
             await session.LoadCoinsAsync(ct);
             output.WriteLine($"your balance: {session.Wallet.Balance}");
         });
@@ -84,6 +93,25 @@ internal static class CoinCommands
             output.WriteLine($"{session.Wallet.Coins.Count} coin(s), total {session.Wallet.Balance}");
         });
         return command;
+    }
+
+    // One reply with a receipt was enough for the client; keep the receipt so anyone can check the payment offline.
+    private static void SaveReceipt(WalletSession session, ParseResult parse, TextWriter output, SignedRequest request)
+    {
+        ReplyMessage reply = session.LastReply!;
+        if (reply.Receipt.IsEmpty)
+        {
+            output.WriteLine(reply.Status == ReplyStatus.Duplicate
+                ? "no receipt: the network had already executed this transaction (accepted on Q matching replies)"
+                : "no receipt: weak persistence (accepted on Q matching replies)");
+            return;
+        }
+
+        string path = parse.GetValue(ReceiptFile)?.FullName
+            ?? Path.Combine(Path.GetDirectoryName(parse.GetRequiredValue(WalletFile).FullName)!, "receipts", $"{request.Digest}.receipt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, reply.Receipt.ToArray());
+        output.WriteLine($"receipt saved to {path} (check it with: smartchain receipt verify {path} --network {parse.GetRequiredValue(Network).FullName})");
     }
 
     private static Ed25519PublicKey ParseRecipient(string value)
@@ -129,7 +157,7 @@ internal static class CoinCommands
         // Separate invocations share the key: a time-based first sequence keeps each one above the last.
         public CoinWallet Wallet { get; private set; } = NewWallet(genesis, key);
 
-        public long LastInstance { get; private set; }
+        public ReplyMessage? LastReply { get; private set; }
 
         public async Task LoadCoinsAsync(CancellationToken ct)
         {
@@ -144,22 +172,20 @@ internal static class CoinCommands
         public async Task<CoinResult> SubmitAsync(SignedRequest request, string what, CancellationToken ct)
         {
             ReplyMessage reply = await client.SubmitAsync(request, ct);
+            LastReply = reply;
             string detail = System.Text.Encoding.UTF8.GetString(reply.Result.Span);
             return reply.Status switch
             {
                 ReplyStatus.Rejected => throw new CliException($"the network refused the {what}: {detail}"),
                 ReplyStatus.Stale => throw new CliException($"the {what} was overtaken by a later request of this wallet; run the command again"),
-                _ => Checked(CoinResult.Decode(reply.Result.Span), reply.Instance, what),
+                _ => Checked(CoinResult.Decode(reply.Result.Span), reply.Block, what),
             };
         }
 
         private static CoinWallet NewWallet(GenesisDocument genesis, Ed25519KeyPair key) =>
             new(genesis.ChainId, key, (ulong)DateTime.UtcNow.Ticks);
 
-        private CoinResult Checked(CoinResult result, long instance, string what)
-        {
-            LastInstance = instance;
-            return result.Succeeded ? result : throw new CliException($"the {what} was decided in instance {instance} but rejected: {result.Code}");
-        }
+        private static CoinResult Checked(CoinResult result, long block, string what) =>
+            result.Succeeded ? result : throw new CliException($"the {what} was ordered into block {block} but rejected: {result.Code}");
     }
 }

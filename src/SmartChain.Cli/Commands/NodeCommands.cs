@@ -24,16 +24,42 @@ internal static class NodeCommands
             Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: off).",
             DefaultValueFactory = _ => 0,
         };
-        var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.") { home, logLevel, metricsPort };
+        var ledger = new Option<string>("--ledger")
+        {
+            Description = "blockchain (default): SmartChain's ledger in the genesis' persistence mode. Benchmark baselines of the paper's " +
+                          "Table I, which cannot restart: naive-sync (the application writes and fsyncs each batch), naive-async " +
+                          "(writes without fsync), none (no ledger).",
+            DefaultValueFactory = _ => "blockchain",
+        };
+        ledger.AcceptOnlyFromAmong("blockchain", "naive-sync", "naive-async", "none");
+        var verifyInExecution = new Option<bool>("--verify-in-execution")
+        {
+            Description = "Benchmark baseline: verify client signatures sequentially inside execution instead of in parallel before ordering.",
+        };
+        var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.")
+        {
+            home, logLevel, metricsPort, ledger, verifyInExecution,
+        };
         run.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
             try
             {
-                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), cancellationToken);
+                var options = new ReplicaOptions
+                {
+                    Ledger = parse.GetValue(ledger) switch
+                    {
+                        "naive-sync" => LedgerMode.NaiveSync,
+                        "naive-async" => LedgerMode.NaiveAsync,
+                        "none" => LedgerMode.None,
+                        _ => LedgerMode.Blockchain,
+                    },
+                    Coin = new Coin.CoinExecutionOptions { VerifySignaturesInExecution = parse.GetValue(verifyInExecution) },
+                };
+                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), options, cancellationToken);
             }
             catch (Exception e) when (e is KeyFileException or GenesisException or InvalidDataException or IOException or InvalidOperationException
-                                          or System.Net.Sockets.SocketException)
+                                          or System.Net.Sockets.SocketException or Ledger.Store.LedgerCorruptException)
             {
                 await error.WriteLineAsync($"error: {e.Message}");
                 return CommandRunner.Failure;
@@ -43,7 +69,7 @@ internal static class NodeCommands
         return node;
     }
 
-    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, CancellationToken cancellationToken)
     {
         using MeterProvider? metrics = metricsPort > 0
             ? Sdk.CreateMeterProviderBuilder()
@@ -73,7 +99,7 @@ internal static class NodeCommands
         await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
         try
         {
-            await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers);
+            await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers, options);
             Task finished = await Task.WhenAny(stopped.Task, host.Completion);
             if (finished == host.Completion)
             {

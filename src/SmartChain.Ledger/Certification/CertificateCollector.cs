@@ -17,6 +17,7 @@ public sealed class CertificateCollector
     private readonly int _window;
     private readonly Action<int, long, string> _evidence;
     private readonly Dictionary<long, PendingCertificate> _pending = [];
+    private readonly SortedSet<long> _uncertified = [];
     private long _highestLocal = -1;
 
     /// <summary>
@@ -34,7 +35,10 @@ public sealed class CertificateCollector
     }
 
     /// <summary>Blocks built here whose certificate is not complete yet, lowest first.</summary>
-    public IEnumerable<long> Uncertified => _pending.Where(p => p.Value.Local is not null).Select(p => p.Key).Order();
+    public IReadOnlyCollection<long> Uncertified => _uncertified;
+
+    /// <summary>The lowest block built here and not certified yet, if any.</summary>
+    public long? LowestUncertified => _uncertified.Count == 0 ? null : _uncertified.Min;
 
     /// <summary>Number of signatures waiting for a block not built here yet.</summary>
     public int Buffered => _pending.Values.Sum(p => p.Local is null ? p.Unverified.Count : 0);
@@ -59,6 +63,7 @@ public sealed class CertificateCollector
         }
 
         pending.Local = hash;
+        _uncertified.Add(number);
         foreach ((int from, (Hash256 signed, ReadOnlyMemory<byte> signature)) in pending.Unverified)
         {
             Count(pending, from, number, signed, signature);
@@ -144,6 +149,7 @@ public sealed class CertificateCollector
         }
 
         _pending.Remove(number);
+        _uncertified.Remove(number);
         return new BlockCertificate([.. pending.Valid.OrderBy(v => v.Key).Select(v => (v.Key, v.Value))]);
     }
 

@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Coin.Wallet;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Core.Requests;
+using SmartChain.Ledger.Store;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>Replicas restarted on their own data folders: state rebuilt from the ledger, ordering resumed.</summary>
+public class RecoveryTests
+{
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    [Theory]
+    [InlineData(PersistenceMode.Weak)]
+    [InlineData(PersistenceMode.Strong)]
+    public async Task A_whole_network_restarted_from_its_ledgers_keeps_every_coin_and_goes_on(PersistenceMode mode)
+    {
+        await using var net = new InProcessNetwork(persistence: mode);
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)5, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter);
+        SignedRequest firstMint;
+        ReplyMessage firstReply;
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
+        {
+            firstMint = minter.Mint([new CoinOutput(alice.PublicKey, 40)]);
+            firstReply = await client.SubmitAsync(firstMint, Timeout());
+            for (int i = 0; i < 5; i++)
+            {
+                Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
+            }
+        }
+
+        await net.StopAsync();
+        for (int i = 0; i < 4; i++)
+        {
+            net.Start(i);
+        }
+
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
+        {
+            IReadOnlyList<(Hash256 Id, ulong Value)> coins = CoinQuery.DecodeCoins((await client.QueryAsync(CoinQuery.CoinsOf(alice.PublicKey), Timeout())).Body.Span);
+            Assert.Equal(90UL, coins.Aggregate(0UL, (sum, c) => sum + c.Value));
+
+            // The reply cache was rebuilt from the ledger: the first request again gets its first answer, not a new execution.
+            ReplyMessage again = await client.SubmitAsync(firstMint, Timeout());
+            Assert.Equal((ReplyStatus.Duplicate, firstReply.Instance, firstReply.Block), (again.Status, again.Instance, again.Block));
+
+            ReplyMessage next = await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 1)]), Timeout());
+            Assert.Equal(ReplyStatus.Executed, next.Status);
+            Assert.True(next.Block > firstReply.Block + 5, $"block {next.Block} continues the chain");
+        }
+
+        long head = net.Hosts.Max(h => h!.CommittedHeight);
+        foreach (ReplicaHost? host in net.Hosts)
+        {
+            await host!.WaitForCertifiedAsync(head, Timeout());
+        }
+
+        await net.StopAsync();
+        ReplicaHostTests.AssertVerifiedLedgers(net);
+    }
+
+    [Fact]
+    public async Task A_replica_restarted_behind_the_others_catches_up_and_holds_the_same_ledger()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)6, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter);
+        await net.StopAsync(3);
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
+            }
+        }
+
+        ReplicaHost late = net.Start(3);
+        long head = net.Hosts[0]!.CommittedHeight;
+        await late.WaitForCertifiedAsync(head, Timeout());
+        await net.StopAsync();
+        Assert.Single(Enumerable.Range(0, 4).Select(i => LedgerHeight(net.DataDir(i))).Distinct());
+        ReplicaHostTests.AssertVerifiedLedgers(net);
+    }
+
+    [Fact]
+    public async Task A_tail_whose_certificates_were_lost_is_certified_again_after_a_restart()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter);
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
+            }
+        }
+
+        long head = net.Hosts.Min(h => h!.CommittedHeight);
+        foreach (ReplicaHost? host in net.Hosts)
+        {
+            await host!.WaitForCertifiedAsync(head, Timeout());
+        }
+
+        await net.StopAsync();
+
+        // As if every replica crashed after fsyncing its last block but before any certificate of it was written.
+        for (int i = 0; i < 4; i++)
+        {
+            DropCertificatesAfterLastBlock(net.DataDir(i));
+            using BlockStore store = BlockStore.OpenReadOnly(net.DataDir(i));
+            Assert.Null(store.Read(store.Height).Certificate);
+        }
+
+        for (int i = 0; i < 4; i++)
+        {
+            net.Start(i);
+        }
+
+        foreach (ReplicaHost? host in net.Hosts)
+        {
+            await host!.WaitForCertifiedAsync(head, Timeout());
+        }
+
+        await net.StopAsync();
+        for (int i = 0; i < 4; i++)
+        {
+            using BlockStore store = BlockStore.OpenReadOnly(net.DataDir(i));
+            Assert.NotNull(store.Read(store.Height).Certificate);
+        }
+
+        ReplicaHostTests.AssertVerifiedLedgers(net);
+    }
+
+    [Fact]
+    public async Task A_replica_refuses_to_start_on_a_corrupt_ledger_and_says_where()
+    {
+        await using var net = new InProcessNetwork();
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)8, 32).ToArray());
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
+        {
+            var minter = new CoinWallet(net.Chain, net.Minter);
+            for (int i = 0; i < 3; i++)
+            {
+                await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
+            }
+        }
+
+        await net.StopAsync();
+        string segment = Path.Combine(net.DataDir(2), BlockStore.FolderName, "segment-000000.log");
+        byte[] bytes = await File.ReadAllBytesAsync(segment);
+        (long offset, int length) = Records(bytes).First(r => r.Kind == 1 && r.Index > 0).Location; // block 1
+        bytes[(int)offset + 8 + (length / 2)] ^= 0x40;
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        LedgerCorruptException e = Assert.Throws<LedgerCorruptException>(() => net.Start(2));
+        Assert.Equal(1, e.BlockNumber);
+        Assert.Contains("checksum mismatch", e.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(segment)); // reported, never repaired
+    }
+
+    private static long LedgerHeight(string dataDir)
+    {
+        using BlockStore store = BlockStore.OpenReadOnly(dataDir);
+        return store.Height;
+    }
+
+    private static void DropCertificatesAfterLastBlock(string dataDir)
+    {
+        string segment = Directory.GetFiles(Path.Combine(dataDir, BlockStore.FolderName)).Order(StringComparer.Ordinal).Last();
+        byte[] bytes = File.ReadAllBytes(segment);
+        (long offset, int length) = Records(bytes).Last(r => r.Kind == 1).Location;
+        using var stream = new FileStream(segment, FileMode.Open, FileAccess.Write);
+        stream.SetLength(offset + 8 + length);
+    }
+
+    // The documented record layout: u32 length · u32 CRC-32 · payload, whose first byte is the kind (1 block, 2 certificate).
+    private static IEnumerable<(int Index, byte Kind, (long Offset, int Length) Location)> Records(byte[] bytes)
+    {
+        int index = 0;
+        for (long at = 0; at < bytes.Length;)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)at));
+            yield return (index++, bytes[at + 8], (at, length));
+            at += 8 + length;
+        }
+    }
+}
