@@ -8,8 +8,8 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "replica {Id} started: {Status}")]
     public static partial void Started(ILogger logger, int id, string status);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "replica {Id} stopped")]
-    public static partial void Stopped(ILogger logger, int id);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "replica {Id} stopped: {Status}")]
+    public static partial void Stopped(ILogger logger, int id, string status);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Line} (occurrence {Count})")]
     public static partial void BadInput(ILogger logger, string line, long count);

@@ -26,6 +26,8 @@ public sealed partial class ReplicaHost
     private long _committedHeight;
     private long _lastCertified;
     private long _certifiedPrefix;
+    private long _ledgerFsyncs;
+    private long _blocksCommitted;
     private long _lastAppendedConsensusId;
     private TaskCompletionSource _commitPulse = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -61,6 +63,7 @@ public sealed partial class ReplicaHost
             while (await reader.WaitToReadAsync(_stop.Token))
             {
                 appended.Clear();
+                bool tick = false;
                 for (int n = 0; n < MaxInputsPerCommit && reader.TryRead(out LedgerInput? input); n++)
                 {
                     switch (input)
@@ -79,11 +82,12 @@ public sealed partial class ReplicaHost
                             break;
                         case LedgerInput.Retransmit:
                             RetransmitSignatures();
+                            tick = true;
                             break;
                     }
                 }
 
-                CommitAndCertify(appended);
+                CommitAndCertify(appended, tick);
                 Release();
             }
         }
@@ -99,9 +103,11 @@ public sealed partial class ReplicaHost
         }
     }
 
-    private void CommitAndCertify(List<BuiltBlock> appended)
+    // Weak mode needs no fsync of its own for a certificate: it rides on the next block's commit, or on the next
+    // once-a-second tick when no block comes. Strong mode fsyncs it at once, since replies wait for it.
+    private void CommitAndCertify(List<BuiltBlock> appended, bool tick)
     {
-        if (appended.Count > 0 || _completed.Count > 0)
+        if (appended.Count > 0 || (_completed.Count > 0 && (Strong || tick)))
         {
             Commit();
         }
@@ -118,6 +124,15 @@ public sealed partial class ReplicaHost
             Completed(number, _collector.Add(Id, number, hash, signature));
         }
 
+        if (_completed.Count > 0 && Strong)
+        {
+            Commit();
+        }
+    }
+
+    // After the loop has ended: certificates completed but not yet written (weak mode defers them) are kept.
+    private void CommitPendingCertificates()
+    {
         if (_completed.Count > 0)
         {
             Commit();
@@ -133,6 +148,8 @@ public sealed partial class ReplicaHost
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         long blocks = _store.Commit();
+        Interlocked.Increment(ref _ledgerFsyncs);
+        Interlocked.Add(ref _blocksCommitted, blocks);
         _metrics.FsyncTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         _metrics.BlocksPerFsync.Record(blocks);
         foreach ((long number, BlockCertificate certificate) in _completed)

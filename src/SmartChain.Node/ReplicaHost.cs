@@ -143,7 +143,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     /// <summary>One line: consensus state, execution progress, links.</summary>
     public string Status =>
         $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {Interlocked.Read(ref _committedHeight)} certified {Interlocked.Read(ref _lastCertified)} peers {_network.ConnectedPeers}/{_genesis.InitialView.N - 1} " +
-        $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)}";
+        $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
+        $"ledger-fsyncs {Interlocked.Read(ref _ledgerFsyncs)} blocks-committed {Interlocked.Read(ref _blocksCommitted)} vote-fsyncs {_votes.Fsyncs}";
 
     /// <summary>Starts a replica from its home configuration; it runs until disposed.</summary>
     /// <exception cref="LedgerCorruptException">The ledger in the data folder does not check out; the message says where and why.</exception>
@@ -195,12 +196,21 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         _consensusThread.Dispose();
+        try
+        {
+            CommitPendingCertificates();
+        }
+        catch (IOException e)
+        {
+            NodeLog.Storage(_log, $"could not write the last certificates on stop ({e.Message}); they are collected again on restart");
+        }
+
         _votes.Dispose();
         _store.Dispose();
         _naiveLedger?.Dispose();
         _metrics.Dispose();
         _stop.Dispose();
-        NodeLog.Stopped(_log, Id);
+        NodeLog.Stopped(_log, Id, Status);
     }
 
     private static IPEndPoint ParseEndpoint(string hostPort)

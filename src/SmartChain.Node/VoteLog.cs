@@ -24,6 +24,7 @@ internal sealed class VoteLog : IDisposable
     private readonly string _path;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private FileStream _file;
+    private long _fsyncs;
 
     private VoteLog(string path)
     {
@@ -47,7 +48,11 @@ internal sealed class VoteLog : IDisposable
         }
 
         _file.Flush(flushToDisk: true);
+        Interlocked.Increment(ref _fsyncs);
     }
+
+    /// <summary>fsyncs of appended votes so far.</summary>
+    public long Fsyncs => Interlocked.Read(ref _fsyncs);
 
     /// <summary>Drops votes of instances up to <paramref name="durableDecided"/> once the log is large.</summary>
     public void MaybeCompact(long durableDecided)

@@ -12,8 +12,9 @@ public sealed class InProcessNetwork : IAsyncDisposable
     /// <summary>A chain id of its own, so metrics and links of networks running side by side never mix.</summary>
     public string Chain { get; } = $"node-test-{Guid.NewGuid():N}"[..24];
 
-    public InProcessNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong)
+    public InProcessNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong, ReplicaOptions? options = null)
     {
+        Options = options ?? ReplicaOptions.Default;
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
         ReplicaKeys = [.. Enumerable.Range(0, n).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
@@ -32,7 +33,7 @@ public sealed class InProcessNetwork : IAsyncDisposable
     {
         ReplicaMember member = Genesis.InitialView.Members[i];
         ReplicaHost host = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
-            Genesis, ReplicaKeys[i], NullLoggerFactory.Instance);
+            Genesis, ReplicaKeys[i], NullLoggerFactory.Instance, Options);
         Hosts[i] = host;
         return host;
     }
@@ -48,6 +49,8 @@ public sealed class InProcessNetwork : IAsyncDisposable
     }
 
     public string Folder { get; }
+
+    public ReplicaOptions Options { get; }
 
     public Ed25519KeyPair[] ReplicaKeys { get; }
 

@@ -1,0 +1,52 @@
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Coin.Wallet;
+using SmartChain.Core.Crypto;
+using SmartChain.Ledger.Store;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>The paper's Table I baselines, runnable as replica options for the benchmark.</summary>
+public class BaselineTests
+{
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    [Theory]
+    [InlineData(LedgerMode.NaiveSync, true)]
+    [InlineData(LedgerMode.NaiveAsync, false)]
+    [InlineData(LedgerMode.None, false)]
+    public async Task A_baseline_orders_and_executes_without_blocks_and_refuses_to_restart(LedgerMode mode, bool verifyInExecution)
+    {
+        var options = new ReplicaOptions { Ledger = mode, Coin = new CoinExecutionOptions { VerifySignaturesInExecution = verifyInExecution } };
+        await using var net = new InProcessNetwork(options: options);
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter);
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                ReplyMessage reply = await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
+                Assert.Equal((ReplyStatus.Executed, CoinResultCode.Ok, 0L), (reply.Status, CoinResult.Decode(reply.Result.Span).Code, reply.Receipt.Length + 0L));
+            }
+        }
+
+        await net.StopAsync();
+        for (int i = 0; i < 4; i++)
+        {
+            using (BlockStore store = BlockStore.OpenReadOnly(net.DataDir(i)))
+            {
+                Assert.Equal(0, store.Height); // genesis only: the blockchain layer is off
+            }
+
+            string naive = Path.Combine(net.DataDir(i), ReplicaHost.NaiveLedgerFileName);
+            Assert.Equal(mode != LedgerMode.None, File.Exists(naive) && new FileInfo(naive).Length > 0);
+        }
+
+        if (mode != LedgerMode.None)
+        {
+            InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => net.Start(0));
+            Assert.Contains("cannot restart", e.Message, StringComparison.Ordinal);
+        }
+    }
+}
