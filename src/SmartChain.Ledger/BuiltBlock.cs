@@ -45,6 +45,13 @@ public sealed class BuiltBlock
         return new BuiltBlock(new Block(header, new BlockBody(consensusId, entries, results, decisionProof), null), entryTree, resultTree);
     }
 
+    /// <summary>The trees of a block read back from a store (a restarted replica cutting receipts for it).</summary>
+    public static BuiltBlock From(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return new BuiltBlock(block, BlockMerkle.Tree(block.Body.Entries), BlockMerkle.Tree(block.Body.Results));
+    }
+
     /// <summary>The receipt of entry <paramref name="index"/> under <paramref name="certificate"/>.</summary>
     public TransactionReceipt Receipt(int index, BlockCertificate certificate) =>
         new(Block.Header, certificate, index, Block.Body.Entries[index], Block.Body.Results[index], Entries.Prove(index), Results.Prove(index));

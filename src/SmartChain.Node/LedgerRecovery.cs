@@ -23,6 +23,12 @@ internal static class LedgerRecovery
     public sealed record Result(BlockHeader Head, long LastConsensusId, IReadOnlyList<long> Uncertified, IReadOnlyList<Decision> Recent,
         long Transactions, TimeSpan Elapsed)
     {
+        /// <summary>
+        /// Strong mode: the uncertified blocks with their replies, kept out of the reply cache until their certificate
+        /// is durable, as replies of live blocks are.
+        /// </summary>
+        public IReadOnlyList<(Block Block, ReplyMessage?[] Replies)> Unreleased { get; init; } = [];
+
         /// <summary>Highest block with a certificate (0: genesis, which needs none).</summary>
         public long LastCertified { get; init; }
     }
@@ -30,6 +36,7 @@ internal static class LedgerRecovery
     public static Result Run(BlockStore store, string storeFolder, GenesisDocument genesis, IReplicatedApplication app, ClientTable clients,
         ReplyCache replies, int recentDecisions)
     {
+        var unreleased = new List<(Block, ReplyMessage?[])>();
         var clock = Stopwatch.StartNew();
         var replayer = new ChainReplayer(genesis, app);
         var uncertified = new List<long>();
@@ -71,11 +78,27 @@ internal static class LedgerRecovery
 
             clients.Record(requests);
             lastConsensusId = block.Body.ConsensusId;
+            var blockReplies = new ReplyMessage?[requests.Count];
             for (int j = 0; j < requests.Count; j++)
             {
                 if (fresh[j])
                 {
-                    replies.Add(new ReplyMessage(requests[j].Digest, ReplyStatus.Executed, lastConsensusId, block.Body.Results[j]) { Block = n });
+                    blockReplies[j] = new ReplyMessage(requests[j].Digest, ReplyStatus.Executed, lastConsensusId, block.Body.Results[j]) { Block = n };
+                }
+            }
+
+            if (!certified && genesis.Persistence == PersistenceMode.Strong)
+            {
+                unreleased.Add((block, blockReplies));
+            }
+            else
+            {
+                foreach (ReplyMessage? reply in blockReplies)
+                {
+                    if (reply is not null)
+                    {
+                        replies.Add(reply);
+                    }
                 }
             }
 
@@ -86,7 +109,7 @@ internal static class LedgerRecovery
             }
         }
 
-        return new Result(head, lastConsensusId, uncertified, [.. recent], replayer.Transactions, clock.Elapsed) { LastCertified = lastCertified };
+        return new Result(head, lastConsensusId, uncertified, [.. recent], replayer.Transactions, clock.Elapsed) { LastCertified = lastCertified, Unreleased = unreleased };
     }
 
     private static (int, DecisionProof) DecodeProof(Block block, string storeFolder)

@@ -11,6 +11,7 @@ using SmartChain.Ledger;
 using SmartChain.Ledger.Certification;
 using SmartChain.Ledger.Store;
 using SmartChain.Network;
+using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
 
@@ -102,6 +103,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 _mySignatures[number] = (hash, signature);
                 _collector.SetLocal(number, hash);
                 _collector.Add(config.ReplicaId, number, hash, signature);
+            }
+
+            foreach ((Block block, ReplyMessage?[] replies) in recovered.Unreleased)
+            {
+                _unreleased.Enqueue(new LedgerInput.Persist(BuiltBlock.From(block), replies, []));
             }
 
             _lastCertified = recovered.LastCertified;

@@ -97,6 +97,21 @@ public sealed class TestCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces replica <paramref name="i"/> by a fresh core, as after a crash: it resumes after
+    /// <paramref name="lastDecided"/> and gets back the votes it had persisted. Messages in flight are lost.
+    /// </summary>
+    public void Restart(int i, long lastDecided = 0)
+    {
+        var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5 };
+        Cores[i] = new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain), lastDecided);
+        Cores[i].RestoreVotes(Persisted[i]);
+        Drain(i);
+    }
+
+    /// <summary>Drops every message in flight.</summary>
+    public void Lose() => _inFlight.Clear();
+
     public void Dispose()
     {
         foreach (Ed25519KeyPair key in Keys)

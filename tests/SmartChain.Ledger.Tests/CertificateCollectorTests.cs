@@ -1,0 +1,91 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Ledger.Certification;
+
+namespace SmartChain.Ledger.Tests;
+
+public sealed class CertificateCollectorTests : IDisposable
+{
+    private readonly LedgerFixture _f = new();
+    private readonly List<(int From, long Block, string Detail)> _evidence = [];
+    private readonly CertificateCollector _collector;
+    private readonly Block _block;
+
+    public CertificateCollectorTests()
+    {
+        _collector = new CertificateCollector(_f.View, LedgerFixture.Chain, (from, block, detail) => _evidence.Add((from, block, detail)), window: 100);
+        _block = _f.Chainof(1)[1];
+    }
+
+    public void Dispose() => _f.Dispose();
+
+    private ReadOnlyMemory<byte> Sign(int replica, Hash256 hash) => BlockCertificate.Sign(_f.Keys[replica], LedgerFixture.Chain, hash);
+
+    [Fact]
+    public void Q_valid_signatures_over_the_local_header_make_one_certificate_that_verifies()
+    {
+        Hash256 hash = _block.Hash;
+        Assert.Null(_collector.SetLocal(1, hash));
+        Assert.Null(_collector.Add(2, 1, hash, Sign(2, hash)));
+        Assert.Null(_collector.Add(2, 1, hash, Sign(2, hash))); // a repeat counts once
+        Assert.Null(_collector.Add(0, 1, hash, Sign(0, hash)));
+        BlockCertificate? certificate = _collector.Add(3, 1, hash, Sign(3, hash));
+
+        Assert.NotNull(certificate);
+        Assert.Equal([0, 2, 3], certificate.Signatures.Select(s => s.ReplicaId));
+        Assert.Null(certificate.Verify(_f.View, LedgerFixture.Chain, hash));
+        Assert.Empty(_collector.Uncertified);
+        Assert.Null(_collector.Add(1, 1, hash, Sign(1, hash))); // late: already certified, ignored
+        Assert.Empty(_evidence);
+    }
+
+    [Fact]
+    public void Signatures_that_arrive_before_the_block_wait_and_count_once_it_is_built()
+    {
+        Hash256 hash = _block.Hash;
+        Assert.Null(_collector.Add(1, 1, hash, Sign(1, hash)));
+        Assert.Null(_collector.Add(2, 1, hash, Sign(2, hash)));
+        Assert.Null(_collector.Add(3, 1, hash, Sign(3, hash)));
+        Assert.Equal(3, _collector.Buffered);
+        Assert.NotNull(_collector.SetLocal(1, hash));
+        Assert.Equal(0, _collector.Buffered);
+    }
+
+    [Fact]
+    public void A_signature_over_another_header_or_an_invalid_one_is_evidence_and_does_not_count()
+    {
+        Hash256 hash = _block.Hash;
+        Hash256 other = Hash256.Compute("a different block 1"u8);
+        _collector.Add(1, 1, other, Sign(1, other)); // arrives early; judged when the local block exists
+        _collector.SetLocal(1, hash);
+        byte[] forged = Sign(2, hash).ToArray();
+        forged[7] ^= 1;
+        _collector.Add(2, 1, hash, forged);
+        _collector.Add(0, 1, hash, Sign(0, hash));
+        Assert.Null(_collector.Add(3, 1, hash, Sign(3, hash))); // only 0 and 3 count: no quorum
+
+        Assert.Equal([(1, 1L), (2, 1L)], _evidence.Select(e => (e.From, e.Block)));
+        Assert.Contains("signed header", _evidence[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("does not verify", _evidence[1].Detail, StringComparison.Ordinal);
+        Assert.Equal([1L], _collector.Uncertified);
+    }
+
+    [Fact]
+    public void Non_members_and_signatures_far_beyond_the_window_are_not_kept()
+    {
+        Hash256 hash = _block.Hash;
+        Assert.Null(_collector.Add(9, 1, hash, Sign(0, hash)));
+        Assert.Contains("not in", _evidence.Single().Detail, StringComparison.Ordinal);
+        Assert.Null(_collector.Add(1, 500, hash, Sign(1, hash)));
+        Assert.Equal(0, _collector.Buffered);
+    }
+
+    [Fact]
+    public void Blocks_certified_before_a_restart_are_not_collected_again()
+    {
+        _collector.SkipTo(5);
+        Hash256 hash = _block.Hash;
+        Assert.Null(_collector.Add(1, 3, hash, Sign(1, hash)));
+        Assert.Equal(0, _collector.Buffered);
+        Assert.Null(_collector.LowestUncertified);
+    }
+}
