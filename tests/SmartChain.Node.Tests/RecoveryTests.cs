@@ -69,16 +69,8 @@ public class RecoveryTests
     public async Task A_replica_restarted_behind_the_others_catches_up_and_holds_the_same_ledger()
     {
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)6, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter);
         await net.StopAsync(3);
-        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
-        {
-            for (int i = 0; i < 4; i++)
-            {
-                await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
-            }
-        }
+        await MintAsync(net, seed: 6, count: 4);
 
         ReplicaHost late = net.Start(3);
         long head = net.Hosts[0]!.CommittedHeight;
@@ -92,15 +84,7 @@ public class RecoveryTests
     public async Task A_tail_whose_certificates_were_lost_is_certified_again_after_a_restart()
     {
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter);
-        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
-            }
-        }
+        await MintAsync(net, seed: 7, count: 3);
 
         long head = net.Hosts.Min(h => h!.CommittedHeight);
         foreach (ReplicaHost? host in net.Hosts)
@@ -142,15 +126,7 @@ public class RecoveryTests
     public async Task A_replica_refuses_to_start_on_a_corrupt_ledger_and_says_where()
     {
         await using var net = new InProcessNetwork();
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)8, 32).ToArray());
-        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
-        {
-            var minter = new CoinWallet(net.Chain, net.Minter);
-            for (int i = 0; i < 3; i++)
-            {
-                await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
-            }
-        }
+        await MintAsync(net, seed: 8, count: 3);
 
         await net.StopAsync();
         string segment = Path.Combine(net.DataDir(2), BlockStore.FolderName, "segment-000000.log");
@@ -163,6 +139,18 @@ public class RecoveryTests
         Assert.Equal(1, e.BlockNumber);
         Assert.Contains("checksum mismatch", e.Message, StringComparison.Ordinal);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(segment)); // reported, never repaired
+    }
+
+    // Some MINTs, each awaited, so every one is decided before the next goes out.
+    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
+    {
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter);
+        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
+        }
     }
 
     private static long LedgerHeight(string dataDir)
