@@ -14,6 +14,8 @@ internal static class Program
         var root = new RootCommand(
             "SmartChain: a Byzantine fault-tolerant blockchain (SMaRtChain, DSN 2020) with the SMaRtCoin application.")
         {
+            DemoCommand.Create(),
+            BenchCommand.Create(),
             KeysCommands.Create(),
             TestnetCommands.Create(),
             NodeCommands.Create(),

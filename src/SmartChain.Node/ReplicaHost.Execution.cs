@@ -127,7 +127,12 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        var answer = new QueryResultMessage(query.Message.QueryId, Interlocked.Read(ref _executed), _network.ConnectedPeers, body);
+        // The leader is read off the consensus thread: a stale value only makes one progress line late.
+        var answer = new QueryResultMessage(query.Message.QueryId, Interlocked.Read(ref _executed), _network.ConnectedPeers, body)
+        {
+            BlockHeight = _chainHead.Number,
+            Leader = _core.Leader,
+        };
         query.Session.Enqueue(FrameType.QueryResult, answer.Encode());
     }
 }

@@ -102,24 +102,7 @@ internal static class TestnetCommands
             TextWriter output = parse.InvocationConfiguration.Output;
             try
             {
-                string folder = parse.GetRequiredValue(dir).FullName;
-                IReadOnlyList<string> homes = TestnetProcesses.Homes(folder);
-                GenesisDocument genesis = GenesisJson.Load(Path.Combine(folder, TestnetInitializer.GenesisFileName));
-                foreach (string home in homes)
-                {
-                    if (TestnetProcesses.RunningPid(home) is int pid)
-                    {
-                        throw new CliException($"the replica in {home} is already running (pid {pid}); stop it with 'smartchain testnet stop --dir {folder}'");
-                    }
-                }
-
-                foreach (string home in homes)
-                {
-                    TestnetProcesses.Launch(home);
-                    output.WriteLine($"started {Path.GetFileName(home)} (log: {Path.Combine(home, TestnetProcesses.LogFileName)})");
-                }
-
-                await TestnetProcesses.WaitUntilConnectedAsync(genesis, homes, output, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output, TimeSpan.FromSeconds(parse.GetValue(timeout)));
                 return CommandRunner.Success;
             }
             catch (Exception e) when (e is CliException or GenesisException or IOException)
@@ -140,19 +123,7 @@ internal static class TestnetCommands
             TextWriter output = parse.InvocationConfiguration.Output;
             try
             {
-                int stopped = 0;
-                foreach (string home in TestnetProcesses.Homes(parse.GetRequiredValue(dir).FullName))
-                {
-                    if (TestnetProcesses.RunningPid(home) is int pid)
-                    {
-                        bool clean = await TestnetProcesses.StopAsync(pid, TimeSpan.FromSeconds(15));
-                        output.WriteLine($"stopped {Path.GetFileName(home)} (pid {pid}{(clean ? "" : ", killed after 15 s")})");
-                        stopped++;
-                    }
-
-                    File.Delete(Path.Combine(home, TestnetProcesses.PidFileName));
-                }
-
+                int stopped = await TestnetProcesses.StopAllAsync(parse.GetRequiredValue(dir).FullName, output);
                 output.WriteLine(stopped == 0 ? "no replica was running" : $"{stopped} replica(s) stopped");
                 return CommandRunner.Success;
             }

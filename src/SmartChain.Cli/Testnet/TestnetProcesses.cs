@@ -36,8 +36,53 @@ internal static class TestnetProcesses
 
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
+    /// <summary>
+    /// Starts every replica of the testnet in <paramref name="folder"/> (refusing if one is running) with
+    /// <paramref name="nodeArgs"/> added to <c>node run</c>, and waits until all are connected.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> StartAllAsync(string folder, TextWriter output, TimeSpan timeout, IReadOnlyList<string>? nodeArgs = null)
+    {
+        IReadOnlyList<string> homes = Homes(folder);
+        GenesisDocument genesis = GenesisJson.Load(Path.Combine(folder, TestnetInitializer.GenesisFileName));
+        foreach (string home in homes)
+        {
+            if (RunningPid(home) is int pid)
+            {
+                throw new CliException($"the replica in {home} is already running (pid {pid}); stop it with 'smartchain testnet stop --dir {folder}'");
+            }
+        }
+
+        foreach (string home in homes)
+        {
+            Launch(home, nodeArgs ?? []);
+            output.WriteLine($"started {Path.GetFileName(home)} (log: {Path.Combine(home, LogFileName)})");
+        }
+
+        await WaitUntilConnectedAsync(genesis, homes, output, timeout);
+        return homes;
+    }
+
+    /// <summary>Stops every running replica of the testnet in <paramref name="folder"/>; returns how many were running.</summary>
+    public static async Task<int> StopAllAsync(string folder, TextWriter output)
+    {
+        int stopped = 0;
+        foreach (string home in Homes(folder))
+        {
+            if (RunningPid(home) is int pid)
+            {
+                bool clean = await StopAsync(pid, TimeSpan.FromSeconds(15));
+                output.WriteLine($"stopped {Path.GetFileName(home)} (pid {pid}{(clean ? "" : ", killed after 15 s")})");
+                stopped++;
+            }
+
+            File.Delete(Path.Combine(home, PidFileName));
+        }
+
+        return stopped;
+    }
+
     /// <summary>Launches <c>smartchain node run --home HOME</c> detached (own session), logging to HOME/node.log.</summary>
-    public static void Launch(string home)
+    public static void Launch(string home, IReadOnlyList<string> nodeArgs)
     {
         string self = Environment.ProcessPath ?? throw new CliException("cannot tell which executable to start");
         List<string> command = [self];
@@ -47,6 +92,7 @@ internal static class TestnetProcesses
         }
 
         command.AddRange(["node", "run", "--home", home]);
+        command.AddRange(nodeArgs);
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec setsid \"$@\" >>\"$SMARTCHAIN_LOG\" 2>&1 </dev/null");

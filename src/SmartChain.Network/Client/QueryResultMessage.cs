@@ -3,27 +3,42 @@ using SmartChain.Core.Encoding;
 namespace SmartChain.Network.Client;
 
 /// <summary>
-/// A replica's answer to a query: <c>u64 query id · i64 last executed instance · i32 connected peers · bytes body</c>.
-/// Clients compare bodies across replicas; the instance and peer count describe the replica and may differ.
+/// A replica's answer to a query: <c>u64 query id · i64 last executed instance · i32 connected peers · i64 block height
+/// · i32 leader · bytes body</c>. Clients compare bodies across replicas; the rest describes the replica and may differ.
 /// </summary>
 public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, int ConnectedPeers, ReadOnlyMemory<byte> Body)
 {
+    /// <summary>The replica's last block built (executed; not necessarily durable yet).</summary>
+    public long BlockHeight { get; init; }
+
+    /// <summary>The leader the replica follows.</summary>
+    public int Leader { get; init; }
+
     /// <summary>Largest answer body.</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode()
     {
-        byte[] bytes = new byte[8 + 8 + 4 + 4 + Body.Length];
+        byte[] bytes = new byte[8 + 8 + 4 + 8 + 4 + 4 + Body.Length];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
         writer.WriteUInt64(QueryId);
         writer.WriteInt64(ExecutedInstance);
         writer.WriteInt32(ConnectedPeers);
+        writer.WriteInt64(BlockHeight);
+        writer.WriteInt32(Leader);
         writer.WriteBytes(Body.Span, MaxBodyBytes);
         return bytes;
     }
 
     /// <exception cref="EncodingException">Not a canonical answer.</exception>
     public static QueryResultMessage Decode(ReadOnlySpan<byte> bytes) => CanonicalEncoding.Decode(bytes, static (ref CanonicalReader r) =>
-        new QueryResultMessage(r.ReadUInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadBytesToArray(MaxBodyBytes)));
+    {
+        ulong id = r.ReadUInt64();
+        long executed = r.ReadInt64();
+        int peers = r.ReadInt32();
+        long height = r.ReadInt64();
+        int leader = r.ReadInt32();
+        return new QueryResultMessage(id, executed, peers, r.ReadBytesToArray(MaxBodyBytes)) { BlockHeight = height, Leader = leader };
+    });
 }

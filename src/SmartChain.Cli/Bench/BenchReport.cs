@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace SmartChain.Cli.Bench;
+
+/// <summary>The benchmark's Markdown table (with the targets, met or not) and its JSON.</summary>
+internal static class BenchReport
+{
+    public static string Markdown(BenchResults results, string command)
+    {
+        var md = new StringBuilder();
+        MachineCeilings c = results.Ceilings;
+        md.AppendLine(Inv($"# SmartChain benchmark, {results.Finished:yyyy-MM-dd HH:mm} UTC"));
+        md.AppendLine();
+        md.AppendLine(Inv($"Command: `{command}`. {results.Replicas} replicas and the load generator on this machine: {c.Cores} cores, {Environment.OSVersion}, .NET {Environment.Version}."));
+        md.AppendLine();
+        md.AppendLine("## Ceilings of this machine (measured in the same run)");
+        md.AppendLine();
+        md.AppendLine("| ceiling | figure |");
+        md.AppendLine("|---|---:|");
+        md.AppendLine(Inv($"| Ed25519 verifications/s, all {c.Cores} cores | {c.VerificationsPerSecond:#,0} |"));
+        md.AppendLine(Inv($"| Ed25519 signatures/s, one core | {c.SignaturesPerSecond:#,0} |"));
+        md.AppendLine(Inv($"| fsyncs/s (4 KiB appends) | {c.FsyncsPerSecond:#,0} |"));
+        md.AppendLine(Inv($"| SPEND bound: {results.Replicas} replicas each verify every request, the load generator signs it, all on these cores | **{c.SpendBound(results.Replicas):#,0} tx/s** |"));
+        md.AppendLine();
+        md.AppendLine("## Throughput and latency (median of the runs at the saturating client count)");
+        md.AppendLine();
+        md.AppendLine("| configuration | op | clients | tx/s median | spread (min–max) | p50 ms | p99 ms | p99.9 ms | CPU per replica (cores) | paper tx/s |");
+        md.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        foreach (BenchConfiguration config in Configurations(results))
+        {
+            foreach (string op in new[] { "mint", "spend" })
+            {
+                IReadOnlyList<BenchPoint> runs = results.Runs(config.Key, op);
+                BenchPoint? median = results.MedianRun(config.Key, op);
+                if (median is null)
+                {
+                    continue;
+                }
+
+                double? paper = op == "mint" ? config.PaperMint : config.PaperSpend;
+                md.AppendLine(Inv($"| {config.Name} | {op.ToUpperInvariant()} | {median.Clients} | **{results.Median(config.Key, op):#,0}** | {runs.Min(r => r.Result.TxPerSecond):#,0}–{runs.Max(r => r.Result.TxPerSecond):#,0} ({runs.Count} runs) | {median.Result.P50Ms:0.0} | {median.Result.P99Ms:0.0} | {median.Result.P999Ms:0.0} | {(median.CpuPerReplica.Count == 0 ? "n/a" : median.CpuPerReplica.Average().ToString("0.00", CultureInfo.InvariantCulture))} | {(paper is null ? "" : paper.Value.ToString("#,0", CultureInfo.InvariantCulture))} |"));
+                }
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Targets");
+        md.AppendLine();
+        foreach (string line in Targets(results))
+        {
+            md.AppendLine($"- {line}");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Client sweep (SPEND)");
+        md.AppendLine();
+        md.AppendLine("| configuration | clients | tx/s | p50 ms | p99 ms |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (BenchPoint p in results.Points.Where(p => p.Sweep && p.Operation == "spend"))
+        {
+            md.AppendLine(Inv($"| {p.Configuration} | {p.Clients} | {p.Result.TxPerSecond:#,0} | {p.Result.P50Ms:0.0} | {p.Result.P99Ms:0.0} |"));
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>Each target of the bench issue, with the measured figures and whether it is met.</summary>
+    public static IEnumerable<string> Targets(BenchResults results)
+    {
+        double? strong = results.Median("strong", "spend");
+        double? weak = results.Median("weak", "spend");
+        double? naive = results.Median("seq-sync", "spend");
+        double bound = results.Ceilings.SpendBound(results.Replicas);
+        if (strong is { } s && naive is { } n)
+        {
+            yield return Inv($"strong SPEND ≥ 8 × sequential-verification-sync-writes SPEND: {s:#,0} vs {n:#,0} = {s / n:0.00}× — **{(s >= 8 * n ? "met" : "not met")}**");
+        }
+
+        if (strong is { } s2 && weak is { } w)
+        {
+            yield return Inv($"weak SPEND ≥ 0.9 × strong SPEND: {w:#,0} vs {s2:#,0} = {w / s2:0.00}× — **{(w >= 0.9 * s2 ? "met" : "not met")}**");
+        }
+
+        if (strong is { } s3)
+        {
+            yield return Inv($"strong SPEND ≥ 50% of the machine's signature bound: {s3:#,0} of {bound:#,0} = {100 * s3 / bound:0}% — **{(s3 >= 0.5 * bound ? "met" : "not met")}**");
+        }
+
+        if (strong is not null && results.Points.Where(p => p.Configuration == "strong" && p.Operation == "spend" && p.Sweep).ToList() is { Count: > 0 } sweep)
+        {
+            // The sweep point closest to half the saturation throughput.
+            BenchPoint half = sweep.MinBy(p => Math.Abs(p.Result.TxPerSecond - (strong.Value / 2)))!;
+            yield return Inv($"strong SPEND p50 < 20 ms at half saturation: {half.Result.P50Ms:0.0} ms at {half.Result.TxPerSecond:#,0} tx/s ({half.Clients} clients; saturation {strong:#,0}) — **{(half.Result.P50Ms < 20 ? "met" : "not met")}**");
+        }
+    }
+
+    public static string Json(BenchResults results)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("finished", results.Finished);
+            w.WriteNumber("replicas", results.Replicas);
+            w.WriteStartObject("ceilings");
+            w.WriteNumber("cores", results.Ceilings.Cores);
+            w.WriteNumber("verificationsPerSecond", Math.Round(results.Ceilings.VerificationsPerSecond));
+            w.WriteNumber("signaturesPerSecond", Math.Round(results.Ceilings.SignaturesPerSecond));
+            w.WriteNumber("fsyncsPerSecond", Math.Round(results.Ceilings.FsyncsPerSecond));
+            w.WriteNumber("spendBound", Math.Round(results.Ceilings.SpendBound(results.Replicas)));
+            w.WriteEndObject();
+            w.WriteStartArray("points");
+            foreach (BenchPoint p in results.Points)
+            {
+                w.WriteStartObject();
+                w.WriteString("configuration", p.Configuration);
+                w.WriteString("operation", p.Operation);
+                w.WriteNumber("clients", p.Clients);
+                w.WriteNumber("streams", p.Result.Streams);
+                w.WriteBoolean("sweep", p.Sweep);
+                w.WriteNumber("run", p.Run);
+                w.WriteNumber("transactions", p.Result.Transactions);
+                w.WriteNumber("seconds", Math.Round(p.Result.Measured.TotalSeconds, 3));
+                w.WriteNumber("txPerSecond", Math.Round(p.Result.TxPerSecond, 1));
+                w.WriteNumber("p50Ms", Math.Round(p.Result.P50Ms, 3));
+                w.WriteNumber("p99Ms", Math.Round(p.Result.P99Ms, 3));
+                w.WriteNumber("p999Ms", Math.Round(p.Result.P999Ms, 3));
+                w.WriteNumber("errors", p.Result.Errors);
+                w.WriteStartArray("cpuPerReplica");
+                foreach (double cpu in p.CpuPerReplica)
+                {
+                    w.WriteNumberValue(Math.Round(cpu, 3));
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("targets");
+            foreach (string target in Targets(results))
+            {
+                w.WriteStringValue(target.Replace("**", "", StringComparison.Ordinal));
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static IEnumerable<BenchConfiguration> Configurations(BenchResults results) =>
+        BenchConfiguration.All.Where(c => results.Points.Any(p => p.Configuration == c.Key))
+            .Concat(results.Points.Any(p => p.Configuration == "network") ? [new BenchConfiguration("network", "the given network", Core.Genesis.PersistenceMode.Strong, [], null, null)] : []);
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

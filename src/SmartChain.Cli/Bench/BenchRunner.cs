@@ -1,0 +1,148 @@
+using System.Globalization;
+using SmartChain.Cli.Testnet;
+using SmartChain.Client;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Load;
+
+namespace SmartChain.Cli.Bench;
+
+/// <summary>
+/// Runs the benchmark matrix: per configuration a fresh local network (or the given one), per operation a sweep over
+/// client counts to find saturation, then repeated runs there. Every run warms up before it is measured.
+/// </summary>
+internal sealed class BenchRunner(BenchOptions options, TextWriter output)
+{
+    private int MaxStreams => options.ClientSweep.Max() * options.StreamsPerClient;
+
+    public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.OutputDirectory);
+        output.WriteLine($"measuring this machine's ceilings ({Environment.ProcessorCount} cores)");
+        MachineCeilings ceilings = MachineCeilings.Measure(options.OutputDirectory);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  Ed25519 {ceilings.VerificationsPerSecond:#,0} verifications/s on all cores, {ceilings.SignaturesPerSecond:#,0} signatures/s on one; " +
+            $"{ceilings.FsyncsPerSecond:#,0} fsyncs/s; SPEND bound with {options.Replicas} replicas here: {ceilings.SpendBound(options.Replicas):#,0} tx/s"));
+
+        var points = new List<BenchPoint>();
+        IEnumerable<BenchConfiguration> configurations = options.Network is null
+            ? BenchConfiguration.All.Where(c => options.Configurations.Contains(c.Key))
+            : [new BenchConfiguration("network", $"the network of {options.Network}", PersistenceMode.Strong, [], null, null)];
+        foreach (BenchConfiguration configuration in configurations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            points.AddRange(await RunConfigurationAsync(configuration, cancellationToken));
+        }
+
+        return new BenchResults(DateTime.UtcNow, ceilings, options.Replicas, points);
+    }
+
+    private async Task<List<BenchPoint>> RunConfigurationAsync(BenchConfiguration configuration, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"[{configuration.Key}] {configuration.Name}");
+        LocalNetwork? local = null;
+        GenesisDocument genesis;
+        Ed25519KeyPair[] minters;
+        if (options.Network is { } genesisPath)
+        {
+            genesis = GenesisJson.Load(genesisPath);
+            string wallets = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(genesisPath))!, TestnetInitializer.WalletsFolder);
+            minters = [.. Enumerable.Range(0, genesis.Minters.Count).Select(k => KeyFile.Load(Path.Combine(wallets, TestnetInitializer.MinterKeyFile(k))))];
+        }
+        else
+        {
+            local = await LocalNetwork.StartAsync(Path.Combine(options.OutputDirectory, "networks", configuration.Key), options.Replicas,
+                configuration.Persistence, MaxStreams, configuration.NodeArgs, TextWriter.Null);
+            genesis = local.Genesis;
+            minters = local.LoadMinters();
+        }
+
+        var points = new List<BenchPoint>();
+        List<ChainClient> clients = [];
+        try
+        {
+            clients = await ConnectAsync(genesis, options.ClientSweep.Max(), cancellationToken);
+            foreach (string operation in options.Operations)
+            {
+                var sweep = new List<BenchPoint>();
+                foreach (int count in options.ClientSweep)
+                {
+                    sweep.Add(await RunOnceAsync(configuration, operation, genesis, minters, clients, count, 0, local, sweep: true, cancellationToken));
+                }
+
+                points.AddRange(sweep);
+                int best = sweep.MaxBy(p => p.Result.TxPerSecond)!.Clients;
+                for (int run = 1; run <= options.Runs; run++)
+                {
+                    points.Add(await RunOnceAsync(configuration, operation, genesis, minters, clients, best, run, local, sweep: false, cancellationToken));
+                }
+            }
+        }
+        finally
+        {
+            foreach (ChainClient client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            Array.ForEach(minters, m => m.Dispose());
+            if (local is not null)
+            {
+                await local.DisposeAsync();
+                Directory.Delete(local.Folder, recursive: true);
+            }
+        }
+
+        return points;
+    }
+
+    private static async Task<List<ChainClient>> ConnectAsync(GenesisDocument genesis, int count, CancellationToken cancellationToken)
+    {
+        var clients = new List<ChainClient>(count);
+        for (int i = 0; i < count; i++)
+        {
+            using Ed25519KeyPair identity = Ed25519KeyPair.Generate();
+            clients.Add(await ChainClient.ConnectAsync(genesis, identity, null, cancellationToken));
+        }
+
+        return clients;
+    }
+
+    private async Task<BenchPoint> RunOnceAsync(BenchConfiguration configuration, string operation, GenesisDocument genesis, Ed25519KeyPair[] minters,
+        List<ChainClient> clients, int count, int run, LocalNetwork? local, bool sweep, CancellationToken cancellationToken)
+    {
+        int streams = count * options.StreamsPerClient;
+        IReadOnlyDictionary<int, int> pids = local?.Pids() ?? new Dictionary<int, int>();
+        var cpuAtStart = new Dictionary<int, double>();
+        var plan = new LoadPlan(options.Warmup, options.Duration)
+        {
+            MeasurementStarted = () =>
+            {
+                foreach ((int replica, int pid) in pids)
+                {
+                    cpuAtStart[replica] = ProcessCpu.Seconds(pid) ?? 0;
+                }
+            },
+        };
+        LoadResult result;
+        if (operation == "mint")
+        {
+            var workload = new MintStreams(genesis.ChainId, [.. minters.Take(streams)]);
+            result = await LoadRunner.RunAsync(clients.Take(count).ToList(), workload, plan, null, cancellationToken);
+        }
+        else
+        {
+            using var workload = new SpendStreams(genesis.ChainId, minters[0], streams, seed: (ulong)Environment.TickCount64, mintSequenceStart: (ulong)DateTime.UtcNow.Ticks);
+            result = await LoadRunner.RunAsync(clients.Take(count).ToList(), workload, plan, null, cancellationToken);
+        }
+
+        double seconds = result.Measured.TotalSeconds;
+        double[] cpu = [.. pids.OrderBy(p => p.Key).Select(p => ((ProcessCpu.Seconds(p.Value) ?? 0) - cpuAtStart.GetValueOrDefault(p.Key)) / seconds)];
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {operation,-5} {count,3} clients ({streams,4} streams){(sweep ? " sweep" : $" run {run}")}: {result.TxPerSecond,8:#,0} tx/s  " +
+            $"p50 {result.P50Ms,7:0.0} ms  p99 {result.P99Ms,7:0.0} ms  p99.9 {result.P999Ms,7:0.0} ms  " +
+            $"CPU/replica {(cpu.Length == 0 ? "n/a" : string.Join(' ', cpu.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture))))}" +
+            $"{(result.Errors > 0 ? $"  errors {result.Errors}" : "")}"));
+        return new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep);
+    }
+}

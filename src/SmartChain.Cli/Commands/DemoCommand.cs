@@ -1,0 +1,66 @@
+using System.CommandLine;
+using SmartChain.Cli.Demo;
+using SmartChain.Core.Genesis;
+
+namespace SmartChain.Cli.Commands;
+
+/// <summary><c>smartchain demo</c>: the main job, end to end, in one command.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var defaults = new DemoOptions();
+        var replicas = new Option<int>("--replicas") { Description = "Replicas in the network (4 to 64).", DefaultValueFactory = _ => defaults.Replicas };
+        var duration = new Option<int>("--duration") { Description = "Seconds of load.", DefaultValueFactory = _ => (int)defaults.Duration.TotalSeconds };
+        var persistence = new Option<string>("--persistence") { Description = "strong (a certificate before each reply) or weak.", DefaultValueFactory = _ => "strong" };
+        persistence.AcceptOnlyFromAmong("strong", "weak");
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients (each runs 4 SPEND chains).", DefaultValueFactory = _ => defaults.Clients };
+        var dir = new Option<DirectoryInfo?>("--dir") { Description = "Create the network here and keep it afterwards (default: a fresh temporary folder, removed at the end)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object at the end instead of progress and a table." };
+        var command = new Command("demo",
+            "Run a local network of replica processes doing real SMaRtCoin work: MINT to many wallets, then SPEND chains " +
+            "between them from concurrent clients, with live progress; then verify every replica's ledger on its own and " +
+            "show them side by side. Exit code 0 only if every ledger verified and all heads agree. Ctrl-C stops everything.")
+        {
+            replicas, duration, persistence, clients, dir, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            TextWriter error = parse.InvocationConfiguration.Error;
+            var options = new DemoOptions
+            {
+                Replicas = parse.GetValue(replicas),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                Persistence = parse.GetValue(persistence) == "weak" ? PersistenceMode.Weak : PersistenceMode.Strong,
+                Clients = parse.GetValue(clients),
+                Directory = parse.GetValue(dir)?.FullName,
+                Json = parse.GetValue(json),
+            };
+            if (options.Duration <= TimeSpan.Zero || options.Clients < 1)
+            {
+                await error.WriteLineAsync("error: --duration and --clients must be at least 1");
+                return CommandRunner.Failure;
+            }
+
+            var view = new DemoView(output, options.Json);
+            try
+            {
+                DemoOutcome outcome = await DemoRunner.RunAsync(options, view, cancellationToken);
+                view.Result(outcome);
+                return outcome.Succeeded ? CommandRunner.Success : CommandRunner.Failure;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await error.WriteLineAsync("interrupted: the replicas were stopped");
+                return 130;
+            }
+            catch (Exception e) when (e is CliException or Client.ChainClientException or Load.LoadException or IOException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return CommandRunner.Failure;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,23 @@
+using SmartChain.Core.Genesis;
+
+namespace SmartChain.Cli.Demo;
+
+/// <summary>What <c>smartchain demo</c> runs.</summary>
+internal sealed record DemoOptions
+{
+    public int Replicas { get; init; } = 4;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+
+    public PersistenceMode Persistence { get; init; } = PersistenceMode.Strong;
+
+    public int Clients { get; init; } = 16;
+
+    /// <summary>Concurrent SPEND chains per client.</summary>
+    public int StreamsPerClient { get; init; } = 4;
+
+    /// <summary>Where to create the network; kept afterwards. Null: a fresh folder under the temp folder, removed at the end.</summary>
+    public string? Directory { get; init; }
+
+    public bool Json { get; init; }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using SmartChain.Cli.Testnet;
+using SmartChain.Client;
+using SmartChain.Core.Crypto;
+using SmartChain.Load;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Cli.Demo;
+
+/// <summary>
+/// The demo: a local network of replica processes doing SMaRtCoin work under concurrent clients, every ledger
+/// verified afterwards. The network's processes are stopped whatever happens, Ctrl-C included.
+/// </summary>
+internal static class DemoRunner
+{
+    public static async Task<DemoOutcome> RunAsync(DemoOptions options, DemoView view, CancellationToken cancellationToken)
+    {
+        string folder = options.Directory is { } dir ? Path.GetFullPath(dir)
+            : Path.Combine(Path.GetTempPath(), $"smartchain-demo-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Environment.ProcessId}");
+        view.Line($"network folder: {folder}");
+        bool keep = options.Directory is not null;
+        try
+        {
+            await using LocalNetwork network = await LocalNetwork.StartAsync(folder, options.Replicas, options.Persistence, 1, [], TextWriter.Null);
+            view.Line($"started {options.Replicas} replica processes on 127.0.0.1 ({options.Persistence.ToString().ToLowerInvariant()} persistence, chain {network.Genesis.ChainId})");
+
+            LoadResult load;
+            bool aligned;
+            List<ChainClient> clients = await network.ConnectClientsAsync(options.Clients, cancellationToken);
+            try
+            {
+                using Ed25519KeyPair minter = network.LoadMinters()[0];
+                using var workload = new SpendStreams(network.Genesis.ChainId, minter, options.Clients * options.StreamsPerClient, seed: (ulong)Environment.TickCount64);
+                view.Line($"minting coins for {workload.Streams} wallets, then SPEND chains between them from {options.Clients} clients for {options.Duration.TotalSeconds:0} s");
+                using var probe = new ReplicaProbe(clients[0]);
+                load = await LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, options.Duration), p => view.Progress(p, probe.Latest), cancellationToken);
+                aligned = await network.WaitUntilAlignedAsync(clients[0], TimeSpan.FromSeconds(15), cancellationToken);
+            }
+            finally
+            {
+                foreach (ChainClient client in clients)
+                {
+                    await client.DisposeAsync();
+                }
+            }
+
+            // Stopped before verifying, so every replica's ledger is complete and final.
+            await network.StopAsync();
+            view.Line("load stopped; replicas stopped; verifying every replica's ledger on its own");
+            return new DemoOutcome(folder, load, network.VerifyAll(), aligned);
+        }
+        finally
+        {
+            if (!keep && Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Asks the replicas once a second where they are, for the progress display.</summary>
+    private sealed class ReplicaProbe : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public ReplicaProbe(ChainClient client) => _loop = LoopAsync(client);
+
+        public (long Block, int Leader) Latest { get; private set; }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try
+            {
+                _loop.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task LoopAsync(ChainClient client)
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                IReadOnlyDictionary<int, QueryResultMessage> answers = await LocalNetwork.ProbeAsync(client, _stop.Token);
+                if (answers.Count > 0)
+                {
+                    Latest = (answers.Values.Max(a => a.BlockHeight), answers.Values.GroupBy(a => a.Leader).OrderByDescending(g => g.Count()).First().Key);
+                }
+
+                await Task.Delay(1000, _stop.Token);
+            }
+        }
+    }
+}

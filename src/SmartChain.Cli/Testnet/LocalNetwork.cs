@@ -1,0 +1,146 @@
+using System.Globalization;
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Core.Configuration;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Ledger.Store;
+using SmartChain.Ledger.Verification;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Cli.Testnet;
+
+/// <summary>
+/// A throwaway local network for the demo and the benchmark: initialized on free ports, its replicas started as
+/// processes, stopped (never left behind) on dispose, its ledgers verified afterwards.
+/// </summary>
+internal sealed class LocalNetwork : IAsyncDisposable
+{
+    private readonly TextWriter _log;
+    private bool _running;
+
+    private LocalNetwork(string folder, GenesisDocument genesis, TextWriter log)
+    {
+        Folder = folder;
+        Genesis = genesis;
+        _log = log;
+    }
+
+    public string Folder { get; }
+
+    public GenesisDocument Genesis { get; }
+
+    /// <summary>Creates the testnet in <paramref name="folder"/> (which must not hold one) and starts its replicas.</summary>
+    public static async Task<LocalNetwork> StartAsync(string folder, int replicas, PersistenceMode persistence, int minters,
+        IReadOnlyList<string> nodeArgs, TextWriter log)
+    {
+        TestnetResult created = TestnetInitializer.Initialize(new TestnetOptions
+        {
+            Directory = folder,
+            Replicas = replicas,
+            Persistence = persistence,
+            Minters = minters,
+            BasePort = FreePorts.Range(2 * replicas),
+            ChainId = $"smartchain-{DateTime.UtcNow:yyyyMMddHHmmss}",
+        });
+        var network = new LocalNetwork(created.Directory, created.Genesis, log) { _running = true };
+        try
+        {
+            await TestnetProcesses.StartAllAsync(created.Directory, log, TimeSpan.FromSeconds(60), nodeArgs);
+            return network;
+        }
+        catch
+        {
+            await network.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The minter keys (owned by the caller).</summary>
+    public Ed25519KeyPair[] LoadMinters() =>
+        [.. Enumerable.Range(0, Genesis.Minters.Count).Select(k => KeyFile.Load(Path.Combine(Folder, TestnetInitializer.WalletsFolder, TestnetInitializer.MinterKeyFile(k))))];
+
+    /// <summary>The process ids of the running replicas, by replica id.</summary>
+    public IReadOnlyDictionary<int, int> Pids() =>
+        TestnetProcesses.Homes(Folder).Select((home, i) => (i, TestnetProcesses.RunningPid(home))).Where(p => p.Item2 is not null)
+            .ToDictionary(p => p.i, p => p.Item2!.Value);
+
+    /// <summary>Connects <paramref name="count"/> clients, each with a key of its own.</summary>
+    public async Task<List<ChainClient>> ConnectClientsAsync(int count, CancellationToken cancellationToken)
+    {
+        var clients = new List<ChainClient>(count);
+        for (int i = 0; i < count; i++)
+        {
+            using Ed25519KeyPair identity = Ed25519KeyPair.Generate();
+            clients.Add(await ChainClient.ConnectAsync(Genesis, identity, null, cancellationToken));
+        }
+
+        return clients;
+    }
+
+    /// <summary>Every replica's state: executed instance, block, leader (a replica that does not answer is left out).</summary>
+    public static async Task<IReadOnlyDictionary<int, QueryResultMessage>> ProbeAsync(ChainClient client, CancellationToken cancellationToken) =>
+        await client.QueryEachAsync(CoinQuery.CoinsOf(default), TimeSpan.FromSeconds(1), cancellationToken);
+
+    /// <summary>Waits (up to <paramref name="max"/>) until every replica has executed the same instance.</summary>
+    public async Task<bool> WaitUntilAlignedAsync(ChainClient client, TimeSpan max, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(max);
+        try
+        {
+            while (true)
+            {
+                IReadOnlyDictionary<int, QueryResultMessage> answers = await ProbeAsync(client, deadline.Token);
+                if (answers.Count == Genesis.InitialView.N && answers.Values.Select(a => a.ExecutedInstance).Distinct().Count() == 1)
+                {
+                    return true;
+                }
+
+                await Task.Delay(100, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops the replicas (SIGTERM, then SIGKILL); safe to call twice.</summary>
+    public async Task StopAsync()
+    {
+        if (_running)
+        {
+            _running = false;
+            await TestnetProcesses.StopAllAsync(Folder, _log);
+        }
+    }
+
+    /// <summary>Verifies every replica's ledger on its own, as <c>ledger verify</c> does.</summary>
+    public IReadOnlyList<ReplicaLedger> VerifyAll()
+    {
+        var ledgers = new List<ReplicaLedger>();
+        foreach ((string home, int id) in TestnetProcesses.Homes(Folder).Select((h, i) => (h, i)))
+        {
+            string dataDir = NodeConfig.Load(Path.Combine(home, NodeConfig.FileName)).DataDir;
+            VerifyReport report;
+            try
+            {
+                using BlockStore store = BlockStore.OpenReadOnly(dataDir);
+                report = LedgerVerifier.Verify(store, Genesis, new CoinApplication(Genesis.ChainId, Genesis.Minters));
+            }
+            catch (LedgerCorruptException e)
+            {
+                report = new VerifyReport(e.BlockNumber, 0, default, e.BlockNumber, e.Reason, TimeSpan.Zero);
+            }
+
+            ledgers.Add(new ReplicaLedger(id, report));
+        }
+
+        return ledgers;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Genesis.InitialView.N} replicas in {Folder}");
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using HdrHistogram;
+using SmartChain.Client;
+using SmartChain.Core.Requests;
+using SmartChain.Network.Client;
+
+namespace SmartChain.Load;
+
+/// <summary>
+/// Drives a workload's streams through clients (stream i uses client i mod n), closed loop: each stream sends its
+/// next request as soon as the previous one is accepted. Latency is submit to accepted reply, recorded in
+/// microseconds in HdrHistogram. Warm-up transactions are not counted.
+/// </summary>
+public static class LoadRunner
+{
+    private const long MaxLatencyMicros = 120_000_000;
+
+    /// <summary>Runs the workload's setup, then its streams for the plan's warm-up and duration.</summary>
+    /// <exception cref="LoadException">The setup was not accepted.</exception>
+    public static async Task<LoadResult> RunAsync(IReadOnlyList<ChainClient> clients, IStreamWorkload workload, LoadPlan plan,
+        Action<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(plan);
+        await SetupAsync(clients[0], workload, cancellationToken);
+
+        var total = new LongConcurrentHistogram(1, MaxLatencyMicros, 3);
+        var interval = new LongConcurrentHistogram(1, MaxLatencyMicros, 3);
+        var state = new RunState();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        Task[] streams = [.. Enumerable.Range(0, workload.Streams).Select(s => Task.Run(() =>
+            StreamAsync(s, clients[s % clients.Count], workload, state, () => Volatile.Read(ref interval), total, stop.Token), CancellationToken.None))];
+
+        long measureFrom = 0;
+        try
+        {
+            await PaceAsync(plan.Warmup, plan.ProgressInterval, clock, () => Report(progress, clock, true, state, ref interval), cancellationToken);
+            total.Reset();
+            Interlocked.Exchange(ref state.Measuring, 1);
+            measureFrom = Stopwatch.GetTimestamp();
+            plan.MeasurementStarted?.Invoke();
+            await PaceAsync(plan.Duration, plan.ProgressInterval, clock, () => Report(progress, clock, false, state, ref interval), cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref state.Measuring, 0);
+            await stop.CancelAsync();
+            await Task.WhenAll(streams);
+        }
+
+        TimeSpan measured = Stopwatch.GetElapsedTime(measureFrom);
+        return new LoadResult(workload.Streams, Interlocked.Read(ref state.Counted), measured, Ms(total, 50), Ms(total, 99), Ms(total, 99.9),
+            total.TotalCount == 0 ? 0 : total.GetMaxValue() / 1000.0, Interlocked.Read(ref state.Errors));
+    }
+
+    private static async Task SetupAsync(ChainClient client, IStreamWorkload workload, CancellationToken cancellationToken)
+    {
+        // One key's requests go out in sequence order over one client, so none overtakes another.
+        IReadOnlyList<SignedRequest> setup = workload.Setup();
+        ReplyMessage[] replies = await Task.WhenAll(setup.Select(r => client.SubmitAsync(r, cancellationToken)));
+        foreach (ReplyMessage reply in replies)
+        {
+            if (reply.Status is not (ReplyStatus.Executed or ReplyStatus.Duplicate) || Coin.CoinResult.Decode(reply.Result.Span).Code != Coin.CoinResultCode.Ok)
+            {
+                throw new LoadException($"the workload's setup was refused: {reply.Status} {System.Text.Encoding.UTF8.GetString(reply.Result.Span)}");
+            }
+        }
+    }
+
+    private static async Task StreamAsync(int stream, ChainClient client, IStreamWorkload workload, RunState state,
+        Func<LongConcurrentHistogram> interval, LongConcurrentHistogram total, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                SignedRequest request = workload.NextRequest(stream);
+                long started = Stopwatch.GetTimestamp();
+                ReplyMessage reply = await client.SubmitAsync(request, stop);
+                long micros = Math.Clamp((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, 1, MaxLatencyMicros);
+                if (!workload.Accepted(stream, reply))
+                {
+                    Interlocked.Increment(ref state.Errors);
+                    return;
+                }
+
+                interval().RecordValue(micros);
+                Interlocked.Increment(ref state.IntervalCount);
+                if (Volatile.Read(ref state.Measuring) == 1)
+                {
+                    total.RecordValue(micros);
+                    Interlocked.Increment(ref state.Counted);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (ChainClientException)
+        {
+            Interlocked.Increment(ref state.Errors);
+        }
+    }
+
+    private static async Task PaceAsync(TimeSpan length, TimeSpan every, Stopwatch clock, Action tick, CancellationToken cancellationToken)
+    {
+        TimeSpan end = clock.Elapsed + length;
+        while (clock.Elapsed < end)
+        {
+            TimeSpan wait = TimeSpan.FromTicks(Math.Min(every.Ticks, (end - clock.Elapsed).Ticks));
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            tick();
+        }
+    }
+
+    private static void Report(Action<LoadProgress>? progress, Stopwatch clock, bool warmingUp, RunState state, ref LongConcurrentHistogram interval)
+    {
+        LongConcurrentHistogram last = Interlocked.Exchange(ref interval, new LongConcurrentHistogram(1, MaxLatencyMicros, 3));
+        long count = Interlocked.Exchange(ref state.IntervalCount, 0);
+        double seconds = (clock.Elapsed - state.LastReport).TotalSeconds;
+        state.LastReport = clock.Elapsed;
+        progress?.Invoke(new LoadProgress(clock.Elapsed, warmingUp, Interlocked.Read(ref state.Counted), seconds > 0 ? count / seconds : 0,
+            Ms(last, 50), Ms(last, 99), Interlocked.Read(ref state.Errors)));
+    }
+
+    private static double Ms(HistogramBase histogram, double percentile) =>
+        histogram.TotalCount == 0 ? 0 : histogram.GetValueAtPercentile(percentile) / 1000.0;
+
+    private sealed class RunState
+    {
+        public long Counted;
+        public long IntervalCount;
+        public long Errors;
+        public int Measuring;
+        public TimeSpan LastReport;
+    }
+}
