@@ -26,6 +26,7 @@ public sealed class ChainClient : IAsyncDisposable
     private readonly List<Task> _receivers = [];
     private long _nextQuery;
     private readonly ReceiptChecker _receipts;
+    private readonly Dictionary<int, LinkSender> _senders;
     private long _badReceipts;
 
     private ChainClient(GenesisDocument genesis, ClientOptions options, Dictionary<int, SecureLink> links)
@@ -34,6 +35,7 @@ public sealed class ChainClient : IAsyncDisposable
         _options = options;
         _links = links;
         _receipts = new ReceiptChecker(genesis);
+        _senders = links.ToDictionary(l => l.Key, l => new LinkSender(l.Value, _stop.Token));
         foreach ((int replica, SecureLink link) in links)
         {
             _receivers.Add(ReceiveAsync(replica, link));
@@ -162,8 +164,13 @@ public sealed class ChainClient : IAsyncDisposable
             return;
         }
 
-        // Stop the receive loops before their links go away under them.
+        // Stop the send and receive loops before their links go away under them.
         await _stop.CancelAsync();
+        foreach (LinkSender sender in _senders.Values)
+        {
+            await sender.DisposeAsync();
+        }
+
         try
         {
             await Task.WhenAll(_receivers);
@@ -198,19 +205,15 @@ public sealed class ChainClient : IAsyncDisposable
         }
     }
 
-    private async Task BroadcastAsync(FrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private Task BroadcastAsync(FrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        foreach (SecureLink link in _links.Values)
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (LinkSender sender in _senders.Values)
         {
-            try
-            {
-                await link.SendAsync(type, payload, cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or LinkException or ObjectDisposedException or InvalidOperationException)
-            {
-                // A replica that is down is one of the f the quorum tolerates; the timeout names it if too many are.
-            }
+            sender.Enqueue(type, payload);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Replies whose receipt did not verify (each then counted as one ordinary reply).</summary>
@@ -242,7 +245,7 @@ public sealed class ChainClient : IAsyncDisposable
                 if (frame.Type == FrameType.Reply)
                 {
                     ReplyMessage reply = ReplyMessage.Decode(frame.Payload.Span);
-                    if (_requests.TryGetValue(reply.Digest, out Quorum<ReplyMessage>? quorum))
+                    if (_requests.TryGetValue(reply.Digest, out Quorum<ReplyMessage>? quorum) && !quorum.Completion.Task.IsCompleted)
                     {
                         if (AcceptsAlone(reply))
                         {

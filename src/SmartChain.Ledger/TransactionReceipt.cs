@@ -24,9 +24,10 @@ public sealed record TransactionReceipt(BlockHeader Header, BlockCertificate Cer
     /// Null if the receipt holds: the certificate has Q valid signatures of distinct <paramref name="view"/> members over
     /// the header, both paths lead to the header's roots at <see cref="Index"/>, and the entry is a client request
     /// signed for <paramref name="chainId"/>. Otherwise why not. Set <paramref name="certificateChecked"/> when the
-    /// caller already verified this header's certificate (a client caches them: many receipts share a block).
+    /// caller already verified this header's certificate (a client caches them: many receipts share a block), and
+    /// <paramref name="entryKnown"/> when the caller signed the entry itself and compared it byte for byte.
     /// </summary>
-    public string? Verify(View view, string chainId, bool certificateChecked = false)
+    public string? Verify(View view, string chainId, bool certificateChecked = false, bool entryKnown = false)
     {
         ArgumentNullException.ThrowIfNull(view);
         if (!BlockMerkle.Verify(EntryProof, Index, Entry.Span, Header.HashTransactions))
@@ -42,6 +43,11 @@ public sealed record TransactionReceipt(BlockHeader Header, BlockCertificate Cer
         if (!certificateChecked && Certificate.Verify(view, chainId, Header.Hash()) is { } bad)
         {
             return $"certificate of block {Header.Number}: {bad}";
+        }
+
+        if (entryKnown)
+        {
+            return null;
         }
 
         if (!SignedRequest.TryDecode(Entry, out SignedRequest? request, out EncodingException? error))
