@@ -1,0 +1,71 @@
+using System.Text.Json;
+using SmartChain.Cli.Tests;
+
+namespace SmartChain.IntegrationTests;
+
+/// <summary>The README's first command and the benchmark, as processes, with short durations.</summary>
+public sealed class DemoAndBenchTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "smartchain-demo-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_runs_a_network_verifies_four_identical_ledgers_and_leaves_no_process()
+    {
+        string net = Path.Combine(_dir, "net");
+        CliRun demo = await CliRun.AsProcessAsync("demo", "--duration", "3", "--clients", "4", "--dir", net, "--json");
+        Assert.True(demo.ExitCode == 0, demo.Output + demo.Error);
+
+        using JsonDocument json = JsonDocument.Parse(demo.Output);
+        JsonElement root = json.RootElement;
+        Assert.True(root.GetProperty("succeeded").GetBoolean());
+        Assert.True(root.GetProperty("transactions").GetInt64() > 0);
+        JsonElement[] replicas = [.. root.GetProperty("replicas").EnumerateArray()];
+        Assert.Equal(4, replicas.Length);
+        Assert.All(replicas, r => Assert.True(r.GetProperty("verified").GetBoolean()));
+        Assert.Single(replicas.Select(r => r.GetProperty("headHash").GetString()).Distinct());
+
+        // Kept (--dir), and every replica stopped: no pid file names a live process.
+        Assert.True(File.Exists(Path.Combine(net, "genesis.json")));
+        Assert.All(Directory.GetDirectories(net, "node*"), home => Assert.False(File.Exists(Path.Combine(home, "node.pid")), $"{home} still has a pid file"));
+        CliRun verify = await CliRun.AsProcessAsync("ledger", "verify", "--home", Path.Combine(net, "node2"));
+        Assert.True(verify.ExitCode == 0, verify.Error);
+    }
+
+    [Fact]
+    public async Task The_benchmark_writes_its_table_json_and_charts()
+    {
+        string output = Path.Combine(_dir, "bench");
+        CliRun bench = await CliRun.AsProcessAsync("bench", "--only", "strong", "seq-sync", "--operations", "spend", "--clients", "2",
+            "--runs", "1", "--duration", "1", "--out", output);
+        Assert.True(bench.ExitCode == 0, bench.Output + bench.Error);
+        Assert.Contains("strong SPEND ≥ 8 × sequential-verification-sync-writes SPEND", bench.Output, StringComparison.Ordinal);
+
+        string markdown = await File.ReadAllTextAsync(Path.Combine(output, "bench.md"));
+        Assert.Contains("| SmartChain, strong persistence | SPEND |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| sequential verification, sync writes | SPEND |", markdown, StringComparison.Ordinal);
+        Assert.Contains("SPEND bound", markdown, StringComparison.Ordinal);
+
+        using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "bench.json")));
+        Assert.True(json.RootElement.GetProperty("ceilings").GetProperty("verificationsPerSecond").GetDouble() > 0);
+        JsonElement[] points = [.. json.RootElement.GetProperty("points").EnumerateArray()];
+        Assert.Equal(4, points.Length); // 2 configurations × (1 sweep point + 1 run)
+        Assert.All(points, p => Assert.True(p.GetProperty("txPerSecond").GetDouble() > 0 && p.GetProperty("errors").GetInt64() == 0));
+        Assert.All(points, p => Assert.Equal(4, p.GetProperty("cpuPerReplica").GetArrayLength()));
+
+        foreach (string chart in new[] { "throughput-vs-clients.png", "latency-vs-throughput.png" })
+        {
+            byte[] png = await File.ReadAllBytesAsync(Path.Combine(output, chart));
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(output, "networks", "strong")), "the benchmark's networks are removed");
+    }
+}

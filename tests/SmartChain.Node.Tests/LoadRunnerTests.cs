@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using SmartChain.Client;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Load;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>The load generator of the demo and the benchmark, against four real replica hosts.</summary>
+public class LoadRunnerTests
+{
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    [Fact]
+    public async Task Spend_chains_run_without_errors_report_progress_and_leave_verified_ledgers()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
+        using var identity = Ed25519KeyPair.Generate();
+        await using ChainClient first = await ChainClient.ConnectAsync(net.Genesis, identity, null, Timeout());
+        await using ChainClient second = await ChainClient.ConnectAsync(net.Genesis, identity, null, Timeout());
+        using var workload = new SpendStreams(net.Chain, net.Minter, streams: 8, seed: 3);
+        var progress = new ConcurrentQueue<LoadProgress>();
+        bool started = false;
+        var plan = new LoadPlan(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5))
+        {
+            ProgressInterval = TimeSpan.FromSeconds(0.5),
+            MeasurementStarted = () => started = true,
+        };
+
+        LoadResult result = await LoadRunner.RunAsync([first, second], workload, plan, progress.Enqueue, Timeout());
+
+        Assert.True(started);
+        Assert.Equal((8, 0L), (result.Streams, result.Errors));
+        Assert.True(result.Transactions > 8, $"{result.Transactions} transactions");
+        Assert.True(result.P50Ms > 0 && result.P50Ms <= result.P99Ms && result.P99Ms <= result.MaxMs);
+        Assert.Contains(progress, p => p.WarmingUp);
+        Assert.Contains(progress, p => !p.WarmingUp && p.TxPerSecond > 0);
+
+        await net.StopAsync();
+        ReplicaHostTests.AssertVerifiedLedgers(net);
+    }
+
+    [Fact]
+    public void Spend_streams_are_reproducible_from_their_seed()
+    {
+        using var minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)4, 32).ToArray());
+        using var a = new SpendStreams("c", minter, 3, seed: 9);
+        using var b = new SpendStreams("c", minter, 3, seed: 9);
+        using var c = new SpendStreams("c", minter, 3, seed: 10);
+        Assert.Equal(a.Setup().Select(r => r.Digest), b.Setup().Select(r => r.Digest));
+        Assert.Equal(a.NextRequest(1).Digest, b.NextRequest(1).Digest);
+        Assert.NotEqual(a.Setup()[0].Digest, c.Setup()[0].Digest);
+    }
+}
