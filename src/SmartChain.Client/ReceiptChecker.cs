@@ -10,12 +10,13 @@ namespace SmartChain.Client;
 /// <summary>
 /// Checks the receipt a strong-mode reply carries, so one reply is enough: the receipt must verify against the view,
 /// be about this very request and prove this very result. Certificates already checked are remembered by header
-/// hash, since every reply of a block carries the same one.
+/// hash, since every reply of a block carries the same one. The memory is shared by every client in the process
+/// (a load generator runs many): whether Q members of a view signed a header does not depend on who asks.
 /// </summary>
 internal sealed class ReceiptChecker(GenesisDocument genesis)
 {
-    private const int RememberedHeaders = 4096;
-    private readonly ConcurrentDictionary<Hash256, byte> _checked = new();
+    private const int RememberedHeaders = 16_384;
+    private static readonly ConcurrentDictionary<(string Chain, long View, Hash256 Header), byte> Checked = new();
 
     /// <summary>Null if <paramref name="reply"/>'s receipt proves its result; otherwise why not.</summary>
     public string? Check(ReplyMessage reply)
@@ -41,18 +42,18 @@ internal sealed class ReceiptChecker(GenesisDocument genesis)
             return "the receipt is about another request";
         }
 
-        Hash256 header = receipt.Header.Hash();
-        if (receipt.Verify(genesis.InitialView, genesis.ChainId, _checked.ContainsKey(header), entryKnown: true) is { } problem)
+        var key = (genesis.ChainId, genesis.InitialView.Id, receipt.Header.Hash());
+        if (receipt.Verify(genesis.InitialView, genesis.ChainId, Checked.ContainsKey(key), entryKnown: true) is { } problem)
         {
             return problem;
         }
 
-        if (_checked.Count >= RememberedHeaders)
+        if (Checked.Count >= RememberedHeaders)
         {
-            _checked.Clear();
+            Checked.Clear();
         }
 
-        _checked.TryAdd(header, 0);
+        Checked.TryAdd(key, 0);
         return null;
     }
 }
