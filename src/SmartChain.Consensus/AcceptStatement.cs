@@ -12,11 +12,15 @@ namespace SmartChain.Consensus;
 public static class AcceptStatement
 {
     /// <summary>The statement's canonical bytes.</summary>
-    public static byte[] Encode(string chainId, long viewId, long instance, int regency, Hash256 batchHash)
+    public static byte[] Encode(string chainId, long viewId, long instance, int regency, Hash256 batchHash) =>
+        Encode(SignatureDomain.ConsensusAccept, chainId, viewId, instance, regency, batchHash);
+
+    /// <summary>The same statement under another domain tag (WRITE votes use <see cref="SignatureDomain.ConsensusWrite"/>).</summary>
+    internal static byte[] Encode(SignatureDomain domain, string chainId, long viewId, long instance, int regency, Hash256 batchHash)
     {
         byte[] bytes = new byte[1 + 4 + System.Text.Encoding.UTF8.GetByteCount(chainId) + 8 + 8 + 4 + Hash256.Size];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
-        writer.WriteUInt8((byte)SignatureDomain.ConsensusAccept);
+        writer.WriteUInt8((byte)domain);
         writer.WriteString(chainId, Limits.MaxChainIdBytes);
         writer.WriteInt64(viewId);
         writer.WriteInt64(instance);

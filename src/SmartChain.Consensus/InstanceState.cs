@@ -12,7 +12,8 @@ internal sealed class InstanceState(long id)
 
     public Hash256 ProposalHash { get; set; }
 
-    public Dictionary<int, Hash256> Writes { get; } = [];
+    /// <summary>Signed WRITEs by sender (the first one counts), kept for write certificates.</summary>
+    public Dictionary<int, Write> Writes { get; } = [];
 
     public Dictionary<int, Accept> Accepts { get; } = [];
 
@@ -29,7 +30,19 @@ internal sealed class InstanceState(long id)
     /// <summary>The batch this replica proposed before a restart, proposed again as it was.</summary>
     public IReadOnlyList<SmartChain.Core.Requests.SignedRequest>? LockedBatch { get; set; }
 
-    public int CountWrites(Hash256 hash) => Count(Writes.Values, hash);
+    public int CountWrites(Hash256 hash)
+    {
+        int n = 0;
+        foreach (Write write in Writes.Values)
+        {
+            if (write.BatchHash == hash)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
 
     public static int Count(IEnumerable<Hash256> votes, Hash256 hash)
     {

@@ -68,10 +68,11 @@ public sealed partial class ReplicaCore
     {
         _current.Proposal = propose;
         _current.ProposalHash = hash;
-        var write = new Write(_view.Id, _current.Id, Regency, hash);
+        byte[] signature = _key.Sign(WriteStatement.Encode(_chainId, _view.Id, _current.Id, Regency, hash));
+        var write = new Write(_view.Id, _current.Id, Regency, hash, signature);
         _persist.Add(new VoteRecord(MessageType.Write, _current.Id, Regency, hash));
         _current.MyWrite = write;
-        _current.Writes[Id] = hash;
+        _current.Writes[Id] = write;
         Broadcast(write);
         TryAccept();
         TryDecide();
@@ -114,17 +115,24 @@ public sealed partial class ReplicaCore
 
     private void OnWrite(int from, Write write)
     {
-        if (_current.Writes.TryGetValue(from, out Hash256 earlier))
+        if (_current.Writes.TryGetValue(from, out Write? earlier))
         {
-            if (earlier != write.BatchHash)
+            if (earlier.BatchHash != write.BatchHash)
             {
-                Reject(from, "conflicting-write", $"two WRITEs for instance {write.Instance}: {earlier} and {write.BatchHash}; the first counts", evidence: true);
+                Reject(from, "conflicting-write", $"two WRITEs for instance {write.Instance}: {earlier.BatchHash} and {write.BatchHash}; the first counts", evidence: true);
             }
 
             return;
         }
 
-        _current.Writes[from] = write.BatchHash;
+        _view.TryGetMember(from, out var member);
+        if (!WriteStatement.Verify(member!.PublicKey, write.Signature.Span, _chainId, _view.Id, write.Instance, write.Regency, write.BatchHash))
+        {
+            Reject(from, "bad-signature", $"WRITE for instance {write.Instance} with a signature that does not verify", evidence: false);
+            return;
+        }
+
+        _current.Writes[from] = write;
         TryAccept();
     }
 

@@ -51,9 +51,9 @@ public sealed class BadInputTests : IDisposable
         _cluster.Submit(request);
         Hash256 real = HashOf(request);
 
-        _cluster.Inject(from: 2, to: 1, new Write(0, 1, 0, real));
-        _cluster.Inject(from: 2, to: 1, new Write(0, 1, 0, Hash256.Compute("other"u8)));
-        _cluster.Inject(from: 2, to: 1, new Write(0, 1, 0, real));
+        _cluster.Inject(from: 2, to: 1, SignedWrite(2, real));
+        _cluster.Inject(from: 2, to: 1, SignedWrite(2, Hash256.Compute("other"u8)));
+        _cluster.Inject(from: 2, to: 1, SignedWrite(2, real));
 
         Assert.Contains(_cluster.Events[1], e => e.Kind == "conflicting-write" && e.From == 2 && e.IsEvidence);
         Assert.DoesNotContain(_cluster.Sent, s => s.From == 1 && s.Message is Accept); // own + replica 2 = 2 < Q = 3
@@ -61,6 +61,25 @@ public sealed class BadInputTests : IDisposable
         _cluster.TickAll(5);
         Assert.Single(_cluster.Decisions[1]);
     }
+
+    [Fact]
+    public void A_WRITE_whose_signature_does_not_verify_does_not_count()
+    {
+        _cluster.Filter = (_, _, m) => m is not Write;
+        SignedRequest request = TestCluster.Request(_alice, 1);
+        _cluster.Submit(request);
+        Hash256 real = HashOf(request);
+        byte[] forged = SignedWrite(2, real).Signature.ToArray();
+        forged[0] ^= 1;
+        _cluster.Inject(from: 2, to: 1, new Write(0, 1, 0, real, forged));
+        _cluster.Inject(from: 3, to: 1, new Write(0, 1, 0, real, SignedWrite(2, real).Signature)); // replica 2's signature, sent by 3
+
+        Assert.Equal(2, _cluster.Events[1].Count(e => e.Kind == "bad-signature"));
+        Assert.DoesNotContain(_cluster.Sent, s => s.From == 1 && s.Message is Accept);
+    }
+
+    private Write SignedWrite(int signer, Hash256 hash) =>
+        new(0, 1, 0, hash, _cluster.Keys[signer].Sign(WriteStatement.Encode(TestCluster.Chain, 0, 1, 0, hash)));
 
     [Fact]
     public void Conflicting_ACCEPTs_from_one_sender_are_evidence_and_count_once()
@@ -184,7 +203,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Messages_far_ahead_are_not_buffered()
     {
-        _cluster.Inject(from: 0, to: 1, new Write(0, 10_000, 0, Hash256.Zero));
+        _cluster.Inject(from: 0, to: 1, new Write(0, 10_000, 0, Hash256.Zero, new byte[64]));
         Assert.Equal("too-far-ahead", Assert.Single(_cluster.Events[1]).Kind);
         Assert.Contains("buffered 0", _cluster.Cores[1].Status, StringComparison.Ordinal);
     }

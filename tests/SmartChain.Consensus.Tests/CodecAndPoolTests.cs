@@ -26,7 +26,7 @@ public sealed class CodecAndPoolTests : IDisposable
         return
         [
             new Propose(3, 9, 2, [r1, r2]),
-            new Write(3, 9, 2, h),
+            new Write(3, 9, 2, h, Enumerable.Repeat((byte)3, 64).ToArray()),
             new Accept(3, 9, 2, h, new byte[64]),
             new DecisionMessage(3, 9, 2, [r1], new DecisionProof([new AcceptVote(0, new byte[64]), new AcceptVote(2, Enumerable.Repeat((byte)5, 64).ToArray())])),
             new Fetch(3, 9, 2),

@@ -10,7 +10,7 @@ namespace SmartChain.Consensus.Messages;
 /// <code>
 /// u8 type · i64 view · i64 instance · i32 regency · body
 /// PROPOSE : batch = u32 count · count × (u32 length · request bytes)
-/// WRITE   : 32 B hash
+/// WRITE   : 32 B hash · 64 B signature
 /// ACCEPT  : 32 B hash · 64 B signature
 /// DECISION: batch · u32 votes · votes × (i32 replica · 64 B signature)
 /// FETCH   : (empty)
@@ -36,6 +36,7 @@ public static class MessageCodec
                 break;
             case Write w:
                 w.BatchHash.WriteTo(ref writer);
+                WriteSignature(ref writer, w.Signature.Span);
                 break;
             case Accept a:
                 a.BatchHash.WriteTo(ref writer);
@@ -73,7 +74,7 @@ public static class MessageCodec
         ConsensusMessage message = (MessageType)type switch
         {
             MessageType.Propose => new Propose(view, instance, regency, ReadBatch(ref reader, limits)),
-            MessageType.Write => new Write(view, instance, regency, Hash256.ReadFrom(ref reader)),
+            MessageType.Write => new Write(view, instance, regency, Hash256.ReadFrom(ref reader), reader.ReadFixed(Ed25519.SignatureSize).ToArray()),
             MessageType.Accept => new Accept(view, instance, regency, Hash256.ReadFrom(ref reader), reader.ReadFixed(Ed25519.SignatureSize).ToArray()),
             MessageType.Decision => new DecisionMessage(view, instance, regency, ReadBatch(ref reader, limits), DecisionProof.ReadFrom(ref reader)),
             MessageType.Fetch => new Fetch(view, instance, regency),

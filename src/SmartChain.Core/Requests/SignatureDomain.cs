@@ -14,4 +14,7 @@ public enum SignatureDomain : byte
 
     /// <summary>A replica's signature over a block header.</summary>
     BlockHeader = 0x03,
+
+    /// <summary>A replica's WRITE vote in consensus (Q of them make a write certificate, which leader change relies on).</summary>
+    ConsensusWrite = 0x04,
 }
