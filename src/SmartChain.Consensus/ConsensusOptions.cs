@@ -23,6 +23,12 @@ public sealed record ConsensusOptions
     /// <summary>Recent decisions kept to answer FETCH from a replica that missed them.</summary>
     public int RecentDecisions { get; init; } = 256;
 
+    /// <summary>
+    /// Ticks a replica waits for progress while it has work pending before it asks for the next regency (STOP); doubled
+    /// after each regency that brought no decision, back to this after one that did.
+    /// </summary>
+    public int RequestTimeoutTicks { get; init; } = 200;
+
     /// <summary>Most pending requests.</summary>
     public int PoolCapacity { get; init; } = 100_000;
 
@@ -33,6 +39,11 @@ public sealed record ConsensusOptions
     public static ConsensusOptions From(ConsensusParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return new ConsensusOptions { MaxBatch = parameters.MaxBatch, MaxBatchBytes = parameters.MaxBatchBytes };
+        return new ConsensusOptions
+        {
+            MaxBatch = parameters.MaxBatch,
+            MaxBatchBytes = parameters.MaxBatchBytes,
+            RequestTimeoutTicks = Math.Max(2, parameters.RequestTimeoutMs / Math.Max(1, parameters.TickMs)),
+        };
     }
 }

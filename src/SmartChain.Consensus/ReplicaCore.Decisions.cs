@@ -19,6 +19,7 @@ public sealed partial class ReplicaCore
         LastDecided = instance;
         _current = Open(instance + 1);
         _ticksWithoutDecision = 0;
+        Progressed();
 
         // Messages that arrived early for the new open instance are handled now, in arrival order.
         if (_future.Remove(_current.Id, out List<(int From, ConsensusMessage Message)>? early))
@@ -33,6 +34,7 @@ public sealed partial class ReplicaCore
             }
         }
 
+        ApplySync();
         MaybePropose();
     }
 

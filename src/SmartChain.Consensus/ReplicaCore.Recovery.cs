@@ -20,6 +20,19 @@ public sealed partial class ReplicaCore
         ArgumentNullException.ThrowIfNull(votes);
         foreach (VoteRecord vote in votes)
         {
+            if (vote.Kind == MessageType.Stop)
+            {
+                // The regency this replica had installed; it waits for that regency's SYNC (or times out to the next).
+                if (vote.Regency > Regency)
+                {
+                    Regency = vote.Regency;
+                    _synced = false;
+                    _stopSent = vote.Regency;
+                }
+
+                continue;
+            }
+
             if (vote.Instance <= LastDecided)
             {
                 continue;

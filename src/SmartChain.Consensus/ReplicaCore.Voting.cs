@@ -9,7 +9,7 @@ public sealed partial class ReplicaCore
 {
     private void MaybePropose()
     {
-        if (Leader != Id || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
+        if (Leader != Id || !_synced || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
         {
             return;
         }
@@ -147,6 +147,7 @@ public sealed partial class ReplicaCore
         byte[] signature = _key.Sign(AcceptStatement.Encode(_chainId, _view.Id, _current.Id, Regency, hash));
         var accept = new Accept(_view.Id, _current.Id, Regency, hash, signature);
         _persist.Add(new VoteRecord(MessageType.Accept, _current.Id, Regency, hash));
+        KeepCertificate(hash);
         _current.MyAccept = accept;
         _current.Accepts[Id] = accept;
         Broadcast(accept);

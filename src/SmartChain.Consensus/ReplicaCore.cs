@@ -68,7 +68,7 @@ public sealed partial class ReplicaCore
     /// <summary>Highest decided instance; decisions are delivered in order, so every instance up to it is decided.</summary>
     public long LastDecided { get; private set; }
 
-    /// <summary>Current regency (leader term). Leader change is the next issue; until then it stays 0.</summary>
+    /// <summary>Current regency (leader term): the leader is member <c>regency mod n</c>.</summary>
     public int Regency { get; private set; }
 
     /// <summary>The leader of the current regency: member number <c>regency mod n</c> in id order.</summary>
@@ -115,10 +115,20 @@ public sealed partial class ReplicaCore
             return;
         }
 
-        if (message is Fetch fetch)
+        switch (message)
         {
-            OnFetch(from, fetch);
-            return;
+            case Fetch fetch:
+                OnFetch(from, fetch);
+                return;
+            case StopMessage stop:
+                OnStop(from, stop.Regency);
+                return;
+            case StopData data:
+                OnStopData(from, data);
+                return;
+            case Sync sync:
+                OnSync(from, sync);
+                return;
         }
 
         if (message.Instance <= LastDecided)
@@ -138,11 +148,14 @@ public sealed partial class ReplicaCore
     /// <summary>Advances time by one tick: retransmits the open instance's votes and asks for missed decisions.</summary>
     public void Tick()
     {
+        LeaderTimer();
         _ticksWithoutDecision++;
         if (_ticksWithoutDecision % _options.RetransmitTicks != 0)
         {
             return;
         }
+
+        RetransmitSync();
 
         // Links may have dropped messages (a reconnect loses what was in flight): resend what this replica said.
         foreach (ConsensusMessage? mine in (ConsensusMessage?[])[_current.MyPropose, _current.MyWrite, _current.MyAccept])
@@ -179,6 +192,11 @@ public sealed partial class ReplicaCore
         {
             OnDecision(from, decision);
             return;
+        }
+
+        if (message.Regency == Regency && !_synced)
+        {
+            return; // the new regency starts with its SYNC; the sender retransmits
         }
 
         if (message.Regency != Regency)

@@ -13,12 +13,14 @@ public sealed class TestCluster : IDisposable
 {
     public const string Chain = "consensus-test";
     private readonly Queue<(int From, int To, ConsensusMessage Message)> _inFlight = new();
+    private readonly int _requestTimeoutTicks;
 
-    public TestCluster(int n = 4, int maxBatch = 64)
+    public TestCluster(int n = 4, int maxBatch = 64, int requestTimeoutTicks = 200)
     {
+        _requestTimeoutTicks = requestTimeoutTicks;
         Keys = [.. Enumerable.Range(0, n).Select(i => Key((byte)(100 + i)))];
         View = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), Keys[i].PublicKey)));
-        var options = new ConsensusOptions { MaxBatch = maxBatch, RetransmitTicks = 5 };
+        var options = new ConsensusOptions { MaxBatch = maxBatch, RetransmitTicks = 5, RequestTimeoutTicks = requestTimeoutTicks };
         Cores = [.. Enumerable.Range(0, n).Select(i => new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain)))];
         Decisions = [.. Enumerable.Range(0, n).Select(_ => new List<Decision>())];
         Events = [.. Enumerable.Range(0, n).Select(_ => new List<ConsensusEvent>())];
@@ -103,7 +105,7 @@ public sealed class TestCluster : IDisposable
     /// </summary>
     public void Restart(int i, long lastDecided = 0)
     {
-        var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5 };
+        var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5, RequestTimeoutTicks = _requestTimeoutTicks };
         Cores[i] = new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain), lastDecided);
         Cores[i].RestoreVotes(Persisted[i]);
         Drain(i);

@@ -27,6 +27,12 @@ public sealed class SimulatedNetwork(SimulationConfig config, ulong seed)
     public void Send(long now, int from, int to, byte[] bytes)
     {
         Sent++;
+        if (Crashed(now, from) || Crashed(now, to))
+        {
+            Dropped++;
+            return;
+        }
+
         bool bad = now < config.BadPeriodMs;
         if (bad && (Partitioned(now, from, to) || _random.Chance(config.DropProbability)))
         {
@@ -50,6 +56,9 @@ public sealed class SimulatedNetwork(SimulationConfig config, ulong seed)
     }
 
     public Packet Receive() => _queue.Dequeue();
+
+    /// <summary>True once <paramref name="replica"/> has crashed.</summary>
+    public bool Crashed(long now, int replica) => replica >= 0 && replica == config.CrashedReplica && now >= config.CrashAtMs;
 
     private bool Partitioned(long now, int from, int to) =>
         config.PartitionedReplica >= 0 && now >= config.PartitionStartMs && now < config.PartitionEndMs &&

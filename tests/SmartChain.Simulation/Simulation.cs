@@ -42,7 +42,7 @@ public sealed partial class Simulation : IDisposable
         _replicaKeys = [.. Enumerable.Range(0, config.Replicas).Select(i => KeyFor(config.Seed, 1000 + i))];
         _view = new View(0, Enumerable.Range(0, config.Replicas)
             .Select(i => new ReplicaMember(i, "127.0.0.1", 20000 + (2 * i), 20001 + (2 * i), _replicaKeys[i].PublicKey)));
-        var options = new ConsensusOptions { MaxBatch = config.MaxBatch, MaxBatchBytes = 1 << 20, RetransmitTicks = 10 };
+        var options = new ConsensusOptions { MaxBatch = config.MaxBatch, MaxBatchBytes = 1 << 20, RetransmitTicks = 10, RequestTimeoutTicks = config.RequestTimeoutTicks };
         _limits = new MessageLimits(config.MaxBatch, 4096);
         _replicas = [.. Enumerable.Range(0, config.Replicas).Select(i =>
             new ReplicaCore(i, _view, ChainId, _replicaKeys[i], options, r => r.Verify(ChainId)))];
@@ -92,6 +92,11 @@ public sealed partial class Simulation : IDisposable
                 nextTick += _config.TickMs;
                 for (int i = 0; i < _replicas.Length && _failure is null; i++)
                 {
+                    if (_network.Crashed(_now, i))
+                    {
+                        continue;
+                    }
+
                     _replicas[i].Tick();
                     Drain(i);
                 }
@@ -100,7 +105,10 @@ public sealed partial class Simulation : IDisposable
             }
         }
 
-        return new SimulationResult(_config, _failure, _decidedHash.Count, _now, _network.Sent, _network.Dropped, _network.Duplicated);
+        return new SimulationResult(_config, _failure, _decidedHash.Count, _now, _network.Sent, _network.Dropped, _network.Duplicated)
+        {
+            Regency = _replicas.Where((_, i) => i != _config.CrashedReplica).Max(r => r.Regency),
+        };
     }
 
     public void Dispose()
@@ -127,6 +135,11 @@ public sealed partial class Simulation : IDisposable
     private void Deliver(SimulatedNetwork.Packet packet)
     {
         int to = packet.To;
+        if (_network.Crashed(_now, to))
+        {
+            return; // in flight when it crashed
+        }
+
         if (packet.From < 0)
         {
             SignedRequest request = SignedRequest.Decode(packet.Bytes);

@@ -40,6 +40,14 @@ public sealed record SimulationConfig
 
     public int ClientRetryMs { get; init; } = 300;
 
+    /// <summary>A replica that crashes (stops for good: sends and receives nothing, ticks no more), or -1.</summary>
+    public int CrashedReplica { get; init; } = -1;
+
+    public int CrashAtMs { get; init; }
+
+    /// <summary>Ticks without progress before a replica asks for the next regency.</summary>
+    public int RequestTimeoutTicks { get; init; } = 50;
+
     /// <summary>Each sender→receiver link delivers in order, as TCP does; otherwise every message is reordered freely.</summary>
     public bool FifoLinks { get; init; }
 
@@ -54,6 +62,11 @@ public sealed record SimulationConfig
         int bad = random.NextInt(500, 3_000);
         bool partition = random.Chance(0.4);
         int partitionStart = random.NextInt(0, bad / 2);
+        // Crashes draw from a generator of their own, so every older seed keeps the network it always had.
+        var faults = new SplitMix64((seed * 0xD1B54A32D192ED03UL) + 7);
+        bool crash = faults.Chance(0.35);
+        int crashed = faults.Chance(0.6) ? 0 : faults.NextInt(0, replicas - 1); // the first leader, most often
+        int crashAt = faults.NextInt(0, 2_000);
         return new SimulationConfig
         {
             Seed = seed,
@@ -71,11 +84,14 @@ public sealed record SimulationConfig
             PartitionStartMs = partitionStart,
             PartitionEndMs = partitionStart + random.NextInt(100, bad / 2),
             FifoLinks = random.Chance(0.5),
+            CrashedReplica = crash ? crashed : -1,
+            CrashAtMs = crashAt,
         };
     }
 
     public override string ToString() =>
         $"seed {Seed}: n={Replicas} clients={Clients}x{RequestsPerClient} window={ClientWindow} maxBatch={MaxBatch} " +
         $"delay={MinDelayMs}..{MaxDelayMs}ms{(FifoLinks ? " fifo" : "")} drop={DropProbability:0.00} dup={DuplicateProbability:0.00} bad<{BadPeriodMs}ms" +
-        (PartitionedReplica >= 0 ? $" partition(r{PartitionedReplica} {PartitionStartMs}..{PartitionEndMs}ms)" : "");
+        (PartitionedReplica >= 0 ? $" partition(r{PartitionedReplica} {PartitionStartMs}..{PartitionEndMs}ms)" : "") +
+        (CrashedReplica >= 0 ? $" crash(r{CrashedReplica} at {CrashAtMs}ms)" : "");
 }

@@ -22,20 +22,39 @@ public class SimulationTests
         Assert.True(result.Instances > 0);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(0, 400)]
+    [InlineData(0, 1500)]
+    [InlineData(2, 300)]
+    public void A_replica_that_crashes_under_load_is_survived_and_a_crashed_leader_replaced(int crashed, int atMs)
+    {
+        var config = new SimulationConfig
+        {
+            Seed = 77, Clients = 3, RequestsPerClient = 60, ClientWindow = 1, MaxBatch = 2, MaxDelayMs = 20,
+            DropProbability = 0.05, BadPeriodMs = 2_000, CrashedReplica = crashed, CrashAtMs = atMs,
+        };
+        SimulationResult result = Simulation.Run(config);
+        Assert.True(result.Passed, result.ToString());
+        Assert.Equal(crashed == 0, result.Regency > 0);
+    }
+
     [Fact]
-    public void A_swarm_of_seeds_with_loss_duplication_reordering_and_partitions_keeps_every_invariant()
+    public void A_swarm_of_seeds_with_loss_duplication_reordering_partitions_and_crashes_keeps_every_invariant()
     {
         const int seeds = 300;
         var failures = new List<string>();
         long instances = 0;
         long dropped = 0;
         long duplicated = 0;
+        int regencyChanges = 0;
         for (ulong seed = 1000; seed < 1000 + seeds; seed++)
         {
             SimulationResult result = Simulation.Run(seed);
             instances += result.Instances;
             dropped += result.Dropped;
             duplicated += result.Duplicated;
+            regencyChanges += result.Regency > 0 ? 1 : 0;
             if (!result.Passed)
             {
                 failures.Add(result.ToString());
@@ -44,6 +63,7 @@ public class SimulationTests
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(dropped > 0 && duplicated > 0, "the swarm must exercise loss and duplication");
+        Assert.True(regencyChanges > 20, $"the swarm must exercise leader change ({regencyChanges} seeds changed leader)");
         Assert.True(instances > seeds, "the swarm must decide instances");
     }
 

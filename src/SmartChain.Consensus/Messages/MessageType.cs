@@ -17,4 +17,13 @@ public enum MessageType : byte
 
     /// <summary>Request for the decision of an instance.</summary>
     Fetch = 5,
+
+    /// <summary>Asks to move to the regency in the message (leader change).</summary>
+    Stop = 6,
+
+    /// <summary>A replica's signed state for the new leader: last decided instance, its write certificate if any.</summary>
+    StopData = 7,
+
+    /// <summary>The new leader's choice for the open instance, with the STOPDATAs it follows from.</summary>
+    Sync = 8,
 }

@@ -17,4 +17,7 @@ public enum SignatureDomain : byte
 
     /// <summary>A replica's WRITE vote in consensus (Q of them make a write certificate, which leader change relies on).</summary>
     ConsensusWrite = 0x04,
+
+    /// <summary>A replica's STOPDATA in leader change.</summary>
+    ConsensusStopData = 0x05,
 }

@@ -1,0 +1,333 @@
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Crypto;
+
+namespace SmartChain.Consensus;
+
+/// <summary>
+/// The synchronization phase (SPEC §3): a replica with work pending and no progress for a timeout sends STOP for the
+/// next regency; f+1 STOPs make it join, Q install the regency. Each replica sends the new leader a signed STOPDATA
+/// (last decision, write certificate for the open instance); the leader picks, from Q of them, the batch of the
+/// highest-regency valid write certificate (the only batch that may have been decided), or none, and sends SYNC
+/// with the STOPDATAs. Every replica re-derives the choice and refuses a SYNC that does not follow, asking for the
+/// next regency. A proof or certificate that fails verification is never used.
+/// </summary>
+public sealed partial class ReplicaCore
+{
+    private const int MaxRegencyLead = 16;
+    private readonly Dictionary<int, HashSet<int>> _stops = [];
+    private readonly Dictionary<int, StopData> _stopDatas = [];
+    private int _stopSent;
+    private bool _synced = true;
+    private WriteCertificate? _myCertificate;
+    private Sync? _pendingSync;
+    private Sync? _lastSync;
+    private StopData? _myStopData;
+    private long _ticks;
+    private long _progressAt;
+    private int _failedRegencies;
+
+    /// <summary>Regency changes so far, by cause ("timeout", "joined", "sync-refused"), for metrics.</summary>
+    public IReadOnlyDictionary<string, long> RegencyChanges => _regencyChanges;
+
+    private readonly Dictionary<string, long> _regencyChanges = [];
+
+    private bool WorkPending => _pool.Count > 0 || _current.Proposal is not null || !_synced;
+
+    // Called on every tick: the request timer. Idle time never counts against the leader.
+    private void LeaderTimer()
+    {
+        _ticks++;
+        if (!WorkPending)
+        {
+            _progressAt = _ticks;
+            return;
+        }
+
+        long timeout = (long)_options.RequestTimeoutTicks << Math.Min(_failedRegencies, 6);
+        if (_ticks - _progressAt >= timeout && _stopSent <= Regency)
+        {
+            Count("timeout");
+            SendStop(Regency + 1);
+        }
+    }
+
+    private void Progressed()
+    {
+        _progressAt = _ticks;
+        _failedRegencies = 0;
+        _myCertificate = null;
+    }
+
+    private void SendStop(int regency)
+    {
+        _stopSent = regency;
+        Broadcast(new StopMessage(_view.Id, _current.Id, regency));
+        OnStop(Id, regency);
+    }
+
+    private void OnStop(int from, int regency)
+    {
+        if (regency <= Regency || regency > Regency + MaxRegencyLead)
+        {
+            return;
+        }
+
+        if (!_stops.TryGetValue(regency, out HashSet<int>? senders))
+        {
+            senders = [];
+            _stops.Add(regency, senders);
+        }
+
+        senders.Add(from);
+        if (senders.Count >= _view.F + 1 && _stopSent < regency)
+        {
+            Count("joined");
+            SendStop(regency);
+            return;
+        }
+
+        if (senders.Count >= _view.Q)
+        {
+            Install(regency);
+        }
+    }
+
+    private void Install(int regency)
+    {
+        Regency = regency;
+        _synced = false;
+        _failedRegencies++;
+        _progressAt = _ticks;
+        foreach (int old in _stops.Keys.Where(r => r <= regency).ToList())
+        {
+            _stops.Remove(old);
+        }
+
+        _stopDatas.Clear();
+        _pendingSync = null;
+        _current = Open(_current.Id);
+
+        // Persist the regency (and so the signed STOPDATA's content) before the message leaves.
+        _persist.Add(new VoteRecord(MessageType.Stop, _current.Id, regency, Hash256.Zero));
+        WriteCertificate? certificate = _myCertificate?.Instance == _current.Id ? _myCertificate : null;
+        DecisionMessage? last = _recent.TryGetValue(LastDecided, out Decision? d)
+            ? new DecisionMessage(_view.Id, d.Instance, d.Regency, d.Batch, d.Proof)
+            : null;
+        byte[] signature = _key.Sign(StopData.Statement(_chainId, _view.Id, _current.Id, regency, certificate));
+        var data = new StopData(_view.Id, _current.Id, regency, last, certificate, signature);
+        _myStopData = data;
+        if (Leader == Id)
+        {
+            OnStopData(Id, data);
+        }
+        else
+        {
+            _messages.Add(new OutboundMessage(Leader, data));
+        }
+    }
+
+    private void OnStopData(int from, StopData data)
+    {
+        if (data.Regency != Regency || Leader != Id || _synced || _stopDatas.ContainsKey(from))
+        {
+            return;
+        }
+
+        if (CheckStopData(from, data) is { } problem)
+        {
+            Reject(from, "invalid-stopdata", problem, evidence: true);
+            return;
+        }
+
+        _stopDatas[from] = data;
+        if (_stopDatas.Count < _view.Q)
+        {
+            return;
+        }
+
+        List<(int, StopData)> datas = [.. _stopDatas.Select(kv => (kv.Key, kv.Value)).OrderBy(x => x.Key)];
+        (long instance, WriteCertificate? chosen) = Choose(datas.Select(x => x.Item2));
+        var sync = new Sync(_view.Id, instance, Regency, datas, chosen?.Batch ?? []);
+        _lastSync = sync;
+        Broadcast(sync);
+        OnSync(Id, sync);
+    }
+
+    private string? CheckStopData(int from, StopData data)
+    {
+        _view.TryGetMember(from, out var member);
+        if (member is null)
+        {
+            return $"STOPDATA from replica {from}, which is not in {_view}";
+        }
+
+        if (!Ed25519.Verify(member.PublicKey, StopData.Statement(_chainId, _view.Id, data.Instance, data.Regency, data.Certificate), data.Signature.Span))
+        {
+            return $"STOPDATA of replica {from} for regency {data.Regency}: the signature does not verify";
+        }
+
+        if (data.LastDecision is { } d &&
+            (d.Instance != data.Instance - 1 || d.Proof.Verify(_view, _chainId, d.Instance, d.Regency, BatchHash.Compute(d.Batch)) is not null))
+        {
+            return $"STOPDATA of replica {from}: its last decision (instance {d.Instance}) does not prove itself";
+        }
+
+        if (data.Certificate is { } c && (c.Instance != data.Instance || c.Regency >= data.Regency || c.Verify(_view, _chainId) is not null))
+        {
+            return $"STOPDATA of replica {from}: its write certificate for instance {c.Instance} does not hold";
+        }
+
+        return null;
+    }
+
+    // The open instance is the highest any sender reached; the batch is that of the highest-regency certificate there.
+    private static (long Instance, WriteCertificate? Chosen) Choose(IEnumerable<StopData> datas)
+    {
+        List<StopData> all = [.. datas];
+        long instance = all.Max(d => d.Instance);
+        WriteCertificate? chosen = all.Where(d => d.Instance == instance && d.Certificate is not null)
+            .Select(d => d.Certificate!).OrderByDescending(c => c.Regency).FirstOrDefault();
+        return (instance, chosen);
+    }
+
+    private void OnSync(int from, Sync sync)
+    {
+        if (from != LeaderOf(sync.Regency) || sync.Regency < Regency || (sync.Regency == Regency && _synced))
+        {
+            return;
+        }
+
+        if (CheckSync(sync) is { } problem)
+        {
+            Reject(from, "invalid-sync", problem, evidence: true);
+            Count("sync-refused");
+            SendStop(Math.Max(Regency, sync.Regency) + 1);
+            return;
+        }
+
+        if (sync.Regency > Regency)
+        {
+            // Q replicas signed STOPDATAs for this regency: it is installed, whether or not this replica saw the STOPs.
+            Regency = sync.Regency;
+            _current = Open(_current.Id);
+            _persist.Add(new VoteRecord(MessageType.Stop, _current.Id, Regency, Hash256.Zero));
+        }
+
+        _synced = true;
+        _stopDatas.Clear();
+        _progressAt = _ticks;
+
+        // Catch up to the SYNC's instance with the decision a STOPDATA carried, if this replica is one behind.
+        foreach ((int _, StopData data) in sync.StopDatas)
+        {
+            if (data.LastDecision is { } d && d.Instance == _current.Id && d.Instance < sync.Instance)
+            {
+                Decide(d.Batch, BatchHash.Compute(d.Batch), d.Regency, d.Proof);
+                break;
+            }
+        }
+
+        _pendingSync = sync;
+        ApplySync();
+    }
+
+    private string? CheckSync(Sync sync)
+    {
+        var senders = new HashSet<int>();
+        foreach ((int sender, StopData data) in sync.StopDatas)
+        {
+            if (data.Regency != sync.Regency || !senders.Add(sender))
+            {
+                return $"SYNC for regency {sync.Regency} relays a STOPDATA of another regency, or two of replica {sender}";
+            }
+
+            if (CheckStopData(sender, data) is { } problem)
+            {
+                return $"SYNC for regency {sync.Regency}: {problem}";
+            }
+        }
+
+        if (senders.Count < _view.Q)
+        {
+            return $"SYNC for regency {sync.Regency} relays {senders.Count} STOPDATAs; {_view.Q} are needed";
+        }
+
+        (long instance, WriteCertificate? chosen) = Choose(sync.StopDatas.Select(x => x.Data));
+        if (instance != sync.Instance)
+        {
+            return $"SYNC names instance {sync.Instance}, but its STOPDATAs reach instance {instance}";
+        }
+
+        if (chosen is null ? sync.Batch.Count != 0 : BatchHash.Compute(sync.Batch) != chosen.BatchHash)
+        {
+            return $"SYNC for instance {sync.Instance}: its batch does not follow from the write certificates it relays";
+        }
+
+        return null;
+    }
+
+    // Runs when this replica's open instance is the SYNC's: the chosen batch is proposed in the new regency.
+    private void ApplySync()
+    {
+        if (_pendingSync is not { } sync || sync.Regency != Regency || _current.Id < sync.Instance)
+        {
+            return;
+        }
+
+        _pendingSync = null;
+        if (_current.Id == sync.Instance && sync.Batch.Count > 0 && _current.Proposal is null)
+        {
+            var propose = new Propose(_view.Id, sync.Instance, Regency, sync.Batch);
+            if (Leader == Id)
+            {
+                _current.MyPropose = propose;
+            }
+
+            AcceptProposal(propose, BatchHash.Compute(sync.Batch));
+        }
+
+        MaybePropose();
+    }
+
+    private void KeepCertificate(Hash256 hash)
+    {
+        var writes = new List<(int, ReadOnlyMemory<byte>)>();
+        foreach ((int replica, Write write) in _current.Writes)
+        {
+            if (write.BatchHash == hash)
+            {
+                writes.Add((replica, write.Signature));
+            }
+        }
+
+        _myCertificate = new WriteCertificate(_current.Id, Regency, hash, _current.Proposal!.Batch, writes);
+    }
+
+    private void Count(string cause) => _regencyChanges[cause] = _regencyChanges.GetValueOrDefault(cause) + 1;
+
+    // Leader change messages may be lost like any other: each side repeats its part until the regency is synced.
+    private void RetransmitSync()
+    {
+        if (_stopSent > Regency)
+        {
+            Broadcast(new StopMessage(_view.Id, _current.Id, _stopSent));
+        }
+
+        if (_synced)
+        {
+            if (_lastSync is { } sync && sync.Regency == Regency && _current.Id == sync.Instance && Leader == Id)
+            {
+                Broadcast(sync);
+            }
+
+            return;
+        }
+
+        // Peers that installed this regency late need Q STOPs too, and the leader needs this replica's STOPDATA.
+        Broadcast(new StopMessage(_view.Id, _current.Id, Regency));
+        if (_myStopData is { } data && data.Regency == Regency && Leader != Id)
+        {
+            _messages.Add(new OutboundMessage(Leader, data));
+        }
+    }
+}
