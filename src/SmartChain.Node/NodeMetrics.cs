@@ -12,7 +12,8 @@ internal sealed class NodeMetrics : IDisposable
     public const string MeterName = "SmartChain";
     private readonly Meter _meter;
 
-    public NodeMetrics(string chainId, int replicaId, Func<long> lastDecided, Func<int> pending, Func<int> queuedFrames, Func<int> connectedPeers)
+    public NodeMetrics(string chainId, int replicaId, Func<long> lastDecided, Func<int> pending, Func<int> queuedFrames, Func<int> connectedPeers,
+        Func<int> regency)
     {
         _meter = new Meter(new MeterOptions(MeterName) { Tags = [new("chain", chainId), new("replica", replicaId)] });
         DecidedInstances = _meter.CreateCounter<long>("smartchain.consensus.decided_instances", description: "Consensus instances decided");
@@ -26,6 +27,7 @@ internal sealed class NodeMetrics : IDisposable
         _meter.CreateObservableGauge("smartchain.consensus.last_decided", lastDecided, description: "Highest decided instance");
         _meter.CreateObservableGauge("smartchain.pool.pending", pending, unit: "{request}", description: "Verified requests waiting to be ordered");
         _meter.CreateObservableGauge("smartchain.network.queued_frames", queuedFrames, unit: "{frame}", description: "Frames waiting in send queues");
+        _meter.CreateObservableGauge("smartchain.consensus.regency", regency, description: "Current regency (leader term); it grows with each leader change");
         _meter.CreateObservableGauge("smartchain.network.connected_peers", connectedPeers, unit: "{replica}", description: "Peers with an open outbound link");
     }
 

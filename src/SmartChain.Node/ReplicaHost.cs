@@ -126,7 +126,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             line => LogSampled(ref _networkEvents, line));
         _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
-            () => _network.QueuedFrames, () => _network.ConnectedPeers);
+            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency);
         _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
             LinkOptions.Default, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
     }

@@ -12,7 +12,8 @@ public sealed class InProcessNetwork : IAsyncDisposable
     /// <summary>A chain id of its own, so metrics and links of networks running side by side never mix.</summary>
     public string Chain { get; } = $"node-test-{Guid.NewGuid():N}"[..24];
 
-    public InProcessNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong, ReplicaOptions? options = null)
+    public InProcessNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong, ReplicaOptions? options = null,
+        ConsensusParameters? consensus = null)
     {
         Options = options ?? ReplicaOptions.Default;
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
@@ -20,7 +21,7 @@ public sealed class InProcessNetwork : IAsyncDisposable
         Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
         int[] ports = TestPorts.Free(2 * n);
         var view = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", ports[2 * i], ports[(2 * i) + 1], ReplicaKeys[i].PublicKey)));
-        Genesis = new GenesisDocument(Chain, persistence, view, ConsensusParameters.Default with { MaxBatch = 256 }, 1000, [Minter.PublicKey]);
+        Genesis = new GenesisDocument(Chain, persistence, view, consensus ?? ConsensusParameters.Default with { MaxBatch = 256 }, 1000, [Minter.PublicKey]);
         Hosts = new ReplicaHost?[n];
         for (int i = 0; i < n; i++)
         {
