@@ -217,7 +217,9 @@ public sealed partial class ReplicaCore
         _stopDatas.Clear();
         _progressAt = _ticks;
 
-        // Catch up to the SYNC's instance with the decision a STOPDATA carried, if this replica is one behind.
+        // Pending before catching up: the decision below opens the SYNC's instance, and its choice must be proposed
+        // there before anything from the pool (seed 3309 of the swarm caught a new leader proposing its own batch).
+        _pendingSync = sync;
         foreach ((int _, StopData data) in sync.StopDatas)
         {
             if (data.LastDecision is { } d && d.Instance == _current.Id && d.Instance < sync.Instance)
@@ -227,7 +229,6 @@ public sealed partial class ReplicaCore
             }
         }
 
-        _pendingSync = sync;
         ApplySync();
     }
 

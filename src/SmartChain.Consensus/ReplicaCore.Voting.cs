@@ -9,7 +9,8 @@ public sealed partial class ReplicaCore
 {
     private void MaybePropose()
     {
-        if (Leader != Id || !_synced || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
+        // A leader still catching up to its SYNC's instance proposes nothing below it: those instances are decided.
+        if (Leader != Id || !_synced || (_pendingSync is { } pending && _current.Id < pending.Instance) || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
         {
             return;
         }

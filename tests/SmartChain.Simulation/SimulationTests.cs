@@ -5,9 +5,11 @@ public class SimulationTests
     /// <summary>
     /// Seeds that once failed, kept as regressions: 46-50 stalled when the leader missed the last ACCEPT after the
     /// others had decided (fixed by FETCH on every retransmit period); 99 and 100 stalled on requests that overtook
-    /// each other and were refused as stale (clients now re-sign a stale operation).
+    /// each other and were refused as stale (clients now re-sign a stale operation); 3309 had a new leader, catching up
+    /// to its SYNC's instance, propose from its pool before the SYNC's certified batch (equivocation).
     /// </summary>
     [Theory]
+    [InlineData(3309UL)]
     [InlineData(46UL)]
     [InlineData(47UL)]
     [InlineData(48UL)]
