@@ -57,6 +57,10 @@ public sealed partial class ReplicaCore
         }
 
         Decide(decision.Batch, hash, decision.Regency, decision.Proof);
+
+        // Catching up: ask the same peer for the next one at once instead of waiting for the retransmit period,
+        // so a replica back from a crash closes the gap faster than the others move on.
+        _messages.Add(new OutboundMessage(from, new Fetch(_view.Id, _current.Id, Regency)));
     }
 
     private void OnFetch(int from, Fetch fetch)
@@ -64,6 +68,10 @@ public sealed partial class ReplicaCore
         if (_recent.TryGetValue(fetch.Instance, out Decision? decision))
         {
             _messages.Add(new OutboundMessage(from, new DecisionMessage(_view.Id, decision.Instance, decision.Regency, decision.Batch, decision.Proof)));
+        }
+        else if (fetch.Instance >= 1 && fetch.Instance <= LastDecided && _fetchesToServe.Count < 64)
+        {
+            _fetchesToServe.Add((from, fetch.Instance));
         }
     }
 

@@ -29,6 +29,7 @@ public sealed partial class ReplicaCore
     private readonly List<OutboundMessage> _messages = [];
     private readonly List<Decision> _decisions = [];
     private readonly List<ConsensusEvent> _events = [];
+    private readonly List<(int, long)> _fetchesToServe = [];
     private InstanceState _current;
     private int _buffered;
     private long _ticksWithoutDecision;
@@ -176,7 +177,8 @@ public sealed partial class ReplicaCore
     /// <summary>Takes everything the core produced since the last call (see <see cref="Ready"/> for the order).</summary>
     public Ready TakeReady()
     {
-        var ready = new Ready([.. _persist], [.. _messages], [.. _decisions], [.. _events]);
+        var ready = new Ready([.. _persist], [.. _messages], [.. _decisions], [.. _events]) { FetchesToServe = [.. _fetchesToServe] };
+        _fetchesToServe.Clear();
         _persist.Clear();
         _messages.Clear();
         _decisions.Clear();

@@ -18,6 +18,9 @@ internal abstract record LedgerInput
     /// <summary>A request already decided: answered from the reply cache once every earlier block is released.</summary>
     public sealed record Repeated(SignedRequest Request, ClientSession Session) : LedgerInput;
 
+    /// <summary>A peer FETCHed a decision older than the consensus core remembers: answer it from the ledger.</summary>
+    public sealed record ServeFetch(int From, long Instance) : LedgerInput;
+
     /// <summary>Once a second: ask again for signatures of blocks still uncertified.</summary>
     public sealed record Retransmit : LedgerInput;
 }

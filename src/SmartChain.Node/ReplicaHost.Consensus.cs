@@ -105,6 +105,11 @@ public sealed partial class ReplicaHost
             }
         }
 
+        foreach ((int from, long instance) in ready.FetchesToServe)
+        {
+            _ledger.Writer.TryWrite(new LedgerInput.ServeFetch(from, instance));
+        }
+
         foreach (Decision decision in ready.Decisions)
         {
             await _execution.Writer.WriteAsync(new ExecutionItem.Decided(decision), _stop.Token);

@@ -80,6 +80,9 @@ public sealed partial class ReplicaHost
                         case LedgerInput.Repeated repeated:
                             OnRepeated(repeated);
                             break;
+                        case LedgerInput.ServeFetch fetch:
+                            ServeFetch(fetch.From, fetch.Instance);
+                            break;
                         case LedgerInput.Retransmit:
                             RetransmitSignatures();
                             tick = true;
@@ -187,6 +190,31 @@ public sealed partial class ReplicaHost
         }
 
         Completed(message.Block, _collector.Add(from, message.Block, message.HeaderHash, message.Signature));
+    }
+
+    // One block per decided instance, so block n holds instance n's batch and decision proof.
+    private void ServeFetch(int from, long instance)
+    {
+        if (instance > _store.CommittedHeight)
+        {
+            return;
+        }
+
+        Block block = _store.Read(instance);
+        if (block.Body.ConsensusId != instance)
+        {
+            return;
+        }
+
+        var batch = new Core.Requests.SignedRequest[block.Body.Entries.Count];
+        for (int j = 0; j < batch.Length; j++)
+        {
+            batch[j] = Core.Requests.SignedRequest.Decode(block.Body.Entries[j]);
+        }
+
+        (int regency, Consensus.DecisionProof proof) = Consensus.DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
+        var decision = new Consensus.Messages.DecisionMessage(_genesis.InitialView.Id, instance, regency, batch, proof);
+        _network.Send(from, FrameType.Consensus, Consensus.Messages.MessageCodec.Encode(decision));
     }
 
     private (Hash256, byte[]) SignStored(long number)

@@ -17,12 +17,16 @@ internal static class DemoCommand
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (each runs 4 SPEND chains).", DefaultValueFactory = _ => defaults.Clients };
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Create the network here and keep it afterwards (default: a fresh temporary folder, removed at the end)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object at the end instead of progress and a table." };
+        var killLeaderAt = new Option<string?>("--kill-leader-at")
+        {
+            Description = "Kill the leader's process (SIGKILL) this far into the load, e.g. 10s, to watch the others change leader; it is restarted 3 s later and catches up.",
+        };
         var command = new Command("demo",
             "Run a local network of replica processes doing real SMaRtCoin work: MINT to many wallets, then SPEND chains " +
             "between them from concurrent clients, with live progress; then verify every replica's ledger on its own and " +
             "show them side by side. Exit code 0 only if every ledger verified and all heads agree. Ctrl-C stops everything.")
         {
-            replicas, duration, persistence, clients, dir, json,
+            replicas, duration, persistence, clients, dir, json, killLeaderAt,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,7 +40,14 @@ internal static class DemoCommand
                 Clients = parse.GetValue(clients),
                 Directory = parse.GetValue(dir)?.FullName,
                 Json = parse.GetValue(json),
+                KillLeaderAt = parse.GetValue(killLeaderAt) is { } at ? ParseSeconds(at) ?? TimeSpan.MinValue : null,
             };
+            if (options.KillLeaderAt is { } kill && (kill <= TimeSpan.Zero || kill >= options.Duration))
+            {
+                await error.WriteLineAsync($"error: --kill-leader-at {parse.GetValue(killLeaderAt)}: give seconds within the load's {options.Duration.TotalSeconds:0} s, like 10s");
+                return CommandRunner.Failure;
+            }
+
             if (options.Duration <= TimeSpan.Zero || options.Clients < 1)
             {
                 await error.WriteLineAsync("error: --duration and --clients must be at least 1");
@@ -63,4 +74,10 @@ internal static class DemoCommand
         });
         return command;
     }
+
+    // "10s", "10" or "2.5s".
+    private static TimeSpan? ParseSeconds(string value) =>
+        double.TryParse(value.EndsWith('s') ? value[..^1] : value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 }

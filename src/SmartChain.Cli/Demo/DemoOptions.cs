@@ -20,4 +20,7 @@ internal sealed record DemoOptions
     public string? Directory { get; init; }
 
     public bool Json { get; init; }
+
+    /// <summary>Kill the leader's process this long into the load (and restart it a few seconds later), or null.</summary>
+    public TimeSpan? KillLeaderAt { get; init; }
 }

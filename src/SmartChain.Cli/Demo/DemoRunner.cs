@@ -33,8 +33,14 @@ internal static class DemoRunner
                 using var workload = new SpendStreams(network.Genesis.ChainId, minter, options.Clients * options.StreamsPerClient, seed: (ulong)Environment.TickCount64);
                 view.Line($"minting coins for {workload.Streams} wallets, then SPEND chains between them from {options.Clients} clients for {options.Duration.TotalSeconds:0} s");
                 using var probe = new ReplicaProbe(clients[0]);
-                load = await LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, options.Duration), p => view.Progress(p, probe.Latest), cancellationToken);
-                aligned = await network.WaitUntilAlignedAsync(clients[0], TimeSpan.FromSeconds(15), cancellationToken);
+                var killer = new LeaderKiller(network, options.KillLeaderAt, view);
+                load = await LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, options.Duration), p =>
+                {
+                    killer.At(p.Elapsed, probe.Latest.Leader);
+                    view.Progress(p, probe.Latest);
+                }, cancellationToken);
+                killer.EnsureRestarted();
+                aligned = await network.WaitUntilAlignedAsync(clients[0], TimeSpan.FromSeconds(30), cancellationToken);
             }
             finally
             {
@@ -54,6 +60,48 @@ internal static class DemoRunner
             if (!keep && Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>With --kill-leader-at: SIGKILLs the leader's process at that time and starts it again 3 s later.</summary>
+    private sealed class LeaderKiller(LocalNetwork network, TimeSpan? at, DemoView view)
+    {
+        private int _killed = -1;
+        private TimeSpan _killedAt;
+        private bool _restarted;
+
+        public void At(TimeSpan elapsed, int leader)
+        {
+            if (at is not { } when)
+            {
+                return;
+            }
+
+            if (_killed < 0 && elapsed >= when && network.Pids().TryGetValue(leader, out int pid))
+            {
+                using (var process = System.Diagnostics.Process.GetProcessById(pid))
+                {
+                    process.Kill();
+                }
+
+                _killed = leader;
+                _killedAt = elapsed;
+                view.Line(string.Create(CultureInfo.InvariantCulture, $"killed replica {leader}, the leader (pid {pid}, SIGKILL) at {elapsed.TotalSeconds:0} s"));
+            }
+            else if (_killed >= 0 && !_restarted && elapsed >= _killedAt + TimeSpan.FromSeconds(3))
+            {
+                EnsureRestarted();
+            }
+        }
+
+        public void EnsureRestarted()
+        {
+            if (_killed >= 0 && !_restarted)
+            {
+                _restarted = true;
+                network.Restart(_killed);
+                view.Line($"restarted replica {_killed}: it recovers from its ledger and catches up");
             }
         }
     }

@@ -17,10 +17,12 @@ namespace SmartChain.Cli.Testnet;
 internal sealed class LocalNetwork : IAsyncDisposable
 {
     private readonly TextWriter _log;
+    private readonly IReadOnlyList<string> _nodeArgs;
     private bool _running;
 
-    private LocalNetwork(string folder, GenesisDocument genesis, TextWriter log)
+    private LocalNetwork(string folder, GenesisDocument genesis, TextWriter log, IReadOnlyList<string> nodeArgs)
     {
+        _nodeArgs = nodeArgs;
         Folder = folder;
         Genesis = genesis;
         _log = log;
@@ -43,7 +45,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
             BasePort = FreePorts.Range(2 * replicas),
             ChainId = $"smartchain-{DateTime.UtcNow:yyyyMMddHHmmss}",
         });
-        var network = new LocalNetwork(created.Directory, created.Genesis, log) { _running = true };
+        var network = new LocalNetwork(created.Directory, created.Genesis, log, nodeArgs) { _running = true };
         try
         {
             await TestnetProcesses.StartAllAsync(created.Directory, log, TimeSpan.FromSeconds(60), nodeArgs);
@@ -64,6 +66,9 @@ internal sealed class LocalNetwork : IAsyncDisposable
     public IReadOnlyDictionary<int, int> Pids() =>
         TestnetProcesses.Homes(Folder).Select((home, i) => (i, TestnetProcesses.RunningPid(home))).Where(p => p.Item2 is not null)
             .ToDictionary(p => p.i, p => p.Item2!.Value);
+
+    /// <summary>Starts replica <paramref name="replica"/> again (after it was killed); it recovers from its own ledger.</summary>
+    public void Restart(int replica) => TestnetProcesses.Launch(TestnetProcesses.Homes(Folder)[replica], _nodeArgs);
 
     /// <summary>Connects <paramref name="count"/> clients, each with a key of its own.</summary>
     public async Task<List<ChainClient>> ConnectClientsAsync(int count, CancellationToken cancellationToken)
