@@ -40,6 +40,16 @@ public sealed class DemoAndBenchTests : IDisposable
     }
 
     [Fact]
+    public async Task The_demo_survives_killing_its_leader_and_still_ends_with_four_identical_verified_ledgers()
+    {
+        CliRun demo = await CliRun.AsProcessAsync("demo", "--duration", "12", "--clients", "4", "--kill-leader-at", "4s");
+        Assert.True(demo.ExitCode == 0, demo.Output + demo.Error);
+        Assert.Contains("killed replica 0, the leader", demo.Output, StringComparison.Ordinal);
+        Assert.Contains("leader 1", demo.Output, StringComparison.Ordinal); // the progress shows the new leader
+        Assert.Contains("all 4 ledgers verified with identical head hashes", demo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_benchmark_writes_its_table_json_and_charts()
     {
         string output = Path.Combine(_dir, "bench");
