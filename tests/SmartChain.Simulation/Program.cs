@@ -2,7 +2,8 @@ namespace SmartChain.Simulation;
 
 /// <summary>
 /// Runs a swarm of seeds: <c>dotnet run --project tests/SmartChain.Simulation -- --seeds 500 [--start 1]</c>, or
-/// one seed with its full outcome: <c>-- --seed 42</c>. Exits 1 if any seed fails, printing how to rerun it.
+/// one seed with its full outcome: <c>-- --seed 42</c>. <c>--faults byzantine</c> puts a Byzantine replica into every
+/// seed. Exits 1 if any seed fails, printing how to rerun it.
 /// </summary>
 internal static class Program
 {
@@ -10,6 +11,7 @@ internal static class Program
     {
         ulong start = 1;
         ulong count = 100;
+        string faults = "mixed";
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -20,12 +22,21 @@ internal static class Program
                 case "--start":
                     start = ulong.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
                     break;
+                case "--faults":
+                    faults = args[i + 1];
+                    if (faults is not ("mixed" or "byzantine"))
+                    {
+                        Console.Error.WriteLine($"--faults {faults}: use mixed (the seed decides) or byzantine (a Byzantine replica in every seed)");
+                        return 2;
+                    }
+
+                    break;
                 case "--seed":
                     start = ulong.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
                     count = 1;
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] or --seed S");
+                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] [--faults mixed|byzantine] or --seed S");
                     return 2;
             }
         }
@@ -35,7 +46,7 @@ internal static class Program
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (ulong seed = start; seed < start + count; seed++)
         {
-            SimulationResult result = Simulation.Run(seed);
+            SimulationResult result = Simulation.Run(faults == "byzantine" ? SimulationConfig.FromSeed(seed).WithByzantine() : SimulationConfig.FromSeed(seed));
             instances += result.Instances;
             if (!result.Passed || count == 1)
             {

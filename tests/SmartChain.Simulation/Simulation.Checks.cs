@@ -23,6 +23,11 @@ public sealed partial class Simulation
 
     private void OnDecision(int replica, Decision decision)
     {
+        if (replica == _config.ByzantineReplica)
+        {
+            return; // what a Byzantine replica believes is not covered by the invariants
+        }
+
         if (decision.Instance != _delivered[replica] + 1)
         {
             Fail($"replica {replica} delivered instance {decision.Instance} after {_delivered[replica]}");
@@ -174,7 +179,7 @@ public sealed partial class Simulation
 
         for (int i = 0; i < _freshSeen.Length; i++)
         {
-            if (i != _config.CrashedReplica && _freshSeen[i].Count < total)
+            if (!_config.IsFaulty(i) && _freshSeen[i].Count < total)
             {
                 return false;
             }

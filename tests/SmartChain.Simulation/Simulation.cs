@@ -1,5 +1,6 @@
 using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
+using SmartChain.Core;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
 using SmartChain.Core.Views;
@@ -50,6 +51,7 @@ public sealed partial class Simulation : IDisposable
         _delivered = new long[config.Replicas];
         _freshSeen = [.. Enumerable.Range(0, config.Replicas).Select(_ => new HashSet<(Ed25519PublicKey, ulong)>())];
         _clients = [.. Enumerable.Range(0, config.Clients).Select(c => new SimClient(-1 - c, KeyFor(config.Seed, c)))];
+        _evil = new SplitMix64(config.Seed ^ 0xBADC0FFEE0DDF00DUL);
     }
 
     public static SimulationResult Run(ulong seed) => Run(SimulationConfig.FromSeed(seed));
@@ -107,7 +109,7 @@ public sealed partial class Simulation : IDisposable
 
         return new SimulationResult(_config, _failure, _decidedHash.Count, _now, _network.Sent, _network.Dropped, _network.Duplicated)
         {
-            Regency = _replicas.Where((_, i) => i != _config.CrashedReplica).Max(r => r.Regency),
+            Regency = _replicas.Where((_, i) => !_config.IsFaulty(i)).Max(r => r.Regency),
         };
     }
 
@@ -163,7 +165,7 @@ public sealed partial class Simulation : IDisposable
         Ready ready = _replicas[replica].TakeReady();
         foreach (ConsensusEvent e in ready.Events)
         {
-            if (e.IsEvidence)
+            if (e.IsEvidence && !_config.IsFaulty(e.From))
             {
                 Fail($"replica {replica} holds evidence against correct replica {e.From}: {e.Kind}: {e.Detail}");
             }
@@ -171,13 +173,9 @@ public sealed partial class Simulation : IDisposable
 
         foreach (OutboundMessage outbound in ready.Messages)
         {
-            byte[] bytes = MessageCodec.Encode(outbound.Message);
-            for (int j = 0; j < _replicas.Length; j++)
+            foreach ((int to, byte[] bytes) in Outgoing(replica, outbound))
             {
-                if (j != replica && (outbound.To is null || outbound.To == j))
-                {
-                    _network.Send(_now, replica, j, bytes);
-                }
+                _network.Send(_now, replica, to, bytes);
             }
         }
 

@@ -45,6 +45,11 @@ public sealed record SimulationConfig
 
     public int CrashAtMs { get; init; }
 
+    /// <summary>A replica that is Byzantine from the start, or -1 (at most f faulty replicas in all, crashes included).</summary>
+    public int ByzantineReplica { get; init; } = -1;
+
+    public ByzantineBehaviour Behaviour { get; init; }
+
     /// <summary>Ticks without progress before a replica asks for the next regency.</summary>
     public int RequestTimeoutTicks { get; init; } = 50;
 
@@ -67,6 +72,13 @@ public sealed record SimulationConfig
         bool crash = faults.Chance(0.35);
         int crashed = faults.Chance(0.6) ? 0 : faults.NextInt(0, replicas - 1); // the first leader, most often
         int crashAt = faults.NextInt(0, 2_000);
+        bool byzantine = faults.Chance(0.3);
+        var behaviour = (ByzantineBehaviour)faults.NextInt(1, 5);
+        int traitor = faults.Chance(0.6) ? 0 : faults.NextInt(0, replicas - 1);
+        if (byzantine && crash && (replicas < 7 || traitor == crashed))
+        {
+            crash = false; // n = 4 tolerates one faulty replica
+        }
         return new SimulationConfig
         {
             Seed = seed,
@@ -86,6 +98,8 @@ public sealed record SimulationConfig
             FifoLinks = random.Chance(0.5),
             CrashedReplica = crash ? crashed : -1,
             CrashAtMs = crashAt,
+            ByzantineReplica = byzantine ? traitor : -1,
+            Behaviour = byzantine ? behaviour : ByzantineBehaviour.None,
         };
     }
 
@@ -93,5 +107,31 @@ public sealed record SimulationConfig
         $"seed {Seed}: n={Replicas} clients={Clients}x{RequestsPerClient} window={ClientWindow} maxBatch={MaxBatch} " +
         $"delay={MinDelayMs}..{MaxDelayMs}ms{(FifoLinks ? " fifo" : "")} drop={DropProbability:0.00} dup={DuplicateProbability:0.00} bad<{BadPeriodMs}ms" +
         (PartitionedReplica >= 0 ? $" partition(r{PartitionedReplica} {PartitionStartMs}..{PartitionEndMs}ms)" : "") +
-        (CrashedReplica >= 0 ? $" crash(r{CrashedReplica} at {CrashAtMs}ms)" : "");
+        (CrashedReplica >= 0 ? $" crash(r{CrashedReplica} at {CrashAtMs}ms)" : "") +
+        (ByzantineReplica >= 0 ? $" byzantine(r{ByzantineReplica} {Behaviour})" : "");
+
+    /// <summary>
+    /// This configuration with a Byzantine replica for sure (the swarm's <c>--faults byzantine</c>): the seed picks it
+    /// (the first leader, most often) and its behaviour; a crash is dropped where n = 4 tolerates only one fault.
+    /// </summary>
+    public SimulationConfig WithByzantine()
+    {
+        if (ByzantineReplica >= 0)
+        {
+            return this;
+        }
+
+        var pick = new SplitMix64(Seed ^ 0x5DEECE66DUL);
+        int traitor = pick.Chance(0.6) ? 0 : pick.NextInt(0, Replicas - 1);
+        bool keepCrash = Replicas >= 7 && CrashedReplica != traitor;
+        return this with
+        {
+            ByzantineReplica = traitor,
+            Behaviour = (ByzantineBehaviour)pick.NextInt(1, 5),
+            CrashedReplica = keepCrash ? CrashedReplica : -1,
+        };
+    }
+
+    /// <summary>True for a replica whose decisions and progress the invariants do not cover.</summary>
+    public bool IsFaulty(int replica) => replica == CrashedReplica || replica == ByzantineReplica;
 }

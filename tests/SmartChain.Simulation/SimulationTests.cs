@@ -41,8 +41,42 @@ public class SimulationTests
         Assert.Equal(crashed == 0, result.Regency > 0);
     }
 
+    [Theory]
+    [InlineData(ByzantineBehaviour.Equivocate, true)]
+    [InlineData(ByzantineBehaviour.Silent, true)]
+    [InlineData(ByzantineBehaviour.ConflictingVotes, false)]
+    [InlineData(ByzantineBehaviour.Replay, false)]
+    public void A_byzantine_leader_cannot_break_agreement_or_stop_progress(ByzantineBehaviour behaviour, bool mustBeReplaced)
+    {
+        var config = new SimulationConfig
+        {
+            Seed = 91, Clients = 3, RequestsPerClient = 20, ClientWindow = 2, MaxBatch = 4, MaxDelayMs = 20,
+            ByzantineReplica = 0, Behaviour = behaviour,
+        };
+        SimulationResult result = Simulation.Run(config);
+        Assert.True(result.Passed, result.ToString());
+        if (mustBeReplaced)
+        {
+            Assert.True(result.Regency > 0, $"the {behaviour} leader was never replaced");
+        }
+    }
+
     [Fact]
-    public void A_swarm_of_seeds_with_loss_duplication_reordering_partitions_and_crashes_keeps_every_invariant()
+    public void A_byzantine_replica_forging_leader_change_messages_is_refused_and_survived()
+    {
+        // Replica 1 leads regency 1: the honest leader 0 crashes, and the forger's STOPDATAs and SYNC are refused.
+        var config = new SimulationConfig
+        {
+            Seed = 92, Replicas = 7, Clients = 3, RequestsPerClient = 20, ClientWindow = 2, MaxBatch = 4, MaxDelayMs = 20,
+            CrashedReplica = 0, CrashAtMs = 200, ByzantineReplica = 1, Behaviour = ByzantineBehaviour.ForgeLeaderChange,
+        };
+        SimulationResult result = Simulation.Run(config);
+        Assert.True(result.Passed, result.ToString());
+        Assert.True(result.Regency >= 2, $"regency {result.Regency}: the forging leader of regency 1 must be passed over");
+    }
+
+    [Fact]
+    public void A_swarm_of_seeds_with_loss_duplication_reordering_partitions_crashes_and_byzantine_replicas_keeps_every_invariant()
     {
         const int seeds = 300;
         var failures = new List<string>();
@@ -50,6 +84,7 @@ public class SimulationTests
         long dropped = 0;
         long duplicated = 0;
         int regencyChanges = 0;
+        int byzantine = 0;
         for (ulong seed = 1000; seed < 1000 + seeds; seed++)
         {
             SimulationResult result = Simulation.Run(seed);
@@ -57,6 +92,7 @@ public class SimulationTests
             dropped += result.Dropped;
             duplicated += result.Duplicated;
             regencyChanges += result.Regency > 0 ? 1 : 0;
+            byzantine += result.Config.ByzantineReplica >= 0 ? 1 : 0;
             if (!result.Passed)
             {
                 failures.Add(result.ToString());
@@ -65,6 +101,7 @@ public class SimulationTests
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(dropped > 0 && duplicated > 0, "the swarm must exercise loss and duplication");
+        Assert.True(byzantine > 30, $"the swarm must include Byzantine replicas ({byzantine} seeds had one)");
         Assert.True(regencyChanges > 20, $"the swarm must exercise leader change ({regencyChanges} seeds changed leader)");
         Assert.True(instances > seeds, "the swarm must decide instances");
     }

@@ -1,0 +1,23 @@
+namespace SmartChain.Simulation;
+
+/// <summary>What a Byzantine replica of the simulator does to the messages it sends (its own core stays intact).</summary>
+public enum ByzantineBehaviour
+{
+    /// <summary>None.</summary>
+    None,
+
+    /// <summary>As leader, sends one batch to some replicas and the same requests reordered (another hash) to the others.</summary>
+    Equivocate,
+
+    /// <summary>As leader, never proposes: clients' requests wait (censorship) until the others change leader.</summary>
+    Silent,
+
+    /// <summary>Sends properly signed WRITEs and ACCEPTs for a batch nobody proposed to some replicas.</summary>
+    ConflictingVotes,
+
+    /// <summary>As new leader, sends a SYNC whose batch does not follow from its STOPDATAs; its STOPDATAs carry bad signatures.</summary>
+    ForgeLeaderChange,
+
+    /// <summary>Sends old messages again, at random, to random replicas.</summary>
+    Replay,
+}
