@@ -201,7 +201,23 @@ public sealed class ChainClient : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new ChainClientException($"no {_genesis.InitialView.Q} matching answers within {_options.RequestTimeout.TotalSeconds:0} s for {describe()}");
+            throw new ChainClientException(
+                $"no {_genesis.InitialView.Q} matching answers within {_options.RequestTimeout.TotalSeconds:0} s for {describe()}; {await ReplicaStatesAsync(cancellationToken)}");
+        }
+    }
+
+    // Where each replica stands, for a timeout error: an operator sees at once a stalled leader or a lagging replica.
+    private async Task<string> ReplicaStatesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            IReadOnlyDictionary<int, QueryResultMessage> answers = await QueryEachAsync(ReadOnlyMemory<byte>.Empty, TimeSpan.FromSeconds(1), cancellationToken);
+            return "replicas now: " + string.Join("; ", AllReplicas().Select(id =>
+                answers.TryGetValue(id, out QueryResultMessage? a) ? $"replica {id}: {a.Describe()}" : $"replica {id}: no answer"));
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChainClientException)
+        {
+            return "replicas' state unknown";
         }
     }
 

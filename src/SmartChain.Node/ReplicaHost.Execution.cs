@@ -119,7 +119,8 @@ public sealed partial class ReplicaHost
         byte[] body;
         try
         {
-            body = _app.Query(query.Message.Body.Span);
+            // An empty query asks only for the replica's status (clients put it into their timeout errors).
+            body = query.Message.Body.IsEmpty ? [] : _app.Query(query.Message.Body.Span);
         }
         catch (Core.Encoding.EncodingException e)
         {
@@ -132,6 +133,7 @@ public sealed partial class ReplicaHost
         {
             BlockHeight = _chainHead.Number,
             Leader = _core.Leader,
+            Regency = _core.Regency,
         };
         query.Session.Enqueue(FrameType.QueryResult, answer.Encode());
     }

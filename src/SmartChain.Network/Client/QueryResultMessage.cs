@@ -4,7 +4,7 @@ namespace SmartChain.Network.Client;
 
 /// <summary>
 /// A replica's answer to a query: <c>u64 query id · i64 last executed instance · i32 connected peers · i64 block height
-/// · i32 leader · bytes body</c>. Clients compare bodies across replicas; the rest describes the replica and may differ.
+/// · i32 leader · i32 regency · bytes body</c>. Clients compare bodies across replicas; the rest describes the replica and may differ.
 /// </summary>
 public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, int ConnectedPeers, ReadOnlyMemory<byte> Body)
 {
@@ -14,19 +14,26 @@ public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, in
     /// <summary>The leader the replica follows.</summary>
     public int Leader { get; init; }
 
+    /// <summary>The replica's regency (leader term).</summary>
+    public int Regency { get; init; }
+
+    /// <summary>One line for error messages.</summary>
+    public string Describe() => $"executed {ExecutedInstance}, block {BlockHeight}, regency {Regency}, leader {Leader}, {ConnectedPeers} peers";
+
     /// <summary>Largest answer body.</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode()
     {
-        byte[] bytes = new byte[8 + 8 + 4 + 8 + 4 + 4 + Body.Length];
+        byte[] bytes = new byte[8 + 8 + 4 + 8 + 4 + 4 + 4 + Body.Length];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
         writer.WriteUInt64(QueryId);
         writer.WriteInt64(ExecutedInstance);
         writer.WriteInt32(ConnectedPeers);
         writer.WriteInt64(BlockHeight);
         writer.WriteInt32(Leader);
+        writer.WriteInt32(Regency);
         writer.WriteBytes(Body.Span, MaxBodyBytes);
         return bytes;
     }
@@ -39,6 +46,7 @@ public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, in
         int peers = r.ReadInt32();
         long height = r.ReadInt64();
         int leader = r.ReadInt32();
-        return new QueryResultMessage(id, executed, peers, r.ReadBytesToArray(MaxBodyBytes)) { BlockHeight = height, Leader = leader };
+        int regency = r.ReadInt32();
+        return new QueryResultMessage(id, executed, peers, r.ReadBytesToArray(MaxBodyBytes)) { BlockHeight = height, Leader = leader, Regency = regency };
     });
 }
