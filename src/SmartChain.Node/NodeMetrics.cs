@@ -23,6 +23,8 @@ internal sealed class NodeMetrics : IDisposable
         VerificationTime = _meter.CreateHistogram<double>("smartchain.requests.verification_time", unit: "ms", description: "CheckTx time per request");
         FsyncTime = _meter.CreateHistogram<double>("smartchain.ledger.fsync_time", unit: "ms", description: "Time of one group commit (fsync)");
         BlocksPerFsync = _meter.CreateHistogram<long>("smartchain.ledger.blocks_per_fsync", unit: "{block}", description: "Blocks made durable by one group commit");
+        RegencyChanges = _meter.CreateCounter<long>("smartchain.consensus.regency_changes",
+            description: "Leader changes this replica asked for, by cause: timeout (no progress), joined (f+1 others asked), sync-refused (an invalid SYNC)");
         Released = _meter.CreateCounter<long>("smartchain.requests.released", description: "Requests whose replies were released (their block durable, and certified in strong mode)");
         _meter.CreateObservableGauge("smartchain.consensus.last_decided", lastDecided, description: "Highest decided instance");
         _meter.CreateObservableGauge("smartchain.pool.pending", pending, unit: "{request}", description: "Verified requests waiting to be ordered");
@@ -46,6 +48,8 @@ internal sealed class NodeMetrics : IDisposable
     public Histogram<long> BlocksPerFsync { get; }
 
     public Counter<long> Released { get; }
+
+    public Counter<long> RegencyChanges { get; }
 
     public void Dispose() => _meter.Dispose();
 }

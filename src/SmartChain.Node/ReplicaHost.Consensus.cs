@@ -70,6 +70,22 @@ public sealed partial class ReplicaHost
         }
     }
 
+    private readonly Dictionary<string, long> _regencyChangesCounted = [];
+
+    // The core counts leader-change causes; the metrics get the increments (read here, on the core's own thread).
+    private void CountRegencyChanges()
+    {
+        foreach ((string cause, long count) in _core.RegencyChanges)
+        {
+            long counted = _regencyChangesCounted.GetValueOrDefault(cause);
+            if (count > counted)
+            {
+                _metrics.RegencyChanges.Add(count - counted, new KeyValuePair<string, object?>("cause", cause));
+                _regencyChangesCounted[cause] = count;
+            }
+        }
+    }
+
     // Checked in Release too: the core is single-threaded by contract.
     private void ConsensusThreadInvariant()
     {
@@ -86,6 +102,7 @@ public sealed partial class ReplicaHost
             return;
         }
 
+        CountRegencyChanges();
         if (ready.Persist.Count > 0)
         {
             _votes.Append(ready.Persist);

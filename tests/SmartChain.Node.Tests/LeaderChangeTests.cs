@@ -18,6 +18,23 @@ public class LeaderChangeTests
     public async Task When_the_leader_stops_the_others_change_leader_finish_the_requests_and_it_catches_up_on_return(PersistenceMode mode)
     {
         await using var net = new InProcessNetwork(persistence: mode, consensus: ConsensusParameters.Default with { MaxBatch = 64, RequestTimeoutMs = 400 });
+        var causes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "smartchain.consensus.regency_changes" && instrument.Meter.Tags?.Any(t => t.Key == "chain" && (string?)t.Value == net.Chain) == true)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                causes.Add((string)tag.Value!);
+            }
+        });
+        listener.Start();
         using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)21, 32).ToArray());
         var minter = new CoinWallet(net.Chain, net.Minter);
         await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
@@ -33,6 +50,7 @@ public class LeaderChangeTests
         }
 
         Assert.All(net.Hosts[1..], h => Assert.Contains("regency 1 leader 1", h!.Status, StringComparison.Ordinal));
+        Assert.Contains(causes, c => c is "timeout" or "joined");
 
         // The old leader comes back, learns the new regency from the decisions it fetches, and holds the same ledger.
         ReplicaHost back = net.Start(0);

@@ -20,4 +20,7 @@ public enum ByzantineBehaviour
 
     /// <summary>Sends old messages again, at random, to random replicas.</summary>
     Replay,
+
+    /// <summary>As leader, proposes to some replicas a batch with a forged request (operation changed, signature kept).</summary>
+    InvalidProposal,
 }

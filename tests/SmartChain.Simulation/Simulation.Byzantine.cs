@@ -60,6 +60,10 @@ public sealed partial class Simulation
                 return p.Batch.Count >= 2 ? p with { Batch = [.. p.Batch.Reverse()] } : null;
             case (ByzantineBehaviour.Silent, Propose):
                 return null;
+            case (ByzantineBehaviour.InvalidProposal, Propose p) when some:
+                byte[] forged = p.Batch[0].Encoded.ToArray();
+                forged[^(Ed25519.SignatureSize + 1)] ^= 1; // the operation's last byte: the client's signature no longer matches
+                return p with { Batch = [SignedRequest.Decode(forged), .. p.Batch.Skip(1)] };
             case (ByzantineBehaviour.ConflictingVotes, Write w) when some:
                 Hash256 other = Hash256.Compute([.. w.BatchHash.ToArray(), 1]);
                 return w with { BatchHash = other, Signature = key.Sign(WriteStatement.Encode(ChainId, w.ViewId, w.Instance, w.Regency, other)) };
@@ -70,9 +74,9 @@ public sealed partial class Simulation
                 SignedRequest? any = _submitted.Values.FirstOrDefault();
                 return s.Batch.Count > 0 ? s with { Batch = [] } : any is null ? s : s with { Batch = [any] };
             case (ByzantineBehaviour.ForgeLeaderChange, StopData d):
-                byte[] forged = d.Signature.ToArray();
-                forged[0] ^= 1;
-                return d with { Signature = forged };
+                byte[] badSignature = d.Signature.ToArray();
+                badSignature[0] ^= 1;
+                return d with { Signature = badSignature };
             default:
                 return message;
         }

@@ -73,7 +73,7 @@ public sealed record SimulationConfig
         int crashed = faults.Chance(0.6) ? 0 : faults.NextInt(0, replicas - 1); // the first leader, most often
         int crashAt = faults.NextInt(0, 2_000);
         bool byzantine = faults.Chance(0.3);
-        var behaviour = (ByzantineBehaviour)faults.NextInt(1, 5);
+        var behaviour = (ByzantineBehaviour)faults.NextInt(1, 6);
         int traitor = faults.Chance(0.6) ? 0 : faults.NextInt(0, replicas - 1);
         if (byzantine && crash && (replicas < 7 || traitor == crashed))
         {
@@ -127,7 +127,7 @@ public sealed record SimulationConfig
         return this with
         {
             ByzantineReplica = traitor,
-            Behaviour = (ByzantineBehaviour)pick.NextInt(1, 5),
+            Behaviour = (ByzantineBehaviour)pick.NextInt(1, 6),
             CrashedReplica = keepCrash ? CrashedReplica : -1,
         };
     }

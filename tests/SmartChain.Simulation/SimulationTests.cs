@@ -46,6 +46,7 @@ public class SimulationTests
     [InlineData(ByzantineBehaviour.Silent, true)]
     [InlineData(ByzantineBehaviour.ConflictingVotes, false)]
     [InlineData(ByzantineBehaviour.Replay, false)]
+    [InlineData(ByzantineBehaviour.InvalidProposal, true)]
     public void A_byzantine_leader_cannot_break_agreement_or_stop_progress(ByzantineBehaviour behaviour, bool mustBeReplaced)
     {
         var config = new SimulationConfig
