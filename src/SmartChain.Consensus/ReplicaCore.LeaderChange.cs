@@ -1,5 +1,6 @@
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
 
 namespace SmartChain.Consensus;
 
@@ -44,7 +45,14 @@ public sealed partial class ReplicaCore
         }
 
         long timeout = (long)_options.RequestTimeoutTicks << Math.Min(_failedRegencies, 6);
-        if (_ticks - _progressAt >= timeout && _stopSent <= Regency)
+        long waited = _ticks - _progressAt;
+        if (waited == timeout / 2 && _pool.Count > 0)
+        {
+            // First expiry: pass the pending requests on, in case the leader never got them.
+            Broadcast(new Forward(_view.Id, _current.Id, Regency, _pool.SelectBatch(_options.MaxBatch, _options.MaxBatchBytes)));
+        }
+
+        if (waited >= timeout && _stopSent <= Regency)
         {
             Count("timeout");
             SendStop(Regency + 1);
@@ -302,6 +310,34 @@ public sealed partial class ReplicaCore
         }
 
         _myCertificate = new WriteCertificate(_current.Id, Regency, hash, _current.Proposal!.Batch, writes);
+    }
+
+    // Forwarded requests join the pool like a client's own, after the same verification.
+    private void OnForward(int from, Forward forward)
+    {
+        if (forward.Batch.Count > _options.MaxBatch)
+        {
+            Reject(from, "invalid-forward", $"FORWARD of {forward.Batch.Count} requests; at most {_options.MaxBatch}", evidence: true);
+            return;
+        }
+
+        foreach (SignedRequest request in forward.Batch)
+        {
+            if (_clients.IsDecided(request.Client, request.Sequence) || _pool.ContainsSame(request))
+            {
+                continue;
+            }
+
+            if (!_verifyRequest(request))
+            {
+                Reject(from, "invalid-forward", $"FORWARD of {request}, which fails verification", evidence: true);
+                return;
+            }
+
+            _pool.Add(request, _clients);
+        }
+
+        MaybePropose();
     }
 
     private void Count(string cause) => _regencyChanges[cause] = _regencyChanges.GetValueOrDefault(cause) + 1;

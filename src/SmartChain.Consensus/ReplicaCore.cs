@@ -130,6 +130,9 @@ public sealed partial class ReplicaCore
             case Sync sync:
                 OnSync(from, sync);
                 return;
+            case Forward forward:
+                OnForward(from, forward);
+                return;
         }
 
         if (message.Instance <= LastDecided)

@@ -70,6 +70,17 @@ public sealed class LeaderChangeTests : IDisposable
     }
 
     [Fact]
+    public void A_request_only_one_replica_received_is_forwarded_and_ordered_without_a_leader_change()
+    {
+        _cluster.Submit(TestCluster.Request(_alice, 1), 2); // the client reached replica 2 only
+        Assert.All(_cluster.Decisions, d => Assert.Empty(d));
+
+        _cluster.TickAll(15); // half the request timeout (20 ticks)
+        Assert.Contains(_cluster.Sent, s => s.From == 2 && s.Message is Forward);
+        Assert.All(_cluster.Decisions, d => Assert.Equal(0, d.Single().Regency));
+    }
+
+    [Fact]
     public void One_replica_alone_cannot_force_a_regency_change()
     {
         _cluster.Inject(from: 3, to: 1, new StopMessage(0, 1, 1));

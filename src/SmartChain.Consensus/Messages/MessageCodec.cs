@@ -18,6 +18,7 @@ namespace SmartChain.Consensus.Messages;
 /// STOPDATA: u8 has decision · [i32 regency · batch · proof] · u8 has certificate · [i32 regency · 32 B hash ·
 ///           u32 n · n × (i32 replica · 64 B signature) · batch] · 64 B signature
 /// SYNC    : u32 m · m × (i32 from · i64 instance · STOPDATA body) · batch (empty: no batch bound)
+/// FORWARD : batch
 /// </code>
 /// Decoding is bounded by <see cref="MessageLimits"/> and throws only <see cref="EncodingException"/>.
 /// </summary>
@@ -27,7 +28,7 @@ public static class MessageCodec
     public static byte[] Encode(ConsensusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var buffer = new ArrayBufferWriter<byte>(message is Propose or DecisionMessage or StopData or Sync ? 4096 : 128);
+        var buffer = new ArrayBufferWriter<byte>(message is Propose or DecisionMessage or StopData or Sync or Forward ? 4096 : 128);
         var writer = new CanonicalWriter(buffer);
         writer.WriteUInt8((byte)message.Type);
         writer.WriteInt64(message.ViewId);
@@ -37,6 +38,9 @@ public static class MessageCodec
         {
             case Propose p:
                 WriteBatch(ref writer, p.Batch);
+                break;
+            case Forward f:
+                WriteBatch(ref writer, f.Batch);
                 break;
             case Write w:
                 w.BatchHash.WriteTo(ref writer);
@@ -97,6 +101,7 @@ public static class MessageCodec
             MessageType.Decision => new DecisionMessage(view, instance, regency, ReadBatch(ref reader, limits), DecisionProof.ReadFrom(ref reader)),
             MessageType.Fetch => new Fetch(view, instance, regency),
             MessageType.Stop => new StopMessage(view, instance, regency),
+            MessageType.Forward => new Forward(view, instance, regency, ReadBatch(ref reader, limits)),
             MessageType.StopData => ReadStopData(ref reader, limits, view, instance, regency),
             MessageType.Sync => ReadSync(ref reader, limits, view, instance, regency),
             _ => throw new EncodingException(at, $"unknown message type {type}"),

@@ -26,4 +26,7 @@ public enum MessageType : byte
 
     /// <summary>The new leader's choice for the open instance, with the STOPDATAs it follows from.</summary>
     Sync = 8,
+
+    /// <summary>Pending requests passed on to every replica on the first timer expiry.</summary>
+    Forward = 9,
 }
