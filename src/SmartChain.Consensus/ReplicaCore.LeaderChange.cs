@@ -32,20 +32,37 @@ public sealed partial class ReplicaCore
 
     private readonly Dictionary<string, long> _regencyChanges = [];
 
-    private bool WorkPending => _pool.Count > 0 || _current.Proposal is not null || !_synced;
+    private readonly Queue<(SignedRequest Request, long Tick)> _arrivals = new();
+    private long _regencyStart;
 
-    // Called on every tick: the request timer. Idle time never counts against the leader.
+    // Per-request timers, kept as one queue in arrival order: the oldest request still pending sets the clock, so a
+    // leader that keeps ordering others' requests but never one client's (censorship) is suspected all the same.
+    private void Arrived(SignedRequest request) => _arrivals.Enqueue((request, _ticks));
+
+    private long? OldestPending()
+    {
+        while (_arrivals.TryPeek(out var front) && !_pool.ContainsSame(front.Request))
+        {
+            _arrivals.Dequeue();
+        }
+
+        return _arrivals.TryPeek(out var oldest) ? oldest.Tick : null;
+    }
+
+    // Called on every tick. Idle time never counts against the leader, and each regency gets a full timeout.
     private void LeaderTimer()
     {
         _ticks++;
-        if (!WorkPending)
+        long? oldest = OldestPending();
+        if (oldest is null && _current.Proposal is null && _synced)
         {
             _progressAt = _ticks;
             return;
         }
 
+        long start = Math.Max(_regencyStart, oldest ?? _progressAt);
+        long waited = _ticks - start;
         long timeout = (long)_options.RequestTimeoutTicks << Math.Min(_failedRegencies, 6);
-        long waited = _ticks - _progressAt;
         if (waited == timeout / 2 && _pool.Count > 0)
         {
             // First expiry: pass the pending requests on, in case the leader never got them.
@@ -106,6 +123,7 @@ public sealed partial class ReplicaCore
         _synced = false;
         _failedRegencies++;
         _progressAt = _ticks;
+        _regencyStart = _ticks;
         foreach (int old in _stops.Keys.Where(r => r <= regency).ToList())
         {
             _stops.Remove(old);
@@ -224,6 +242,7 @@ public sealed partial class ReplicaCore
         _synced = true;
         _stopDatas.Clear();
         _progressAt = _ticks;
+        _regencyStart = _ticks;
 
         // Pending before catching up: the decision below opens the SYNC's instance, and its choice must be proposed
         // there before anything from the pool (seed 3309 of the swarm caught a new leader proposing its own batch).
@@ -334,7 +353,10 @@ public sealed partial class ReplicaCore
                 return;
             }
 
-            _pool.Add(request, _clients);
+            if (_pool.Add(request, _clients) == PoolAddResult.Added)
+            {
+                Arrived(request);
+            }
         }
 
         MaybePropose();

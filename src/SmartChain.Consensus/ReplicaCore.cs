@@ -94,6 +94,7 @@ public sealed partial class ReplicaCore
         PoolAddResult result = _pool.Add(request, _clients);
         if (result == PoolAddResult.Added)
         {
+            Arrived(request);
             MaybePropose();
         }
 

@@ -9,7 +9,7 @@ public enum ByzantineBehaviour
     /// <summary>As leader, sends one batch to some replicas and the same requests reordered (another hash) to the others.</summary>
     Equivocate,
 
-    /// <summary>As leader, never proposes: clients' requests wait (censorship) until the others change leader.</summary>
+    /// <summary>As leader, never proposes the first client's requests (censorship) while ordering the others'.</summary>
     Silent,
 
     /// <summary>Sends properly signed WRITEs and ACCEPTs for a batch nobody proposed to some replicas.</summary>

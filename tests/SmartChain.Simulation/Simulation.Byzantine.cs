@@ -58,8 +58,10 @@ public sealed partial class Simulation
         {
             case (ByzantineBehaviour.Equivocate, Propose p) when some:
                 return p.Batch.Count >= 2 ? p with { Batch = [.. p.Batch.Reverse()] } : null;
-            case (ByzantineBehaviour.Silent, Propose):
-                return null;
+            case (ByzantineBehaviour.Silent, Propose p):
+                // Censorship: the first client's requests are never proposed; the others' are.
+                SignedRequest[] kept = [.. p.Batch.Where(r => r.Client != _clients[0].Key.PublicKey)];
+                return kept.Length == 0 ? null : kept.Length == p.Batch.Count ? p : p with { Batch = kept };
             case (ByzantineBehaviour.InvalidProposal, Propose p) when some:
                 byte[] forged = p.Batch[0].Encoded.ToArray();
                 forged[^(Ed25519.SignatureSize + 1)] ^= 1; // the operation's last byte: the client's signature no longer matches
