@@ -22,15 +22,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
     private const int Streams = 16;
     private const int KillAfter = 400;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "smartchain-crash", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void Dispose() => _dir.Dispose();
 
     [Theory]
     [InlineData("weak")]
@@ -38,12 +32,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
     public async Task All_four_replicas_killed_at_once_under_load_lose_no_accepted_transaction(string persistence)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        string net = Path.Combine(_dir, "net");
-        CliRun init = await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--persistence", persistence, "--minters", Streams.ToString(CultureInfo.InvariantCulture),
-            "--base-port", TestPorts.FreeRange(8).ToString(CultureInfo.InvariantCulture));
-        Assert.True(init.ExitCode == 0, init.Error);
-        GenesisDocument genesis = GenesisJson.Load(Path.Combine(net, "genesis.json"));
-        Ed25519KeyPair[] minters = [.. Enumerable.Range(0, Streams).Select(i => KeyFile.Load(Path.Combine(net, "wallets", $"minter{i}.key")))];
+        (string net, GenesisDocument genesis, Ed25519KeyPair[] minters) = await TestnetSetup.InitAsync(_dir.Path, persistence, Streams);
         var wallets = minters.Select(k => new CoinWallet(genesis.ChainId, k)).ToArray();
         var accepted = new ConcurrentDictionary<Hash256, byte>();
         var submitted = new List<SignedRequest>();

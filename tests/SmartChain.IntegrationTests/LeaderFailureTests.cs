@@ -20,15 +20,9 @@ namespace SmartChain.IntegrationTests;
 public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
 {
     private const int Streams = 8;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "smartchain-leader", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void Dispose() => _dir.Dispose();
 
     [Theory]
     [InlineData("KILL")]
@@ -36,12 +30,7 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
     public async Task The_network_keeps_ordering_when_its_leader_is_killed_or_stalled(string signal)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        string net = Path.Combine(_dir, "net");
-        CliRun init = await CliRun.AsProcessAsync("testnet", "init", "--dir", net, "--persistence", "weak", "--minters", Streams.ToString(CultureInfo.InvariantCulture),
-            "--base-port", TestPorts.FreeRange(8).ToString(CultureInfo.InvariantCulture));
-        Assert.True(init.ExitCode == 0, init.Error);
-        GenesisDocument genesis = GenesisJson.Load(Path.Combine(net, "genesis.json"));
-        Ed25519KeyPair[] minters = [.. Enumerable.Range(0, Streams).Select(i => KeyFile.Load(Path.Combine(net, "wallets", $"minter{i}.key")))];
+        (string net, GenesisDocument genesis, Ed25519KeyPair[] minters) = await TestnetSetup.InitAsync(_dir.Path, "weak", Streams);
         var accepted = new ConcurrentQueue<(TimeSpan At, Hash256 Digest)>();
         int leaderPid = 0;
         try
