@@ -51,7 +51,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
                     await before.Progress.WaitAsync(timeout.Token);
                 }
 
-                Assert.Equal(4, KillAll(net));
+                Assert.Equal(4, await KillAllAsync(net, timeout.Token));
                 int atKill = accepted.Count;
                 await killed.CancelAsync();
                 await load;
@@ -93,23 +93,27 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         Assert.True(start.ExitCode == 0, start.Output + start.Error);
     }
 
-    // SIGKILL, all four back to back; then wait until the kernel has reaped them (not our children: polled).
-    private static int KillAll(string net)
+    // SIGKILL, all four back to back; then await each one's exit.
+    private static async Task<int> KillAllAsync(string net, CancellationToken cancellationToken)
     {
-        int[] pids = [.. Enumerable.Range(0, 4).Select(i => int.Parse(File.ReadAllText(Path.Combine(net, $"node{i}", "node.pid")).Trim(), CultureInfo.InvariantCulture))];
-        foreach (int pid in pids)
+        Process[] processes = [.. Enumerable.Range(0, 4).Select(i =>
+            Process.GetProcessById(int.Parse(File.ReadAllText(Path.Combine(net, $"node{i}", "node.pid")).Trim(), CultureInfo.InvariantCulture)))];
+        foreach (Process process in processes)
         {
-            using Process process = Process.GetProcessById(pid);
             process.Kill();
         }
 
-        var clock = Stopwatch.StartNew();
-        while (pids.Any(p => Directory.Exists($"/proc/{p}")) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        int exited = 0;
+        foreach (Process process in processes)
         {
-            Thread.Sleep(20);
+            using (process)
+            {
+                await process.WaitForExitAsync(cancellationToken);
+                exited += process.HasExited ? 1 : 0;
+            }
         }
 
-        return pids.Count(p => !Directory.Exists($"/proc/{p}"));
+        return exited;
     }
 
     /// <summary>A few clients sharing the work; every accepted reply's digest is recorded.</summary>
