@@ -35,19 +35,7 @@ public sealed partial class ReplicaHost
             _naiveLedger.Flush(flushToDisk: _options.Ledger == LedgerMode.NaiveSync);
         }
 
-        foreach (ReplyMessage? reply in replies)
-        {
-            if (reply is not null)
-            {
-                _replyCache.Add(reply);
-            }
-        }
-
-        foreach (PendingReply pending in waiting)
-        {
-            Reply(pending.Session, replies[pending.Index] ?? _replyCache.Repeated(pending.Request.Digest));
-        }
-
+        ReleaseReplies(replies, waiting, withReceipt: null);
         _metrics.Released.Add(entries.Length);
     }
 }

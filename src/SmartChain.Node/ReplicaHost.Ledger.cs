@@ -19,6 +19,7 @@ public sealed partial class ReplicaHost
     private const int MaxRetransmitBlocks = 64;
     private readonly Channel<LedgerInput> _ledger = Channel.CreateBounded<LedgerInput>(new BoundedChannelOptions(1_024) { SingleReader = true });
     private readonly Queue<LedgerInput.Persist> _unreleased = new();
+    private LedgerInput.Persist? _newestUnreleased;
     private readonly Dictionary<long, BlockCertificate> _certificates = [];
     private readonly Dictionary<long, (Hash256 Hash, byte[] Signature)> _mySignatures = [];
     private readonly ReplyCache _replyCache = new(200_000);
@@ -70,7 +71,7 @@ public sealed partial class ReplicaHost
                     {
                         case LedgerInput.Persist persist:
                             _store.Append(persist.Block.Block);
-                            _unreleased.Enqueue(persist);
+                            Hold(persist);
                             appended.Add(persist.Block);
                             _lastAppendedConsensusId = persist.Block.Block.Body.ConsensusId;
                             break;
@@ -234,6 +235,31 @@ public sealed partial class ReplicaHost
         }
     }
 
+    // Every executed reply goes into the cache; each waiting client gets its own (with a receipt when given one), or
+    // the cached answer for a request decided earlier. Shared by the ledger loop and the baselines.
+    private void ReleaseReplies(ReplyMessage?[] replies, List<PendingReply> waiting, Func<PendingReply, ReplyMessage, ReplyMessage>? withReceipt)
+    {
+        foreach (ReplyMessage? reply in replies)
+        {
+            if (reply is not null)
+            {
+                _replyCache.Add(reply);
+            }
+        }
+
+        foreach (PendingReply pending in waiting)
+        {
+            ReplyMessage? reply = pending.Index >= 0 ? replies[pending.Index] : null;
+            Reply(pending.Session, reply is null ? _replyCache.Repeated(pending.Request.Digest) : withReceipt?.Invoke(pending, reply) ?? reply);
+        }
+    }
+
+    private void Hold(LedgerInput.Persist persist)
+    {
+        _unreleased.Enqueue(persist);
+        _newestUnreleased = persist;
+    }
+
     private void OnRepeated(LedgerInput.Repeated repeated)
     {
         if (_replyCache.TryGet(repeated.Request.Digest, out _) || _unreleased.Count == 0)
@@ -243,7 +269,7 @@ public sealed partial class ReplicaHost
         }
 
         // Decided in a block not released yet: answer when it is, never before its block is durable.
-        _unreleased.Last().Waiting.Add(new PendingReply(repeated.Session, repeated.Request, -1));
+        _newestUnreleased!.Waiting.Add(new PendingReply(repeated.Session, repeated.Request, -1));
     }
 
     private void Release()
@@ -258,29 +284,8 @@ public sealed partial class ReplicaHost
             }
 
             _unreleased.Dequeue();
-            foreach (ReplyMessage? reply in next.Replies)
-            {
-                if (reply is not null)
-                {
-                    _replyCache.Add(reply);
-                }
-            }
-
-            foreach (PendingReply pending in next.Waiting)
-            {
-                ReplyMessage? reply = pending.Index >= 0 ? next.Replies[pending.Index] : null;
-                if (reply is null)
-                {
-                    reply = _replyCache.Repeated(pending.Request.Digest);
-                }
-                else if (certificate is not null)
-                {
-                    reply = reply with { Receipt = next.Block.Receipt(pending.Index, certificate).Encode() };
-                }
-
-                Reply(pending.Session, reply);
-            }
-
+            ReleaseReplies(next.Replies, next.Waiting,
+                certificate is null ? null : (pending, reply) => reply with { Receipt = next.Block.Receipt(pending.Index, certificate).Encode() });
             _metrics.Released.Add(next.Block.Block.Body.Entries.Count);
         }
     }

@@ -107,7 +107,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
             foreach ((Block block, ReplyMessage?[] replies) in recovered.Unreleased)
             {
-                _unreleased.Enqueue(new LedgerInput.Persist(BuiltBlock.From(block), replies, []));
+                Hold(new LedgerInput.Persist(BuiltBlock.From(block), replies, []));
             }
 
             _lastCertified = recovered.LastCertified;

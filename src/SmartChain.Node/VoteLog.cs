@@ -25,11 +25,13 @@ internal sealed class VoteLog : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private FileStream _file;
     private long _fsyncs;
+    private long _length; // tracked, so the size check costs no system call per append
 
     private VoteLog(string path)
     {
         _path = path;
         _file = OpenAppend(path);
+        _length = _file.Length;
     }
 
     /// <summary>Opens the log, returning the votes it holds for instances after <paramref name="lastDecided"/>.</summary>
@@ -44,7 +46,7 @@ internal sealed class VoteLog : IDisposable
     {
         foreach (VoteRecord vote in votes)
         {
-            WriteRecord(_file, _buffer, vote);
+            _length += WriteRecord(_file, _buffer, vote);
         }
 
         _file.Flush(flushToDisk: true);
@@ -57,7 +59,7 @@ internal sealed class VoteLog : IDisposable
     /// <summary>Drops votes of instances up to <paramref name="durableDecided"/> once the log is large.</summary>
     public void MaybeCompact(long durableDecided)
     {
-        if (_file.Length < CompactBytes)
+        if (_length < CompactBytes)
         {
             return;
         }
@@ -65,6 +67,7 @@ internal sealed class VoteLog : IDisposable
         _file.Dispose();
         Rewrite(_path, Read(_path, durableDecided, _ => { }));
         _file = OpenAppend(_path);
+        _length = _file.Length;
     }
 
     public void Dispose() => _file.Dispose();
@@ -90,7 +93,8 @@ internal sealed class VoteLog : IDisposable
         File.Move(next, path, overwrite: true);
     }
 
-    private static void WriteRecord(FileStream file, ArrayBufferWriter<byte> buffer, VoteRecord vote)
+    // Returns the bytes written.
+    private static int WriteRecord(FileStream file, ArrayBufferWriter<byte> buffer, VoteRecord vote)
     {
         buffer.ResetWrittenCount();
         var writer = new CanonicalWriter(buffer);
@@ -110,6 +114,7 @@ internal sealed class VoteLog : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(buffer.WrittenSpan));
         file.Write(header);
         file.Write(buffer.WrittenSpan);
+        return header.Length + buffer.WrittenCount;
     }
 
     // A torn or corrupt tail ends the log: those votes were never sent (the send follows the fsync).

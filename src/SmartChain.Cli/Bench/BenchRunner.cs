@@ -61,7 +61,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         List<ChainClient> clients = [];
         try
         {
-            clients = await ConnectAsync(genesis, options.ClientSweep.Max(), cancellationToken);
+            clients = await LocalNetwork.ConnectClientsAsync(genesis, options.ClientSweep.Max(), cancellationToken);
             foreach (string operation in options.Operations)
             {
                 var sweep = new List<BenchPoint>();
@@ -94,18 +94,6 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         }
 
         return points;
-    }
-
-    private static async Task<List<ChainClient>> ConnectAsync(GenesisDocument genesis, int count, CancellationToken cancellationToken)
-    {
-        var clients = new List<ChainClient>(count);
-        for (int i = 0; i < count; i++)
-        {
-            using Ed25519KeyPair identity = Ed25519KeyPair.Generate();
-            clients.Add(await ChainClient.ConnectAsync(genesis, identity, null, cancellationToken));
-        }
-
-        return clients;
     }
 
     private async Task<BenchPoint> RunOnceAsync(BenchConfiguration configuration, string operation, GenesisDocument genesis, Ed25519KeyPair[] minters,

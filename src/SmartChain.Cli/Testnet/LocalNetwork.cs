@@ -71,13 +71,17 @@ internal sealed class LocalNetwork : IAsyncDisposable
     public void Restart(int replica) => TestnetProcesses.Launch(TestnetProcesses.Homes(Folder)[replica], _nodeArgs);
 
     /// <summary>Connects <paramref name="count"/> clients, each with a key of its own.</summary>
-    public async Task<List<ChainClient>> ConnectClientsAsync(int count, CancellationToken cancellationToken)
+    public Task<List<ChainClient>> ConnectClientsAsync(int count, CancellationToken cancellationToken) =>
+        ConnectClientsAsync(Genesis, count, cancellationToken);
+
+    /// <summary>Connects <paramref name="count"/> clients to the network of <paramref name="genesis"/>, each with a key of its own.</summary>
+    public static async Task<List<ChainClient>> ConnectClientsAsync(GenesisDocument genesis, int count, CancellationToken cancellationToken)
     {
         var clients = new List<ChainClient>(count);
         for (int i = 0; i < count; i++)
         {
             using Ed25519KeyPair identity = Ed25519KeyPair.Generate();
-            clients.Add(await ChainClient.ConnectAsync(Genesis, identity, null, cancellationToken));
+            clients.Add(await ChainClient.ConnectAsync(genesis, identity, null, cancellationToken));
         }
 
         return clients;
