@@ -134,10 +134,21 @@ public sealed partial class ReplicaHost
         }
     }
 
-    // After the loop has ended: certificates completed but not yet written (weak mode defers them) are kept.
+    // After the loop has ended: blocks executed but still queued, and certificates completed but not yet written
+    // (weak mode defers them), are made durable, so a clean stop keeps everything the replica executed.
     private void CommitPendingCertificates()
     {
-        if (_completed.Count > 0)
+        bool appended = false;
+        while (_ledger.Reader.TryRead(out LedgerInput? input))
+        {
+            if (input is LedgerInput.Persist persist && persist.Block.Block.Header.Number == _store.Height + 1)
+            {
+                _store.Append(persist.Block.Block);
+                appended = true;
+            }
+        }
+
+        if (appended || _completed.Count > 0)
         {
             Commit();
         }
