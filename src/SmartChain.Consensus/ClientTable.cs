@@ -21,6 +21,29 @@ public sealed class ClientTable
     /// <summary>Highest decided sequence of <paramref name="client"/>, or 0.</summary>
     public ulong HighestDecided(Ed25519PublicKey client) => _highest.GetValueOrDefault(client);
 
+    /// <summary>Every client with its highest decided sequence (for snapshots).</summary>
+    public IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> Entries => _highest;
+
+    /// <summary>Raises <paramref name="client"/>'s highest decided sequence to <paramref name="sequence"/> (restoring a snapshot).</summary>
+    public void RecordSequence(Ed25519PublicKey client, ulong sequence)
+    {
+        if (sequence > _highest.GetValueOrDefault(client))
+        {
+            _highest[client] = sequence;
+        }
+    }
+
+    /// <summary>Replaces the whole table (a snapshot installed by state transfer).</summary>
+    public void Reset(IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        _highest.Clear();
+        foreach ((Ed25519PublicKey client, ulong sequence) in entries)
+        {
+            _highest[client] = sequence;
+        }
+    }
+
     /// <summary>Applies a decided batch; returns which of its requests are fresh (to execute).</summary>
     public bool[] Record(IReadOnlyList<SignedRequest> batch)
     {

@@ -49,13 +49,7 @@ public sealed partial class ReplicaCore
 
         // A proven decision in a later regency means Q replicas installed and synced it: a replica that was away
         // (restarted, partitioned) joins that regency instead of waiting for a leader nobody follows.
-        if (decision.Regency > Regency)
-        {
-            Regency = decision.Regency;
-            _synced = true;
-            _persist.Add(new VoteRecord(MessageType.Stop, decision.Instance, Regency, Hash256.Zero));
-        }
-
+        AdoptRegency(decision.Regency, decision.Instance);
         Decide(decision.Batch, hash, decision.Regency, decision.Proof);
 
         // Catching up: ask the same peer for the next one at once instead of waiting for the retransmit period,

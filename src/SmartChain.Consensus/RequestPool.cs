@@ -147,6 +147,26 @@ public sealed class RequestPool
         }
     }
 
+    /// <summary>Drops every pending request that <paramref name="decided"/> says is decided (after a snapshot was installed).</summary>
+    public void RemoveAllDecided(ClientTable decided)
+    {
+        ArgumentNullException.ThrowIfNull(decided);
+        var stale = new List<SignedRequest>();
+        foreach (SortedDictionary<ulong, SignedRequest> pending in _byClient.Values)
+        {
+            foreach (SignedRequest request in pending.Values)
+            {
+                if (decided.IsDecided(request.Client, request.Sequence))
+                {
+                    stale.Add(request);
+                    break;
+                }
+            }
+        }
+
+        RemoveDecided(stale, decided);
+    }
+
     private static ulong LowestSequence(SortedDictionary<ulong, SignedRequest> pending)
     {
         using SortedDictionary<ulong, SignedRequest>.KeyCollection.Enumerator keys = pending.Keys.GetEnumerator();

@@ -52,6 +52,9 @@ public sealed class BuiltBlock
         return new BuiltBlock(block, BlockMerkle.Tree(block.Body.Entries), BlockMerkle.Tree(block.Body.Results));
     }
 
+    /// <summary>The same block with <paramref name="certificate"/> (one received by state transfer); the trees are shared.</summary>
+    public BuiltBlock WithCertificate(BlockCertificate certificate) => new(Block with { Certificate = certificate }, Entries, Results);
+
     /// <summary>The receipt of entry <paramref name="index"/> under <paramref name="certificate"/>.</summary>
     public TransactionReceipt Receipt(int index, BlockCertificate certificate) =>
         new(Block.Header, certificate, index, Block.Body.Entries[index], Block.Body.Results[index], Entries.Prove(index), Results.Prove(index));

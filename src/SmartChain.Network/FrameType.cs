@@ -20,4 +20,7 @@ public enum FrameType : byte
 
     /// <summary>A replica's signature of a block header, exchanged to build certificates.</summary>
     BlockSignature = 6,
+
+    /// <summary>State transfer between replicas: tips, block ranges, snapshot chunks.</summary>
+    StateTransfer = 7,
 }

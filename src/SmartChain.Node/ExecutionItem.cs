@@ -13,6 +13,15 @@ internal abstract record ExecutionItem
 
     public sealed record Repeated(SignedRequest Request, ClientSession Session) : ExecutionItem;
 
+    /// <summary>State transfer: a verified certified block that a snapshot covers, appended without executing it.</summary>
+    public sealed record AppendCertified(Ledger.Block Block) : ExecutionItem;
+
+    /// <summary>State transfer: a verified snapshot becomes the state; its checkpoint block is appended.</summary>
+    public sealed record Restore(Ledger.Block Checkpoint, Ledger.Checkpoints.ReplicaSnapshot Snapshot) : ExecutionItem;
+
+    /// <summary>Answers with the head once everything queued before it has executed.</summary>
+    public sealed record Barrier(TaskCompletionSource<(long Number, Core.Crypto.Hash256 Hash)> Executed) : ExecutionItem;
+
     /// <summary>A request the pool would not take (full, or another request holds its sequence).</summary>
     public sealed record Refused(SignedRequest Request, ClientSession Session, string Reason) : ExecutionItem;
 }

@@ -21,6 +21,9 @@ internal abstract record LedgerInput
     /// <summary>A peer FETCHed a decision older than the consensus core remembers: answer it from the ledger.</summary>
     public sealed record ServeFetch(int From, long Instance) : LedgerInput;
 
+    /// <summary>A peer's state-transfer request for the tip or a block range, served from the store.</summary>
+    public sealed record ServeTransfer(int From, Transfer.TransferMessage Request) : LedgerInput;
+
     /// <summary>Once a second: ask again for signatures of blocks still uncertified.</summary>
     public sealed record Retransmit : LedgerInput;
 }

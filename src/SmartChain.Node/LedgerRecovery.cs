@@ -5,6 +5,7 @@ using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
 using SmartChain.Ledger;
+using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
 using SmartChain.Network.Client;
@@ -31,20 +32,46 @@ internal static class LedgerRecovery
 
         /// <summary>Highest block with a certificate (0: genesis, which needs none).</summary>
         public long LastCertified { get; init; }
+
+        /// <summary>The checkpoint block whose snapshot recovery started from; null: it replayed from genesis.</summary>
+        public long? FromCheckpoint { get; init; }
     }
 
     public static Result Run(BlockStore store, string storeFolder, GenesisDocument genesis, IReplicatedApplication app, ClientTable clients,
-        ReplyCache replies, int recentDecisions)
+        ReplyCache replies, int recentDecisions, SnapshotStore snapshots, Action<string> log)
     {
         var unreleased = new List<(Block, ReplyMessage?[])>();
         var clock = Stopwatch.StartNew();
-        var replayer = new ChainReplayer(genesis, app);
+        var replayer = new ChainReplayer(genesis, app)
+        {
+            // A snapshot file lost (or never written: the replica stopped first) is written again from the replay.
+            SnapshotTaken = (number, bytes) =>
+            {
+                if (!snapshots.Has(number))
+                {
+                    snapshots.Write(number, bytes);
+                }
+            },
+        };
         var uncertified = new List<long>();
         var recent = new Queue<Decision>();
         BlockHeader head = store.Read(0).Header;
         long lastConsensusId = 0;
         long lastCertified = 0;
-        for (long n = 0; n <= store.Height; n++)
+        long start = 0;
+        if (StartFromSnapshot(store, snapshots, app, replayer, log) is { } checkpoint)
+        {
+            head = checkpoint.Header;
+            lastConsensusId = checkpoint.Body.ConsensusId;
+            lastCertified = checkpoint.Header.Number;
+            start = checkpoint.Header.Number + 1;
+            foreach ((Core.Crypto.Ed25519PublicKey client, ulong sequence) in replayer.Clients)
+            {
+                clients.RecordSequence(client, sequence);
+            }
+        }
+
+        for (long n = start; n <= store.Height; n++)
         {
             Block block = store.Read(n);
             bool certified = n == 0 || block.Certificate is not null;
@@ -55,8 +82,17 @@ internal static class LedgerRecovery
             }
 
             head = block.Header;
-            if (n == 0)
+            if (n == 0 || CheckpointBlock.IsCheckpoint(n, genesis.CheckpointPeriod))
             {
+                if (n > 0 && certified)
+                {
+                    lastCertified = n;
+                }
+                else if (n > 0)
+                {
+                    uncertified.Add(n); // checked by the replay, which took the snapshot and compared
+                }
+
                 continue;
             }
 
@@ -109,7 +145,57 @@ internal static class LedgerRecovery
             }
         }
 
-        return new Result(head, lastConsensusId, uncertified, [.. recent], replayer.Transactions, clock.Elapsed) { LastCertified = lastCertified, Unreleased = unreleased };
+        return new Result(head, lastConsensusId, uncertified, [.. recent], replayer.Transactions, clock.Elapsed)
+        {
+            LastCertified = lastCertified,
+            Unreleased = unreleased,
+            FromCheckpoint = start > 0 ? start - 1 : null,
+        };
+    }
+
+    // The newest snapshot that matches its certified checkpoint block in this ledger; null: replay from genesis.
+    private static Block? StartFromSnapshot(BlockStore store, SnapshotStore snapshots, IReplicatedApplication app, ChainReplayer replayer, Action<string> log)
+    {
+        foreach (long number in snapshots.Available())
+        {
+            if (number > store.Height)
+            {
+                continue; // from a state transfer that stopped before its blocks arrived
+            }
+
+            Block checkpoint = store.Read(number);
+            string? problem = checkpoint.Certificate is null ? "its checkpoint block has no certificate yet" : CheckpointBlock.Check(checkpoint, out _);
+            byte[] bytes = [];
+            if (problem is null)
+            {
+                CheckpointBlock.Check(checkpoint, out CheckpointRecord? record);
+                bytes = snapshots.Read(number);
+                problem = CheckpointBlock.CheckSnapshot(record!, bytes);
+            }
+
+            if (problem is null)
+            {
+                try
+                {
+                    ReplicaSnapshot snapshot = ReplicaSnapshot.Parse(bytes);
+                    app.RestoreSnapshot(snapshot.Application.Span);
+                    problem = replayer.StartAt(checkpoint, snapshot);
+                    if (problem is null)
+                    {
+                        log($"recovering from the snapshot of checkpoint block {number} ({bytes.Length:N0} bytes); replaying blocks {number + 1}..{store.Height}");
+                        return checkpoint;
+                    }
+                }
+                catch (Core.Encoding.EncodingException e)
+                {
+                    problem = e.Message;
+                }
+            }
+
+            log($"not using the snapshot of checkpoint block {number}: {problem}; trying an older one");
+        }
+
+        return null;
     }
 
     private static (int, DecisionProof) DecodeProof(Block block, string storeFolder)

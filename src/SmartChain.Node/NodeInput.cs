@@ -11,4 +11,16 @@ internal abstract record NodeInput
     public sealed record ClientRequest(SignedRequest Request, ClientSession Session) : NodeInput;
 
     public sealed record Tick : NodeInput;
+
+    /// <summary>State transfer: stop deciding from peers' DECISIONs; answer with the head once execution has caught up.</summary>
+    public sealed record HoldDecisions(TaskCompletionSource<(long Number, Core.Crypto.Hash256 Hash)> Executed) : NodeInput;
+
+    /// <summary>State transfer: decide from peers' DECISIONs again (no snapshot was needed after all).</summary>
+    public sealed record ReleaseDecisions : NodeInput;
+
+    /// <summary>State transfer: jump the core over the instances a verified snapshot holds.</summary>
+    public sealed record Jump(Ledger.Block Checkpoint, Ledger.Checkpoints.ReplicaSnapshot Snapshot, int Regency) : NodeInput;
+
+    /// <summary>State transfer: a decided instance from a verified certified block.</summary>
+    public sealed record Transferred(DecisionMessage Decision) : NodeInput;
 }

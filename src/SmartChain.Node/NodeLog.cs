@@ -37,4 +37,13 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Critical, Message = "ledger loop failed; replica {Id} stops. {Status}")]
     public static partial void LedgerFailed(ILogger logger, Exception exception, int id, string status);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "checkpoint block {Block}: snapshot of the state after block {Snapshot}, {Bytes} bytes, hash {Hash}; execution paused {Milliseconds:0.0} ms to take it")]
+    public static partial void Checkpoint(ILogger logger, long block, long snapshot, long bytes, string hash, double milliseconds);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "{Line}")]
+    public static partial void Transfer(ILogger logger, string line);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "state transfer: dropped replica {From} as a source: {Reason}")]
+    public static partial void TransferSourceDropped(ILogger logger, int from, string reason);
 }

@@ -25,6 +25,8 @@ internal sealed class NodeMetrics : IDisposable
         BlocksPerFsync = _meter.CreateHistogram<long>("smartchain.ledger.blocks_per_fsync", unit: "{block}", description: "Blocks made durable by one group commit");
         RegencyChanges = _meter.CreateCounter<long>("smartchain.consensus.regency_changes",
             description: "Leader changes this replica asked for, by cause: timeout (no progress), joined (f+1 others asked), sync-refused (an invalid SYNC)");
+        SnapshotPause = _meter.CreateHistogram<double>("smartchain.checkpoint.snapshot_pause", unit: "ms", description: "Time execution paused to take a checkpoint's snapshot");
+        TransferredBlocks = _meter.CreateCounter<long>("smartchain.transfer.blocks", description: "Blocks received by state transfer, verified and applied");
         Released = _meter.CreateCounter<long>("smartchain.requests.released", description: "Requests whose replies were released (their block durable, and certified in strong mode)");
         _meter.CreateObservableGauge("smartchain.consensus.last_decided", lastDecided, description: "Highest decided instance");
         _meter.CreateObservableGauge("smartchain.pool.pending", pending, unit: "{request}", description: "Verified requests waiting to be ordered");
@@ -48,6 +50,12 @@ internal sealed class NodeMetrics : IDisposable
     public Histogram<long> BlocksPerFsync { get; }
 
     public Counter<long> Released { get; }
+
+    /// <summary>Execution pause per checkpoint snapshot.</summary>
+    public Histogram<double> SnapshotPause { get; }
+
+    /// <summary>Blocks applied from state transfer.</summary>
+    public Counter<long> TransferredBlocks { get; }
 
     public Counter<long> RegencyChanges { get; }
 

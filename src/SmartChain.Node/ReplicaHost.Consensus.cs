@@ -24,10 +24,20 @@ public sealed partial class ReplicaHost
                         _core.Tick();
                         break;
                     case NodeInput.PeerMessage peer:
-                        _core.Step(peer.From, peer.Message);
+                        // While state transfer runs, the core decides only what the transfer hands it: votes and
+                        // decisions of peers (even valid ones, such as votes a peer queued while this replica was
+                        // down) wait; peers retransmit once the transfer ends.
+                        if (!_holdDecisions || peer.Message is Fetch)
+                        {
+                            _core.Step(peer.From, peer.Message);
+                        }
+
                         break;
                     case NodeInput.ClientRequest client:
                         await SubmitAsync(client);
+                        break;
+                    default:
+                        await OnTransferInputAsync(input);
                         break;
                 }
 
@@ -141,6 +151,10 @@ public sealed partial class ReplicaHost
             else
             {
                 NodeLog.Refused(_log, e.From, e.Kind, e.Detail);
+                if (e.Kind == "too-far-ahead")
+                {
+                    NoteFarAhead(e.From);
+                }
             }
         }
     }

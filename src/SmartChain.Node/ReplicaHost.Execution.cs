@@ -35,6 +35,15 @@ public sealed partial class ReplicaHost
                         _replyTo.TryRemove(repeated.Request.Digest, out _);
                         await RepeatedAsync(repeated);
                         break;
+                    case ExecutionItem.AppendCertified append:
+                        await AppendCertifiedAsync(append.Block);
+                        break;
+                    case ExecutionItem.Restore restore:
+                        await RestoreAsync(restore.Checkpoint, restore.Snapshot);
+                        break;
+                    case ExecutionItem.Barrier barrier:
+                        barrier.Executed.TrySetResult((_chainHead.Number, _chainHead.Hash()));
+                        break;
                     case ExecutionItem.Refused refused:
                         _metrics.Rejected.Add(1);
                         Reply(refused.Session, new ReplyMessage(refused.Request.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(refused.Reason)));
@@ -49,6 +58,11 @@ public sealed partial class ReplicaHost
 
     private async Task ExecuteAsync(Decision decision)
     {
+        if (decision.Instance <= Interlocked.Read(ref _executed))
+        {
+            return; // installed by state transfer meanwhile
+        }
+
         var fresh = new List<SignedRequest>(decision.Batch.Count);
         for (int j = 0; j < decision.Batch.Count; j++)
         {
@@ -97,9 +111,11 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        BuiltBlock built = BuiltBlock.Next(_chainHead, decision.Instance, entries, blockResults, decision.Proof.EncodeForBlock(decision.Regency));
+        RecordExecuted(decision);
+        BuiltBlock built = WithTransferredCertificate(BuiltBlock.Next(_chainHead, decision.Instance, entries, blockResults, decision.Proof.EncodeForBlock(decision.Regency)));
         _chainHead = built.Block.Header;
         await _ledger.Writer.WriteAsync(new LedgerInput.Persist(built, replies, waiting), _stop.Token);
+        await CheckpointIfDueAsync(decision.Instance);
     }
 
     private async Task RepeatedAsync(ExecutionItem.Repeated repeated)

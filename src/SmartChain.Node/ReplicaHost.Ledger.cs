@@ -24,6 +24,11 @@ public sealed partial class ReplicaHost
     private readonly Dictionary<long, (Hash256 Hash, byte[] Signature)> _mySignatures = [];
     private readonly ReplyCache _replyCache = new(200_000);
     private readonly List<(long Number, BlockCertificate Certificate)> _completed = [];
+    private readonly List<(long Number, BlockCertificate Certificate)> _precertified = [];
+
+    // Blocks whose certificate is durable but which lie beyond a block still waiting for its own: the certified prefix
+    // (what WaitForCertifiedAsync and state-transfer tips promise) only moves over contiguous durable certificates.
+    private readonly SortedSet<long> _durableCertificates = [];
     private long _committedHeight;
     private long _lastCertified;
     private long _certifiedPrefix;
@@ -34,6 +39,9 @@ public sealed partial class ReplicaHost
 
     /// <summary>Highest block whose certificate is durable here.</summary>
     public long LastCertified => Interlocked.Read(ref _lastCertified);
+
+    /// <summary>Highest block such that it and every block before it are certified and durable here.</summary>
+    internal long CertifiedPrefix => Interlocked.Read(ref _certifiedPrefix);
 
     /// <summary>Highest block durable here.</summary>
     public long CommittedHeight => Interlocked.Read(ref _committedHeight);
@@ -72,8 +80,19 @@ public sealed partial class ReplicaHost
                         case LedgerInput.Persist persist:
                             _store.Append(persist.Block.Block);
                             Hold(persist);
-                            appended.Add(persist.Block);
+                            if (persist.Block.Block.Certificate is { } transferred)
+                            {
+                                _precertified.Add((persist.Block.Block.Header.Number, transferred));
+                            }
+                            else
+                            {
+                                appended.Add(persist.Block);
+                            }
+
                             _lastAppendedConsensusId = persist.Block.Block.Body.ConsensusId;
+                            break;
+                        case LedgerInput.ServeTransfer serve:
+                            ServeTransfer(serve.From, serve.Request);
                             break;
                         case LedgerInput.Signature signature:
                             OnBlockSignature(signature.From, signature.Message);
@@ -111,7 +130,7 @@ public sealed partial class ReplicaHost
     // once-a-second tick when no block comes. Strong mode fsyncs it at once, since replies wait for it.
     private void CommitAndCertify(List<BuiltBlock> appended, bool tick)
     {
-        if (appended.Count > 0 || (_completed.Count > 0 && (Strong || tick)))
+        if (appended.Count > 0 || _precertified.Count > 0 || (_completed.Count > 0 && (Strong || tick)))
         {
             Commit();
         }
@@ -170,6 +189,7 @@ public sealed partial class ReplicaHost
         foreach ((long number, BlockCertificate certificate) in _completed)
         {
             _mySignatures.Remove(number);
+            _durableCertificates.Add(number);
             _lastCertified = Math.Max(_lastCertified, number);
             if (Strong)
             {
@@ -178,9 +198,29 @@ public sealed partial class ReplicaHost
         }
 
         _completed.Clear();
+
+        // Blocks that arrived certified (state transfer): nothing to sign or collect.
+        foreach ((long number, BlockCertificate certificate) in _precertified)
+        {
+            _collector.SkipTo(number);
+            _durableCertificates.Add(number);
+            _lastCertified = Math.Max(_lastCertified, number);
+            if (Strong)
+            {
+                _certificates[number] = certificate;
+            }
+        }
+
+        _precertified.Clear();
         Interlocked.Exchange(ref _committedHeight, _store.CommittedHeight);
         Interlocked.Exchange(ref _durableConsensusId, _lastAppendedConsensusId);
-        Interlocked.Exchange(ref _certifiedPrefix, (_collector.LowestUncertified ?? (_store.CommittedHeight + 1)) - 1);
+        long prefix = _certifiedPrefix;
+        while (_durableCertificates.Remove(prefix + 1))
+        {
+            prefix++;
+        }
+
+        Interlocked.Exchange(ref _certifiedPrefix, prefix);
         Interlocked.Exchange(ref _commitPulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
@@ -204,20 +244,14 @@ public sealed partial class ReplicaHost
         Completed(message.Block, _collector.Add(from, message.Block, message.HeaderHash, message.Signature));
     }
 
-    // One block per decided instance, so block n holds instance n's batch and decision proof.
     private void ServeFetch(int from, long instance)
     {
-        if (instance > _store.CommittedHeight)
+        if (BlockOfInstance(instance) is not { } number)
         {
             return;
         }
 
-        Block block = _store.Read(instance);
-        if (block.Body.ConsensusId != instance)
-        {
-            return;
-        }
-
+        Block block = _store.Read(number);
         var batch = new Core.Requests.SignedRequest[block.Body.Entries.Count];
         for (int j = 0; j < batch.Length; j++)
         {
@@ -227,6 +261,37 @@ public sealed partial class ReplicaHost
         (int regency, Consensus.DecisionProof proof) = Consensus.DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
         var decision = new Consensus.Messages.DecisionMessage(_genesis.InitialView.Id, instance, regency, batch, proof);
         _network.Send(from, FrameType.Consensus, Consensus.Messages.MessageCodec.Encode(decision));
+    }
+
+    // Every decided instance has one block, and checkpoint block k·P sits between instances, so instance i is block
+    // i + (i − 1) / (P − 1). Checked against the block read, with a binary search over consensus ids (which never
+    // decrease along the chain) if a block ever breaks the rule.
+    private long? BlockOfInstance(long instance)
+    {
+        long committed = _store.CommittedHeight;
+        long period = _genesis.CheckpointPeriod;
+        long guess = instance + ((instance - 1) / (period - 1));
+        if (guess <= committed && _store.Read(guess).Body.ConsensusId == instance && !Ledger.Checkpoints.CheckpointBlock.IsCheckpoint(guess, period))
+        {
+            return guess;
+        }
+
+        long low = 1;
+        long high = committed;
+        while (low < high)
+        {
+            long middle = low + ((high - low) / 2);
+            if (_store.Read(middle).Body.ConsensusId < instance)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low <= committed && _store.Read(low).Body.ConsensusId == instance && !Ledger.Checkpoints.CheckpointBlock.IsCheckpoint(low, period) ? low : null;
     }
 
     private (Hash256, byte[]) SignStored(long number)

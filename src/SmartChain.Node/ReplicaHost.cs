@@ -9,6 +9,7 @@ using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Certification;
+using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Network;
 using SmartChain.Network.Client;
@@ -77,8 +78,14 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
             var consensusOptions = ConsensusOptions.From(genesis.Consensus);
             var clients = new ClientTable();
+            _snapshots = new SnapshotStore(config.DataDir);
             LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
-                _replyCache, consensusOptions.RecentDecisions);
+                _replyCache, consensusOptions.RecentDecisions, _snapshots, line => NodeLog.Transfer(_log, line));
+            foreach ((Ed25519PublicKey client, ulong sequence) in clients.Entries)
+            {
+                _executedClients[client] = sequence;
+            }
+
             _chainHead = recovered.Head;
             _executed = recovered.LastConsensusId;
             _committedHeight = _store.Height;
@@ -171,6 +178,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         host._loops.Add(host.TickLoopAsync());
         host._loops.Add(host.ClientAcceptLoopAsync());
         host._loops.Add(host.StatusLoopAsync());
+        if (host._options.Ledger == LedgerMode.Blockchain)
+        {
+            host._loops.Add(host.TransferLoopAsync());
+        }
+
         NodeLog.Started(host._log, host.Id, host.Status);
         return host;
     }
@@ -202,6 +214,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         _consensusThread.Dispose();
+        await _snapshotWrites;
         try
         {
             CommitPendingCertificates();
@@ -273,6 +286,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 if (frame.Type == FrameType.BlockSignature)
                 {
                     await OnPeerBlockSignatureAsync(from, frame);
+                    continue;
+                }
+
+                if (frame.Type == FrameType.StateTransfer)
+                {
+                    OnTransferFrame(from, frame);
                     continue;
                 }
 

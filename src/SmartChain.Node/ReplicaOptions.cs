@@ -14,6 +14,18 @@ public sealed record ReplicaOptions
     /// <summary>The blockchain layer, or one of the baselines that replace it.</summary>
     public LedgerMode Ledger { get; init; } = LedgerMode.Blockchain;
 
+    /// <summary>Snapshot files kept (the newest ones); older ones are deleted. The ledger itself is never pruned.</summary>
+    public int SnapshotRetention { get; init; } = 2;
+
+    /// <summary>
+    /// Test double for the state-transfer tests: this replica serves state transfer as a Byzantine source would.
+    /// Never set outside tests.
+    /// </summary>
+    internal Transfer.TransferFault TransferFault { get; init; }
+
+    /// <summary>State-transfer tuning (tests shorten its timeouts).</summary>
+    internal Transfer.TransferOptions Transfer { get; init; } = Node.Transfer.TransferOptions.Default;
+
     /// <summary>SmartChain as specified.</summary>
     public static ReplicaOptions Default { get; } = new();
 }

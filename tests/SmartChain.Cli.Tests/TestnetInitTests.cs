@@ -70,7 +70,7 @@ public class TestnetInitTests
     [InlineData("--replicas", "3", "--replicas 3: a network needs 4 to 128 replicas")]
     [InlineData("--base-port", "65530", "--base-port 65530: replicas need ports 65530..65537, within 1..65535")]
     [InlineData("--chain-id", "Bad Name", "--chain-id \"Bad Name\" contains 'B'")]
-    [InlineData("--checkpoint-period", "0", "--checkpoint-period 0: must be at least 1 block")]
+    [InlineData("--checkpoint-period", "0", "--checkpoint-period 0: must be at least 2 blocks")]
     public void Bad_options_are_refused_with_one_line_and_nothing_is_created(string option, string value, string message)
     {
         using var dir = new TempDirectory();

@@ -13,15 +13,16 @@ public sealed class InProcessNetwork : IAsyncDisposable
     public string Chain { get; } = $"node-test-{Guid.NewGuid():N}"[..24];
 
     public InProcessNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong, ReplicaOptions? options = null,
-        ConsensusParameters? consensus = null)
+        ConsensusParameters? consensus = null, long checkpointPeriod = 1000, Func<int, ReplicaOptions?>? optionsOf = null)
     {
         Options = options ?? ReplicaOptions.Default;
+        _optionsOf = optionsOf ?? (_ => null);
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
         ReplicaKeys = [.. Enumerable.Range(0, n).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
         int[] ports = TestPorts.Free(2 * n);
         var view = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", ports[2 * i], ports[(2 * i) + 1], ReplicaKeys[i].PublicKey)));
-        Genesis = new GenesisDocument(Chain, persistence, view, consensus ?? ConsensusParameters.Default with { MaxBatch = 256 }, 1000, [Minter.PublicKey]);
+        Genesis = new GenesisDocument(Chain, persistence, view, consensus ?? ConsensusParameters.Default with { MaxBatch = 256 }, checkpointPeriod, [Minter.PublicKey]);
         Hosts = new ReplicaHost?[n];
         for (int i = 0; i < n; i++)
         {
@@ -30,11 +31,11 @@ public sealed class InProcessNetwork : IAsyncDisposable
     }
 
     /// <summary>Starts replica <paramref name="i"/> on its data folder (a restart if it ran before).</summary>
-    public ReplicaHost Start(int i)
+    public ReplicaHost Start(int i, ReplicaOptions? options = null)
     {
         ReplicaMember member = Genesis.InitialView.Members[i];
         ReplicaHost host = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
-            Genesis, ReplicaKeys[i], NullLoggerFactory.Instance, Options);
+            Genesis, ReplicaKeys[i], Loggers ?? NullLoggerFactory.Instance, options ?? _optionsOf(i) ?? Options);
         Hosts[i] = host;
         return host;
     }
@@ -49,7 +50,12 @@ public sealed class InProcessNetwork : IAsyncDisposable
         }
     }
 
+    private readonly Func<int, ReplicaOptions?> _optionsOf;
+
     public string Folder { get; }
+
+    /// <summary>Where the replicas log (none by default); set before starting a replica to capture its lines.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? Loggers { get; set; }
 
     public ReplicaOptions Options { get; }
 

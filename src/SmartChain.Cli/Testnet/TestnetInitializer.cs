@@ -70,9 +70,9 @@ internal static partial class TestnetInitializer
             throw new CliException($"--minters {o.Minters}: must be 0..{Limits.MaxMinters}");
         }
 
-        if (o.CheckpointPeriod < 1)
+        if (o.CheckpointPeriod < 2)
         {
-            throw new CliException($"--checkpoint-period {o.CheckpointPeriod}: must be at least 1 block");
+            throw new CliException($"--checkpoint-period {o.CheckpointPeriod}: must be at least 2 blocks (every checkpoint-period-th block is a checkpoint block)");
         }
 
         if (ChainId.Validate(o.ChainId) is { } problem)

@@ -43,9 +43,9 @@ internal sealed class GenesisValidator
         View? view = BuildView(file.View);
         ConsensusParameters consensus = BuildConsensus(file.Consensus ?? new GenesisConsensusSection());
         long checkpointPeriod = file.CheckpointPeriod ?? GenesisDocument.DefaultCheckpointPeriod;
-        if (checkpointPeriod < 1)
+        if (checkpointPeriod < 2)
         {
-            Error("checkpointPeriod", $"{checkpointPeriod} must be at least 1");
+            Error("checkpointPeriod", $"{checkpointPeriod} must be at least 2 (every checkpointPeriod-th block is a checkpoint block)");
         }
 
         List<Ed25519PublicKey> minters = BuildMinters(file.Coin?.Minters ?? []);

@@ -2,6 +2,7 @@ using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
+using SmartChain.Ledger.Checkpoints;
 
 namespace SmartChain.Ledger.Verification;
 
@@ -9,7 +10,10 @@ namespace SmartChain.Ledger.Verification;
 /// Applies blocks in order to an application, checking each on the way (SPEC §4.3): number and link, both Merkle
 /// roots, the certificate against the view, the entries' client signatures, and that re-execution reproduces every
 /// recorded result. A request whose sequence its client already had decided stays in the block (the decision covers
-/// it) with an empty result and is not executed again. Used by <c>ledger verify</c> and by a restarting replica.
+/// it) with an empty result and is not executed again. Consensus instances follow each other, and every
+/// <c>lastCheckpoint</c> names the latest checkpoint block; at a checkpoint block the replayer takes the snapshot
+/// itself and checks its hash and size against the record (SPEC §4.4). It can also start from a verified snapshot
+/// instead of genesis (<see cref="StartAt"/>). Used by <c>ledger verify</c>, by a restarting replica and by state transfer.
 /// </summary>
 public sealed class ChainReplayer
 {
@@ -17,6 +21,8 @@ public sealed class ChainReplayer
     private readonly IReplicatedApplication _app;
     private readonly Dictionary<Ed25519PublicKey, ulong> _highest = [];
     private Hash256 _previous;
+    private long _lastCheckpoint;
+    private long _lastConsensusId;
 
     /// <summary>Replays onto <paramref name="app"/>, which must hold the genesis state.</summary>
     public ChainReplayer(GenesisDocument genesis, IReplicatedApplication app)
@@ -36,6 +42,89 @@ public sealed class ChainReplayer
     /// <summary>Transactions applied (entries of blocks after genesis).</summary>
     public long Transactions { get; private set; }
 
+    /// <summary>Consensus instance of the last block applied.</summary>
+    public long LastConsensusId => _lastConsensusId;
+
+    /// <summary>Per client, the highest sequence decided so far (the replicated replay-protection table).</summary>
+    public IReadOnlyDictionary<Ed25519PublicKey, ulong> Clients => _highest;
+
+    /// <summary>
+    /// Hears each checkpoint block's number and the snapshot taken there (already checked against the block's record),
+    /// so a replica can write a snapshot file it lost.
+    /// </summary>
+    public Action<long, byte[]>? SnapshotTaken { get; set; }
+
+    /// <summary>
+    /// Continues from checkpoint block <paramref name="checkpoint"/> with the state of <paramref name="snapshot"/>, which
+    /// the caller has restored into the application and checked against the block's record. If blocks were linked
+    /// before (<see cref="Link"/>), the checkpoint block must be the next one.
+    /// </summary>
+    public string? StartAt(Block checkpoint, ReplicaSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (Height >= 0 && (checkpoint.Header.Number != Height + 1 || checkpoint.Header.HashLastBlock != _previous))
+        {
+            return $"checkpoint block {checkpoint.Header.Number} does not follow block {Height}";
+        }
+
+        if (snapshot.Block != checkpoint.Header.Number - 1 || snapshot.ConsensusId != checkpoint.Body.ConsensusId)
+        {
+            return $"the snapshot holds the state after block {snapshot.Block} (instance {snapshot.ConsensusId}); checkpoint block {checkpoint.Header.Number} records the state after block {checkpoint.Header.Number - 1} (instance {checkpoint.Body.ConsensusId})";
+        }
+
+        _highest.Clear();
+        foreach ((Ed25519PublicKey client, ulong sequence) in snapshot.Clients)
+        {
+            _highest[client] = sequence;
+        }
+
+        _lastCheckpoint = checkpoint.Header.Number;
+        _lastConsensusId = snapshot.ConsensusId;
+        Advance(checkpoint, 0);
+        return null;
+    }
+
+    /// <summary>
+    /// Checks the next block's number, link, roots and checkpoint pointer without executing it: the blocks before a
+    /// checkpoint whose snapshot will supply the state.
+    /// </summary>
+    public string? Link(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (block.Header.Number != Height + 1)
+        {
+            return $"found block {block.Header.Number} where block {Height + 1} belongs";
+        }
+
+        if (Height < 0)
+        {
+            return block.Hash != Block.Genesis(_genesis).Hash ? "block 0 is not the genesis block of this genesis.json" : Genesis(block);
+        }
+
+        if ((Structure(block, ReplayChecks.AllowUncertified) ?? Sequence(block)) is { } bad)
+        {
+            return bad;
+        }
+
+        if (CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod))
+        {
+            if (CheckpointBlock.Check(block, out _) is { } malformed)
+            {
+                return malformed;
+            }
+
+            _lastCheckpoint = block.Header.Number;
+        }
+        else
+        {
+            _lastConsensusId = block.Body.ConsensusId;
+        }
+
+        Advance(block, block.Body.Entries.Count);
+        return null;
+    }
+
     /// <summary>
     /// Checks and applies the next block. Returns null and the block's requests and fresh mask, or the reason it fails
     /// (the application state is then unspecified: stop replaying). <paramref name="checks"/> says what to verify.
@@ -52,18 +141,17 @@ public sealed class ChainReplayer
 
         if (Height < 0)
         {
-            if (block.Hash != Block.Genesis(_genesis).Hash)
-            {
-                return "block 0 is not the genesis block of this genesis.json";
-            }
-
-            Advance(block, 0);
-            return null;
+            return block.Hash != Block.Genesis(_genesis).Hash ? "block 0 is not the genesis block of this genesis.json" : Genesis(block);
         }
 
-        if (Structure(block, checks) is { } bad)
+        if ((Structure(block, checks) ?? Sequence(block)) is { } bad)
         {
             return bad;
+        }
+
+        if (CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod))
+        {
+            return Checkpoint(block);
         }
 
         var decoded = new SignedRequest[block.Body.Entries.Count];
@@ -88,7 +176,54 @@ public sealed class ChainReplayer
         }
 
         requests = decoded;
+        _lastConsensusId = block.Body.ConsensusId;
         Advance(block, decoded.Length);
+        return null;
+    }
+
+    private string? Genesis(Block block)
+    {
+        Advance(block, 0);
+        return null;
+    }
+
+    // What the chain's rules fix for a block's place: its checkpoint pointer and its consensus instance.
+    private string? Sequence(Block block)
+    {
+        if (CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod))
+        {
+            return block.Body.ConsensusId != _lastConsensusId
+                ? $"checkpoint block with consensus instance {block.Body.ConsensusId}; it must repeat the previous block's instance {_lastConsensusId}"
+                : null;
+        }
+
+        if (block.Header.LastCheckpoint != _lastCheckpoint)
+        {
+            return $"lastCheckpoint is {block.Header.LastCheckpoint}; the latest checkpoint block is {_lastCheckpoint}";
+        }
+
+        return block.Body.ConsensusId != _lastConsensusId + 1
+            ? $"consensus instance {block.Body.ConsensusId} follows instance {_lastConsensusId}; each block holds the next instance"
+            : null;
+    }
+
+    // The replayer holds the state after the previous block: snapshot it as every replica did, and compare.
+    private string? Checkpoint(Block block)
+    {
+        if (CheckpointBlock.Check(block, out CheckpointRecord? record) is { } malformed)
+        {
+            return malformed;
+        }
+
+        (byte[] snapshot, _) = ReplicaSnapshot.Take(Height, _lastConsensusId, _highest, _app);
+        if (CheckpointBlock.CheckSnapshot(record!, snapshot) is { } wrong)
+        {
+            return $"the state re-executed up to block {Height} does not match the checkpoint: {wrong}";
+        }
+
+        SnapshotTaken?.Invoke(block.Header.Number, snapshot);
+        _lastCheckpoint = block.Header.Number;
+        Advance(block, 0);
         return null;
     }
 

@@ -127,7 +127,7 @@ public class GenesisTests
         Assert.Contains("chainId: missing", e.Errors);
         Assert.Contains("view.members[0].clientPort: 70000 is not a TCP port (1..65535)", e.Errors);
         Assert.Contains(e.Errors, m => m.StartsWith("consensus.maxBatch: 0 outside", StringComparison.Ordinal));
-        Assert.Contains("checkpointPeriod: 0 must be at least 1", e.Errors);
+        Assert.Contains("checkpointPeriod: 0 must be at least 2 (every checkpointPeriod-th block is a checkpoint block)", e.Errors);
         Assert.Contains("4 problems", e.Message, StringComparison.Ordinal);
     }
 

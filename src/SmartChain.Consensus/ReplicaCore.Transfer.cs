@@ -1,0 +1,94 @@
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Crypto;
+
+namespace SmartChain.Consensus;
+
+/// <summary>
+/// State transfer's two ways into the core (SPEC §6). A replica far behind either jumps over instances whose effect
+/// a verified snapshot already holds (<see cref="JumpTo"/>), or is handed decided instances taken from certified
+/// blocks (<see cref="DeliverTransferred"/>), which it checks and decides like any DECISION. The driver verified the
+/// blocks' certificates; the core still checks each decision proof itself.
+/// </summary>
+public sealed partial class ReplicaCore
+{
+    /// <summary>
+    /// Continues after instance <paramref name="instance"/>, whose state (and replay-protection table
+    /// <paramref name="clients"/>) came from a verified snapshot. A later <paramref name="regency"/> seen in the
+    /// transferred blocks is adopted. Does nothing if the core already decided that far.
+    /// </summary>
+    public void JumpTo(long instance, int regency, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        if (instance <= LastDecided)
+        {
+            return;
+        }
+
+        _clients.Reset(clients);
+        _pool.RemoveAllDecided(_clients);
+        _recent.Clear();
+        _recentOrder.Clear();
+        foreach (long stale in _future.Keys.Where(k => k <= instance).ToList())
+        {
+            _buffered -= _future[stale].Count;
+            _future.Remove(stale);
+        }
+
+        AdoptRegency(regency, instance);
+        LastDecided = instance;
+        _current = Open(instance + 1);
+        _ticksWithoutDecision = 0;
+        Progressed();
+        if (_future.Remove(_current.Id, out List<(int From, ConsensusMessage Message)>? early))
+        {
+            _buffered -= early.Count;
+            foreach ((int from, ConsensusMessage message) in early)
+            {
+                Dispatch(from, message);
+            }
+        }
+
+        ApplySync();
+        MaybePropose();
+    }
+
+    /// <summary>
+    /// A decided instance from a certified block received by state transfer: decided here if it is the open instance
+    /// and its proof verifies; ignored if already decided; refused otherwise.
+    /// </summary>
+    public void DeliverTransferred(DecisionMessage decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision.Instance <= LastDecided)
+        {
+            return;
+        }
+
+        if (decision.Instance != _current.Id)
+        {
+            Reject(Id, "transfer-gap", $"transferred instance {decision.Instance} while instance {_current.Id} is open", evidence: false);
+            return;
+        }
+
+        Hash256 hash = BatchHash.Compute(decision.Batch);
+        if (decision.Proof.Verify(_view, _chainId, decision.Instance, decision.Regency, hash) is { } problem)
+        {
+            Reject(Id, "invalid-proof", $"transferred instance {decision.Instance} refused: {problem}", evidence: false);
+            return;
+        }
+
+        AdoptRegency(decision.Regency, decision.Instance);
+        Decide(decision.Batch, hash, decision.Regency, decision.Proof);
+    }
+
+    // A proven decision in a later regency means Q replicas installed and synced it.
+    private void AdoptRegency(int regency, long instance)
+    {
+        if (regency > Regency)
+        {
+            Regency = regency;
+            _synced = true;
+            _persist.Add(new VoteRecord(MessageType.Stop, instance, Regency, Hash256.Zero));
+        }
+    }
+}

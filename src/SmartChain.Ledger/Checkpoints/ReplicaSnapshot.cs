@@ -1,0 +1,92 @@
+using System.Buffers;
+using SmartChain.Core.Application;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Encoding;
+
+namespace SmartChain.Ledger.Checkpoints;
+
+/// <summary>
+/// A replica's snapshot: everything a replica needs to continue from block <see cref="Block"/> without the blocks
+/// before it. The replay-protection table is part of the replicated state, so it is in the snapshot too. Encoding:
+/// <code>
+/// 4 B "SCSN" · u8 version 1 · i64 block · i64 consensusId ·
+/// u32 n · n × (32 B client key · u64 highest decided sequence), strictly increasing by key ·
+/// the application's canonical snapshot (the rest of the file)
+/// </code>
+/// The file's SHA-256 and size are what the checkpoint block records.
+/// </summary>
+public sealed record ReplicaSnapshot(long Block, long ConsensusId, IReadOnlyList<(Ed25519PublicKey Client, ulong Sequence)> Clients, ReadOnlyMemory<byte> Application)
+{
+    private const byte Version = 1;
+    private const int ClientEntryBytes = Ed25519PublicKey.Size + 8;
+    private static ReadOnlySpan<byte> Magic => "SCSN"u8;
+
+    /// <summary>
+    /// Writes the snapshot of <paramref name="app"/> and <paramref name="clients"/> as the state after block
+    /// <paramref name="block"/>. The client table is sorted here, so the bytes depend only on the state.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> output, long block, long consensusId, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients,
+        IReplicatedApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(app);
+        KeyValuePair<Ed25519PublicKey, ulong>[] sorted = [.. clients];
+        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        var writer = new CanonicalWriter(output);
+        writer.WriteFixed(Magic);
+        writer.WriteUInt8(Version);
+        writer.WriteInt64(block);
+        writer.WriteInt64(consensusId);
+        writer.WriteCount(sorted.Length, int.MaxValue);
+        foreach ((Ed25519PublicKey client, ulong sequence) in sorted)
+        {
+            client.WriteTo(ref writer);
+            writer.WriteUInt64(sequence);
+        }
+
+        app.WriteSnapshot(output);
+    }
+
+    /// <summary>Writes the snapshot into one array and hashes it: what a replica does at a checkpoint.</summary>
+    public static (byte[] Bytes, Hash256 Hash) Take(long block, long consensusId, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients,
+        IReplicatedApplication app)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        Write(buffer, block, consensusId, clients, app);
+        byte[] bytes = buffer.WrittenSpan.ToArray();
+        return (bytes, Hash256.Compute(bytes));
+    }
+
+    /// <summary>Parses a snapshot file's bytes (the application part is checked when it is restored).</summary>
+    /// <exception cref="EncodingException">Not a snapshot; the message says where and why.</exception>
+    public static ReplicaSnapshot Parse(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new CanonicalReader(bytes.Span);
+        if (bytes.Length < Magic.Length || !reader.ReadFixed(Magic.Length).SequenceEqual(Magic))
+        {
+            throw new EncodingException(0, "not a replica snapshot (the file does not start with \"SCSN\")");
+        }
+
+        int at = reader.Position;
+        byte version = reader.ReadUInt8();
+        if (version != Version)
+        {
+            throw new EncodingException(at, $"snapshot version {version}; this build reads {Version}");
+        }
+
+        long block = reader.ReadInt64(0, long.MaxValue);
+        long consensusId = reader.ReadInt64(0, long.MaxValue);
+        var clients = new (Ed25519PublicKey, ulong)[reader.ReadCount(int.MaxValue, ClientEntryBytes)];
+        for (int i = 0; i < clients.Length; i++)
+        {
+            at = reader.Position;
+            clients[i] = (Ed25519PublicKey.ReadFrom(ref reader), reader.ReadUInt64());
+            if (i > 0 && clients[i].Item1.CompareTo(clients[i - 1].Item1) <= 0)
+            {
+                throw new EncodingException(at, $"client {i} is not in strictly increasing key order");
+            }
+        }
+
+        return new ReplicaSnapshot(block, consensusId, clients, bytes[reader.Position..]);
+    }
+}

@@ -1,0 +1,374 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+using SmartChain.Ledger;
+using SmartChain.Ledger.Checkpoints;
+using SmartChain.Network;
+using SmartChain.Node.Transfer;
+
+namespace SmartChain.Node;
+
+/// <summary>
+/// State transfer, both ways (SPEC §6). As a client: once at start, and again whenever more than f peers are seen far
+/// ahead (one trigger while a transfer runs, never a storm), a <see cref="StateTransfer"/> brings this replica near
+/// the certified tip. As a server: tips and block ranges from the ledger loop (which owns the store), snapshot
+/// chunks from the snapshot files.
+/// </summary>
+public sealed partial class ReplicaHost : ITransferTarget
+{
+    private readonly Channel<bool> _transferTriggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
+    private readonly HashSet<int> _seenFarAhead = [];
+    private volatile StateTransfer? _transfer;
+    private bool _holdDecisions;
+
+    private readonly TaskCompletionSource<TransferResult> _firstTransfer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What the last state transfer did (null before one finished).</summary>
+    internal TransferResult? LastTransfer { get; private set; }
+
+    /// <summary>Completes when the transfer a replica runs at start has finished (with nothing to do, often).</summary>
+    internal Task<TransferResult> FirstTransfer => _firstTransfer.Task;
+
+    private async Task TransferLoopAsync()
+    {
+        try
+        {
+            _transferTriggers.Writer.TryWrite(true); // once at start: a restarted replica may be far behind
+            await foreach (bool _ in _transferTriggers.Reader.ReadAllAsync(_stop.Token))
+            {
+                await RunTransferAsync();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+    }
+
+    private async Task RunTransferAsync()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            await HoldDecisionsAsync(); // peers' FETCH answers wait: the transfer decides how this replica catches up
+            var transfer = new StateTransfer(_genesis, Id, (to, message) => _network.Send(to, FrameType.StateTransfer, message.Encode()), this,
+                _options.Transfer, line => NodeLog.Transfer(_log, line), (from, reason) => NodeLog.TransferSourceDropped(_log, from, reason));
+            _transfer = transfer;
+            try
+            {
+                LastTransfer = await transfer.RunAsync(_stop.Token);
+                string summary = "state transfer: " + LastTransfer.Summary;
+                NodeLog.Transfer(_log, summary);
+                _firstTransfer.TrySetResult(LastTransfer);
+                return;
+            }
+            catch (TransferException e)
+            {
+                NodeLog.Storage(_log, $"state transfer attempt {attempt} failed: {e.Message}; trying again with every peer");
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _stop.Token);
+            }
+            finally
+            {
+                _transfer = null;
+                await _inputs.Writer.WriteAsync(new NodeInput.ReleaseDecisions(), CancellationToken.None);
+            }
+        }
+    }
+
+    // Called on the consensus thread for each TOO-FAR-AHEAD refusal: more than f senders make it credible.
+    private void NoteFarAhead(int from)
+    {
+        if (_seenFarAhead.Add(from) && _seenFarAhead.Count > _genesis.InitialView.F)
+        {
+            _seenFarAhead.Clear();
+            if (_transfer is null && _transferTriggers.Writer.TryWrite(true))
+            {
+                string line = $"more than {_genesis.InitialView.F} replicas are far ahead of instance {_core.LastDecided + 1}; starting state transfer";
+                NodeLog.Transfer(_log, line);
+            }
+        }
+    }
+
+    private void OnTransferFrame(int from, Frame frame)
+    {
+        TransferMessage message;
+        try
+        {
+            message = TransferMessage.Decode(frame.Payload.Span);
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            LogSampled(ref _droppedPeerMessages, $"malformed state-transfer message from replica {from}: {e.Message}");
+            return;
+        }
+
+        switch (message)
+        {
+            case TransferMessage.TipRequest or TransferMessage.BlocksRequest:
+                _ledger.Writer.TryWrite(new LedgerInput.ServeTransfer(from, message));
+                break;
+            case TransferMessage.SnapshotRequest request:
+                _ = Task.Run(() => ServeSnapshot(from, request));
+                break;
+            default:
+                _transfer?.Deliver(from, message);
+                break;
+        }
+    }
+
+    private void ServeSnapshot(int from, TransferMessage.SnapshotRequest request)
+    {
+        TransferMessage answer;
+        try
+        {
+            using var file = new FileStream(_snapshots.PathOf(request.Checkpoint), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            byte[] data = new byte[(int)Math.Clamp(Math.Min(request.Length, file.Length - request.Offset), 0, TransferMessage.MaxChunkBytes)];
+            file.Position = request.Offset;
+            file.ReadExactly(data);
+            if (_options.TransferFault == TransferFault.BadSnapshot && data.Length > 0)
+            {
+                data[data.Length / 2] ^= 0x5A;
+            }
+
+            answer = data.Length == 0 ? new TransferMessage.Unavailable(request.Checkpoint, $"offset {request.Offset} is past the end of the snapshot")
+                : new TransferMessage.SnapshotChunk(request.Checkpoint, request.Offset, data);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            answer = new TransferMessage.Unavailable(request.Checkpoint, $"no snapshot of checkpoint block {request.Checkpoint} here ({e.GetType().Name})");
+        }
+
+        Answer(from, answer with { RequestId = request.RequestId });
+    }
+
+    // On the ledger loop, which owns the store: only certified blocks are served.
+    private void ServeTransfer(int from, TransferMessage request)
+    {
+        long certified = Interlocked.Read(ref _certifiedPrefix);
+        TransferMessage answer;
+        if (request is TransferMessage.TipRequest)
+        {
+            Block tip = _store.Read(certified);
+            answer = _options.TransferFault == TransferFault.FarTip
+                ? new TransferMessage.Tip(tip.Header with { Number = tip.Header.Number + 100_000 }, tip.Certificate)
+                : new TransferMessage.Tip(tip.Header, tip.Certificate);
+        }
+        else
+        {
+            var range = (TransferMessage.BlocksRequest)request;
+            answer = range.From > certified || range.From < 1 || range.To < range.From
+                ? new TransferMessage.Unavailable(range.From, $"blocks {range.From}..{range.To} are not certified here (certified up to {certified})")
+                : new TransferMessage.Blocks(range.From, ReadRange(range.From, Math.Min(range.To, certified)));
+        }
+
+        Answer(from, answer with { RequestId = request.RequestId });
+    }
+
+    private void Answer(int to, TransferMessage answer)
+    {
+        int copies = _options.TransferFault switch
+        {
+            TransferFault.Silent => answer is TransferMessage.Tip ? 1 : 0,
+            TransferFault.Flood => 101,
+            _ => 1,
+        };
+        byte[] bytes = answer.Encode();
+        for (int i = 0; i < copies; i++)
+        {
+            _network.Send(to, FrameType.StateTransfer, bytes);
+        }
+    }
+
+    private List<Block> ReadRange(long from, long to)
+    {
+        var blocks = new List<Block>();
+        long bytes = 0;
+        for (long n = from; n <= to && blocks.Count < TransferMessage.MaxBlocksPerAnswer && (blocks.Count == 0 || bytes < TransferMessage.AnswerBudgetBytes); n++)
+        {
+            Block block = _store.Read(n);
+            foreach (ReadOnlyMemory<byte> entry in block.Body.Entries)
+            {
+                bytes += entry.Length;
+            }
+
+            blocks.Add(block);
+        }
+
+        return _options.TransferFault switch
+        {
+            TransferFault.BadBlocks => [.. blocks.Select(ChangeResult)],
+            TransferFault.ForgedCertificates => [.. blocks.Select(b => b with { Certificate = new BlockCertificate([.. b.Certificate!.Signatures.Select(s => (s.ReplicaId, (ReadOnlyMemory<byte>)new byte[64]))]) })],
+            _ => blocks,
+        };
+    }
+
+    // The Byzantine test double: a changed result, so the block no longer matches its certified header.
+    private static Block ChangeResult(Block block)
+    {
+        ReadOnlyMemory<byte>[] results = [.. block.Body.Results];
+        results[0] = (byte[])[.. results[0].Span, 0xFF];
+        return block with { Body = block.Body with { Results = results } };
+    }
+
+    (long Number, Hash256 Hash) ITransferTarget.Head
+    {
+        get
+        {
+            BlockHeader head = _chainHead;
+            return (head.Number, head.Hash());
+        }
+    }
+
+    SnapshotStore ITransferTarget.Snapshots => _snapshots;
+
+    Task<(long Number, Hash256 Hash)> ITransferTarget.BeginSnapshotPhaseAsync(CancellationToken cancellationToken) => HoldDecisionsAsync();
+
+    // Decisions are held for the whole transfer (see RunTransferAsync); released when it ends.
+    ValueTask ITransferTarget.EndSnapshotPhaseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    private async Task<(long Number, Hash256 Hash)> HoldDecisionsAsync()
+    {
+        var executed = new TaskCompletionSource<(long, Hash256)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _inputs.Writer.WriteAsync(new NodeInput.HoldDecisions(executed), _stop.Token);
+        return await executed.Task.WaitAsync(_stop.Token);
+    }
+
+    async ValueTask ITransferTarget.AppendWithoutExecutingAsync(Block block, CancellationToken cancellationToken) =>
+        await _execution.Writer.WriteAsync(new ExecutionItem.AppendCertified(block), cancellationToken);
+
+    async ValueTask ITransferTarget.InstallSnapshotAsync(Block checkpoint, ReplicaSnapshot snapshot, int regency, CancellationToken cancellationToken) =>
+        await _inputs.Writer.WriteAsync(new NodeInput.Jump(checkpoint, snapshot, regency), cancellationToken);
+
+    async ValueTask ITransferTarget.ReplayAsync(Block block, CancellationToken cancellationToken)
+    {
+        _transferredCertificates[block.Header.Number] = (block.Hash, block.Certificate!);
+        if (CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod))
+        {
+            return; // execution builds it after the block before, and takes the certificate from here
+        }
+
+        var batch = new SignedRequest[block.Body.Entries.Count];
+        for (int j = 0; j < batch.Length; j++)
+        {
+            batch[j] = SignedRequest.Decode(block.Body.Entries[j]);
+        }
+
+        (int regency, DecisionProof proof) = DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
+        var decision = new DecisionMessage(_genesis.InitialView.Id, block.Body.ConsensusId, regency, batch, proof);
+        await _inputs.Writer.WriteAsync(new NodeInput.Transferred(decision), cancellationToken);
+    }
+
+    Task ITransferTarget.WaitForDurableAsync(long number, CancellationToken cancellationToken) => WaitForCommittedAsync(number, cancellationToken);
+
+    private async Task WaitForCommittedAsync(long block, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task pulse = Volatile.Read(ref _commitPulse).Task;
+            if (Interlocked.Read(ref _committedHeight) >= block)
+            {
+                return;
+            }
+
+            await pulse.WaitAsync(cancellationToken);
+        }
+    }
+
+    // On the consensus thread.
+    private async Task OnTransferInputAsync(NodeInput input)
+    {
+        switch (input)
+        {
+            case NodeInput.HoldDecisions hold:
+                _holdDecisions = true;
+                await _execution.Writer.WriteAsync(new ExecutionItem.Barrier(hold.Executed), _stop.Token);
+                break;
+            case NodeInput.ReleaseDecisions:
+                _holdDecisions = false;
+                break;
+            case NodeInput.Jump jump:
+                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, ToPairs(jump.Snapshot.Clients));
+
+                // Before anything the jump decided: execution restores the snapshot first.
+                await _execution.Writer.WriteAsync(new ExecutionItem.Restore(jump.Checkpoint, jump.Snapshot), _stop.Token);
+                break;
+            case NodeInput.Transferred transferred:
+                _core.DeliverTransferred(transferred.Decision);
+                break;
+        }
+    }
+
+    private static IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> ToPairs(IReadOnlyList<(Ed25519PublicKey Client, ulong Sequence)> clients)
+    {
+        foreach ((Ed25519PublicKey client, ulong sequence) in clients)
+        {
+            yield return new KeyValuePair<Ed25519PublicKey, ulong>(client, sequence);
+        }
+    }
+
+    // On the execution thread: a certified block the snapshot covers, appended as it is.
+    private async Task AppendCertifiedAsync(Block block)
+    {
+        long number = block.Header.Number;
+        if (number <= _chainHead.Number)
+        {
+            return;
+        }
+
+        if (number != _chainHead.Number + 1 || block.Header.HashLastBlock != _chainHead.Hash())
+        {
+            throw new InvalidOperationException($"state transfer handed block {number} to a replica whose head is block {_chainHead.Number}");
+        }
+
+        _chainHead = block.Header;
+        if (!CheckpointBlock.IsCheckpoint(number, _genesis.CheckpointPeriod))
+        {
+            Interlocked.Exchange(ref _executed, block.Body.ConsensusId);
+        }
+
+        _metrics.TransferredBlocks.Add(1);
+        await _ledger.Writer.WriteAsync(new LedgerInput.Persist(BuiltBlock.From(block), [], []), _stop.Token);
+    }
+
+    // On the execution thread: the snapshot becomes the state after the block before the checkpoint block.
+    private async Task RestoreAsync(Block checkpoint, ReplicaSnapshot snapshot)
+    {
+        if (checkpoint.Header.Number <= _chainHead.Number)
+        {
+            return;
+        }
+
+        _app.RestoreSnapshot(snapshot.Application.Span);
+        _executedClients.Clear();
+        foreach ((Ed25519PublicKey client, ulong sequence) in snapshot.Clients)
+        {
+            _executedClients[client] = sequence;
+        }
+
+        _chainHead = checkpoint.Header.HashLastBlock == _chainHead.Hash() ? _chainHead : throw new InvalidOperationException(
+            $"checkpoint block {checkpoint.Header.Number} does not follow this replica's head, block {_chainHead.Number}");
+        await AppendCertifiedAsync(checkpoint);
+        Interlocked.Exchange(ref _executed, snapshot.ConsensusId);
+    }
+
+    // On the execution thread: a block execution built where state transfer holds the certified one must be that block.
+    private BuiltBlock WithTransferredCertificate(BuiltBlock built)
+    {
+        long number = built.Block.Header.Number;
+        if (!_transferredCertificates.TryRemove(number, out var transferred))
+        {
+            return built;
+        }
+
+        if (transferred.Hash != built.Block.Hash)
+        {
+            throw new InvalidOperationException(
+                $"block {number} built here hashes to {built.Block.Hash}, but the certified block received by state transfer is {transferred.Hash}: execution is not deterministic, or this replica's state is corrupt");
+        }
+
+        _metrics.TransferredBlocks.Add(1);
+        return built.WithCertificate(transferred.Certificate);
+    }
+}

@@ -1,0 +1,37 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Ledger;
+using SmartChain.Ledger.Checkpoints;
+
+namespace SmartChain.Node.Transfer;
+
+/// <summary>The replica as state transfer sees it: where its chain ends, and the ways verified state goes into it.</summary>
+internal interface ITransferTarget
+{
+    /// <summary>Number and hash of the last block this replica executed (or installed).</summary>
+    (long Number, Hash256 Hash) Head { get; }
+
+    /// <summary>This replica's snapshot files; a downloaded snapshot becomes one of them.</summary>
+    SnapshotStore Snapshots { get; }
+
+    /// <summary>
+    /// Stops the consensus core from deciding on its own until <see cref="InstallSnapshotAsync"/> or
+    /// <see cref="EndSnapshotPhaseAsync"/>, and waits until execution has caught up with what it had decided; returns
+    /// the head then. Blocks a snapshot covers are appended without execution, so nothing may execute in between.
+    /// </summary>
+    Task<(long Number, Hash256 Hash)> BeginSnapshotPhaseAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lets the core decide again without installing a snapshot (the replica got past the checkpoint itself).</summary>
+    ValueTask EndSnapshotPhaseAsync(CancellationToken cancellationToken);
+
+    /// <summary>Appends a verified certified block that a snapshot will cover, without executing it.</summary>
+    ValueTask AppendWithoutExecutingAsync(Block block, CancellationToken cancellationToken);
+
+    /// <summary>Installs a verified snapshot as the state after checkpoint block <paramref name="checkpoint"/>, which it appends.</summary>
+    ValueTask InstallSnapshotAsync(Block checkpoint, ReplicaSnapshot snapshot, int regency, CancellationToken cancellationToken);
+
+    /// <summary>Hands a verified certified block to the core as a decision, to be executed and compared with it.</summary>
+    ValueTask ReplayAsync(Block block, CancellationToken cancellationToken);
+
+    /// <summary>Completes once block <paramref name="number"/> is durable here (bounds what transfer holds in memory).</summary>
+    Task WaitForDurableAsync(long number, CancellationToken cancellationToken);
+}

@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using SmartChain.Core.Crypto;
+using SmartChain.Ledger;
+using SmartChain.Ledger.Checkpoints;
+
+namespace SmartChain.Node.Transfer;
+
+/// <summary>The checkpoint block and its snapshot: both checked before anything of them is used.</summary>
+internal sealed partial class StateTransfer
+{
+    // Returns the checkpoint whose snapshot was installed, or null if the replica needed blocks only.
+    private async Task<long?> TransferToAsync(BlockHeader tip, Dictionary<int, BlockHeader> tips, long head, Hash256 headHash,
+        CancellationToken cancellationToken)
+    {
+        long checkpoint = tip.LastCheckpoint;
+        if (checkpoint <= head)
+        {
+            await StreamBlocksAsync(head + 1, tip.Number, headHash, null, tips, cancellationToken);
+            return null;
+        }
+
+        Block checkpointBlock = await FetchCheckpointBlockAsync(checkpoint, tips, cancellationToken);
+        CheckpointBlock.Check(checkpointBlock, out CheckpointRecord? record);
+        ReplicaSnapshot snapshot = await FetchSnapshotAsync(checkpointBlock, record!, tips, cancellationToken);
+        (head, headHash) = await _target.BeginSnapshotPhaseAsync(cancellationToken);
+        if (head >= checkpoint)
+        {
+            await _target.EndSnapshotPhaseAsync(cancellationToken);
+            await StreamBlocksAsync(head + 1, tip.Number, headHash, null, tips, cancellationToken);
+            return null;
+        }
+
+        _log($"state transfer: snapshot of checkpoint block {checkpoint} verified ({record!.SnapshotSize:N0} bytes); blocks {head + 1}..{checkpoint} are appended without re-execution");
+        await StreamBlocksAsync(head + 1, tip.Number, headHash, (checkpointBlock, snapshot), tips, cancellationToken);
+        return checkpoint;
+    }
+
+    private async Task<Block> FetchCheckpointBlockAsync(long number, Dictionary<int, BlockHeader> tips, CancellationToken cancellationToken)
+    {
+        foreach (int source in Sources(tips, number))
+        {
+            TransferMessage? answer = await RequestAsync(source, new TransferMessage.BlocksRequest(number, number), _options.RequestTimeout, cancellationToken);
+            if (answer is TransferMessage.Blocks { Items.Count: 1 } blocks && blocks.From == number)
+            {
+                Block block = blocks.Items[0];
+                string? bad = block.Header.Number != number ? $"sent block {block.Header.Number} when asked for checkpoint block {number}" : _verifier.CheckAlone(block);
+                if (bad is null && !CheckpointBlock.IsCheckpoint(number, _genesis.CheckpointPeriod))
+                {
+                    bad = $"block {number} is not a checkpoint block";
+                }
+
+                if (bad is null)
+                {
+                    return block;
+                }
+
+                Drop(source, bad);
+            }
+            else
+            {
+                NoAnswer(source, answer, $"checkpoint block {number}");
+            }
+        }
+
+        throw new TransferException($"no source sent a verifiable checkpoint block {number}; {DroppedSummary()}");
+    }
+
+    private async Task<ReplicaSnapshot> FetchSnapshotAsync(Block checkpoint, CheckpointRecord record, Dictionary<int, BlockHeader> tips,
+        CancellationToken cancellationToken)
+    {
+        long number = checkpoint.Header.Number;
+        foreach (int source in Sources(tips, number))
+        {
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                SnapshotAttempt outcome = await DownloadSnapshotAsync(source, number, record, cancellationToken);
+                if (outcome == SnapshotAttempt.Complete)
+                {
+                    _target.Snapshots.InstallDownload(number);
+                    byte[] bytes = _target.Snapshots.Read(number);
+                    try
+                    {
+                        return ReplicaSnapshot.Parse(bytes);
+                    }
+                    catch (Core.Encoding.EncodingException e)
+                    {
+                        throw new TransferException($"the snapshot of checkpoint block {number} matches its certified hash but this build cannot read it: {e.Message}");
+                    }
+                }
+
+                if (outcome != SnapshotAttempt.RetryFromZero)
+                {
+                    break;
+                }
+            }
+        }
+
+        throw new TransferException($"no source sent the snapshot of checkpoint block {number} as certified; {DroppedSummary()}");
+    }
+
+    private enum SnapshotAttempt
+    {
+        Complete,
+        SourceFailed,
+        RetryFromZero,
+    }
+
+    // Streams the snapshot into the .partial file, continuing a download an interruption left behind.
+    private async Task<SnapshotAttempt> DownloadSnapshotAsync(int source, long number, CheckpointRecord record, CancellationToken cancellationToken)
+    {
+        string path = _target.Snapshots.PartialPathOf(number);
+        await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+        if (file.Length > record.SnapshotSize)
+        {
+            file.SetLength(0);
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long resumed = await HashExistingAsync(file, hash, cancellationToken);
+        if (resumed > 0)
+        {
+            _log($"state transfer: resuming the snapshot of checkpoint block {number} at byte {resumed:N0} of {record.SnapshotSize:N0}");
+        }
+
+        long offset = resumed;
+        while (offset < record.SnapshotSize)
+        {
+            int want = (int)Math.Min(TransferMessage.MaxChunkBytes, record.SnapshotSize - offset);
+            TransferMessage? answer = await RequestAsync(source, new TransferMessage.SnapshotRequest(number, offset, want), _options.RequestTimeout, cancellationToken);
+            if (answer is not TransferMessage.SnapshotChunk chunk)
+            {
+                NoAnswer(source, answer, $"the snapshot of checkpoint block {number} at byte {offset:N0}");
+                return SnapshotAttempt.SourceFailed;
+            }
+
+            if (chunk.Checkpoint != number || chunk.Offset != offset || chunk.Data.Length == 0 || chunk.Data.Length > want)
+            {
+                Drop(source, $"sent {chunk.Data.Length} snapshot bytes of block {chunk.Checkpoint} at {chunk.Offset} when asked for {want} bytes of block {number} at {offset}");
+                return SnapshotAttempt.SourceFailed;
+            }
+
+            await file.WriteAsync(chunk.Data, cancellationToken);
+            hash.AppendData(chunk.Data.Span);
+            offset += chunk.Data.Length;
+            Interlocked.Add(ref _snapshotBytes, chunk.Data.Length);
+        }
+
+        var got = new Hash256(hash.GetHashAndReset());
+        if (got == record.SnapshotHash)
+        {
+            await file.FlushAsync(cancellationToken);
+            return SnapshotAttempt.Complete;
+        }
+
+        file.SetLength(0);
+        if (resumed > 0)
+        {
+            // Part of the file came from an earlier download (maybe another source): start over before blaming this one.
+            _log($"state transfer: the resumed snapshot of checkpoint block {number} does not match its hash; downloading it again from the start");
+            return SnapshotAttempt.RetryFromZero;
+        }
+
+        Drop(source, $"sent a snapshot of checkpoint block {number} that hashes to {got}; the certified checkpoint block records {record.SnapshotHash}");
+        return SnapshotAttempt.SourceFailed;
+    }
+
+    private static async Task<long> HashExistingAsync(FileStream file, IncrementalHash hash, CancellationToken cancellationToken)
+    {
+        file.Position = 0;
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            total += read;
+        }
+
+        return total;
+    }
+
+    private void NoAnswer(int source, TransferMessage? answer, string what)
+    {
+        switch (answer)
+        {
+            case null:
+                Drop(source, $"sent nothing for {_options.RequestTimeout.TotalSeconds:0.#} s when asked for {what}");
+                break;
+            case TransferMessage.Unavailable unavailable:
+                _log($"state transfer: replica {source} cannot serve {what}: {unavailable.Reason}");
+                break;
+            default:
+                Drop(source, $"answered a request for {what} with a {answer.GetType().Name} that does not match it");
+                break;
+        }
+    }
+
+    // Sources believed to hold block `number`, in id order starting after this replica, so replicas spread their load.
+    private List<int> Sources(Dictionary<int, BlockHeader> tips, long number)
+    {
+        var sources = new List<int>();
+        foreach ((int id, BlockHeader tip) in tips.OrderBy(t => (t.Key - _self + 1000) % 1000))
+        {
+            if (tip.Number >= number && !IsDropped(id))
+            {
+                sources.Add(id);
+            }
+        }
+
+        return sources;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Ledger;
+
+namespace SmartChain.Node.Transfer;
+
+/// <summary>
+/// Brings a replica that is far behind (restarted, lagging, or with an empty data folder) to the tip without trusting
+/// any single peer (SPEC §6): it learns the tip as a certified header from up to n − 1 peers, fetches the newest
+/// checkpoint's snapshot from one replica and checks it against the certified checkpoint block, and streams the blocks
+/// it lacks in ranges from several replicas at once, checking every block (number, link, roots, certificate) before
+/// it is applied. A source that sends anything that does not verify, sends nothing, or sends what nobody asked for is
+/// dropped with the reason, and its range goes to another. Memory stays bounded: snapshots stream to a file, and
+/// blocks wait in memory only until they are durable. One instance runs one transfer.
+/// </summary>
+internal sealed partial class StateTransfer
+{
+    private readonly GenesisDocument _genesis;
+    private readonly int _self;
+    private readonly Action<int, TransferMessage> _send;
+    private readonly ITransferTarget _target;
+    private readonly TransferOptions _options;
+    private readonly Action<string> _log;
+    private readonly Action<int, string> _onDropped;
+    private readonly TransferVerifier _verifier;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, (TransferMessage Request, TaskCompletionSource<TransferMessage> Answer)> _waiting = [];
+    private readonly Dictionary<int, string> _dropped = [];
+    private readonly Dictionary<int, int> _unsolicited = [];
+    private long _nextRequestId = Random.Shared.NextInt64(long.MaxValue / 2); // not reused by a later incarnation
+    private long _blocks;
+    private long _blockBytes;
+    private long _snapshotBytes;
+
+    public StateTransfer(GenesisDocument genesis, int self, Action<int, TransferMessage> send, ITransferTarget target, TransferOptions options,
+        Action<string> log, Action<int, string> onDropped)
+    {
+        _genesis = genesis;
+        _self = self;
+        _send = send;
+        _target = target;
+        _options = options;
+        _log = log;
+        _onDropped = onDropped;
+        _verifier = new TransferVerifier(genesis);
+    }
+
+    /// <summary>Sources dropped so far, with the reason.</summary>
+    public IReadOnlyDictionary<int, string> Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<int, string>(_dropped);
+            }
+        }
+    }
+
+    /// <summary>An answer from replica <paramref name="from"/>; anything not asked for is counted against it.</summary>
+    public void Deliver(int from, TransferMessage message)
+    {
+        lock (_gate)
+        {
+            if (_dropped.ContainsKey(from))
+            {
+                return;
+            }
+
+            if (_waiting.TryGetValue(from, out var pending) && pending.Request.RequestId == message.RequestId && Answers(pending.Request, message))
+            {
+                _waiting.Remove(from);
+                pending.Answer.TrySetResult(message);
+                return;
+            }
+
+            int count = _unsolicited[from] = _unsolicited.GetValueOrDefault(from) + 1;
+            if (count <= _options.MaxUnsolicited)
+            {
+                return;
+            }
+        }
+
+        Drop(from, $"sent more than {_options.MaxUnsolicited} state-transfer answers that nobody asked for");
+    }
+
+    /// <summary>Transfers until this replica is within the catch-up threshold of the certified tip (or the rounds run out).</summary>
+    /// <exception cref="TransferException">No source could serve what was needed; the message lists the dropped sources and why.</exception>
+    public async Task<TransferResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long? installed = null;
+        for (int round = 1; round <= _options.MaxRounds; round++)
+        {
+            Dictionary<int, BlockHeader> tips = await CollectTipsAsync(cancellationToken);
+            (long head, Hash256 headHash) = _target.Head;
+            if (tips.Count == 0)
+            {
+                return Result($"no peer answered with a verifiable tip; staying at block {head}", installed, clock);
+            }
+
+            BlockHeader tip = tips.Values.MaxBy(h => h.Number)!;
+            if (tip.Number <= head + _options.CatchUpThreshold)
+            {
+                return Result(round == 1 ? $"at block {head}, within {_options.CatchUpThreshold} blocks of the certified tip {tip.Number}; nothing to transfer"
+                    : $"reached block {head}; the certified tip is {tip.Number}", installed, clock);
+            }
+
+            _log($"state transfer round {round}: this replica is at block {head}; the certified tip is block {tip.Number} " +
+                $"(tips: {string.Join(", ", tips.OrderBy(t => t.Key).Select(t => $"replica {t.Key} at {t.Value.Number}"))})");
+            installed = await TransferToAsync(tip, tips, head, headHash, cancellationToken) ?? installed;
+        }
+
+        return Result($"stopped after {_options.MaxRounds} rounds at block {_target.Head.Number}; FETCH closes the rest", installed, clock);
+    }
+
+    private TransferResult Result(string summary, long? checkpoint, Stopwatch clock)
+    {
+        long blocks = Interlocked.Read(ref _blocks);
+        string line = blocks == 0 && checkpoint is null ? summary
+            : $"{summary}; {blocks} blocks ({Interlocked.Read(ref _blockBytes) / 1e6:0.0} MB) and {Interlocked.Read(ref _snapshotBytes) / 1e6:0.0} MB of snapshot in {clock.Elapsed.TotalSeconds:0.0} s";
+        return new TransferResult(blocks, Interlocked.Read(ref _blockBytes), Interlocked.Read(ref _snapshotBytes), checkpoint, _target.Head.Number, clock.Elapsed, line);
+    }
+
+    private async Task<Dictionary<int, BlockHeader>> CollectTipsAsync(CancellationToken cancellationToken)
+    {
+        var asked = new Dictionary<Task<TransferMessage?>, int>();
+        foreach (Core.Views.ReplicaMember member in _genesis.InitialView.Members)
+        {
+            if (member.Id != _self && !IsDropped(member.Id))
+            {
+                asked.Add(RequestAsync(member.Id, new TransferMessage.TipRequest(), _options.TipWait, cancellationToken), member.Id);
+            }
+        }
+
+        var tips = new Dictionary<int, BlockHeader>();
+        int wanted = _genesis.InitialView.Q - 1;
+        Task? grace = null;
+        while (asked.Count > 0)
+        {
+            Task<TransferMessage?>[] pending = [.. asked.Keys];
+            Task done = grace is null ? await Task.WhenAny(pending) : await Task.WhenAny([.. pending, grace]);
+            if (done == grace)
+            {
+                break; // Q − 1 peers answered; the others had their chance
+            }
+
+            var answered = (Task<TransferMessage?>)done;
+            int from = asked[answered];
+            asked.Remove(answered);
+            if (await answered is TransferMessage.Tip tip)
+            {
+                if (_verifier.CheckTip(tip.Header, tip.Certificate) is { } bad)
+                {
+                    Drop(from, $"claimed a tip at {bad}");
+                    continue;
+                }
+
+                tips[from] = tip.Header;
+                if (tips.Count >= wanted && grace is null)
+                {
+                    grace = Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                }
+            }
+        }
+
+        return tips;
+    }
+
+    private async Task<TransferMessage?> RequestAsync(int peer, TransferMessage request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<TransferMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        request = request with { RequestId = (ulong)Interlocked.Increment(ref _nextRequestId) };
+        lock (_gate)
+        {
+            _waiting[peer] = (request, answer);
+        }
+
+        _send(peer, request);
+        try
+        {
+            return await answer.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            lock (_gate)
+            {
+                if (_waiting.TryGetValue(peer, out var pending) && pending.Answer == answer)
+                {
+                    _waiting.Remove(peer);
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static bool Answers(TransferMessage request, TransferMessage answer) => (request, answer) switch
+    {
+        (TransferMessage.TipRequest, TransferMessage.Tip) => true,
+        (TransferMessage.BlocksRequest, TransferMessage.Blocks or TransferMessage.Unavailable) => true,
+        (TransferMessage.SnapshotRequest, TransferMessage.SnapshotChunk or TransferMessage.Unavailable) => true,
+        _ => false,
+    };
+
+    private void Drop(int source, string reason)
+    {
+        lock (_gate)
+        {
+            if (!_dropped.TryAdd(source, reason))
+            {
+                return;
+            }
+
+            if (_waiting.Remove(source, out var pending))
+            {
+                pending.Answer.TrySetCanceled();
+            }
+        }
+
+        _onDropped(source, reason);
+    }
+
+    private bool IsDropped(int source)
+    {
+        lock (_gate)
+        {
+            return _dropped.ContainsKey(source);
+        }
+    }
+
+    private string DroppedSummary()
+    {
+        IReadOnlyDictionary<int, string> dropped = Dropped;
+        return dropped.Count == 0 ? "no source was dropped" : "dropped: " + string.Join("; ", dropped.OrderBy(d => d.Key).Select(d => $"replica {d.Key}: {d.Value}"));
+    }
+}

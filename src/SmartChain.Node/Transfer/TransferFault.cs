@@ -1,0 +1,29 @@
+namespace SmartChain.Node.Transfer;
+
+/// <summary>
+/// The Byzantine state-transfer source a test can make of a replica (<see cref="ReplicaOptions"/>): it keeps ordering
+/// honestly but serves state transfer wrongly. Never set outside tests.
+/// </summary>
+internal enum TransferFault
+{
+    /// <summary>Serves honestly.</summary>
+    None,
+
+    /// <summary>Claims a tip far beyond the real one (its certificate cannot match).</summary>
+    FarTip,
+
+    /// <summary>Serves snapshot bytes that differ from the certified hash.</summary>
+    BadSnapshot,
+
+    /// <summary>Serves blocks whose results no longer match their certified headers.</summary>
+    BadBlocks,
+
+    /// <summary>Serves blocks with forged certificates.</summary>
+    ForgedCertificates,
+
+    /// <summary>Answers tip requests, then nothing: a source that stalls a transfer.</summary>
+    Silent,
+
+    /// <summary>Answers, then repeats the answer a hundred times.</summary>
+    Flood,
+}

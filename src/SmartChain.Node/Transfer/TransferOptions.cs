@@ -1,0 +1,32 @@
+namespace SmartChain.Node.Transfer;
+
+/// <summary>Tuning of state transfer; the defaults suit a LAN consortium.</summary>
+internal sealed record TransferOptions
+{
+    /// <summary>A source that answers nothing for this long is dropped.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long to wait for tips from Q − 1 peers before going on with those that answered.</summary>
+    public TimeSpan TipWait { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>A replica this close to the tip catches up through ordinary FETCH instead.</summary>
+    public long CatchUpThreshold { get; init; } = 32;
+
+    /// <summary>Blocks per requested range.</summary>
+    public int RangeBlocks { get; init; } = 128;
+
+    /// <summary>Ranges in flight at once (each from a different source).</summary>
+    public int ParallelRanges { get; init; } = 3;
+
+    /// <summary>Blocks received but not yet durable, at most (bounds memory).</summary>
+    public int MaxUnappliedBlocks { get; init; } = 1024;
+
+    /// <summary>Rounds (tip, transfer) before giving the rest to FETCH; the tip moves while a replica transfers.</summary>
+    public int MaxRounds { get; init; } = 8;
+
+    /// <summary>Unrequested answers a source may send before it is dropped.</summary>
+    public int MaxUnsolicited { get; init; } = 64;
+
+    /// <summary>Defaults.</summary>
+    public static TransferOptions Default { get; } = new();
+}

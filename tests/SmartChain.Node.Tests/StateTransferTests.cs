@@ -1,0 +1,129 @@
+using SmartChain.Client;
+using SmartChain.Coin;
+using SmartChain.Coin.Wallet;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Genesis;
+using SmartChain.Ledger.Checkpoints;
+using SmartChain.Network.Client;
+using SmartChain.Node.Transfer;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>
+/// Replicas brought to the tip by state transfer over real links: snapshot from one peer, blocks from several, each
+/// checked; Byzantine sources dropped with the reason while the honest ones finish the job.
+/// </summary>
+public class StateTransferTests
+{
+    private const long Period = 10;
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token;
+
+    private static readonly ReplicaOptions QuickTransfer = ReplicaOptions.Default with
+    {
+        Transfer = TransferOptions.Default with { RequestTimeout = TimeSpan.FromSeconds(1), TipWait = TimeSpan.FromSeconds(2), RangeBlocks = 8 },
+    };
+
+    [Theory]
+    [InlineData(PersistenceMode.Weak)]
+    [InlineData(PersistenceMode.Strong)]
+    public async Task A_replica_stopped_across_several_checkpoints_catches_up_from_a_snapshot_and_blocks(PersistenceMode mode)
+    {
+        await using var net = new InProcessNetwork(persistence: mode, checkpointPeriod: Period);
+        await net.StopAsync(3);
+        await MintAsync(net, seed: 11, count: 60);
+
+        await CatchUpAsync(net, QuickTransfer, expectSnapshot: true);
+    }
+
+    [Fact]
+    public async Task A_replica_whose_data_folder_was_deleted_rejoins_from_nothing()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period);
+        await MintAsync(net, seed: 12, count: 15);
+        await net.StopAsync(3);
+        Directory.Delete(net.DataDir(3), recursive: true);
+        await MintAsync(net, seed: 13, count: 30);
+
+        await CatchUpAsync(net, QuickTransfer, expectSnapshot: true);
+    }
+
+    [Fact]
+    public async Task A_replica_a_few_blocks_behind_transfers_blocks_only()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: 1000);
+        await net.StopAsync(3);
+        await MintAsync(net, seed: 14, count: 45);
+
+        await CatchUpAsync(net, QuickTransfer with { Transfer = QuickTransfer.Transfer with { CatchUpThreshold = 4 } }, expectSnapshot: false);
+    }
+
+    [Theory]
+    [InlineData(nameof(TransferFault.FarTip), "claimed a tip at block")]
+    [InlineData(nameof(TransferFault.BadSnapshot), "sent a snapshot of checkpoint block")]
+    [InlineData(nameof(TransferFault.BadBlocks), "hashResults does not match the results")]
+    [InlineData(nameof(TransferFault.ForgedCertificates), "certificate that does not verify")]
+    [InlineData(nameof(TransferFault.Silent), "sent nothing for 1 s")]
+    [InlineData(nameof(TransferFault.Flood), "answers that nobody asked for")]
+    public async Task A_Byzantine_source_is_dropped_with_the_reason_and_the_honest_ones_finish(string faultName, string reason)
+    {
+        TransferFault fault = Enum.Parse<TransferFault>(faultName);
+        // Replica 0 is the first source replica 3 asks, for the tip, the checkpoint block and the snapshot.
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period,
+            optionsOf: i => i == 0 ? ReplicaOptions.Default with { TransferFault = fault } : null);
+        await net.StopAsync(3);
+        await MintAsync(net, seed: 15, count: 40);
+
+        var log = new LogCapture();
+        net.Loggers = log;
+        await CatchUpAsync(net, QuickTransfer, expectSnapshot: true);
+
+        IReadOnlyList<string> dropped = log.Containing("dropped replica 0 as a source");
+        Assert.True(dropped.Count == 1, string.Join(Environment.NewLine, log.Lines.Where(l => l.Contains("transfer", StringComparison.Ordinal))));
+        Assert.Contains(reason, dropped[0], StringComparison.Ordinal);
+        Assert.Empty(log.Containing("dropped replica 1 as a source"));
+        Assert.Empty(log.Containing("dropped replica 2 as a source"));
+    }
+
+    // Restarts replica 3, waits for its transfer and for it to hold the others' head, runs more load, and checks
+    // that all four ledgers verify from genesis and agree.
+    private static async Task CatchUpAsync(InProcessNetwork net, ReplicaOptions options, bool expectSnapshot)
+    {
+        long head = net.Hosts[0]!.CommittedHeight;
+        var log = net.Loggers as LogCapture ?? new LogCapture();
+        net.Loggers = log;
+        ReplicaHost late = net.Start(3, options);
+        TransferResult result = await late.FirstTransfer.WaitAsync(Timeout());
+        Assert.True(result.Blocks > 0, result.Summary + Environment.NewLine + net.Hosts[0]!.Status + " prefix " + net.Hosts[0]!.CertifiedPrefix + Environment.NewLine + string.Join(Environment.NewLine, log.Lines));
+        if (expectSnapshot)
+        {
+            Assert.NotNull(result.Checkpoint);
+            Assert.True(result.SnapshotBytes > 0, result.Summary);
+            Assert.True(new SnapshotStore(net.DataDir(3)).Has(result.Checkpoint!.Value), "the verified snapshot became the replica's own");
+        }
+        else
+        {
+            Assert.Null(result.Checkpoint);
+        }
+
+        await late.WaitForCertifiedAsync(head, Timeout());
+
+        // It orders again: new requests are decided with it among the replicas.
+        await MintAsync(net, seed: 16, count: 5);
+        long after = net.Hosts[0]!.CommittedHeight;
+        await late.WaitForCertifiedAsync(after, Timeout());
+        await net.StopAsync();
+        ReplicaHostTests.AssertVerifiedLedgers(net);
+    }
+
+    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
+    {
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
+        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
+        }
+    }
+}
