@@ -1,5 +1,6 @@
 using System.Buffers;
 using SmartChain.Core;
+using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Encoding;
 
@@ -21,30 +22,43 @@ public sealed partial class CoinApplication
     private const int EncodedCoinSize = Hash256.Size + CoinOutput.EncodedSize;
 
     /// <inheritdoc />
-    public void WriteSnapshot(IBufferWriter<byte> output)
+    public void WriteSnapshot(IBufferWriter<byte> output) => Write(output, _minters, _coins);
+
+    /// <summary>
+    /// Copies the coin and minter tables (a memory copy, no re-hashing: a few milliseconds for a million coins); the
+    /// copy is sorted and encoded later, on whichever thread writes the snapshot.
+    /// </summary>
+    public IStateView CaptureState() => new CoinStateView([.. _minters], new Dictionary<Hash256, CoinOutput>(_coins));
+
+    private sealed class CoinStateView(HashSet<Ed25519PublicKey> minters, Dictionary<Hash256, CoinOutput> coins) : IStateView
+    {
+        public void WriteSnapshot(IBufferWriter<byte> output) => Write(output, minters, coins);
+    }
+
+    private static void Write(IBufferWriter<byte> output, HashSet<Ed25519PublicKey> minters, Dictionary<Hash256, CoinOutput> coins)
     {
         var writer = new CanonicalWriter(output);
         writer.WriteUInt8(SnapshotTag);
         writer.WriteUInt8(SnapshotVersion);
 
-        Ed25519PublicKey[] minters = [.. _minters];
-        Array.Sort(minters);
-        writer.WriteCount(minters.Length, Limits.MaxMinters);
-        foreach (Ed25519PublicKey minter in minters)
+        Ed25519PublicKey[] sortedMinters = [.. minters];
+        Array.Sort(sortedMinters);
+        writer.WriteCount(sortedMinters.Length, Limits.MaxMinters);
+        foreach (Ed25519PublicKey minter in sortedMinters)
         {
             minter.WriteTo(ref writer);
         }
 
-        Hash256[] ids = ArrayPool<Hash256>.Shared.Rent(_coins.Count);
+        Hash256[] ids = ArrayPool<Hash256>.Shared.Rent(coins.Count);
         try
         {
-            _coins.Keys.CopyTo(ids, 0);
-            Span<Hash256> sorted = ids.AsSpan(0, _coins.Count);
+            coins.Keys.CopyTo(ids, 0);
+            Span<Hash256> sorted = ids.AsSpan(0, coins.Count);
             sorted.Sort();
             writer.WriteCount(sorted.Length, int.MaxValue);
             foreach (Hash256 id in sorted)
             {
-                CoinOutput coin = _coins[id];
+                CoinOutput coin = coins[id];
                 id.WriteTo(ref writer);
                 coin.Owner.WriteTo(ref writer);
                 writer.WriteUInt64(coin.Value);

@@ -33,8 +33,11 @@ internal static class LedgerRecovery
         /// <summary>Highest block with a certificate (0: genesis, which needs none).</summary>
         public long LastCertified { get; init; }
 
-        /// <summary>The checkpoint block whose snapshot recovery started from; null: it replayed from genesis.</summary>
+        /// <summary>The block whose snapshot recovery started from; null: it replayed from genesis.</summary>
         public long? FromCheckpoint { get; init; }
+
+        /// <summary>The snapshot the next checkpoint block records: the state at the last checkpoint block passed.</summary>
+        public (long Block, Hash256 Hash, long Size) PendingSnapshot { get; init; }
     }
 
     public static Result Run(BlockStore store, string storeFolder, GenesisDocument genesis, IReplicatedApplication app, ClientTable clients,
@@ -59,7 +62,7 @@ internal static class LedgerRecovery
         long lastConsensusId = 0;
         long lastCertified = 0;
         long start = 0;
-        if (StartFromSnapshot(store, snapshots, app, replayer, log) is { } checkpoint)
+        if (StartFromSnapshot(store, snapshots, genesis.CheckpointPeriod, app, replayer, log) is { } checkpoint)
         {
             head = checkpoint.Header;
             lastConsensusId = checkpoint.Body.ConsensusId;
@@ -150,25 +153,31 @@ internal static class LedgerRecovery
             LastCertified = lastCertified,
             Unreleased = unreleased,
             FromCheckpoint = start > 0 ? start - 1 : null,
+            PendingSnapshot = replayer.PendingSnapshot ?? throw new InvalidOperationException("the replay took no snapshot, not even of genesis"),
         };
     }
 
-    // The newest snapshot that matches its certified checkpoint block in this ledger; null: replay from genesis.
-    private static Block? StartFromSnapshot(BlockStore store, SnapshotStore snapshots, IReplicatedApplication app, ChainReplayer replayer, Action<string> log)
+    // The newest snapshot whose hash a certified checkpoint block of this ledger records (checkpoint block s + P records
+    // the state after block s); null: replay from genesis.
+    private static Block? StartFromSnapshot(BlockStore store, SnapshotStore snapshots, long period, IReplicatedApplication app, ChainReplayer replayer,
+        Action<string> log)
     {
         foreach (long number in snapshots.Available())
         {
-            if (number > store.Height)
+            long recordedBy = number + period;
+            if (recordedBy > store.Height)
             {
-                continue; // from a state transfer that stopped before its blocks arrived
+                continue; // the newest snapshot: the checkpoint block that records it comes one period later
             }
 
-            Block checkpoint = store.Read(number);
-            string? problem = checkpoint.Certificate is null ? "its checkpoint block has no certificate yet" : CheckpointBlock.Check(checkpoint, out _);
+            Block checkpoint = store.Read(recordedBy);
+            string? problem = checkpoint.Certificate is null ? $"checkpoint block {recordedBy} has no certificate yet"
+                : CheckpointBlock.Check(checkpoint, period, out _);
+            CheckpointRecord? record = null;
             byte[] bytes = [];
             if (problem is null)
             {
-                CheckpointBlock.Check(checkpoint, out CheckpointRecord? record);
+                CheckpointBlock.Check(checkpoint, period, out record);
                 bytes = snapshots.Read(number);
                 problem = CheckpointBlock.CheckSnapshot(record!, bytes);
             }
@@ -179,11 +188,12 @@ internal static class LedgerRecovery
                 {
                     ReplicaSnapshot snapshot = ReplicaSnapshot.Parse(bytes);
                     app.RestoreSnapshot(snapshot.Application.Span);
-                    problem = replayer.StartAt(checkpoint, snapshot);
+                    Block at = store.Read(number);
+                    problem = replayer.StartAt(at, snapshot, record!.SnapshotHash, record.SnapshotSize);
                     if (problem is null)
                     {
-                        log($"recovering from the snapshot of checkpoint block {number} ({bytes.Length:N0} bytes); replaying blocks {number + 1}..{store.Height}");
-                        return checkpoint;
+                        log($"recovering from the snapshot of the state after block {number} ({bytes.Length:N0} bytes, recorded by checkpoint block {recordedBy}); replaying blocks {number + 1}..{store.Height}");
+                        return at;
                     }
                 }
                 catch (Core.Encoding.EncodingException e)
@@ -192,7 +202,7 @@ internal static class LedgerRecovery
                 }
             }
 
-            log($"not using the snapshot of checkpoint block {number}: {problem}; trying an older one");
+            log($"not using the snapshot of block {number}: {problem}; trying an older one");
         }
 
         return null;

@@ -19,7 +19,7 @@ internal abstract record NodeInput
     public sealed record ReleaseDecisions : NodeInput;
 
     /// <summary>State transfer: jump the core over the instances a verified snapshot holds.</summary>
-    public sealed record Jump(Ledger.Block Checkpoint, Ledger.Checkpoints.ReplicaSnapshot Snapshot, int Regency) : NodeInput;
+    public sealed record Jump(Ledger.Block At, Ledger.Checkpoints.ReplicaSnapshot Snapshot, Ledger.Checkpoints.CheckpointRecord Record, int Regency) : NodeInput;
 
     /// <summary>State transfer: a decided instance from a verified certified block.</summary>
     public sealed record Transferred(DecisionMessage Decision) : NodeInput;

@@ -38,7 +38,7 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 14, Level = LogLevel.Critical, Message = "ledger loop failed; replica {Id} stops. {Status}")]
     public static partial void LedgerFailed(ILogger logger, Exception exception, int id, string status);
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "checkpoint block {Block}: snapshot of the state after block {Snapshot}, {Bytes} bytes, hash {Hash}; execution paused {Milliseconds:0.0} ms to take it")]
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "checkpoint block {Block}: records the snapshot of the state after block {Snapshot}, {Bytes} bytes, hash {Hash}; execution paused {Milliseconds:0.0} ms to capture the next one")]
     public static partial void Checkpoint(ILogger logger, long block, long snapshot, long bytes, string hash, double milliseconds);
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "{Line}")]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SmartChain.Consensus;
+using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Checkpoints;
@@ -7,11 +8,12 @@ using SmartChain.Ledger.Checkpoints;
 namespace SmartChain.Node;
 
 /// <summary>
-/// Checkpoints (SPEC §4.4): after block <c>k · period − 1</c> the execution loop snapshots the replicated state (the
-/// application and the replay-protection table) into memory, hashes it, and builds checkpoint block <c>k · period</c>,
-/// which is persisted and certified like any block. Ordering never waits: the consensus core runs on its own thread,
-/// and the execution loop pauses only to encode and hash the state (the pause is a metric and a log line). Writing
-/// the file, its fsync and the rename happen on the thread pool, one snapshot after another.
+/// Checkpoints (SPEC §4.4). At checkpoint block <c>c = k · P</c> the execution loop builds the block with the record of
+/// the snapshot taken one period earlier, then captures a consistent view of the replicated state (the application's
+/// tables and the replay-protection table, copied: no encoding) and goes on executing. The view is sorted, encoded,
+/// hashed, written, fsynced and renamed on the thread pool, with a whole period to finish before checkpoint block
+/// <c>c + P</c> needs its hash. Ordering never waits (the consensus core runs on its own thread); execution pauses for
+/// the copy only, which is a metric and a log line.
 /// </summary>
 public sealed partial class ReplicaHost
 {
@@ -20,7 +22,7 @@ public sealed partial class ReplicaHost
     // The replay-protection table as execution sees it: the core's own table runs ahead (it records batches when they
     // are decided, before they are executed), so execution keeps the table that matches the state it holds.
     private readonly Dictionary<Ed25519PublicKey, ulong> _executedClients = [];
-    private Task _snapshotWrites = Task.CompletedTask;
+    private Task<(long Block, Hash256 Hash, long Size)> _pendingSnapshot = null!;
 
     private void RecordExecuted(Decision decision)
     {
@@ -41,34 +43,35 @@ public sealed partial class ReplicaHost
         }
 
         long started = Stopwatch.GetTimestamp();
-        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(_chainHead.Number, instance, _executedClients, _app);
-        var record = new CheckpointRecord(_chainHead.Number, hash, snapshot.Length);
+        (long block, Hash256 hash, long size) = await _pendingSnapshot; // encoded in the background during the period
+        var record = new CheckpointRecord(block, hash, size);
         BuiltBlock checkpoint = WithTransferredCertificate(CheckpointBlock.Build(_chainHead, instance, record));
+        _chainHead = checkpoint.Block.Header;
+        long number = checkpoint.Block.Header.Number;
+        IStateView view = _app.CaptureState();
+        var clients = new Dictionary<Ed25519PublicKey, ulong>(_executedClients);
         double paused = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.SnapshotPause.Record(paused);
-        NodeLog.Checkpoint(_log, checkpoint.Block.Header.Number, record.SnapshotBlock, snapshot.Length, hash.ToString()[..16], paused);
-        _chainHead = checkpoint.Block.Header;
-        WriteSnapshotInBackground(checkpoint.Block.Header.Number, snapshot);
+        NodeLog.Checkpoint(_log, number, block, size, hash.ToString()[..16], paused);
+        _pendingSnapshot = Task.Run(() => EncodeSnapshot(number, instance, clients, view));
         await _ledger.Writer.WriteAsync(new LedgerInput.Persist(checkpoint, [], []), _stop.Token);
     }
 
-    private void WriteSnapshotInBackground(long number, byte[] snapshot)
+    private (long, Hash256, long) EncodeSnapshot(long number, long instance, Dictionary<Ed25519PublicKey, ulong> clients, IStateView view)
     {
-        Task previous = _snapshotWrites;
-        _snapshotWrites = Task.Run(async () =>
+        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, instance, clients, view.WriteSnapshot);
+        try
         {
-            await previous;
-            try
-            {
-                _snapshots.Write(number, snapshot);
-                _snapshots.Prune(_options.SnapshotRetention);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The checkpoint block does not depend on the file: recovery replays from an older snapshot and writes
-                // this one again; peers fetch it from another replica meanwhile.
-                NodeLog.Storage(_log, $"could not write the snapshot of checkpoint block {number}: {e.Message}");
-            }
-        });
+            _snapshots.Write(number, snapshot);
+            _snapshots.Prune(_options.SnapshotRetention);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The checkpoint block needs the hash only: recovery replays from an older snapshot and writes this one
+            // again; peers fetch it from another replica meanwhile.
+            NodeLog.Storage(_log, $"could not write the snapshot of block {number}: {e.Message}");
+        }
+
+        return (number, hash, snapshot.Length);
     }
 }

@@ -39,7 +39,7 @@ public sealed partial class ReplicaHost
                         await AppendCertifiedAsync(append.Block);
                         break;
                     case ExecutionItem.Restore restore:
-                        await RestoreAsync(restore.Checkpoint, restore.Snapshot);
+                        await RestoreAsync(restore.At, restore.Snapshot, restore.Record);
                         break;
                     case ExecutionItem.Barrier barrier:
                         barrier.Executed.TrySetResult((_chainHead.Number, _chainHead.Hash()));

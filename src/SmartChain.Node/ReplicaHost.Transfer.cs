@@ -123,7 +123,7 @@ public sealed partial class ReplicaHost : ITransferTarget
         TransferMessage answer;
         try
         {
-            using var file = new FileStream(_snapshots.PathOf(request.Checkpoint), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            using var file = new FileStream(_snapshots.PathOf(request.SnapshotBlock), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
             byte[] data = new byte[(int)Math.Clamp(Math.Min(request.Length, file.Length - request.Offset), 0, TransferMessage.MaxChunkBytes)];
             file.Position = request.Offset;
             file.ReadExactly(data);
@@ -132,12 +132,12 @@ public sealed partial class ReplicaHost : ITransferTarget
                 data[data.Length / 2] ^= 0x5A;
             }
 
-            answer = data.Length == 0 ? new TransferMessage.Unavailable(request.Checkpoint, $"offset {request.Offset} is past the end of the snapshot")
-                : new TransferMessage.SnapshotChunk(request.Checkpoint, request.Offset, data);
+            answer = data.Length == 0 ? new TransferMessage.Unavailable(request.SnapshotBlock, $"offset {request.Offset} is past the end of the snapshot")
+                : new TransferMessage.SnapshotChunk(request.SnapshotBlock, request.Offset, data);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            answer = new TransferMessage.Unavailable(request.Checkpoint, $"no snapshot of checkpoint block {request.Checkpoint} here ({e.GetType().Name})");
+            answer = new TransferMessage.Unavailable(request.SnapshotBlock, $"no snapshot of the state after block {request.SnapshotBlock} here ({e.GetType().Name})");
         }
 
         Answer(from, answer with { RequestId = request.RequestId });
@@ -238,8 +238,8 @@ public sealed partial class ReplicaHost : ITransferTarget
     async ValueTask ITransferTarget.AppendWithoutExecutingAsync(Block block, CancellationToken cancellationToken) =>
         await _execution.Writer.WriteAsync(new ExecutionItem.AppendCertified(block), cancellationToken);
 
-    async ValueTask ITransferTarget.InstallSnapshotAsync(Block checkpoint, ReplicaSnapshot snapshot, int regency, CancellationToken cancellationToken) =>
-        await _inputs.Writer.WriteAsync(new NodeInput.Jump(checkpoint, snapshot, regency), cancellationToken);
+    async ValueTask ITransferTarget.InstallSnapshotAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, int regency, CancellationToken cancellationToken) =>
+        await _inputs.Writer.WriteAsync(new NodeInput.Jump(at, snapshot, record, regency), cancellationToken);
 
     async ValueTask ITransferTarget.ReplayAsync(Block block, CancellationToken cancellationToken)
     {
@@ -292,7 +292,7 @@ public sealed partial class ReplicaHost : ITransferTarget
                 _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, ToPairs(jump.Snapshot.Clients));
 
                 // Before anything the jump decided: execution restores the snapshot first.
-                await _execution.Writer.WriteAsync(new ExecutionItem.Restore(jump.Checkpoint, jump.Snapshot), _stop.Token);
+                await _execution.Writer.WriteAsync(new ExecutionItem.Restore(jump.At, jump.Snapshot, jump.Record), _stop.Token);
                 break;
             case NodeInput.Transferred transferred:
                 _core.DeliverTransferred(transferred.Decision);
@@ -332,10 +332,11 @@ public sealed partial class ReplicaHost : ITransferTarget
         await _ledger.Writer.WriteAsync(new LedgerInput.Persist(BuiltBlock.From(block), [], []), _stop.Token);
     }
 
-    // On the execution thread: the snapshot becomes the state after the block before the checkpoint block.
-    private async Task RestoreAsync(Block checkpoint, ReplicaSnapshot snapshot)
+    // On the execution thread: the snapshot becomes the state after block `at` (a checkpoint block), whose record the
+    // next checkpoint block repeats.
+    private async Task RestoreAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record)
     {
-        if (checkpoint.Header.Number <= _chainHead.Number)
+        if (at.Header.Number <= _chainHead.Number)
         {
             return;
         }
@@ -347,10 +348,9 @@ public sealed partial class ReplicaHost : ITransferTarget
             _executedClients[client] = sequence;
         }
 
-        _chainHead = checkpoint.Header.HashLastBlock == _chainHead.Hash() ? _chainHead : throw new InvalidOperationException(
-            $"checkpoint block {checkpoint.Header.Number} does not follow this replica's head, block {_chainHead.Number}");
-        await AppendCertifiedAsync(checkpoint);
+        await AppendCertifiedAsync(at);
         Interlocked.Exchange(ref _executed, snapshot.ConsensusId);
+        _pendingSnapshot = Task.FromResult((record.SnapshotBlock, record.SnapshotHash, record.SnapshotSize));
     }
 
     // On the execution thread: a block execution built where state transfer holds the certified one must be that block.

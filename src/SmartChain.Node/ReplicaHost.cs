@@ -86,6 +86,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 _executedClients[client] = sequence;
             }
 
+            _pendingSnapshot = Task.FromResult(recovered.PendingSnapshot);
+
             _chainHead = recovered.Head;
             _executed = recovered.LastConsensusId;
             _committedHeight = _store.Height;
@@ -214,7 +216,14 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         _consensusThread.Dispose();
-        await _snapshotWrites;
+        try
+        {
+            await _pendingSnapshot; // a snapshot being written finishes, so its file is whole
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+        }
+
         try
         {
             CommitPendingCertificates();

@@ -14,8 +14,12 @@ public sealed record ReplicaOptions
     /// <summary>The blockchain layer, or one of the baselines that replace it.</summary>
     public LedgerMode Ledger { get; init; } = LedgerMode.Blockchain;
 
-    /// <summary>Snapshot files kept (the newest ones); older ones are deleted. The ledger itself is never pruned.</summary>
-    public int SnapshotRetention { get; init; } = 2;
+    /// <summary>
+    /// Snapshot files kept (the newest ones, at least 2); older ones are deleted. Three by default: execution runs ahead of
+    /// certification, so the newest file is often one whose recording checkpoint block peers have not certified yet.
+    /// The ledger itself is never pruned.
+    /// </summary>
+    public int SnapshotRetention { get; init; } = 3;
 
     /// <summary>
     /// Test double for the state-transfer tests: this replica serves state transfer as a Byzantine source would.

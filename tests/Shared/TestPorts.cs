@@ -16,12 +16,25 @@ internal static class TestPorts
         return ports;
     }
 
-    /// <summary>The first of <paramref name="count"/> consecutive free ports (a testnet's base port).</summary>
+    private static readonly HashSet<int> Issued = [];
+
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive free ports (a testnet's base port). Ranges handed out in this
+    /// process never overlap, so tests running side by side cannot race for the same port between check and use.
+    /// </summary>
     public static int FreeRange(int count)
     {
-        for (int attempt = 0; attempt < 50; attempt++)
+        for (int attempt = 0; attempt < 200; attempt++)
         {
             int basePort = Random.Shared.Next(20_000, 32_000); // below Linux's ephemeral range, so port-0 binds never land here
+            lock (Issued)
+            {
+                if (Enumerable.Range(basePort, count).Any(Issued.Contains))
+                {
+                    continue;
+                }
+            }
+
             var listeners = new List<TcpListener>();
             try
             {
@@ -30,6 +43,16 @@ internal static class TestPorts
                     var listener = new TcpListener(IPAddress.Loopback, basePort + p);
                     listener.Start();
                     listeners.Add(listener);
+                }
+
+                lock (Issued)
+                {
+                    if (Enumerable.Range(basePort, count).Any(Issued.Contains))
+                    {
+                        continue;
+                    }
+
+                    Issued.UnionWith(Enumerable.Range(basePort, count));
                 }
 
                 return basePort;

@@ -30,6 +30,7 @@ public sealed class MetricsEndpointTests : IDisposable
 
         using Process node = Process.Start(start)!;
         Task<string> logs = node.StandardOutput.ReadToEndAsync();
+        Task<string> errors = node.StandardError.ReadToEndAsync();
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -37,11 +38,16 @@ public sealed class MetricsEndpointTests : IDisposable
             string metrics = "";
             while (!metrics.Contains("smartchain_pool_pending", StringComparison.Ordinal))
             {
+                if (node.HasExited)
+                {
+                    Assert.Fail($"the replica exited with code {node.ExitCode} before serving metrics: {await errors} {await logs}");
+                }
+
                 try
                 {
                     metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), deadline.Token);
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !deadline.IsCancellationRequested))
                 {
                     await Task.Delay(50, deadline.Token); // the endpoint is not up yet
                 }

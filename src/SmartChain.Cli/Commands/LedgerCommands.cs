@@ -4,6 +4,7 @@ using System.Text.Json;
 using SmartChain.Coin;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Genesis;
+using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
 
@@ -40,10 +41,16 @@ internal static class LedgerCommands
     private static Command CreateVerify()
     {
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON object instead of text." };
+        var fromCheckpoint = new Option<bool>("--from-checkpoint")
+        {
+            Description = "Fast audit: start from the newest snapshot that matches a certified checkpoint block (hash, size, " +
+                "certificate), link-check the blocks before it, and verify only the blocks after it in full.",
+        };
         var command = new Command("verify",
             "Check a replica's ledger on its own: links, Merkle roots, certificates against the view, client signatures, and " +
-            "re-execution of SMaRtCoin from genesis reproducing every result. Exit code 1 and the first bad block on failure.")
-        { Home, json };
+            "re-execution of SMaRtCoin from genesis reproducing every result, including each checkpoint's snapshot hash. " +
+            "Exit code 1 and the first bad block on failure.")
+        { Home, json, fromCheckpoint };
         command.SetAction(parse =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -53,18 +60,22 @@ internal static class LedgerCommands
             VerifyReport report;
             try
             {
-                (GenesisDocument genesis, BlockStore store, string _) = Open(home, error);
+                (GenesisDocument genesis, BlockStore store, string dataDir) = Open(home, error);
                 using (store)
                 {
                     long total = store.Height + 1;
                     long step = Math.Max(1, total / 10);
-                    report = LedgerVerifier.Verify(store, genesis, new CoinApplication(genesis.ChainId, genesis.Minters), progress: n =>
+                    Action<long> progress = n =>
                     {
                         if (!asJson && n > 0 && n % step == 0)
                         {
                             error.WriteLine($"verified {n + 1} of {total} blocks");
                         }
-                    });
+                    };
+                    var app = new CoinApplication(genesis.ChainId, genesis.Minters);
+                    report = parse.GetValue(fromCheckpoint)
+                        ? LedgerVerifier.VerifyFromCheckpoint(store, genesis, app, new SnapshotStore(dataDir, readOnly: true), progress: progress)
+                        : LedgerVerifier.Verify(store, genesis, app, progress: progress);
                 }
             }
             catch (LedgerCorruptException e)
@@ -84,6 +95,11 @@ internal static class LedgerCommands
             else if (report.Passed)
             {
                 output.WriteLine($"blocks        {report.Blocks}");
+                if (report.FromCheckpoint is { } checkpoint)
+                {
+                    output.WriteLine($"from          checkpoint block {checkpoint} (snapshot matched its certified record; blocks before it link-checked)");
+                }
+
                 output.WriteLine($"transactions  {report.Transactions}");
                 output.WriteLine($"head          {report.HeadHash}");
                 output.WriteLine($"state         {report.StateHash}");
@@ -117,6 +133,11 @@ internal static class LedgerCommands
             }
 
             json.WriteNumber("uncertified", report.Uncertified);
+            if (report.FromCheckpoint is { } checkpoint)
+            {
+                json.WriteNumber("fromCheckpoint", checkpoint);
+            }
+
             json.WriteNumber("seconds", Math.Round(report.Elapsed.TotalSeconds, 3));
             json.WriteNumber("transactionsPerSecond", Math.Round(report.TransactionsPerSecond));
             if (!report.Passed)

@@ -93,16 +93,18 @@ internal static class TestnetCommands
     {
         var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder made by 'testnet init'.", Required = true };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the replicas to connect.", DefaultValueFactory = _ => 60 };
+        var node = NodeOption("Start only this replica (say, one that was stopped); the others must be running for it to connect.");
         var command = new Command("start", "Start every replica of the testnet in the background (logs in node*/node.log) and wait until they are connected.")
         {
-            dir, timeout,
+            dir, timeout, node,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
             try
             {
-                await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output, TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    only: parse.GetValue(node));
                 return CommandRunner.Success;
             }
             catch (Exception e) when (e is CliException or GenesisException or IOException)
@@ -117,13 +119,14 @@ internal static class TestnetCommands
     private static Command CreateStop()
     {
         var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder.", Required = true };
-        var command = new Command("stop", "Stop every running replica of the testnet (SIGTERM, then SIGKILL after 15 s).") { dir };
+        var node = NodeOption("Stop only this replica.");
+        var command = new Command("stop", "Stop every running replica of the testnet (SIGTERM, then SIGKILL after 15 s).") { dir, node };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
             try
             {
-                int stopped = await TestnetProcesses.StopAllAsync(parse.GetRequiredValue(dir).FullName, output);
+                int stopped = await TestnetProcesses.StopAllAsync(parse.GetRequiredValue(dir).FullName, output, parse.GetValue(node));
                 output.WriteLine(stopped == 0 ? "no replica was running" : $"{stopped} replica(s) stopped");
                 return CommandRunner.Success;
             }
@@ -135,6 +138,8 @@ internal static class TestnetCommands
         });
         return command;
     }
+
+    private static Option<int?> NodeOption(string description) => new("--node") { Description = description + " The replica id, e.g. 3 for node3/." };
 
     private static void Print(TestnetResult result, TextWriter output)
     {

@@ -40,9 +40,11 @@ internal static class TestnetProcesses
     /// Starts every replica of the testnet in <paramref name="folder"/> (refusing if one is running) with
     /// <paramref name="nodeArgs"/> added to <c>node run</c>, and waits until all are connected.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> StartAllAsync(string folder, TextWriter output, TimeSpan timeout, IReadOnlyList<string>? nodeArgs = null)
+    public static async Task<IReadOnlyList<string>> StartAllAsync(string folder, TextWriter output, TimeSpan timeout, IReadOnlyList<string>? nodeArgs = null,
+        int? only = null)
     {
-        IReadOnlyList<string> homes = Homes(folder);
+        IReadOnlyList<string> all = Homes(folder);
+        IReadOnlyList<string> homes = Select(folder, all, only);
         GenesisDocument genesis = GenesisJson.Load(Path.Combine(folder, TestnetInitializer.GenesisFileName));
         foreach (string home in homes)
         {
@@ -62,11 +64,22 @@ internal static class TestnetProcesses
         return homes;
     }
 
+    private static IReadOnlyList<string> Select(string folder, IReadOnlyList<string> homes, int? only)
+    {
+        if (only is not int id)
+        {
+            return homes;
+        }
+
+        string wanted = Path.Combine(folder, TestnetInitializer.NodeFolder(id));
+        return homes.Contains(wanted) ? [wanted] : throw new CliException($"{folder} has no replica {id} (no {TestnetInitializer.NodeFolder(id)}/node.json)");
+    }
+
     /// <summary>Stops every running replica of the testnet in <paramref name="folder"/>; returns how many were running.</summary>
-    public static async Task<int> StopAllAsync(string folder, TextWriter output)
+    public static async Task<int> StopAllAsync(string folder, TextWriter output, int? only = null)
     {
         int stopped = 0;
-        foreach (string home in Homes(folder))
+        foreach (string home in Select(folder, Homes(folder), only))
         {
             if (RunningPid(home) is int pid)
             {

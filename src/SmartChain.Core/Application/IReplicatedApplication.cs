@@ -28,6 +28,13 @@ public interface IReplicatedApplication
     /// <summary>Writes the state in its canonical encoding (the bytes a checkpoint hashes).</summary>
     void WriteSnapshot(IBufferWriter<byte> output);
 
+    /// <summary>
+    /// Captures the current state so that its snapshot can be written later, on another thread, while execution goes
+    /// on changing the state (a consistent view). Called between batches on the execution thread, so it should be
+    /// cheap: a copy of the data structures, not their encoding. The default encodes at once.
+    /// </summary>
+    IStateView CaptureState() => new EncodedStateView(this);
+
     /// <summary>Replaces the state with a snapshot; on any error the state is left as it was.</summary>
     /// <exception cref="Encoding.EncodingException">The snapshot is corrupt; the message says where and why.</exception>
     void RestoreSnapshot(ReadOnlySpan<byte> snapshot);

@@ -3,15 +3,20 @@ using SmartChain.Core.Crypto;
 namespace SmartChain.Ledger.Checkpoints;
 
 /// <summary>
-/// Where checkpoint blocks go and what they hold. Block <c>k · checkpointPeriod</c> (k ≥ 1) is a checkpoint block, on
-/// every replica: a rule of the chain, so replicas build identical checkpoint blocks without ordering anything. It
-/// records the snapshot of the state after the block before it; its one result is empty, it has no decision proof, and
-/// its consensus id is the instance of the block before it (no instance decided it).
+/// Where checkpoint blocks go and what they hold. Block <c>c = k · P</c> (P = checkpointPeriod, k ≥ 1) is a checkpoint
+/// block, on every replica: a rule of the chain, so replicas build identical checkpoint blocks without ordering
+/// anything. It records the snapshot of the state after block <c>c − P</c> (the previous checkpoint block, or genesis):
+/// a replica captures the state at each checkpoint block and has a whole period to encode, hash and write it in the
+/// background, so execution pauses only for the capture. Its one result is empty, it has no decision proof, and its
+/// consensus id is the instance of the block before it (no instance decided it).
 /// </summary>
 public static class CheckpointBlock
 {
     /// <summary>True if block <paramref name="number"/> must be a checkpoint block.</summary>
     public static bool IsCheckpoint(long number, long period) => number > 0 && period > 0 && number % period == 0;
+
+    /// <summary>The block whose state checkpoint block <paramref name="checkpoint"/> records.</summary>
+    public static long SnapshotBlockOf(long checkpoint, long period) => checkpoint - period;
 
     /// <summary>Builds the checkpoint block after <paramref name="previous"/>, recording <paramref name="record"/>.</summary>
     public static BuiltBlock Build(BlockHeader previous, long consensusId, CheckpointRecord record)
@@ -29,7 +34,7 @@ public static class CheckpointBlock
     /// Checks the shape of checkpoint block <paramref name="block"/> and returns its record, or the reason it is not a
     /// well-formed checkpoint block. The snapshot itself is checked by whoever has it.
     /// </summary>
-    public static string? Check(Block block, out CheckpointRecord? record)
+    public static string? Check(Block block, long period, out CheckpointRecord? record)
     {
         ArgumentNullException.ThrowIfNull(block);
         record = null;
@@ -53,8 +58,9 @@ public static class CheckpointBlock
             return error;
         }
 
-        return record!.SnapshotBlock != block.Header.Number - 1
-            ? $"the record names the state after block {record.SnapshotBlock}; a checkpoint block records the state after the block before it"
+        long expected = SnapshotBlockOf(block.Header.Number, period);
+        return record!.SnapshotBlock != expected
+            ? $"the record names the state after block {record.SnapshotBlock}; checkpoint block {block.Header.Number} records the state after block {expected}"
             : null;
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Encoding;
 
@@ -22,14 +21,15 @@ public sealed record ReplicaSnapshot(long Block, long ConsensusId, IReadOnlyList
     private static ReadOnlySpan<byte> Magic => "SCSN"u8;
 
     /// <summary>
-    /// Writes the snapshot of <paramref name="app"/> and <paramref name="clients"/> as the state after block
-    /// <paramref name="block"/>. The client table is sorted here, so the bytes depend only on the state.
+    /// Writes the snapshot of the application (written by <paramref name="writeApplication"/>) and
+    /// <paramref name="clients"/> as the state after block <paramref name="block"/>. The client table is sorted here, so
+    /// the bytes depend only on the state.
     /// </summary>
     public static void Write(IBufferWriter<byte> output, long block, long consensusId, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients,
-        IReplicatedApplication app)
+        Action<IBufferWriter<byte>> writeApplication)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(writeApplication);
         KeyValuePair<Ed25519PublicKey, ulong>[] sorted = [.. clients];
         Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
         var writer = new CanonicalWriter(output);
@@ -44,15 +44,15 @@ public sealed record ReplicaSnapshot(long Block, long ConsensusId, IReadOnlyList
             writer.WriteUInt64(sequence);
         }
 
-        app.WriteSnapshot(output);
+        writeApplication(output);
     }
 
     /// <summary>Writes the snapshot into one array and hashes it: what a replica does at a checkpoint.</summary>
     public static (byte[] Bytes, Hash256 Hash) Take(long block, long consensusId, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients,
-        IReplicatedApplication app)
+        Action<IBufferWriter<byte>> writeApplication)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        Write(buffer, block, consensusId, clients, app);
+        Write(buffer, block, consensusId, clients, writeApplication);
         byte[] bytes = buffer.WrittenSpan.ToArray();
         return (bytes, Hash256.Compute(bytes));
     }

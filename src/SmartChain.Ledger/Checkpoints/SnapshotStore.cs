@@ -3,8 +3,8 @@ using System.Globalization;
 namespace SmartChain.Ledger.Checkpoints;
 
 /// <summary>
-/// The snapshot files of one replica, in <c>DATA/checkpoints/</c>, named by the number of the checkpoint block that
-/// records them: <c>snapshot-000000001000.bin</c>. A file is written under a temporary name, fsynced, then renamed,
+/// The snapshot files of one replica, in <c>DATA/checkpoints/</c>, named by the block whose state they hold (a
+/// checkpoint block; the next checkpoint block records the file's hash): <c>snapshot-000000001000.bin</c>. A file is written under a temporary name, fsynced, then renamed,
 /// so a crash leaves either the whole file or none. Downloads in progress are <c>.partial</c> files, which a resumed
 /// transfer continues. The ledger is never truncated: pruning removes snapshot files only.
 /// </summary>
@@ -16,10 +16,18 @@ public sealed class SnapshotStore
     private const string Prefix = "snapshot-";
     private const string Suffix = ".bin";
 
-    /// <summary>Opens (creating if needed) the snapshot folder of <paramref name="dataDir"/>.</summary>
-    public SnapshotStore(string dataDir)
+    /// <summary>
+    /// Opens the snapshot folder of <paramref name="dataDir"/>. A replica opens it for writing (creating it, and
+    /// deleting temporary files a crash left); <c>ledger verify</c> opens it read-only, safe beside a running replica.
+    /// </summary>
+    public SnapshotStore(string dataDir, bool readOnly = false)
     {
         Folder = Path.Combine(dataDir, FolderName);
+        if (readOnly)
+        {
+            return;
+        }
+
         Directory.CreateDirectory(Folder);
         foreach (string stale in Directory.GetFiles(Folder, "*.tmp"))
         {
@@ -30,19 +38,24 @@ public sealed class SnapshotStore
     /// <summary>The folder.</summary>
     public string Folder { get; }
 
-    /// <summary>Path of the snapshot recorded by checkpoint block <paramref name="checkpointBlock"/>.</summary>
-    public string PathOf(long checkpointBlock) => Path.Combine(Folder, $"{Prefix}{checkpointBlock:D12}{Suffix}");
+    /// <summary>Path of the snapshot of the state after block <paramref name="snapshotBlock"/>.</summary>
+    public string PathOf(long snapshotBlock) => Path.Combine(Folder, $"{Prefix}{snapshotBlock:D12}{Suffix}");
 
     /// <summary>Path of a download in progress of that snapshot.</summary>
-    public string PartialPathOf(long checkpointBlock) => PathOf(checkpointBlock) + ".partial";
+    public string PartialPathOf(long snapshotBlock) => PathOf(snapshotBlock) + ".partial";
 
-    /// <summary>True if the snapshot of checkpoint block <paramref name="checkpointBlock"/> is here.</summary>
-    public bool Has(long checkpointBlock) => File.Exists(PathOf(checkpointBlock));
+    /// <summary>True if the snapshot of checkpoint block <paramref name="snapshotBlock"/> is here.</summary>
+    public bool Has(long snapshotBlock) => File.Exists(PathOf(snapshotBlock));
 
-    /// <summary>Checkpoint blocks whose snapshots are here, newest first.</summary>
+    /// <summary>Blocks whose snapshots are here, newest first.</summary>
     public IReadOnlyList<long> Available()
     {
         var found = new List<long>();
+        if (!Directory.Exists(Folder))
+        {
+            return found;
+        }
+
         foreach (string file in Directory.GetFiles(Folder, Prefix + "*" + Suffix))
         {
             string name = Path.GetFileName(file);
@@ -57,9 +70,9 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Writes the snapshot durably: temporary file, fsync, rename.</summary>
-    public void Write(long checkpointBlock, ReadOnlySpan<byte> bytes)
+    public void Write(long snapshotBlock, ReadOnlySpan<byte> bytes)
     {
-        string temporary = PathOf(checkpointBlock) + ".tmp";
+        string temporary = PathOf(snapshotBlock) + ".tmp";
         File.Delete(temporary);
         using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
@@ -67,29 +80,32 @@ public sealed class SnapshotStore
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, PathOf(checkpointBlock), overwrite: true);
+        File.Move(temporary, PathOf(snapshotBlock), overwrite: true);
     }
 
-    /// <summary>Makes a finished, verified download the snapshot of <paramref name="checkpointBlock"/>.</summary>
-    public void InstallDownload(long checkpointBlock)
+    /// <summary>Makes a finished, verified download the snapshot of <paramref name="snapshotBlock"/>.</summary>
+    public void InstallDownload(long snapshotBlock)
     {
-        string partial = PartialPathOf(checkpointBlock);
+        string partial = PartialPathOf(snapshotBlock);
         using (var stream = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(partial, PathOf(checkpointBlock), overwrite: true);
+        File.Move(partial, PathOf(snapshotBlock), overwrite: true);
     }
 
     /// <summary>Reads the whole snapshot file.</summary>
-    public byte[] Read(long checkpointBlock) => File.ReadAllBytes(PathOf(checkpointBlock));
+    public byte[] Read(long snapshotBlock) => File.ReadAllBytes(PathOf(snapshotBlock));
 
-    /// <summary>Keeps the newest <paramref name="retain"/> snapshots and removes the rest (and stale downloads of older ones).</summary>
+    /// <summary>
+    /// Keeps the newest <paramref name="retain"/> snapshots (at least 2: the newest is not recorded by a checkpoint block
+    /// until a period later, and peers fetch the one before it) and removes the rest, with stale downloads.
+    /// </summary>
     public void Prune(int retain)
     {
         IReadOnlyList<long> available = Available();
-        for (int i = Math.Max(1, retain); i < available.Count; i++)
+        for (int i = Math.Max(2, retain); i < available.Count; i++)
         {
             File.Delete(PathOf(available[i]));
         }

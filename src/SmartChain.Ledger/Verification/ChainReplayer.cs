@@ -49,28 +49,34 @@ public sealed class ChainReplayer
     public IReadOnlyDictionary<Ed25519PublicKey, ulong> Clients => _highest;
 
     /// <summary>
-    /// Hears each checkpoint block's number and the snapshot taken there (already checked against the block's record),
-    /// so a replica can write a snapshot file it lost.
+    /// Hears the number of each checkpoint block passed and the snapshot of the state there (the one the next checkpoint
+    /// block will record), so a replica can write a snapshot file it lost.
     /// </summary>
     public Action<long, byte[]>? SnapshotTaken { get; set; }
 
+    /// <summary>The snapshot the next checkpoint block must record: the state at the last checkpoint block (or genesis).</summary>
+    public (long Block, Hash256 Hash, long Size)? PendingSnapshot => _pending;
+
+    private (long Block, Hash256 Hash, long Size)? _pending;
+
     /// <summary>
-    /// Continues from checkpoint block <paramref name="checkpoint"/> with the state of <paramref name="snapshot"/>, which
-    /// the caller has restored into the application and checked against the block's record. If blocks were linked
-    /// before (<see cref="Link"/>), the checkpoint block must be the next one.
+    /// Continues from block <paramref name="at"/> (a checkpoint block, or genesis) with the state of
+    /// <paramref name="snapshot"/>, which the caller has restored into the application and checked against the record of
+    /// a certified checkpoint block (<paramref name="hash"/>, <paramref name="size"/>). If blocks were linked before
+    /// (<see cref="Link"/>), <paramref name="at"/> must be the next one.
     /// </summary>
-    public string? StartAt(Block checkpoint, ReplicaSnapshot snapshot)
+    public string? StartAt(Block at, ReplicaSnapshot snapshot, Hash256 hash, long size)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(at);
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (Height >= 0 && (checkpoint.Header.Number != Height + 1 || checkpoint.Header.HashLastBlock != _previous))
+        if (Height >= 0 && (at.Header.Number != Height + 1 || at.Header.HashLastBlock != _previous))
         {
-            return $"checkpoint block {checkpoint.Header.Number} does not follow block {Height}";
+            return $"block {at.Header.Number} does not follow block {Height}";
         }
 
-        if (snapshot.Block != checkpoint.Header.Number - 1 || snapshot.ConsensusId != checkpoint.Body.ConsensusId)
+        if (snapshot.Block != at.Header.Number || snapshot.ConsensusId != at.Body.ConsensusId)
         {
-            return $"the snapshot holds the state after block {snapshot.Block} (instance {snapshot.ConsensusId}); checkpoint block {checkpoint.Header.Number} records the state after block {checkpoint.Header.Number - 1} (instance {checkpoint.Body.ConsensusId})";
+            return $"the snapshot holds the state after block {snapshot.Block} (instance {snapshot.ConsensusId}), not after block {at.Header.Number} (instance {at.Body.ConsensusId})";
         }
 
         _highest.Clear();
@@ -79,9 +85,10 @@ public sealed class ChainReplayer
             _highest[client] = sequence;
         }
 
-        _lastCheckpoint = checkpoint.Header.Number;
+        _lastCheckpoint = at.Header.Number;
         _lastConsensusId = snapshot.ConsensusId;
-        Advance(checkpoint, 0);
+        _pending = (at.Header.Number, hash, size);
+        Advance(at, 0);
         return null;
     }
 
@@ -109,7 +116,7 @@ public sealed class ChainReplayer
 
         if (CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod))
         {
-            if (CheckpointBlock.Check(block, out _) is { } malformed)
+            if (CheckpointBlock.Check(block, _genesis.CheckpointPeriod, out _) is { } malformed)
             {
                 return malformed;
             }
@@ -121,7 +128,7 @@ public sealed class ChainReplayer
             _lastConsensusId = block.Body.ConsensusId;
         }
 
-        Advance(block, block.Body.Entries.Count);
+        Advance(block, 0); // linked, not re-executed: not counted as verified transactions
         return null;
     }
 
@@ -183,8 +190,21 @@ public sealed class ChainReplayer
 
     private string? Genesis(Block block)
     {
+        TakeSnapshot(0);
         Advance(block, 0);
         return null;
+    }
+
+    // The state now is the state after block `number` (a checkpoint block changes nothing): the next checkpoint
+    // block records it.
+    private void TakeSnapshot(long number)
+    {
+        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, _lastConsensusId, _highest, _app.WriteSnapshot);
+        _pending = (number, hash, snapshot.Length);
+        if (number > 0)
+        {
+            SnapshotTaken?.Invoke(number, snapshot);
+        }
     }
 
     // What the chain's rules fix for a block's place: its checkpoint pointer and its consensus instance.
@@ -207,22 +227,27 @@ public sealed class ChainReplayer
             : null;
     }
 
-    // The replayer holds the state after the previous block: snapshot it as every replica did, and compare.
+    // The record must be the snapshot this replayer took at the previous checkpoint block (or genesis), as every
+    // replica did; then the state here is snapshotted for the next checkpoint block.
     private string? Checkpoint(Block block)
     {
-        if (CheckpointBlock.Check(block, out CheckpointRecord? record) is { } malformed)
+        if (CheckpointBlock.Check(block, _genesis.CheckpointPeriod, out CheckpointRecord? record) is { } malformed)
         {
             return malformed;
         }
 
-        (byte[] snapshot, _) = ReplicaSnapshot.Take(Height, _lastConsensusId, _highest, _app);
-        if (CheckpointBlock.CheckSnapshot(record!, snapshot) is { } wrong)
+        if (_pending is not { } taken || taken.Block != record!.SnapshotBlock)
         {
-            return $"the state re-executed up to block {Height} does not match the checkpoint: {wrong}";
+            return $"the record names the state after block {record!.SnapshotBlock}, which this replay did not pass";
         }
 
-        SnapshotTaken?.Invoke(block.Header.Number, snapshot);
+        if (taken.Hash != record.SnapshotHash || taken.Size != record.SnapshotSize)
+        {
+            return $"the state re-executed up to block {taken.Block} does not match the checkpoint: its snapshot hashes to {taken.Hash} ({taken.Size} bytes); the record says {record.SnapshotHash} ({record.SnapshotSize} bytes)";
+        }
+
         _lastCheckpoint = block.Header.Number;
+        TakeSnapshot(block.Header.Number);
         Advance(block, 0);
         return null;
     }

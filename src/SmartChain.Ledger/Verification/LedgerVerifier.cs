@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SmartChain.Core.Application;
 using SmartChain.Core.Genesis;
+using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 
 namespace SmartChain.Ledger.Verification;
@@ -32,9 +33,105 @@ public static class LedgerVerifier
         ArgumentNullException.ThrowIfNull(app);
         var clock = Stopwatch.StartNew();
         long last = Math.Min(upTo ?? store.Height, store.Height);
-        var replayer = new ChainReplayer(genesis, app);
+        return Replay(store, new ChainReplayer(genesis, app), 0, last, app, progress, clock);
+    }
+
+    /// <summary>
+    /// The fast audit: starts from the newest snapshot in <paramref name="snapshots"/> that matches the record of a
+    /// certified checkpoint block (its certificate checked against the view, its record against the file's hash and
+    /// size), checks that the blocks up to the snapshot's link from genesis (hashes and roots, not re-executed), and
+    /// verifies every block after it in full. Fails, saying why, if no snapshot qualifies.
+    /// </summary>
+    public static VerifyReport VerifyFromCheckpoint(BlockStore store, GenesisDocument genesis, IReplicatedApplication app, SnapshotStore snapshots,
+        long? upTo = null, Action<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(genesis);
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(snapshots);
+        var clock = Stopwatch.StartNew();
+        long last = Math.Min(upTo ?? store.Height, store.Height);
+        var refused = new List<string>();
+        foreach (long number in snapshots.Available())
+        {
+            long recordedBy = number + genesis.CheckpointPeriod;
+            if (recordedBy > last)
+            {
+                refused.Add($"{number}: checkpoint block {recordedBy}, which records it, is beyond the ledger's last block {last}");
+                continue;
+            }
+
+            if (CheckSnapshotFile(store.Read(recordedBy), number, genesis, snapshots, out ReplicaSnapshot? snapshot, out CheckpointRecord? record) is { } problem)
+            {
+                refused.Add($"{number}: {problem}");
+                continue;
+            }
+
+            var replayer = new ChainReplayer(genesis, app);
+            for (long n = 0; n < number; n++)
+            {
+                if (replayer.Link(store.Read(n)) is { } broken)
+                {
+                    return Failed(replayer, n, broken, 0, clock);
+                }
+
+                progress?.Invoke(n);
+            }
+
+            app.RestoreSnapshot(snapshot!.Application.Span);
+            if (replayer.StartAt(store.Read(number), snapshot, record!.SnapshotHash, record.SnapshotSize) is { } mismatch)
+            {
+                return Failed(replayer, number, mismatch, 0, clock);
+            }
+
+            return Replay(store, replayer, number + 1, last, app, progress, clock) with { FromCheckpoint = number };
+        }
+
+        string tried = refused.Count == 0 ? $"there are no snapshot files in {snapshots.Folder}" : "tried " + string.Join("; ", refused);
+        return new VerifyReport(0, 0, default, 0, $"no snapshot matches a certified checkpoint block of this ledger ({tried}); verify from genesis instead", clock.Elapsed);
+    }
+
+    private static string? CheckSnapshotFile(Block checkpoint, long snapshotBlock, GenesisDocument genesis, SnapshotStore snapshots,
+        out ReplicaSnapshot? snapshot, out CheckpointRecord? record)
+    {
+        snapshot = null;
+        if (CheckpointBlock.Check(checkpoint, genesis.CheckpointPeriod, out record) is { } malformed)
+        {
+            return $"block {checkpoint.Header.Number} is not a checkpoint block: {malformed}";
+        }
+
+        if (checkpoint.Certificate is null)
+        {
+            return "the checkpoint block has no certificate";
+        }
+
+        if (checkpoint.Certificate.Verify(genesis.InitialView, genesis.ChainId, checkpoint.Hash) is { } bad)
+        {
+            return $"the checkpoint block's certificate: {bad}";
+        }
+
+        byte[] bytes = snapshots.Read(snapshotBlock);
+        if (CheckpointBlock.CheckSnapshot(record!, bytes) is { } wrong)
+        {
+            return wrong;
+        }
+
+        try
+        {
+            snapshot = ReplicaSnapshot.Parse(bytes);
+            return null;
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            return $"the snapshot does not parse: {e.Message}";
+        }
+    }
+
+    private static VerifyReport Replay(BlockStore store, ChainReplayer replayer, long first, long last, IReplicatedApplication app, Action<long>? progress,
+        Stopwatch clock)
+    {
         long uncertified = 0;
-        for (long n = 0; n <= last; n++)
+        for (long n = first; n <= last; n++)
         {
             Block block;
             try

@@ -14,6 +14,9 @@ public sealed record VerifyReport(long Blocks, long Transactions, Hash256 HeadHa
     /// <summary>The application's state hash after the last block (only when passed).</summary>
     public Hash256? StateHash { get; init; }
 
+    /// <summary>The checkpoint block whose verified snapshot the check started from; null: it re-executed from genesis.</summary>
+    public long? FromCheckpoint { get; init; }
+
     /// <summary>Blocks at the tail that have no certificate yet.</summary>
     public long Uncertified { get; init; }
 

@@ -26,8 +26,11 @@ internal interface ITransferTarget
     /// <summary>Appends a verified certified block that a snapshot will cover, without executing it.</summary>
     ValueTask AppendWithoutExecutingAsync(Block block, CancellationToken cancellationToken);
 
-    /// <summary>Installs a verified snapshot as the state after checkpoint block <paramref name="checkpoint"/>, which it appends.</summary>
-    ValueTask InstallSnapshotAsync(Block checkpoint, ReplicaSnapshot snapshot, int regency, CancellationToken cancellationToken);
+    /// <summary>
+    /// Installs a verified snapshot (its hash and size in <paramref name="record"/>) as the state after block
+    /// <paramref name="at"/>, which it appends.
+    /// </summary>
+    ValueTask InstallSnapshotAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, int regency, CancellationToken cancellationToken);
 
     /// <summary>Hands a verified certified block to the core as a decision, to be executed and compared with it.</summary>
     ValueTask ReplayAsync(Block block, CancellationToken cancellationToken);

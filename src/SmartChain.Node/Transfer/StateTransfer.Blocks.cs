@@ -1,6 +1,5 @@
 using SmartChain.Core.Crypto;
 using SmartChain.Ledger;
-using SmartChain.Ledger.Checkpoints;
 
 namespace SmartChain.Node.Transfer;
 
@@ -9,7 +8,7 @@ internal sealed partial class StateTransfer
 {
     private sealed record RangeAnswer(int Source, long Start, long End, TransferMessage? Answer);
 
-    private async Task StreamBlocksAsync(long from, long to, Hash256 previous, (Block Checkpoint, ReplicaSnapshot Snapshot)? plan,
+    private async Task StreamBlocksAsync(long from, long to, Hash256 previous, SnapshotPlan? plan,
         Dictionary<int, BlockHeader> tips, CancellationToken cancellationToken)
     {
         var ranges = new LinkedList<(long Start, long End)>();
@@ -134,12 +133,12 @@ internal sealed partial class StateTransfer
         return candidates[rotation++ % candidates.Count];
     }
 
-    // Blocks a snapshot covers are only appended; the checkpoint block installs the snapshot; later blocks are decided
+    // Blocks a snapshot covers are only appended; the snapshot's own block installs it; later blocks are decided
     // and executed through the core, and execution compares what it builds with the certified block.
-    private async Task<int> ApplyAsync(Block block, (Block Checkpoint, ReplicaSnapshot Snapshot)? plan, int regency, CancellationToken cancellationToken)
+    private async Task<int> ApplyAsync(Block block, SnapshotPlan? plan, int regency, CancellationToken cancellationToken)
     {
         long number = block.Header.Number;
-        if (plan is { } p && number < p.Checkpoint.Header.Number)
+        if (plan is { } p && number < p.At)
         {
             if (!block.Body.DecisionProof.IsEmpty)
             {
@@ -150,15 +149,10 @@ internal sealed partial class StateTransfer
             return regency;
         }
 
-        if (plan is { } q && number == q.Checkpoint.Header.Number)
+        if (plan is { } q && number == q.At)
         {
-            if (block.Hash != q.Checkpoint.Hash)
-            {
-                throw new TransferException($"two different certified checkpoint blocks {number}: more than f replicas are faulty");
-            }
-
-            await _target.InstallSnapshotAsync(block, q.Snapshot, regency, cancellationToken);
-            _log($"state transfer: installed the snapshot of checkpoint block {number}; replaying the blocks after it");
+            await _target.InstallSnapshotAsync(block, q.Snapshot, q.Record, regency, cancellationToken);
+            _log($"state transfer: installed the snapshot of the state after block {number}; replaying the blocks after it");
             return regency;
         }
 

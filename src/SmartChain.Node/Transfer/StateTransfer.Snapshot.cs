@@ -12,28 +12,32 @@ internal sealed partial class StateTransfer
     private async Task<long?> TransferToAsync(BlockHeader tip, Dictionary<int, BlockHeader> tips, long head, Hash256 headHash,
         CancellationToken cancellationToken)
     {
+        // The newest checkpoint block records the snapshot of the state one period before it.
         long checkpoint = tip.LastCheckpoint;
-        if (checkpoint <= head)
+        if (checkpoint - _genesis.CheckpointPeriod <= head)
         {
             await StreamBlocksAsync(head + 1, tip.Number, headHash, null, tips, cancellationToken);
             return null;
         }
 
         Block checkpointBlock = await FetchCheckpointBlockAsync(checkpoint, tips, cancellationToken);
-        CheckpointBlock.Check(checkpointBlock, out CheckpointRecord? record);
-        ReplicaSnapshot snapshot = await FetchSnapshotAsync(checkpointBlock, record!, tips, cancellationToken);
+        CheckpointBlock.Check(checkpointBlock, _genesis.CheckpointPeriod, out CheckpointRecord? record);
+        long at = record!.SnapshotBlock;
+        ReplicaSnapshot snapshot = await FetchSnapshotAsync(record, tips, cancellationToken);
         (head, headHash) = await _target.BeginSnapshotPhaseAsync(cancellationToken);
-        if (head >= checkpoint)
+        if (head >= at)
         {
             await _target.EndSnapshotPhaseAsync(cancellationToken);
             await StreamBlocksAsync(head + 1, tip.Number, headHash, null, tips, cancellationToken);
             return null;
         }
 
-        _log($"state transfer: snapshot of checkpoint block {checkpoint} verified ({record!.SnapshotSize:N0} bytes); blocks {head + 1}..{checkpoint} are appended without re-execution");
-        await StreamBlocksAsync(head + 1, tip.Number, headHash, (checkpointBlock, snapshot), tips, cancellationToken);
-        return checkpoint;
+        _log($"state transfer: the snapshot of the state after block {at} matches certified checkpoint block {checkpoint} ({record.SnapshotSize:N0} bytes); blocks {head + 1}..{at} are appended without re-execution");
+        await StreamBlocksAsync(head + 1, tip.Number, headHash, new SnapshotPlan(at, snapshot, record), tips, cancellationToken);
+        return at;
     }
+
+    private sealed record SnapshotPlan(long At, ReplicaSnapshot Snapshot, CheckpointRecord Record);
 
     private async Task<Block> FetchCheckpointBlockAsync(long number, Dictionary<int, BlockHeader> tips, CancellationToken cancellationToken)
     {
@@ -65,10 +69,9 @@ internal sealed partial class StateTransfer
         throw new TransferException($"no source sent a verifiable checkpoint block {number}; {DroppedSummary()}");
     }
 
-    private async Task<ReplicaSnapshot> FetchSnapshotAsync(Block checkpoint, CheckpointRecord record, Dictionary<int, BlockHeader> tips,
-        CancellationToken cancellationToken)
+    private async Task<ReplicaSnapshot> FetchSnapshotAsync(CheckpointRecord record, Dictionary<int, BlockHeader> tips, CancellationToken cancellationToken)
     {
-        long number = checkpoint.Header.Number;
+        long number = record.SnapshotBlock;
         foreach (int source in Sources(tips, number))
         {
             for (int attempt = 0; attempt < 2; attempt++)
@@ -84,7 +87,7 @@ internal sealed partial class StateTransfer
                     }
                     catch (Core.Encoding.EncodingException e)
                     {
-                        throw new TransferException($"the snapshot of checkpoint block {number} matches its certified hash but this build cannot read it: {e.Message}");
+                        throw new TransferException($"the snapshot of block {number} matches its certified hash but this build cannot read it: {e.Message}");
                     }
                 }
 
@@ -95,7 +98,7 @@ internal sealed partial class StateTransfer
             }
         }
 
-        throw new TransferException($"no source sent the snapshot of checkpoint block {number} as certified; {DroppedSummary()}");
+        throw new TransferException($"no source sent the snapshot of block {number} as certified; {DroppedSummary()}");
     }
 
     private enum SnapshotAttempt
@@ -119,7 +122,7 @@ internal sealed partial class StateTransfer
         long resumed = await HashExistingAsync(file, hash, cancellationToken);
         if (resumed > 0)
         {
-            _log($"state transfer: resuming the snapshot of checkpoint block {number} at byte {resumed:N0} of {record.SnapshotSize:N0}");
+            _log($"state transfer: resuming the snapshot of block {number} at byte {resumed:N0} of {record.SnapshotSize:N0}");
         }
 
         long offset = resumed;
@@ -129,13 +132,13 @@ internal sealed partial class StateTransfer
             TransferMessage? answer = await RequestAsync(source, new TransferMessage.SnapshotRequest(number, offset, want), _options.RequestTimeout, cancellationToken);
             if (answer is not TransferMessage.SnapshotChunk chunk)
             {
-                NoAnswer(source, answer, $"the snapshot of checkpoint block {number} at byte {offset:N0}");
+                NoAnswer(source, answer, $"the snapshot of block {number} at byte {offset:N0}");
                 return SnapshotAttempt.SourceFailed;
             }
 
-            if (chunk.Checkpoint != number || chunk.Offset != offset || chunk.Data.Length == 0 || chunk.Data.Length > want)
+            if (chunk.SnapshotBlock != number || chunk.Offset != offset || chunk.Data.Length == 0 || chunk.Data.Length > want)
             {
-                Drop(source, $"sent {chunk.Data.Length} snapshot bytes of block {chunk.Checkpoint} at {chunk.Offset} when asked for {want} bytes of block {number} at {offset}");
+                Drop(source, $"sent {chunk.Data.Length} snapshot bytes of block {chunk.SnapshotBlock} at {chunk.Offset} when asked for {want} bytes of block {number} at {offset}");
                 return SnapshotAttempt.SourceFailed;
             }
 
@@ -156,11 +159,11 @@ internal sealed partial class StateTransfer
         if (resumed > 0)
         {
             // Part of the file came from an earlier download (maybe another source): start over before blaming this one.
-            _log($"state transfer: the resumed snapshot of checkpoint block {number} does not match its hash; downloading it again from the start");
+            _log($"state transfer: the resumed snapshot of block {number} does not match its hash; downloading it again from the start");
             return SnapshotAttempt.RetryFromZero;
         }
 
-        Drop(source, $"sent a snapshot of checkpoint block {number} that hashes to {got}; the certified checkpoint block records {record.SnapshotHash}");
+        Drop(source, $"sent a snapshot of block {number} that hashes to {got}; the certified checkpoint block records {record.SnapshotHash}");
         return SnapshotAttempt.SourceFailed;
     }
 

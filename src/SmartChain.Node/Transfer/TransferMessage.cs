@@ -48,14 +48,14 @@ internal abstract record TransferMessage
     /// <summary>Consecutive certified blocks starting at <paramref name="From"/> (possibly fewer than asked).</summary>
     public sealed record Blocks(long From, IReadOnlyList<Block> Items) : TransferMessage;
 
-    /// <summary>Asks for <paramref name="Length"/> bytes at <paramref name="Offset"/> of checkpoint block <paramref name="Checkpoint"/>'s snapshot.</summary>
-    public sealed record SnapshotRequest(long Checkpoint, long Offset, int Length) : TransferMessage;
+    /// <summary>Asks for <paramref name="Length"/> bytes at <paramref name="Offset"/> of the snapshot of the state after block <paramref name="SnapshotBlock"/>.</summary>
+    public sealed record SnapshotRequest(long SnapshotBlock, long Offset, int Length) : TransferMessage;
 
     /// <summary>Bytes of a snapshot.</summary>
-    public sealed record SnapshotChunk(long Checkpoint, long Offset, ReadOnlyMemory<byte> Data) : TransferMessage;
+    public sealed record SnapshotChunk(long SnapshotBlock, long Offset, ReadOnlyMemory<byte> Data) : TransferMessage;
 
     /// <summary>The sender cannot serve a request (a snapshot pruned, blocks not yet certified).</summary>
-    public sealed record Unavailable(long Checkpoint, string Reason) : TransferMessage;
+    public sealed record Unavailable(long Block, string Reason) : TransferMessage;
 
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode() => CanonicalEncoding.ToArray(this, static (ref CanonicalWriter w, TransferMessage m) =>
@@ -85,17 +85,17 @@ internal abstract record TransferMessage
 
                 break;
             case SnapshotRequest request:
-                w.WriteInt64(request.Checkpoint);
+                w.WriteInt64(request.SnapshotBlock);
                 w.WriteInt64(request.Offset);
                 w.WriteInt32(request.Length);
                 break;
             case SnapshotChunk chunk:
-                w.WriteInt64(chunk.Checkpoint);
+                w.WriteInt64(chunk.SnapshotBlock);
                 w.WriteInt64(chunk.Offset);
                 w.WriteBytes(chunk.Data.Span, MaxChunkBytes);
                 break;
             case Unavailable unavailable:
-                w.WriteInt64(unavailable.Checkpoint);
+                w.WriteInt64(unavailable.Block);
                 w.WriteString(unavailable.Reason, MaxReasonBytes);
                 break;
         }

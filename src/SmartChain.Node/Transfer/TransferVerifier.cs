@@ -76,7 +76,7 @@ internal sealed class TransferVerifier(GenesisDocument genesis)
             return bad;
         }
 
-        return CheckpointBlock.IsCheckpoint(number, genesis.CheckpointPeriod) && CheckpointBlock.Check(block, out _) is { } malformed
+        return CheckpointBlock.IsCheckpoint(number, genesis.CheckpointPeriod) && CheckpointBlock.Check(block, genesis.CheckpointPeriod, out _) is { } malformed
             ? $"checkpoint block {number}: {malformed}"
             : null;
     }
