@@ -29,8 +29,8 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "evidence against replica {From} at block {Block}: {Detail}")]
     public static partial void BlockEvidence(ILogger logger, int from, long block, string detail);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "replica {Id} recovered from its ledger: {Blocks} blocks, {Transactions} transactions re-executed in {Seconds:0.00} s; {Uncertified} blocks to certify; resuming at instance {Next}")]
-    public static partial void Recovered(ILogger logger, int id, long blocks, long transactions, double seconds, int uncertified, long next);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "replica {Id} recovered from its ledger: {Blocks} blocks, replayed from {Start}: {Transactions} transactions re-executed in {Seconds:0.00} s; {Uncertified} blocks to certify; resuming at instance {Next}")]
+    public static partial void Recovered(ILogger logger, int id, long blocks, string start, long transactions, double seconds, int uncertified, long next);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "{Line}")]
     public static partial void Storage(ILogger logger, string line);
@@ -38,8 +38,8 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 14, Level = LogLevel.Critical, Message = "ledger loop failed; replica {Id} stops. {Status}")]
     public static partial void LedgerFailed(ILogger logger, Exception exception, int id, string status);
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "checkpoint block {Block}: records the snapshot of the state after block {Snapshot}, {Bytes} bytes, hash {Hash}; execution paused {Milliseconds:0.0} ms to capture the next one")]
-    public static partial void Checkpoint(ILogger logger, long block, long snapshot, long bytes, string hash, double milliseconds);
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "checkpoint block {Block}: records the snapshot of the state after block {Snapshot}, {Bytes} bytes, hash {Hash}; execution paused {Milliseconds:0.0} ms ({Waited:0.0} ms waiting for that snapshot's hash, the rest capturing the next one)")]
+    public static partial void Checkpoint(ILogger logger, long block, long snapshot, long bytes, string hash, double milliseconds, double waited);
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "{Line}")]
     public static partial void Transfer(ILogger logger, string line);

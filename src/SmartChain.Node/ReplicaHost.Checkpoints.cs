@@ -44,6 +44,7 @@ public sealed partial class ReplicaHost
 
         long started = Stopwatch.GetTimestamp();
         (long block, Hash256 hash, long size) = await _pendingSnapshot; // encoded in the background during the period
+        double waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var record = new CheckpointRecord(block, hash, size);
         BuiltBlock checkpoint = WithTransferredCertificate(CheckpointBlock.Build(_chainHead, instance, record));
         _chainHead = checkpoint.Block.Header;
@@ -52,7 +53,7 @@ public sealed partial class ReplicaHost
         var clients = new Dictionary<Ed25519PublicKey, ulong>(_executedClients);
         double paused = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.SnapshotPause.Record(paused);
-        NodeLog.Checkpoint(_log, number, block, size, hash.ToString()[..16], paused);
+        NodeLog.Checkpoint(_log, number, block, size, hash.ToString()[..16], paused, waited);
         _pendingSnapshot = Task.Run(() => EncodeSnapshot(number, instance, clients, view));
         await _ledger.Writer.WriteAsync(new LedgerInput.Persist(checkpoint, [], []), _stop.Token);
     }

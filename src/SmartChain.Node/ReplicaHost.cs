@@ -121,8 +121,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
             _lastCertified = recovered.LastCertified;
             _certifiedPrefix = (_collector.LowestUncertified ?? (_store.Height + 1)) - 1;
-            NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count,
-                recovered.LastConsensusId + 1);
+            NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.FromCheckpoint is { } from ? $"the snapshot of block {from}" : "genesis",
+                recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count, recovered.LastConsensusId + 1);
         }
         catch
         {

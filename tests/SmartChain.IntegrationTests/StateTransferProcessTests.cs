@@ -13,96 +13,92 @@ using Xunit.Abstractions;
 namespace SmartChain.IntegrationTests;
 
 /// <summary>
-/// SPEC §6 with 4 real processes: a replica away while the others order 50,000 SMaRtCoin transactions (several
-/// checkpoints) comes back, or comes back with an empty data folder, and catches up by state transfer while the load
-/// goes on. Afterwards all four ledgers verify from genesis and agree.
+/// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 50,000
+/// transactions (several checkpoints) comes back — or comes back with an empty data folder, or resumes after being
+/// stalled — and catches up by state transfer while the load goes on. Afterwards all four ledgers verify from genesis
+/// and agree.
 /// </summary>
 public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDisposable
 {
-    private const int AwayTransactions = 50_000;
     private const int CheckpointPeriod = 400;
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
+
+    private enum Away
+    {
+        Killed,
+        KilledAndDataDeleted,
+        Stalled,
+    }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task A_replica_away_for_50000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
     {
+        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 50_000);
+        Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stalled_replica_that_finds_the_others_far_ahead_starts_one_transfer_not_a_storm()
+    {
+        string log = await RunAsync(Away.Stalled, 10_000);
+        Assert.Single(log.Split('\n'), l => l.Contains("far ahead of instance", StringComparison.Ordinal));
+        Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
+    }
+
+    // Takes replica 3 away, runs the load until `awayTransactions` are ordered by the other three, brings it back with
+    // the load still running, waits until it holds the tip of the moment it came back, lets 2,000 more transactions
+    // through, stops everything and checks the four ledgers. Returns replica 3's log.
+    private async Task<string> RunAsync(Away away, int awayTransactions)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         (string net, GenesisDocument genesis, Ed25519KeyPair[] minters) = await TestnetSetup.InitAsync(_dir.Path, "strong", 1,
             "--checkpoint-period", CheckpointPeriod.ToString(CultureInfo.InvariantCulture));
         string home3 = Path.Combine(net, "node3");
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        using var workload = new SpendStreams(genesis.ChainId, minters[0], streams: 32, seed: 8);
+        using var progressed = new SemaphoreSlim(0);
         Task<LoadResult>? load = null;
         List<ChainClient> clients = [];
-        using var workload = new SpendStreams(genesis.ChainId, minters[0], streams: 32, seed: 8);
+        int pid3 = 0;
         try
         {
             CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net);
             Assert.True(start.ExitCode == 0, start.Output + start.Error);
-            await KillAsync(home3, timeout.Token);
-            if (deleteDataFolder)
-            {
-                Directory.Delete(Path.Combine(home3, "data"), recursive: true);
-            }
+            pid3 = int.Parse(File.ReadAllText(Path.Combine(home3, "node.pid")).Trim(), CultureInfo.InvariantCulture);
+            await TakeAwayAsync(away, pid3, home3, timeout.Token);
 
-            // Closed-loop SPEND streams, as the bench drives them; they run until the end of the test.
             clients = await LocalNetwork.ConnectClientsAsync(genesis, 8, timeout.Token);
             long accepted = 0;
-            using var progressed = new SemaphoreSlim(0);
             load = LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, TimeSpan.FromMinutes(10)), p =>
             {
                 Interlocked.Exchange(ref accepted, p.Transactions);
                 progressed.Release();
             }, stopLoad.Token);
             var clock = Stopwatch.StartNew();
-            while (Interlocked.Read(ref accepted) < AwayTransactions)
+            while (Interlocked.Read(ref accepted) < awayTransactions)
             {
                 await progressed.WaitAsync(timeout.Token);
             }
 
             output.WriteLine($"{Interlocked.Read(ref accepted)} transactions ordered by 3 replicas in {clock.Elapsed.TotalSeconds:0} s");
-
-            // Back, while the load goes on; it must reach the others' block height of now, and keep up afterwards.
-            long tipAtRestart = (await LocalNetwork.ProbeAsync(clients[0], timeout.Token)).Values.Max(a => a.BlockHeight);
+            long tipAtReturn = (await LocalNetwork.ProbeAsync(clients[0], timeout.Token)).Values.Max(a => a.BlockHeight);
             clock.Restart();
-            start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net, "--node", "3");
-            Assert.True(start.ExitCode == 0, start.Output + start.Error);
+            await BringBackAsync(away, net, pid3);
 
-            // The load's clients connected while replica 3 was down; a new client sees all four.
+            // The load's clients connected while replica 3 was away; a new client sees all four.
             using Ed25519KeyPair probeKey = Ed25519KeyPair.Generate();
             await using ChainClient probe = await ChainClient.ConnectAsync(genesis, probeKey, null, timeout.Token);
-            long caughtUpAt;
-            using var catchUpDeadline = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-            catchUpDeadline.CancelAfter(TimeSpan.FromSeconds(120));
-            while (true)
-            {
-                if (catchUpDeadline.IsCancellationRequested)
-                {
-                    Assert.Fail($"replica 3 did not reach block {tipAtRestart} within 120 s; its log:{Environment.NewLine}{Tail(home3)}");
-                }
-
-                IReadOnlyDictionary<int, QueryResultMessage> answers = await LocalNetwork.ProbeAsync(probe, timeout.Token);
-                if (answers.TryGetValue(3, out QueryResultMessage? three) && three.BlockHeight >= tipAtRestart)
-                {
-                    caughtUpAt = three.BlockHeight;
-                    break;
-                }
-
-                await progressed.WaitAsync(timeout.Token); // once a second, with the load's progress
-            }
-
-            output.WriteLine($"replica 3 reached block {caughtUpAt} (the tip was {tipAtRestart} when it restarted) in {clock.Elapsed.TotalSeconds:0.0} s");
+            long caughtUpAt = await WaitForAsync(probe, tipAtReturn, home3, progressed, timeout.Token);
+            output.WriteLine($"replica 3 reached block {caughtUpAt} (the tip was {tipAtReturn} when it came back) in {clock.Elapsed.TotalSeconds:0.0} s");
             long atCatchUp = Interlocked.Read(ref accepted);
             while (Interlocked.Read(ref accepted) < atCatchUp + 2_000)
             {
                 await progressed.WaitAsync(timeout.Token);
             }
-
-            await stopLoad.CancelAsync();
-            await IgnoreCancellation(load);
         }
         finally
         {
@@ -117,13 +113,17 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
                 await client.DisposeAsync();
             }
 
+            if (away == Away.Stalled && pid3 != 0)
+            {
+                Signal("CONT", pid3); // never leave a stopped process behind, whatever failed
+            }
+
             CliRun stop = await CliRun.AsProcessAsync("testnet", "stop", "--dir", net);
             Assert.True(stop.ExitCode == 0, stop.Error);
             Array.ForEach(minters, k => k.Dispose());
         }
 
         string log = await File.ReadAllTextAsync(Path.Combine(home3, "node.log"));
-        Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
         Assert.DoesNotContain("as a source", log, StringComparison.Ordinal);
         foreach (string line in log.Split('\n').Where(l => l.Contains("state transfer", StringComparison.Ordinal)))
         {
@@ -134,18 +134,65 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
         foreach (VerifyReport report in LedgerAssert.VerifiedAndIdentical(genesis, dataDirs))
         {
             output.WriteLine(report.ToString());
-            Assert.True(report.Transactions >= AwayTransactions, report.ToString());
+            Assert.True(report.Transactions >= awayTransactions, report.ToString());
+        }
+
+        return log;
+    }
+
+    private static async Task TakeAwayAsync(Away away, int pid, string home, CancellationToken cancellationToken)
+    {
+        if (away == Away.Stalled)
+        {
+            Signal("STOP", pid);
+            return;
+        }
+
+        using Process process = Process.GetProcessById(pid);
+        process.Kill();
+        await process.WaitForExitAsync(cancellationToken);
+        if (away == Away.KilledAndDataDeleted)
+        {
+            Directory.Delete(Path.Combine(home, "data"), recursive: true);
         }
     }
 
-    private static string Tail(string home) =>
-        string.Join(Environment.NewLine, File.ReadAllLines(Path.Combine(home, "node.log")).TakeLast(40));
-
-    private static async Task KillAsync(string home, CancellationToken cancellationToken)
+    private static async Task BringBackAsync(Away away, string net, int pid)
     {
-        using Process process = Process.GetProcessById(int.Parse(File.ReadAllText(Path.Combine(home, "node.pid")).Trim(), CultureInfo.InvariantCulture));
-        process.Kill();
-        await process.WaitForExitAsync(cancellationToken);
+        if (away == Away.Stalled)
+        {
+            Signal("CONT", pid);
+            return;
+        }
+
+        CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net, "--node", "3");
+        Assert.True(start.ExitCode == 0, start.Output + start.Error);
+    }
+
+    // Replica 3's block height, once a second (with the load's progress), until it reaches `tip`.
+    private static async Task<long> WaitForAsync(ChainClient probe, long tip, string home, SemaphoreSlim progressed, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            IReadOnlyDictionary<int, QueryResultMessage> answers = await LocalNetwork.ProbeAsync(probe, cancellationToken);
+            if (answers.TryGetValue(3, out QueryResultMessage? three) && three.BlockHeight >= tip)
+            {
+                return three.BlockHeight;
+            }
+
+            await progressed.WaitAsync(cancellationToken);
+        }
+
+        Assert.Fail($"replica 3 did not reach block {tip} within 120 s; its log:{Environment.NewLine}" +
+            string.Join(Environment.NewLine, File.ReadAllLines(Path.Combine(home, "node.log")).TakeLast(40)));
+        return 0;
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using Process kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
     }
 
     private static async Task IgnoreCancellation(Task task)

@@ -5,6 +5,7 @@ using SmartChain.Coin.Wallet;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
+using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Network.Client;
 
@@ -81,6 +82,44 @@ public class RecoveryTests
     }
 
     [Fact]
+    public async Task A_restart_after_several_checkpoints_replays_only_the_blocks_after_the_newest_usable_snapshot()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Strong, checkpointPeriod: 10);
+        await MintAsync(net, seed: 8, count: 40); // blocks 1..44, checkpoint blocks 10..40
+        long head = net.Hosts.Min(h => h!.CommittedHeight);
+        foreach (ReplicaHost? host in net.Hosts)
+        {
+            await host!.WaitForCertifiedAsync(head, Timeout());
+        }
+
+        await net.StopAsync();
+
+        // Replica 1's newest usable snapshot (block 30, recorded by checkpoint block 40) is damaged: it falls back to 20.
+        string damaged = new SnapshotStore(net.DataDir(1), readOnly: true).PathOf(30);
+        byte[] bytes = File.ReadAllBytes(damaged);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(damaged, bytes);
+
+        var log = new LogCapture();
+        net.Loggers = log;
+        for (int i = 0; i < 4; i++)
+        {
+            net.Start(i);
+        }
+
+        Assert.Single(log.Containing("replica0: recovering from the snapshot of the state after block 30"));
+        Assert.Single(log.Containing("replica1: not using the snapshot of block 30: the snapshot hashes to"));
+        Assert.Single(log.Containing("replica1: recovering from the snapshot of the state after block 20"));
+        // Blocks 31..44 hold 13 MINTs (checkpoint block 40 holds none); replica 1 also replays 21..29.
+        Assert.Single(log.Containing("replica 0 recovered from its ledger: 45 blocks, replayed from the snapshot of block 30: 13 transactions re-executed"));
+        Assert.Single(log.Containing("replica 1 recovered from its ledger: 45 blocks, replayed from the snapshot of block 20: 22 transactions re-executed"));
+
+        await MintAsync(net, seed: 9, count: 3);
+        await net.StopAsync();
+        ReplicaHostTests.AssertVerifiedLedgers(net);
+    }
+
+    [Fact]
     public async Task A_tail_whose_certificates_were_lost_is_certified_again_after_a_restart()
     {
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
@@ -145,7 +184,7 @@ public class RecoveryTests
     private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
     {
         using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter);
+        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
         await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
         for (int i = 0; i < count; i++)
         {

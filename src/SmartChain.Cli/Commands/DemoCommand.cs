@@ -16,6 +16,11 @@ internal static class DemoCommand
         persistence.AcceptOnlyFromAmong("strong", "weak");
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (each runs 4 SPEND chains).", DefaultValueFactory = _ => defaults.Clients };
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Create the network here and keep it afterwards (default: a fresh temporary folder, removed at the end)." };
+        var checkpointPeriod = new Option<long>("--checkpoint-period")
+        {
+            Description = "Blocks between checkpoint blocks (snapshots).",
+            DefaultValueFactory = _ => defaults.CheckpointPeriod,
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object at the end instead of progress and a table." };
         var killLeaderAt = new Option<string?>("--kill-leader-at")
         {
@@ -26,7 +31,7 @@ internal static class DemoCommand
             "between them from concurrent clients, with live progress; then verify every replica's ledger on its own and " +
             "show them side by side. Exit code 0 only if every ledger verified and all heads agree. Ctrl-C stops everything.")
         {
-            replicas, duration, persistence, clients, dir, json, killLeaderAt,
+            replicas, duration, persistence, clients, dir, json, killLeaderAt, checkpointPeriod,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,8 +45,15 @@ internal static class DemoCommand
                 Clients = parse.GetValue(clients),
                 Directory = parse.GetValue(dir)?.FullName,
                 Json = parse.GetValue(json),
+                CheckpointPeriod = parse.GetValue(checkpointPeriod),
                 KillLeaderAt = parse.GetValue(killLeaderAt) is { } at ? ParseSeconds(at) ?? TimeSpan.MinValue : null,
             };
+            if (options.CheckpointPeriod < 2)
+            {
+                await error.WriteLineAsync($"error: --checkpoint-period {options.CheckpointPeriod}: must be at least 2 blocks");
+                return CommandRunner.Failure;
+            }
+
             if (options.KillLeaderAt is { } kill && (kill <= TimeSpan.Zero || kill >= options.Duration))
             {
                 await error.WriteLineAsync($"error: --kill-leader-at {parse.GetValue(killLeaderAt)}: give seconds within the load's {options.Duration.TotalSeconds:0} s, like 10s");

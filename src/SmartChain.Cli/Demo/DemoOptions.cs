@@ -11,6 +11,9 @@ internal sealed record DemoOptions
 
     public PersistenceMode Persistence { get; init; } = PersistenceMode.Strong;
 
+    /// <summary>Blocks between checkpoints (genesis checkpointPeriod).</summary>
+    public long CheckpointPeriod { get; init; } = Core.Genesis.GenesisDocument.DefaultCheckpointPeriod;
+
     public int Clients { get; init; } = 16;
 
     /// <summary>Concurrent SPEND chains per client.</summary>

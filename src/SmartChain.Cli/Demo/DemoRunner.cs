@@ -21,7 +21,8 @@ internal static class DemoRunner
         bool keep = options.Directory is not null;
         try
         {
-            await using LocalNetwork network = await LocalNetwork.StartAsync(folder, options.Replicas, options.Persistence, 1, [], TextWriter.Null);
+            await using LocalNetwork network = await LocalNetwork.StartAsync(folder, options.Replicas, options.Persistence, 1, [], TextWriter.Null,
+                options.CheckpointPeriod);
             view.Line($"started {options.Replicas} replica processes on 127.0.0.1 ({options.Persistence.ToString().ToLowerInvariant()} persistence, chain {network.Genesis.ChainId})");
 
             LoadResult load;

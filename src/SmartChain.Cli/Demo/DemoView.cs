@@ -80,8 +80,8 @@ internal sealed class DemoView
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"{load.Transactions:#,0} SPENDs in {load.Measured.TotalSeconds:0.0} s: {load.TxPerSecond:#,0} tx/s, p50 {load.P50Ms:0.0} ms, p99 {load.P99Ms:0.0} ms; ");
         _console.MarkupLine(outcome.Succeeded
-            ? $"[green]OK[/]: {Markup.Escape(summary)}all {outcome.Ledgers.Count} ledgers verified with identical head hashes"
-            : $"[red]FAILED[/]: {Markup.Escape(summary)}the ledgers did not all verify to one head");
+            ? $"[green]OK[/]: {Markup.Escape(summary)}all {outcome.Ledgers.Count} ledgers verified and identical up to block {outcome.Ledgers[0].CommonHeight:#,0}{(outcome.HeightSpread == 0 ? " (all heads equal)" : $" ({outcome.HeightSpread} block(s) more on replicas stopped later)")}"
+            : $"[red]FAILED[/]: {Markup.Escape(summary)}the ledgers did not all verify to one common prefix (within {DemoOutcome.MaxHeightSpread} blocks)");
     }
 
     private static string Short(string hash) => hash.Length > 16 ? hash[..16] : hash;
@@ -94,6 +94,7 @@ internal sealed class DemoView
             w.WriteStartObject();
             w.WriteBoolean("succeeded", outcome.Succeeded);
             w.WriteString("folder", outcome.Folder);
+            w.WriteNumber("commonHeight", outcome.Ledgers.Count == 0 ? 0 : outcome.Ledgers[0].CommonHeight);
             w.WriteNumber("transactions", outcome.Load.Transactions);
             w.WriteNumber("seconds", Math.Round(outcome.Load.Measured.TotalSeconds, 2));
             w.WriteNumber("txPerSecond", Math.Round(outcome.Load.TxPerSecond));

@@ -34,10 +34,11 @@ internal sealed class LocalNetwork : IAsyncDisposable
 
     /// <summary>Creates the testnet in <paramref name="folder"/> (which must not hold one) and starts its replicas.</summary>
     public static async Task<LocalNetwork> StartAsync(string folder, int replicas, PersistenceMode persistence, int minters,
-        IReadOnlyList<string> nodeArgs, TextWriter log)
+        IReadOnlyList<string> nodeArgs, TextWriter log, long checkpointPeriod = Core.Genesis.GenesisDocument.DefaultCheckpointPeriod)
     {
         TestnetResult created = TestnetInitializer.Initialize(new TestnetOptions
         {
+            CheckpointPeriod = checkpointPeriod,
             Directory = folder,
             Replicas = replicas,
             Persistence = persistence,
@@ -125,10 +126,14 @@ internal sealed class LocalNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Verifies every replica's ledger on its own, as <c>ledger verify</c> does.</summary>
+    /// <summary>
+    /// Verifies every replica's ledger on its own, as <c>ledger verify</c> does, and reads each one's block at the height
+    /// they all hold.
+    /// </summary>
     public IReadOnlyList<ReplicaLedger> VerifyAll()
     {
         var ledgers = new List<ReplicaLedger>();
+        var dataDirs = new List<string>();
         foreach ((string home, int id) in TestnetProcesses.Homes(Folder).Select((h, i) => (h, i)))
         {
             string dataDir = NodeConfig.Load(Path.Combine(home, NodeConfig.FileName)).DataDir;
@@ -144,6 +149,21 @@ internal sealed class LocalNetwork : IAsyncDisposable
             }
 
             ledgers.Add(new ReplicaLedger(id, report));
+            dataDirs.Add(dataDir);
+        }
+
+        long common = ledgers.Count == 0 ? 0 : ledgers.Min(l => l.Report.Blocks) - 1;
+        for (int i = 0; i < ledgers.Count; i++)
+        {
+            try
+            {
+                using BlockStore store = BlockStore.OpenReadOnly(dataDirs[i]);
+                ledgers[i] = ledgers[i] with { CommonHeight = common, HashAtCommonHeight = common >= 0 && common <= store.Height ? store.Read(common).Hash : null };
+            }
+            catch (Exception e) when (e is LedgerCorruptException or IOException)
+            {
+                ledgers[i] = ledgers[i] with { CommonHeight = common };
+            }
         }
 
         return ledgers;

@@ -54,13 +54,14 @@ internal static class TestnetProcesses
             }
         }
 
+        var launched = new Dictionary<string, int>();
         foreach (string home in homes)
         {
-            Launch(home, nodeArgs ?? []);
+            launched[home] = Launch(home, nodeArgs ?? []);
             output.WriteLine($"started {Path.GetFileName(home)} (log: {Path.Combine(home, LogFileName)})");
         }
 
-        await WaitUntilConnectedAsync(genesis, homes, output, timeout);
+        await WaitUntilConnectedAsync(genesis, launched, output, timeout);
         return homes;
     }
 
@@ -94,8 +95,11 @@ internal static class TestnetProcesses
         return stopped;
     }
 
-    /// <summary>Launches <c>smartchain node run --home HOME</c> detached (own session), logging to HOME/node.log.</summary>
-    public static void Launch(string home, IReadOnlyList<string> nodeArgs)
+    /// <summary>
+    /// Launches <c>smartchain node run --home HOME</c> detached (own session), logging to HOME/node.log; returns its pid
+    /// (<c>setsid</c> is exec'd by a process that leads no group, so it runs the replica in place).
+    /// </summary>
+    public static int Launch(string home, IReadOnlyList<string> nodeArgs)
     {
         string self = Environment.ProcessPath ?? throw new CliException("cannot tell which executable to start");
         List<string> command = [self];
@@ -117,20 +121,23 @@ internal static class TestnetProcesses
 
         start.Environment["SMARTCHAIN_LOG"] = Path.Combine(home, LogFileName);
         using Process process = Process.Start(start) ?? throw new CliException($"could not start a replica in {home}");
+        return process.Id;
     }
 
-    /// <summary>Waits until every replica answers and is connected to all its peers.</summary>
-    public static async Task WaitUntilConnectedAsync(GenesisDocument genesis, IReadOnlyList<string> homes, TextWriter output, TimeSpan timeout)
+    /// <summary>
+    /// Waits until every replica answers and is connected to all its peers; fails with the log tail of a launched
+    /// replica (home → pid) whose process ended.
+    /// </summary>
+    public static async Task WaitUntilConnectedAsync(GenesisDocument genesis, IReadOnlyDictionary<string, int> launched, TextWriter output, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         using Ed25519KeyPair probe = Ed25519KeyPair.Generate();
         string last = "no replica answered yet";
         while (!deadline.IsCancellationRequested)
         {
-            foreach (string home in homes)
+            foreach ((string home, int pid) in launched)
             {
-                if (RunningPid(home) is null && File.Exists(Path.Combine(home, LogFileName)) && new FileInfo(Path.Combine(home, LogFileName)).Length > 0 &&
-                    !File.Exists(Path.Combine(home, PidFileName)))
+                if (!IsAlive(pid))
                 {
                     throw new CliException($"the replica in {home} exited: {Tail(home)}");
                 }

@@ -81,6 +81,9 @@ internal sealed partial class StateTransfer
                 await _target.WaitForDurableAsync(next - 1 - _options.MaxUnappliedBlocks, cancellationToken);
             }
         }
+
+        // The next round measures this replica's head: it must see what was just handed over, or it fetches it again.
+        await _target.WaitForDurableAsync(to, cancellationToken);
     }
 
     // Files a range's answer; returns a lower tip for the source if it said it cannot serve the range.
