@@ -23,6 +23,7 @@ public sealed partial class ReplicaHost : ITransferTarget
     private readonly ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
     private readonly HashSet<int> _seenFarAhead = [];
     private volatile StateTransfer? _transfer;
+    private int _transferWanted;
     private bool _holdDecisions;
 
     private readonly TaskCompletionSource<TransferResult> _firstTransfer = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,6 +42,7 @@ public sealed partial class ReplicaHost : ITransferTarget
             await foreach (bool _ in _transferTriggers.Reader.ReadAllAsync(_stop.Token))
             {
                 await RunTransferAsync();
+                Volatile.Write(ref _transferWanted, 0); // later far-ahead evidence may start another
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
@@ -83,7 +85,7 @@ public sealed partial class ReplicaHost : ITransferTarget
         if (_seenFarAhead.Add(from) && _seenFarAhead.Count > _genesis.InitialView.F)
         {
             _seenFarAhead.Clear();
-            if (_transfer is null && _transferTriggers.Writer.TryWrite(true))
+            if (_transfer is null && Interlocked.CompareExchange(ref _transferWanted, 1, 0) == 0 && _transferTriggers.Writer.TryWrite(true))
             {
                 string line = $"more than {_genesis.InitialView.F} replicas are far ahead of instance {_core.LastDecided + 1}; starting state transfer";
                 NodeLog.Transfer(_log, line);
