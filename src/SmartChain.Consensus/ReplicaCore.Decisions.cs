@@ -15,7 +15,12 @@ public sealed partial class ReplicaCore
         var decision = new Decision(instance, regency, batch, hash, proof, fresh);
         _decisions.Add(decision);
         Remember(decision);
+        OpenAfter(instance);
+    }
 
+    // Everything up to `instance` is decided: open the next instance and handle what arrived early for it.
+    private void OpenAfter(long instance)
+    {
         LastDecided = instance;
         _current = Open(instance + 1);
         _ticksWithoutDecision = 0;
@@ -40,21 +45,31 @@ public sealed partial class ReplicaCore
 
     private void OnDecision(int from, DecisionMessage decision)
     {
+        if (!DecideProven(from, decision, "DECISION", evidence: true))
+        {
+            return;
+        }
+
+        // Catching up: ask the same peer for the next one at once instead of waiting for the retransmit period,
+        // so a replica back from a crash closes the gap faster than the others move on.
+        _messages.Add(new OutboundMessage(from, new Fetch(_view.Id, _current.Id, Regency)));
+    }
+
+    // Decides the open instance from a self-proving decision; false (and refused) if its proof does not verify.
+    private bool DecideProven(int from, DecisionMessage decision, string what, bool evidence)
+    {
         Hash256 hash = BatchHash.Compute(decision.Batch);
         if (decision.Proof.Verify(_view, _chainId, decision.Instance, decision.Regency, hash) is { } problem)
         {
-            Reject(from, "invalid-proof", $"DECISION for instance {decision.Instance} refused: {problem}", evidence: true);
-            return;
+            Reject(from, "invalid-proof", $"{what} for instance {decision.Instance} refused: {problem}", evidence);
+            return false;
         }
 
         // A proven decision in a later regency means Q replicas installed and synced it: a replica that was away
         // (restarted, partitioned) joins that regency instead of waiting for a leader nobody follows.
         AdoptRegency(decision.Regency, decision.Instance);
         Decide(decision.Batch, hash, decision.Regency, decision.Proof);
-
-        // Catching up: ask the same peer for the next one at once instead of waiting for the retransmit period,
-        // so a replica back from a crash closes the gap faster than the others move on.
-        _messages.Add(new OutboundMessage(from, new Fetch(_view.Id, _current.Id, Regency)));
+        return true;
     }
 
     private void OnFetch(int from, Fetch fetch)

@@ -35,21 +35,7 @@ public sealed partial class ReplicaCore
         }
 
         AdoptRegency(regency, instance);
-        LastDecided = instance;
-        _current = Open(instance + 1);
-        _ticksWithoutDecision = 0;
-        Progressed();
-        if (_future.Remove(_current.Id, out List<(int From, ConsensusMessage Message)>? early))
-        {
-            _buffered -= early.Count;
-            foreach ((int from, ConsensusMessage message) in early)
-            {
-                Dispatch(from, message);
-            }
-        }
-
-        ApplySync();
-        MaybePropose();
+        OpenAfter(instance);
     }
 
     /// <summary>
@@ -70,15 +56,7 @@ public sealed partial class ReplicaCore
             return;
         }
 
-        Hash256 hash = BatchHash.Compute(decision.Batch);
-        if (decision.Proof.Verify(_view, _chainId, decision.Instance, decision.Regency, hash) is { } problem)
-        {
-            Reject(Id, "invalid-proof", $"transferred instance {decision.Instance} refused: {problem}", evidence: false);
-            return;
-        }
-
-        AdoptRegency(decision.Regency, decision.Instance);
-        Decide(decision.Batch, hash, decision.Regency, decision.Proof);
+        DecideProven(Id, decision, "transferred decision", evidence: false);
     }
 
     // A proven decision in a later regency means Q replicas installed and synced it.

@@ -12,10 +12,10 @@ internal abstract record NodeInput
 
     public sealed record Tick : NodeInput;
 
-    /// <summary>State transfer: stop deciding from peers' DECISIONs; answer with the head once execution has caught up.</summary>
+    /// <summary>State transfer: take no votes or decisions from peers; answer with the head once execution has caught up.</summary>
     public sealed record HoldDecisions(TaskCompletionSource<(long Number, Core.Crypto.Hash256 Hash)> Executed) : NodeInput;
 
-    /// <summary>State transfer: decide from peers' DECISIONs again (no snapshot was needed after all).</summary>
+    /// <summary>State transfer ended: take votes and decisions from peers again.</summary>
     public sealed record ReleaseDecisions : NodeInput;
 
     /// <summary>State transfer: jump the core over the instances a verified snapshot holds.</summary>

@@ -47,12 +47,17 @@ public sealed partial class ReplicaHost
     public long CommittedHeight => Interlocked.Read(ref _committedHeight);
 
     /// <summary>Completes once block <paramref name="block"/> and every block before it are durable and certified here.</summary>
-    public async Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken)
+    public Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken) => WaitForCommitAsync(() => Interlocked.Read(ref _certifiedPrefix), block, cancellationToken);
+
+    private Task WaitForCommittedAsync(long block, CancellationToken cancellationToken) => WaitForCommitAsync(() => Interlocked.Read(ref _committedHeight), block, cancellationToken);
+
+    // Every commit pulses: re-read the height after each until it reaches the block.
+    private async Task WaitForCommitAsync(Func<long> height, long block, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task pulse = Volatile.Read(ref _commitPulse).Task;
-            if (Interlocked.Read(ref _certifiedPrefix) >= block)
+            if (height() >= block)
             {
                 return;
             }
@@ -189,12 +194,7 @@ public sealed partial class ReplicaHost
         foreach ((long number, BlockCertificate certificate) in _completed)
         {
             _mySignatures.Remove(number);
-            _durableCertificates.Add(number);
-            _lastCertified = Math.Max(_lastCertified, number);
-            if (Strong)
-            {
-                _certificates[number] = certificate;
-            }
+            CertificateDurable(number, certificate);
         }
 
         _completed.Clear();
@@ -203,12 +203,7 @@ public sealed partial class ReplicaHost
         foreach ((long number, BlockCertificate certificate) in _precertified)
         {
             _collector.SkipTo(number);
-            _durableCertificates.Add(number);
-            _lastCertified = Math.Max(_lastCertified, number);
-            if (Strong)
-            {
-                _certificates[number] = certificate;
-            }
+            CertificateDurable(number, certificate);
         }
 
         _precertified.Clear();
@@ -222,6 +217,16 @@ public sealed partial class ReplicaHost
 
         Interlocked.Exchange(ref _certifiedPrefix, prefix);
         Interlocked.Exchange(ref _commitPulse, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private void CertificateDurable(long number, BlockCertificate certificate)
+    {
+        _durableCertificates.Add(number);
+        _lastCertified = Math.Max(_lastCertified, number);
+        if (Strong)
+        {
+            _certificates[number] = certificate; // its replies carry receipts once released
+        }
     }
 
     private void Completed(long number, BlockCertificate? certificate)

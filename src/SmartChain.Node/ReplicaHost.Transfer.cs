@@ -225,10 +225,7 @@ public sealed partial class ReplicaHost : ITransferTarget
 
     SnapshotStore ITransferTarget.Snapshots => _snapshots;
 
-    Task<(long Number, Hash256 Hash)> ITransferTarget.BeginSnapshotPhaseAsync(CancellationToken cancellationToken) => HoldDecisionsAsync();
-
-    // Decisions are held for the whole transfer (see RunTransferAsync); released when it ends.
-    ValueTask ITransferTarget.EndSnapshotPhaseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    Task<(long Number, Hash256 Hash)> ITransferTarget.SettleAsync(CancellationToken cancellationToken) => HoldDecisionsAsync();
 
     private async Task<(long Number, Hash256 Hash)> HoldDecisionsAsync()
     {
@@ -263,20 +260,6 @@ public sealed partial class ReplicaHost : ITransferTarget
     }
 
     Task ITransferTarget.WaitForDurableAsync(long number, CancellationToken cancellationToken) => WaitForCommittedAsync(number, cancellationToken);
-
-    private async Task WaitForCommittedAsync(long block, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task pulse = Volatile.Read(ref _commitPulse).Task;
-            if (Interlocked.Read(ref _committedHeight) >= block)
-            {
-                return;
-            }
-
-            await pulse.WaitAsync(cancellationToken);
-        }
-    }
 
     // On the consensus thread.
     private async Task OnTransferInputAsync(NodeInput input)

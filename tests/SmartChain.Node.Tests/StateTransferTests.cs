@@ -21,7 +21,11 @@ public class StateTransferTests
 
     private static readonly ReplicaOptions QuickTransfer = ReplicaOptions.Default with
     {
-        Transfer = TransferOptions.Default with { RequestTimeout = TimeSpan.FromSeconds(1), TipWait = TimeSpan.FromSeconds(2), RangeBlocks = 8 },
+        // Every peer's tip is awaited (their links may still be connecting), so the Byzantine one is always consulted.
+        Transfer = TransferOptions.Default with
+        {
+            RequestTimeout = TimeSpan.FromSeconds(1), TipWait = TimeSpan.FromSeconds(10), TipGrace = TimeSpan.FromSeconds(10), RangeBlocks = 8,
+        },
     };
 
     [Theory]

@@ -14,14 +14,11 @@ internal interface ITransferTarget
     SnapshotStore Snapshots { get; }
 
     /// <summary>
-    /// Stops the consensus core from deciding on its own until <see cref="InstallSnapshotAsync"/> or
-    /// <see cref="EndSnapshotPhaseAsync"/>, and waits until execution has caught up with what it had decided; returns
-    /// the head then. Blocks a snapshot covers are appended without execution, so nothing may execute in between.
+    /// Waits until execution has applied everything the consensus core decided, and returns the head then. The core
+    /// takes no votes or decisions from peers while a transfer runs, so the head stays put until the transfer moves
+    /// it: blocks a snapshot covers are appended without execution, and nothing may execute in between.
     /// </summary>
-    Task<(long Number, Hash256 Hash)> BeginSnapshotPhaseAsync(CancellationToken cancellationToken);
-
-    /// <summary>Lets the core decide again without installing a snapshot (the replica got past the checkpoint itself).</summary>
-    ValueTask EndSnapshotPhaseAsync(CancellationToken cancellationToken);
+    Task<(long Number, Hash256 Hash)> SettleAsync(CancellationToken cancellationToken);
 
     /// <summary>Appends a verified certified block that a snapshot will cover, without executing it.</summary>
     ValueTask AppendWithoutExecutingAsync(Block block, CancellationToken cancellationToken);

@@ -24,10 +24,9 @@ internal sealed partial class StateTransfer
         CheckpointBlock.Check(checkpointBlock, _genesis.CheckpointPeriod, out CheckpointRecord? record);
         long at = record!.SnapshotBlock;
         ReplicaSnapshot snapshot = await FetchSnapshotAsync(record, tips, cancellationToken);
-        (head, headHash) = await _target.BeginSnapshotPhaseAsync(cancellationToken);
+        (head, headHash) = await _target.SettleAsync(cancellationToken);
         if (head >= at)
         {
-            await _target.EndSnapshotPhaseAsync(cancellationToken);
             await StreamBlocksAsync(head + 1, tip.Number, headHash, null, tips, cancellationToken);
             return null;
         }

@@ -160,7 +160,7 @@ internal sealed partial class StateTransfer
                 tips[from] = tip.Header;
                 if (tips.Count >= wanted && grace is null)
                 {
-                    grace = Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                    grace = Task.Delay(_options.TipGrace, cancellationToken);
                 }
             }
         }

@@ -9,6 +9,9 @@ internal sealed record TransferOptions
     /// <summary>How long to wait for tips from Q − 1 peers before going on with those that answered.</summary>
     public TimeSpan TipWait { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Once Q − 1 peers answered, how much longer the others get (a slow peer may know a higher tip).</summary>
+    public TimeSpan TipGrace { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>A replica this close to the tip catches up through ordinary FETCH instead.</summary>
     public long CatchUpThreshold { get; init; } = 32;
 

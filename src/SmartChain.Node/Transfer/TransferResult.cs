@@ -4,7 +4,7 @@ namespace SmartChain.Node.Transfer;
 /// <param name="Blocks">Blocks received, verified and applied.</param>
 /// <param name="BlockBytes">Their encoded size.</param>
 /// <param name="SnapshotBytes">Snapshot bytes downloaded (0 if no snapshot was needed).</param>
-/// <param name="Checkpoint">The checkpoint block whose snapshot was installed, if any.</param>
+/// <param name="Checkpoint">The block whose snapshot was installed (a checkpoint block), if any.</param>
 /// <param name="Head">The head after the transfer.</param>
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="Summary">One line for the log.</param>
