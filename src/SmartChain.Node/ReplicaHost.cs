@@ -159,7 +159,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     public string Status =>
         $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {Interlocked.Read(ref _committedHeight)} certified {Interlocked.Read(ref _lastCertified)} peers {_network.ConnectedPeers}/{_genesis.InitialView.N - 1} " +
         $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
-        $"ledger-fsyncs {Interlocked.Read(ref _ledgerFsyncs)} blocks-committed {Interlocked.Read(ref _blocksCommitted)} vote-fsyncs {_votes.Fsyncs}";
+        $"ledger-fsyncs {Interlocked.Read(ref _ledgerFsyncs)} blocks-committed {Interlocked.Read(ref _blocksCommitted)} vote-fsyncs {_votes.Fsyncs}" +
+        (_transfer is null ? "" : " state-transfer running");
 
     /// <summary>Starts a replica from its home configuration; it runs until disposed.</summary>
     /// <exception cref="LedgerCorruptException">The ledger in the data folder does not check out; the message says where and why.</exception>
