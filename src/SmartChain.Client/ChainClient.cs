@@ -11,39 +11,42 @@ namespace SmartChain.Client;
 /// <summary>
 /// A client of a SmartChain network: one authenticated link to every replica's client port, requests sent to all,
 /// a result accepted once Q replicas sent identical replies (or, strong persistence, one reply with a valid receipt).
-/// Thread-safe; many requests may be outstanding.
+/// A replica whose link is down (at connect time, or later: a restart, a dropped connection) is retried in the
+/// background, so a client keeps all n replicas when it can, not only the Q it started with. Thread-safe; many
+/// requests may be outstanding.
 /// </summary>
 public sealed class ChainClient : IAsyncDisposable
 {
     private readonly GenesisDocument _genesis;
     private readonly ClientOptions _options;
-    private readonly Dictionary<int, SecureLink> _links;
+    private readonly ConcurrentDictionary<int, Connection> _connections = new();
     private readonly ConcurrentDictionary<Hash256, Quorum<ReplyMessage>> _requests = new();
     private readonly ConcurrentDictionary<ulong, Quorum<QueryResultMessage>> _queries = new();
     private readonly ConcurrentDictionary<ulong, ConcurrentDictionary<int, QueryResultMessage>> _eachAnswers = new();
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
-    private readonly List<Task> _receivers = [];
+    private readonly Task _maintain;
+    private readonly LinkCredentials _credentials;
     private long _nextQuery;
     private readonly ReceiptChecker _receipts;
-    private readonly Dictionary<int, LinkSender> _senders;
     private long _badReceipts;
 
-    private ChainClient(GenesisDocument genesis, ClientOptions options, Dictionary<int, SecureLink> links)
+    private ChainClient(GenesisDocument genesis, ClientOptions options, LinkCredentials credentials, Dictionary<int, SecureLink> links)
     {
         _genesis = genesis;
         _options = options;
-        _links = links;
+        _credentials = credentials;
         _receipts = new ReceiptChecker(genesis);
-        _senders = links.ToDictionary(l => l.Key, l => new LinkSender(l.Value, _stop.Token));
         foreach ((int replica, SecureLink link) in links)
         {
-            _receivers.Add(ReceiveAsync(replica, link));
+            Attach(replica, link);
         }
+
+        _maintain = MaintainLinksAsync();
     }
 
-    /// <summary>Replicas this client is connected to.</summary>
-    public IReadOnlyCollection<int> ConnectedReplicas => _links.Keys;
+    /// <summary>Replicas this client is connected to now.</summary>
+    public IReadOnlyCollection<int> ConnectedReplicas => [.. _connections.Keys];
 
     /// <summary>Connects to every replica of the genesis view; succeeds if at least Q connect.</summary>
     /// <exception cref="ChainClientException">Fewer than Q replicas could be reached; the message lists why.</exception>
@@ -57,16 +60,8 @@ public sealed class ChainClient : IAsyncDisposable
         var credentials = new LinkCredentials(PeerIdentity.ClientId, identity);
         var attempts = genesis.InitialView.Members.Select(async m =>
         {
-            try
-            {
-                SecureLink link = await SecureLink.ConnectAsync(m.Host, m.ClientPort, genesis.ChainId, credentials,
-                    new PeerIdentity(m.Id, m.PublicKey), options.Link, timeout.Token);
-                return (m.Id, Link: (SecureLink?)link, Error: (string?)null);
-            }
-            catch (Exception e) when (e is LinkException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
-            {
-                return (m.Id, Link: (SecureLink?)null, Error: (string?)$"replica {m.Id} at {m.ClientEndpoint}: {e.Message}");
-            }
+            (SecureLink? link, string? error) = await TryConnectAsync(genesis, credentials, options, m, timeout.Token);
+            return (m.Id, Link: link, Error: error);
         }).ToList();
         var results = await Task.WhenAll(attempts);
         var links = results.Where(r => r.Link is not null).ToDictionary(r => r.Id, r => r.Link!);
@@ -82,7 +77,76 @@ public sealed class ChainClient : IAsyncDisposable
                 string.Join("; ", results.Where(r => r.Error is not null).Select(r => r.Error)));
         }
 
-        return new ChainClient(genesis, options, links);
+        return new ChainClient(genesis, options, credentials, links);
+    }
+
+    private static async Task<(SecureLink? Link, string? Error)> TryConnectAsync(GenesisDocument genesis, LinkCredentials credentials, ClientOptions options,
+        Core.Views.ReplicaMember member, CancellationToken cancellationToken)
+    {
+        try
+        {
+            SecureLink link = await SecureLink.ConnectAsync(member.Host, member.ClientPort, genesis.ChainId, credentials,
+                new PeerIdentity(member.Id, member.PublicKey), options.Link, cancellationToken);
+            return (link, null);
+        }
+        catch (Exception e) when (e is LinkException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return (null, $"replica {member.Id} at {member.ClientEndpoint}: {e.Message}");
+        }
+    }
+
+    /// <summary>One replica's live link: its send loop and its receive loop.</summary>
+    private sealed record Connection(SecureLink Link, LinkSender Sender)
+    {
+        public Task Receiver { get; set; } = Task.CompletedTask;
+    }
+
+    private void Attach(int replica, SecureLink link)
+    {
+        var connection = new Connection(link, new LinkSender(link, _stop.Token));
+        _connections[replica] = connection;
+        connection.Receiver = ReceiveAsync(replica, connection);
+    }
+
+    // Retries every replica without a link, each with its own back-off.
+    private async Task MaintainLinksAsync()
+    {
+        var nextTry = new Dictionary<int, (DateTime At, TimeSpan Wait)>();
+        try
+        {
+            using var timer = new PeriodicTimer(_options.ReconnectInterval);
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                foreach (Core.Views.ReplicaMember member in _genesis.InitialView.Members)
+                {
+                    if (_connections.ContainsKey(member.Id) || (nextTry.TryGetValue(member.Id, out var next) && DateTime.UtcNow < next.At))
+                    {
+                        continue;
+                    }
+
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                    timeout.CancelAfter(_options.ConnectTimeout);
+                    (SecureLink? link, _) = await TryConnectAsync(_genesis, _credentials, _options, member, timeout.Token);
+                    if (link is null)
+                    {
+                        TimeSpan wait = nextTry.TryGetValue(member.Id, out var last) ? TimeSpan.FromTicks(Math.Min(last.Wait.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)) : _options.ReconnectInterval;
+                        nextTry[member.Id] = (DateTime.UtcNow + wait, wait);
+                    }
+                    else if (_stop.IsCancellationRequested)
+                    {
+                        await link.DisposeAsync();
+                    }
+                    else
+                    {
+                        nextTry.Remove(member.Id);
+                        Attach(member.Id, link);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>
@@ -133,7 +197,7 @@ public sealed class ChainClient : IAsyncDisposable
     {
         ulong id = (ulong)Interlocked.Increment(ref _nextQuery);
         var answers = new ConcurrentDictionary<int, QueryResultMessage>();
-        var quorum = new Quorum<QueryResultMessage>(_links.Count, static (_, _) => true, _ => "");
+        var quorum = new Quorum<QueryResultMessage>(Math.Max(1, _connections.Count), static (_, _) => true, _ => "");
         _queries[id] = quorum;
         _eachAnswers[id] = answers;
         try
@@ -164,24 +228,21 @@ public sealed class ChainClient : IAsyncDisposable
             return;
         }
 
-        // Stop the send and receive loops before their links go away under them.
+        // Stop reconnecting, then the send and receive loops, before their links go away under them.
         await _stop.CancelAsync();
-        foreach (LinkSender sender in _senders.Values)
+        await _maintain;
+        foreach (Connection connection in _connections.Values)
         {
-            await sender.DisposeAsync();
-        }
+            await connection.Sender.DisposeAsync();
+            try
+            {
+                await connection.Receiver;
+            }
+            catch (OperationCanceledException)
+            {
+            }
 
-        try
-        {
-            await Task.WhenAll(_receivers);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        foreach (SecureLink link in _links.Values)
-        {
-            await link.DisposeAsync();
+            await connection.Link.DisposeAsync();
         }
 
         _stop.Dispose();
@@ -224,9 +285,9 @@ public sealed class ChainClient : IAsyncDisposable
     private Task BroadcastAsync(FrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (LinkSender sender in _senders.Values)
+        foreach (Connection connection in _connections.Values)
         {
-            sender.Enqueue(type, payload);
+            connection.Sender.Enqueue(type, payload);
         }
 
         return Task.CompletedTask;
@@ -252,8 +313,9 @@ public sealed class ChainClient : IAsyncDisposable
         return false;
     }
 
-    private async Task ReceiveAsync(int replica, SecureLink link)
+    private async Task ReceiveAsync(int replica, Connection connection)
     {
+        SecureLink link = connection.Link;
         try
         {
             while (await link.ReceiveAsync(_stop.Token) is { } frame)
@@ -291,6 +353,13 @@ public sealed class ChainClient : IAsyncDisposable
         catch (Exception e) when (e is LinkException or EncodingException or IOException or OperationCanceledException or InvalidOperationException)
         {
             // A replica that misbehaves or goes away is ignored; the quorum needs only Q of them.
+        }
+
+        // The link is gone: forget it, so the maintenance loop connects again (unless the client is closing).
+        if (!_stop.IsCancellationRequested && _connections.TryRemove(new KeyValuePair<int, Connection>(replica, connection)))
+        {
+            await connection.Sender.DisposeAsync();
+            await connection.Link.DisposeAsync();
         }
     }
 }

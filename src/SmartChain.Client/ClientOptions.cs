@@ -11,6 +11,12 @@ public sealed record ClientOptions
     /// <summary>How long to wait for connections to the replicas.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often to retry a replica whose link is down (one that was down at connect time, restarted, or dropped the
+    /// link); doubled after each failure, up to 30 s.
+    /// </summary>
+    public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Link limits.</summary>
     public LinkOptions Link { get; init; } = LinkOptions.Default;
 
