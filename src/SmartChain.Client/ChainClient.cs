@@ -26,16 +26,17 @@ public sealed class ChainClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
     private readonly Task _maintain;
+    private readonly Ed25519KeyPair _linkKey = Ed25519KeyPair.Generate();
     private readonly LinkCredentials _credentials;
     private long _nextQuery;
     private readonly ReceiptChecker _receipts;
     private long _badReceipts;
 
-    private ChainClient(GenesisDocument genesis, ClientOptions options, LinkCredentials credentials, Dictionary<int, SecureLink> links)
+    private ChainClient(GenesisDocument genesis, ClientOptions options, Dictionary<int, SecureLink> links)
     {
         _genesis = genesis;
         _options = options;
-        _credentials = credentials;
+        _credentials = new LinkCredentials(PeerIdentity.ClientId, _linkKey);
         _receipts = new ReceiptChecker(genesis);
         foreach ((int replica, SecureLink link) in links)
         {
@@ -48,7 +49,11 @@ public sealed class ChainClient : IAsyncDisposable
     /// <summary>Replicas this client is connected to now.</summary>
     public IReadOnlyCollection<int> ConnectedReplicas => [.. _connections.Keys];
 
-    /// <summary>Connects to every replica of the genesis view; succeeds if at least Q connect.</summary>
+    /// <summary>
+    /// Connects to every replica of the genesis view; succeeds if at least Q connect. <paramref name="identity"/>
+    /// authenticates these links and is not kept: links made later (reconnects) use a key of the client's own, so the
+    /// caller may dispose it once this returns. Requests carry their own signatures either way.
+    /// </summary>
     /// <exception cref="ChainClientException">Fewer than Q replicas could be reached; the message lists why.</exception>
     public static async Task<ChainClient> ConnectAsync(GenesisDocument genesis, Ed25519KeyPair identity, ClientOptions? options,
         CancellationToken cancellationToken)
@@ -77,7 +82,7 @@ public sealed class ChainClient : IAsyncDisposable
                 string.Join("; ", results.Where(r => r.Error is not null).Select(r => r.Error)));
         }
 
-        return new ChainClient(genesis, options, credentials, links);
+        return new ChainClient(genesis, options, links);
     }
 
     private static async Task<(SecureLink? Link, string? Error)> TryConnectAsync(GenesisDocument genesis, LinkCredentials credentials, ClientOptions options,
@@ -245,6 +250,7 @@ public sealed class ChainClient : IAsyncDisposable
             await connection.Link.DisposeAsync();
         }
 
+        _linkKey.Dispose();
         _stop.Dispose();
     }
 
