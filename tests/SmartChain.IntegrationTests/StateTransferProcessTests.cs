@@ -102,25 +102,31 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
         }
         finally
         {
-            await stopLoad.CancelAsync();
-            if (load is not null)
+            try
             {
-                await IgnoreCancellation(load);
-            }
+                await stopLoad.CancelAsync();
+                if (load is not null)
+                {
+                    await IgnoreCancellation(load);
+                }
 
-            foreach (ChainClient client in clients)
+                foreach (ChainClient client in clients)
+                {
+                    await client.DisposeAsync();
+                }
+            }
+            finally
             {
-                await client.DisposeAsync();
-            }
+                // The replica processes go, whatever failed above: a failing test must not leave them running.
+                if (away == Away.Stalled && pid3 != 0)
+                {
+                    Signal("CONT", pid3);
+                }
 
-            if (away == Away.Stalled && pid3 != 0)
-            {
-                Signal("CONT", pid3); // never leave a stopped process behind, whatever failed
+                CliRun stop = await CliRun.AsProcessAsync("testnet", "stop", "--dir", net);
+                Assert.True(stop.ExitCode == 0, stop.Error);
+                Array.ForEach(minters, k => k.Dispose());
             }
-
-            CliRun stop = await CliRun.AsProcessAsync("testnet", "stop", "--dir", net);
-            Assert.True(stop.ExitCode == 0, stop.Error);
-            Array.ForEach(minters, k => k.Dispose());
         }
 
         string log = await File.ReadAllTextAsync(Path.Combine(home3, "node.log"));
