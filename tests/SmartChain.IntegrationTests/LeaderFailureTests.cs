@@ -78,6 +78,18 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
             if (signal == "STOP")
             {
                 Signal("CONT", leaderPid);
+
+                // The returning replica catches up: it executes what the others executed. Its progress has no event
+                // of its own; the load goes on, and each round of accepted replies is the cue to ask again.
+                long target = (await probe.QueryEachAsync(CoinQuery.CoinsOf(identity.PublicKey), TimeSpan.FromSeconds(1), timeout.Token)).Values.Max(a => a.ExecutedInstance);
+                while ((await probe.QueryEachAsync(CoinQuery.CoinsOf(identity.PublicKey), TimeSpan.FromSeconds(1), timeout.Token)).TryGetValue(0, out QueryResultMessage? old) == false ||
+                       old!.ExecutedInstance < target)
+                {
+                    for (int i = 0; i < Streams; i++)
+                    {
+                        await progress.WaitAsync(timeout.Token);
+                    }
+                }
             }
 
             await stopLoad.CancelAsync();
@@ -86,18 +98,6 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"SIG{signal} to the leader at {killedAt.TotalSeconds:0.00} s: new leader ordering after {(changedAt - killedAt).TotalSeconds:0.00} s; " +
                 $"{rateBefore:0} tx/s before, {accepted.Count(a => a.At > killedAt && a.At < changedAt)} accepted during the change, {accepted.Count} in all"));
-
-            if (signal == "STOP")
-            {
-                // The returning replica catches up: it executes what the others executed.
-                long target = (await probe.QueryEachAsync(CoinQuery.CoinsOf(identity.PublicKey), TimeSpan.FromSeconds(1), timeout.Token)).Values.Max(a => a.ExecutedInstance);
-                while ((await probe.QueryEachAsync(CoinQuery.CoinsOf(identity.PublicKey), TimeSpan.FromSeconds(1), timeout.Token)).TryGetValue(0, out QueryResultMessage? old) == false ||
-                       old!.ExecutedInstance < target)
-                {
-                    // Another replica's progress has no event to await here: ask again, a tenth of a second apart.
-                    await Task.Delay(100, timeout.Token);
-                }
-            }
         }
         finally
         {
