@@ -95,14 +95,8 @@ public sealed partial class ReplicaHost : ITransferTarget
 
     private void OnTransferFrame(int from, Frame frame)
     {
-        TransferMessage message;
-        try
+        if (!TryDecode(from, frame, "state-transfer message", TransferMessage.Decode, out TransferMessage? message))
         {
-            message = TransferMessage.Decode(frame.Payload.Span);
-        }
-        catch (Core.Encoding.EncodingException e)
-        {
-            LogSampled(ref _droppedPeerMessages, $"malformed state-transfer message from replica {from}: {e.Message}");
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly ReplicaOptions _options;
     private readonly string _dataDir;
     private readonly MessageLimits _limits;
+    private readonly Func<ReadOnlySpan<byte>, ConsensusMessage> _decodeConsensus; // one delegate, not one per frame
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
@@ -59,6 +61,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
         _limits = MessageLimits.From(genesis.Consensus);
+        _decodeConsensus = payload => MessageCodec.Decode(payload, _limits);
         _app = new CoinApplication(genesis.ChainId, genesis.Minters, options.Coin);
         Directory.CreateDirectory(config.DataDir);
         if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
@@ -311,14 +314,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                     continue;
                 }
 
-                ConsensusMessage message;
-                try
+                if (!TryDecode(from, frame, "consensus message", _decodeConsensus, out ConsensusMessage? message))
                 {
-                    message = MessageCodec.Decode(frame.Payload.Span, _limits);
-                }
-                catch (Core.Encoding.EncodingException e)
-                {
-                    LogSampled(ref _droppedPeerMessages, $"malformed consensus message from replica {from}: {e.Message}");
                     continue;
                 }
 
@@ -332,18 +329,29 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
     private async Task OnPeerBlockSignatureAsync(int from, Frame frame)
     {
-        BlockSignatureMessage message;
-        try
+        if (!TryDecode(from, frame, "block signature", BlockSignatureMessage.Decode, out BlockSignatureMessage? message))
         {
-            message = BlockSignatureMessage.Decode(frame.Payload.Span);
-        }
-        catch (Core.Encoding.EncodingException e)
-        {
-            LogSampled(ref _droppedPeerMessages, $"malformed block signature from replica {from}: {e.Message}");
             return;
         }
 
         await _ledger.Writer.WriteAsync(new LedgerInput.Signature(from, message), _stop.Token);
+    }
+
+    // A peer's frame, decoded; a malformed one is logged (sampled) and dropped.
+    private bool TryDecode<T>(int from, Frame frame, string what, Func<ReadOnlySpan<byte>, T> decode, [NotNullWhen(true)] out T? message)
+        where T : class
+    {
+        try
+        {
+            message = decode(frame.Payload.Span);
+            return true;
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            LogSampled(ref _droppedPeerMessages, $"malformed {what} from replica {from}: {e.Message}");
+            message = null;
+            return false;
+        }
     }
 
     // Logs the 1st, 2nd, 4th, 8th… occurrence, so a flood of bad input cannot flood the log.
