@@ -62,7 +62,7 @@ internal static class LedgerRecovery
         long lastConsensusId = 0;
         long lastCertified = 0;
         long start = 0;
-        if (StartFromSnapshot(store, snapshots, genesis.CheckpointPeriod, app, replayer, log) is { } checkpoint)
+        if (StartFromSnapshot(store, snapshots, genesis, app, replayer, log) is { } checkpoint)
         {
             head = checkpoint.Header;
             lastConsensusId = checkpoint.Body.ConsensusId;
@@ -159,40 +159,27 @@ internal static class LedgerRecovery
 
     // The newest snapshot whose hash a certified checkpoint block of this ledger records (checkpoint block s + P records
     // the state after block s); null: replay from genesis.
-    private static Block? StartFromSnapshot(BlockStore store, SnapshotStore snapshots, long period, IReplicatedApplication app, ChainReplayer replayer,
+    private static Block? StartFromSnapshot(BlockStore store, SnapshotStore snapshots, GenesisDocument genesis, IReplicatedApplication app, ChainReplayer replayer,
         Action<string> log)
     {
         foreach (long number in snapshots.Available())
         {
-            long recordedBy = number + period;
-            if (recordedBy > store.Height)
+            if (number + genesis.CheckpointPeriod > store.Height)
             {
                 continue; // the newest snapshot: the checkpoint block that records it comes one period later
             }
 
-            Block checkpoint = store.Read(recordedBy);
-            string? problem = checkpoint.Certificate is null ? $"checkpoint block {recordedBy} has no certificate yet"
-                : CheckpointBlock.Check(checkpoint, period, out _);
-            CheckpointRecord? record = null;
-            byte[] bytes = [];
-            if (problem is null)
-            {
-                CheckpointBlock.Check(checkpoint, period, out record);
-                bytes = snapshots.Read(number);
-                problem = CheckpointBlock.CheckSnapshot(record!, bytes);
-            }
-
+            string? problem = VerifiedSnapshot.TryLoad(store, snapshots, genesis, number, checkSignatures: false, out ReplicaSnapshot? snapshot, out CheckpointRecord? record);
             if (problem is null)
             {
                 try
                 {
-                    ReplicaSnapshot snapshot = ReplicaSnapshot.Parse(bytes);
-                    app.RestoreSnapshot(snapshot.Application.Span);
+                    app.RestoreSnapshot(snapshot!.Application.Span);
                     Block at = store.Read(number);
                     problem = replayer.StartAt(at, snapshot, record!.SnapshotHash, record.SnapshotSize);
                     if (problem is null)
                     {
-                        log($"recovering from the snapshot of the state after block {number} ({bytes.Length:N0} bytes, recorded by checkpoint block {recordedBy}); replaying blocks {number + 1}..{store.Height}");
+                        log($"recovering from the snapshot of the state after block {number} ({record.SnapshotSize:N0} bytes, recorded by checkpoint block {number + genesis.CheckpointPeriod}); replaying blocks {number + 1}..{store.Height}");
                         return at;
                     }
                 }

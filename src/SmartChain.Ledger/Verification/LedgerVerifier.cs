@@ -61,7 +61,7 @@ public static class LedgerVerifier
                 continue;
             }
 
-            if (CheckSnapshotFile(store.Read(recordedBy), number, genesis, snapshots, out ReplicaSnapshot? snapshot, out CheckpointRecord? record) is { } problem)
+            if (VerifiedSnapshot.TryLoad(store, snapshots, genesis, number, checkSignatures: true, out ReplicaSnapshot? snapshot, out CheckpointRecord? record) is { } problem)
             {
                 refused.Add($"{number}: {problem}");
                 continue;
@@ -89,42 +89,6 @@ public static class LedgerVerifier
 
         string tried = refused.Count == 0 ? $"there are no snapshot files in {snapshots.Folder}" : "tried " + string.Join("; ", refused);
         return new VerifyReport(0, 0, default, 0, $"no snapshot matches a certified checkpoint block of this ledger ({tried}); verify from genesis instead", clock.Elapsed);
-    }
-
-    private static string? CheckSnapshotFile(Block checkpoint, long snapshotBlock, GenesisDocument genesis, SnapshotStore snapshots,
-        out ReplicaSnapshot? snapshot, out CheckpointRecord? record)
-    {
-        snapshot = null;
-        if (CheckpointBlock.Check(checkpoint, genesis.CheckpointPeriod, out record) is { } malformed)
-        {
-            return $"block {checkpoint.Header.Number} is not a checkpoint block: {malformed}";
-        }
-
-        if (checkpoint.Certificate is null)
-        {
-            return "the checkpoint block has no certificate";
-        }
-
-        if (checkpoint.Certificate.Verify(genesis.InitialView, genesis.ChainId, checkpoint.Hash) is { } bad)
-        {
-            return $"the checkpoint block's certificate: {bad}";
-        }
-
-        byte[] bytes = snapshots.Read(snapshotBlock);
-        if (CheckpointBlock.CheckSnapshot(record!, bytes) is { } wrong)
-        {
-            return wrong;
-        }
-
-        try
-        {
-            snapshot = ReplicaSnapshot.Parse(bytes);
-            return null;
-        }
-        catch (Core.Encoding.EncodingException e)
-        {
-            return $"the snapshot does not parse: {e.Message}";
-        }
     }
 
     private static VerifyReport Replay(BlockStore store, ChainReplayer replayer, long first, long last, IReplicatedApplication app, Action<long>? progress,
