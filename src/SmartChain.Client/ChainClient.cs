@@ -20,6 +20,10 @@ public sealed class ChainClient : IAsyncDisposable
     private readonly GenesisDocument _genesis;
     private readonly ClientOptions _options;
     private readonly ConcurrentDictionary<int, Connection> _connections = new();
+
+    // The live connections as an array, replaced on each connect and disconnect: every request is broadcast over it,
+    // and enumerating the dictionary's Values would copy it on each one.
+    private volatile Connection[] _live = [];
     private readonly ConcurrentDictionary<Hash256, Quorum<ReplyMessage>> _requests = new();
     private readonly ConcurrentDictionary<ulong, Quorum<QueryResultMessage>> _queries = new();
     private readonly ConcurrentDictionary<ulong, ConcurrentDictionary<int, QueryResultMessage>> _eachAnswers = new();
@@ -110,7 +114,16 @@ public sealed class ChainClient : IAsyncDisposable
     {
         var connection = new Connection(link, new LinkSender(link, _stop.Token));
         _connections[replica] = connection;
+        Republish();
         connection.Receiver = ReceiveAsync(replica, connection);
+    }
+
+    private void Republish()
+    {
+        lock (_connections)
+        {
+            _live = [.. _connections.Values];
+        }
     }
 
     // Retries every replica without a link, each with its own back-off.
@@ -202,7 +215,7 @@ public sealed class ChainClient : IAsyncDisposable
     {
         ulong id = (ulong)Interlocked.Increment(ref _nextQuery);
         var answers = new ConcurrentDictionary<int, QueryResultMessage>();
-        var quorum = new Quorum<QueryResultMessage>(Math.Max(1, _connections.Count), static (_, _) => true, _ => "");
+        var quorum = new Quorum<QueryResultMessage>(Math.Max(1, _live.Length), static (_, _) => true, _ => "");
         _queries[id] = quorum;
         _eachAnswers[id] = answers;
         try
@@ -291,7 +304,7 @@ public sealed class ChainClient : IAsyncDisposable
     private Task BroadcastAsync(FrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (Connection connection in _connections.Values)
+        foreach (Connection connection in _live)
         {
             connection.Sender.Enqueue(type, payload);
         }
@@ -364,6 +377,7 @@ public sealed class ChainClient : IAsyncDisposable
         // The link is gone: forget it, so the maintenance loop connects again (unless the client is closing).
         if (!_stop.IsCancellationRequested && _connections.TryRemove(new KeyValuePair<int, Connection>(replica, connection)))
         {
+            Republish();
             await connection.Sender.DisposeAsync();
             await connection.Link.DisposeAsync();
         }
