@@ -7,6 +7,7 @@ namespace SmartChain.Tests.Shared;
 internal sealed class LogCapture : ILoggerFactory
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private TaskCompletionSource _logged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Every line so far, as "category: message".</summary>
     public IReadOnlyList<string> Lines => [.. _lines];
@@ -14,7 +15,28 @@ internal sealed class LogCapture : ILoggerFactory
     /// <summary>Lines containing <paramref name="text"/>.</summary>
     public IReadOnlyList<string> Containing(string text) => [.. _lines.Where(l => l.Contains(text, StringComparison.Ordinal))];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    /// <summary>Completes once a line containing <paramref name="text"/> has been logged.</summary>
+    public async Task WaitForAsync(string text, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task next = Volatile.Read(ref _logged).Task;
+            if (Containing(text).Count > 0)
+            {
+                return;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);
+
+    private void Add(string line)
+    {
+        _lines.Enqueue(line);
+        Interlocked.Exchange(ref _logged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     public void AddProvider(ILoggerProvider provider)
     {
@@ -24,7 +46,7 @@ internal sealed class LogCapture : ILoggerFactory
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger(string category, LogCapture capture) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -35,7 +57,7 @@ internal sealed class LogCapture : ILoggerFactory
         {
             if (IsEnabled(logLevel))
             {
-                lines.Enqueue($"{category}: {formatter(state, exception)}");
+                capture.Add($"{category}: {formatter(state, exception)}");
             }
         }
     }
