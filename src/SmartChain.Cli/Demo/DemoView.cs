@@ -95,6 +95,7 @@ internal sealed class DemoView
             w.WriteBoolean("succeeded", outcome.Succeeded);
             w.WriteString("folder", outcome.Folder);
             w.WriteNumber("commonHeight", outcome.Ledgers.Count == 0 ? 0 : outcome.Ledgers[0].CommonHeight);
+            w.WriteNumber("heightSpread", outcome.HeightSpread);
             w.WriteNumber("transactions", outcome.Load.Transactions);
             w.WriteNumber("seconds", Math.Round(outcome.Load.Measured.TotalSeconds, 2));
             w.WriteNumber("txPerSecond", Math.Round(outcome.Load.TxPerSecond));
@@ -110,6 +111,7 @@ internal sealed class DemoView
                 w.WriteNumber("blocks", ledger.Report.Blocks);
                 w.WriteNumber("transactions", ledger.Report.Transactions);
                 w.WriteString("headHash", ledger.Report.HeadHash.ToString());
+                w.WriteString("hashAtCommonHeight", ledger.HashAtCommonHeight?.ToString());
                 w.WriteString("stateHash", ledger.Report.StateHash?.ToString());
                 if (!ledger.Report.Passed)
                 {
