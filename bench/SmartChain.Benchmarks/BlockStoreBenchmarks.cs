@@ -28,7 +28,7 @@ public class BlockStoreBenchmarks
     public void Setup()
     {
         using Ed25519KeyPair key = Ed25519KeyPair.FromSeed(new byte[32]);
-        var view = new View(0, Enumerable.Range(0, 4).Select(i => new ReplicaMember(i, "127.0.0.1", 1000 + (2 * i), 1001 + (2 * i),
+        var view = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 1000 + (2 * i), 1001 + (2 * i),
             new Ed25519PublicKey(Hash256.Compute(BitConverter.GetBytes(i)).ToArray()))));
         var genesis = new GenesisDocument("bench", PersistenceMode.Strong, view, ConsensusParameters.Default, 1000, []);
         Block previous = Block.Genesis(genesis);

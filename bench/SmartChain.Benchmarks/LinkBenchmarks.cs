@@ -28,9 +28,9 @@ public class LinkBenchmarks
     {
         _keys = [Ed25519KeyPair.FromSeed(new byte[32]), Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)1, 32).ToArray())];
         var view = new View(0, [
-            new ReplicaMember(0, "127.0.0.1", 1, 2, _keys[0].PublicKey), new ReplicaMember(1, "127.0.0.1", 3, 4, _keys[1].PublicKey),
-            new ReplicaMember(2, "127.0.0.1", 5, 6, new Ed25519PublicKey(new byte[32])),
-            new ReplicaMember(3, "127.0.0.1", 7, 8, new Ed25519PublicKey(Enumerable.Repeat((byte)9, 32).ToArray()))]);
+            ReplicaMember.WithOneViewKey(0, "127.0.0.1", 1, 2, _keys[0].PublicKey), ReplicaMember.WithOneViewKey(1, "127.0.0.1", 3, 4, _keys[1].PublicKey),
+            ReplicaMember.WithOneViewKey(2, "127.0.0.1", 5, 6, new Ed25519PublicKey(new byte[32])),
+            ReplicaMember.WithOneViewKey(3, "127.0.0.1", 7, 8, new Ed25519PublicKey(Enumerable.Repeat((byte)9, 32).ToArray()))]);
         _listener = new LinkListener(new IPEndPoint(IPAddress.Loopback, 0), Chain, new LinkCredentials(0, _keys[0]),
             LinkAuthorization.ReplicasOf(view), LinkOptions.Default, (_, reason) => throw new InvalidOperationException(reason));
         _client = SecureLink.ConnectAsync("127.0.0.1", _listener.LocalEndPoint.Port, Chain, new LinkCredentials(1, _keys[1]),

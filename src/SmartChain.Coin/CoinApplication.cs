@@ -16,15 +16,29 @@ public sealed partial class CoinApplication : IReplicatedApplication
     private Dictionary<Hash256, CoinOutput> _coins = [];
     private HashSet<Ed25519PublicKey> _minters;
 
-    /// <summary>Creates the genesis state: no coins, the given minters.</summary>
-    public CoinApplication(string chainId, IEnumerable<Ed25519PublicKey> minters, CoinExecutionOptions? options = null)
+    /// <summary>Creates the genesis state: no coins, the given minters; joins judged by <paramref name="joinPolicy"/> (default: endorsements).</summary>
+    public CoinApplication(string chainId, IEnumerable<Ed25519PublicKey> minters, CoinExecutionOptions? options = null, CoinJoinPolicy? joinPolicy = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(chainId);
         ArgumentNullException.ThrowIfNull(minters);
         _chainId = chainId;
         _minters = [.. minters];
         _options = options ?? CoinExecutionOptions.Default;
+        JoinPolicy = joinPolicy ?? CoinJoinPolicy.Default;
     }
+
+    /// <summary>The genesis state of <paramref name="genesis"/>: its chain id, minters and join policy.</summary>
+    public static CoinApplication ForGenesis(Core.Genesis.GenesisDocument genesis, CoinExecutionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        return new CoinApplication(genesis.ChainId, genesis.Minters, options, CoinJoinPolicy.FromGenesis(genesis));
+    }
+
+    /// <summary>Who may join the network (SPEC §5).</summary>
+    public CoinJoinPolicy JoinPolicy { get; }
+
+    /// <inheritdoc />
+    public JoinVerdict EvaluateJoin(JoinCandidate candidate, Core.Views.View view) => JoinPolicy.Evaluate(_chainId, candidate, view);
 
     /// <summary>Unspent coins.</summary>
     public int CoinCount => _coins.Count;

@@ -9,4 +9,14 @@ namespace SmartChain.Consensus;
 /// be executed again (SPEC §3 replay protection).
 /// </summary>
 public sealed record Decision(long Instance, int Regency, IReadOnlyList<SignedRequest> Batch, Hash256 BatchHash,
-    DecisionProof Proof, IReadOnlyList<bool> Fresh);
+    DecisionProof Proof, IReadOnlyList<bool> Fresh)
+{
+    /// <summary>The view that decided it (its proof verifies against that view).</summary>
+    public long ViewId { get; init; }
+
+    /// <summary>
+    /// True if a fresh request of the batch may change the view: the core orders nothing more until the driver has
+    /// executed it and called <see cref="ReplicaCore.ResumeAfter"/> with the view in force after it.
+    /// </summary>
+    public bool AwaitsView { get; init; }
+}

@@ -20,4 +20,7 @@ public enum PoolAddResult
 
     /// <summary>This client has too many pending requests.</summary>
     ClientFull,
+
+    /// <summary>This replica is not a member of the view in force (it is catching up to join, or was removed).</summary>
+    NotMember,
 }

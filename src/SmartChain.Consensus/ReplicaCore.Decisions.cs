@@ -12,9 +12,21 @@ public sealed partial class ReplicaCore
         long instance = _current.Id;
         bool[] fresh = _clients.Record(batch);
         _pool.RemoveDecided(batch, _clients);
-        var decision = new Decision(instance, regency, batch, hash, proof, fresh);
+        bool barrier = NeedsBarrier(batch, fresh);
+        var decision = new Decision(instance, regency, batch, hash, proof, fresh) { ViewId = _view.Id, AwaitsView = barrier };
         _decisions.Add(decision);
         Remember(decision);
+        if (barrier)
+        {
+            // The next instance may belong to another view: nothing is ordered until execution says (ResumeAfter).
+            LastDecided = instance;
+            _current = new InstanceState(instance + 1);
+            _ticksWithoutDecision = 0;
+            Progressed();
+            _barrier = instance;
+            return;
+        }
+
         OpenAfter(instance);
     }
 
@@ -51,8 +63,11 @@ public sealed partial class ReplicaCore
         }
 
         // Catching up: ask the same peer for the next one at once instead of waiting for the retransmit period,
-        // so a replica back from a crash closes the gap faster than the others move on.
-        _messages.Add(new OutboundMessage(from, new Fetch(_view.Id, _current.Id, Regency)));
+        // so a replica back from a crash closes the gap faster than the others move on (after a barrier, once resumed).
+        if (_barrier is null)
+        {
+            _messages.Add(new OutboundMessage(from, new Fetch(_view.Id, _current.Id, Regency)));
+        }
     }
 
     // Decides the open instance from a self-proving decision; false (and refused) if its proof does not verify.
@@ -76,7 +91,7 @@ public sealed partial class ReplicaCore
     {
         if (_recent.TryGetValue(fetch.Instance, out Decision? decision))
         {
-            _messages.Add(new OutboundMessage(from, new DecisionMessage(_view.Id, decision.Instance, decision.Regency, decision.Batch, decision.Proof)));
+            _messages.Add(new OutboundMessage(from, new DecisionMessage(decision.ViewId, decision.Instance, decision.Regency, decision.Batch, decision.Proof)));
         }
         else if (fetch.Instance >= 1 && fetch.Instance <= LastDecided && _fetchesToServe.Count < 64)
         {

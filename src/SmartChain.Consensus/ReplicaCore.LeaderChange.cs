@@ -139,7 +139,7 @@ public sealed partial class ReplicaCore
         DecisionMessage? last = _recent.TryGetValue(LastDecided, out Decision? d)
             ? new DecisionMessage(_view.Id, d.Instance, d.Regency, d.Batch, d.Proof)
             : null;
-        byte[] signature = _key.Sign(StopData.Statement(_chainId, _view.Id, _current.Id, regency, certificate));
+        byte[] signature = _key!.Sign(StopData.Statement(_chainId, _view.Id, _current.Id, regency, certificate));
         var data = new StopData(_view.Id, _current.Id, regency, last, certificate, signature);
         _myStopData = data;
         if (Leader == Id)
@@ -187,7 +187,7 @@ public sealed partial class ReplicaCore
             return $"STOPDATA from replica {from}, which is not in {_view}";
         }
 
-        if (!Ed25519.Verify(member.PublicKey, StopData.Statement(_chainId, _view.Id, data.Instance, data.Regency, data.Certificate), data.Signature.Span))
+        if (!Ed25519.Verify(member.ViewKey.Key, StopData.Statement(_chainId, _view.Id, data.Instance, data.Regency, data.Certificate), data.Signature.Span))
         {
             return $"STOPDATA of replica {from} for regency {data.Regency}: the signature does not verify";
         }

@@ -1,5 +1,6 @@
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Views;
 
 namespace SmartChain.Consensus;
 
@@ -11,17 +12,34 @@ namespace SmartChain.Consensus;
 /// </summary>
 public sealed partial class ReplicaCore
 {
+    private readonly Queue<DecisionMessage> _heldTransferred = new();
+
     /// <summary>
     /// Continues after instance <paramref name="instance"/>, whose state (and replay-protection table
-    /// <paramref name="clients"/>) came from a verified snapshot. A later <paramref name="regency"/> seen in the
-    /// transferred blocks is adopted. Does nothing if the core already decided that far.
+    /// <paramref name="clients"/>) came from a verified snapshot, in the snapshot's <paramref name="view"/> with
+    /// <paramref name="key"/> (this replica's key of it; null if not a member). A later <paramref name="regency"/> seen in
+    /// the transferred blocks is adopted. Does nothing if the core already decided that far.
     /// </summary>
-    public void JumpTo(long instance, int regency, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients)
+    public void JumpTo(long instance, int regency, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients, View view, Ed25519KeyPair? key)
     {
         ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(view);
         if (instance <= LastDecided)
         {
             return;
+        }
+
+        _barrier = null;
+        if (view.Id != _view.Id || (key is not null) != IsMember)
+        {
+            // No regency change of its own here: the regency comes from the transferred blocks, as the others reached it.
+            CheckKey(Id, view, key);
+            _view = view;
+            _key = view.Contains(Id) ? key : null;
+            _stops.Clear();
+            _stopDatas.Clear();
+            _pendingSync = null;
+            _synced = true;
         }
 
         _clients.Reset(clients);
@@ -36,6 +54,7 @@ public sealed partial class ReplicaCore
 
         AdoptRegency(regency, instance);
         OpenAfter(instance);
+        Release();
     }
 
     /// <summary>
@@ -47,6 +66,12 @@ public sealed partial class ReplicaCore
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.Instance <= LastDecided)
         {
+            return;
+        }
+
+        if (_barrier is not null)
+        {
+            _heldTransferred.Enqueue(decision); // it may belong to the view the barrier's execution installs
             return;
         }
 

@@ -10,7 +10,7 @@ public sealed partial class ReplicaCore
     private void MaybePropose()
     {
         // A leader still catching up to its SYNC's instance proposes nothing below it: those instances are decided.
-        if (Leader != Id || !_synced || (_pendingSync is { } pending && _current.Id < pending.Instance) || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
+        if (!IsMember || _barrier is not null || Leader != Id || !_synced || (_pendingSync is { } pending && _current.Id < pending.Instance) || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
         {
             return;
         }
@@ -69,7 +69,7 @@ public sealed partial class ReplicaCore
     {
         _current.Proposal = propose;
         _current.ProposalHash = hash;
-        byte[] signature = _key.Sign(WriteStatement.Encode(_chainId, _view.Id, _current.Id, Regency, hash));
+        byte[] signature = _key!.Sign(WriteStatement.Encode(_chainId, _view.Id, _current.Id, Regency, hash));
         var write = new Write(_view.Id, _current.Id, Regency, hash, signature);
         _persist.Add(new VoteRecord(MessageType.Write, _current.Id, Regency, hash));
         _current.MyWrite = write;
@@ -127,7 +127,7 @@ public sealed partial class ReplicaCore
         }
 
         _view.TryGetMember(from, out var member);
-        if (!WriteStatement.Verify(member!.PublicKey, write.Signature.Span, _chainId, _view.Id, write.Instance, write.Regency, write.BatchHash))
+        if (!WriteStatement.Verify(member!.ViewKey.Key, write.Signature.Span, _chainId, _view.Id, write.Instance, write.Regency, write.BatchHash))
         {
             Reject(from, "bad-signature", $"WRITE for instance {write.Instance} with a signature that does not verify", evidence: false);
             return;
@@ -145,7 +145,7 @@ public sealed partial class ReplicaCore
         }
 
         Hash256 hash = _current.ProposalHash;
-        byte[] signature = _key.Sign(AcceptStatement.Encode(_chainId, _view.Id, _current.Id, Regency, hash));
+        byte[] signature = _key!.Sign(AcceptStatement.Encode(_chainId, _view.Id, _current.Id, Regency, hash));
         var accept = new Accept(_view.Id, _current.Id, Regency, hash, signature);
         _persist.Add(new VoteRecord(MessageType.Accept, _current.Id, Regency, hash));
         KeepCertificate(hash);
@@ -168,7 +168,7 @@ public sealed partial class ReplicaCore
         }
 
         _view.TryGetMember(from, out var member);
-        if (!AcceptStatement.Verify(member!.PublicKey, accept.Signature.Span, _chainId, _view.Id, accept.Instance, accept.Regency, accept.BatchHash))
+        if (!AcceptStatement.Verify(member!.ViewKey.Key, accept.Signature.Span, _chainId, _view.Id, accept.Instance, accept.Regency, accept.BatchHash))
         {
             Reject(from, "bad-signature", $"ACCEPT for instance {accept.Instance} with a signature that does not verify", evidence: false);
             return;

@@ -15,9 +15,9 @@ namespace SmartChain.Consensus;
 /// </summary>
 public sealed partial class ReplicaCore
 {
-    private readonly View _view;
+    private View _view;
     private readonly string _chainId;
-    private readonly Ed25519KeyPair _key;
+    private Ed25519KeyPair? _key;
     private readonly ConsensusOptions _options;
     private readonly Func<SignedRequest, bool> _verifyRequest;
     private readonly ClientTable _clients;
@@ -37,19 +37,17 @@ public sealed partial class ReplicaCore
     /// <summary>
     /// Creates replica <paramref name="replicaId"/> of <paramref name="view"/>. <paramref name="verifyRequest"/> checks a
     /// proposed request that this replica does not already hold verified (signature, chain id, the application's
-    /// CheckTx); it must be a pure function of the request. <paramref name="key"/> signs ACCEPTs and is not owned.
+    /// CheckTx); it must be a pure function of the request. <paramref name="key"/>, this replica's signing key of the view
+    /// (not owned), signs its votes; null if the replica is not a member of the view (yet: a joiner catching up; or any
+    /// more: a removed replica), which makes it an observer that orders nothing.
     /// </summary>
-    public ReplicaCore(int replicaId, View view, string chainId, Ed25519KeyPair key, ConsensusOptions options,
+    public ReplicaCore(int replicaId, View view, string chainId, Ed25519KeyPair? key, ConsensusOptions options,
         Func<SignedRequest, bool> verifyRequest, long lastDecided = 0, ClientTable? clients = null)
     {
         ArgumentNullException.ThrowIfNull(view);
-        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(verifyRequest);
-        if (!view.TryGetMember(replicaId, out ReplicaMember? me) || me!.PublicKey != key.PublicKey)
-        {
-            throw new ArgumentException($"replica {replicaId} is not in {view} with this key", nameof(replicaId));
-        }
+        CheckKey(replicaId, view, key);
 
         Id = replicaId;
         _view = view;
@@ -83,7 +81,7 @@ public sealed partial class ReplicaCore
 
     /// <summary>One line for logs and timeout errors.</summary>
     public string Status =>
-        $"replica {Id} view {_view.Id} regency {Regency} leader {Leader} decided {LastDecided} open {_current.Id} " +
+        $"replica {Id} view {_view.Id}{(IsMember ? "" : " (observer)")}{(_barrier is { } b ? $" awaiting-view-after {b}" : "")} regency {Regency} leader {Leader} decided {LastDecided} open {_current.Id} " +
         $"proposal {(_current.Proposal is null ? "none" : _current.ProposalHash.ToString()[..8])} writes {_current.Writes.Count} " +
         $"accepts {_current.Accepts.Count} pool {_pool.Count} buffered {_buffered}";
 
@@ -91,6 +89,11 @@ public sealed partial class ReplicaCore
     public PoolAddResult Submit(SignedRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!IsMember)
+        {
+            return PoolAddResult.NotMember;
+        }
+
         PoolAddResult result = _pool.Add(request, _clients);
         if (result == PoolAddResult.Added)
         {
@@ -111,17 +114,35 @@ public sealed partial class ReplicaCore
             return;
         }
 
+        if (message is Fetch fetch)
+        {
+            OnFetch(from, fetch); // decisions are served whatever view the asker is in
+            return;
+        }
+
+        if (_barrier is not null || message.ViewId == _view.Id + 1)
+        {
+            Hold(from, message); // the next view's messages wait until execution has said what the view is
+            return;
+        }
+
         if (message.ViewId != _view.Id)
         {
-            Reject(from, "wrong-view", $"{message.Type} for view {message.ViewId}; this replica is in view {_view.Id}", evidence: false);
+            if (message.ViewId > _view.Id)
+            {
+                Reject(from, "wrong-view", $"{message.Type} for view {message.ViewId}; this replica is in view {_view.Id}", evidence: false);
+            }
+
+            return; // an older view's message: its instances are decided
+        }
+
+        if (!IsMember && message is not DecisionMessage)
+        {
             return;
         }
 
         switch (message)
         {
-            case Fetch fetch:
-                OnFetch(from, fetch);
-                return;
             case StopMessage stop:
                 OnStop(from, stop.Regency);
                 return;
@@ -153,6 +174,22 @@ public sealed partial class ReplicaCore
     /// <summary>Advances time by one tick: retransmits the open instance's votes and asks for missed decisions.</summary>
     public void Tick()
     {
+        if (_barrier is not null)
+        {
+            return; // a barrier waits for execution, not for time
+        }
+
+        if (!IsMember)
+        {
+            // An observer orders nothing and suspects nobody; it only asks for the decisions it lacks.
+            if (++_ticksWithoutDecision % _options.RetransmitTicks == 0)
+            {
+                _messages.Add(new OutboundMessage(null, new Fetch(_view.Id, _current.Id, Regency)));
+            }
+
+            return;
+        }
+
         LeaderTimer();
         _ticksWithoutDecision++;
         if (_ticksWithoutDecision % _options.RetransmitTicks != 0)

@@ -147,6 +147,15 @@ public sealed class RequestPool
         }
     }
 
+    /// <summary>Drops every pending request (a replica that is no longer a member orders nothing).</summary>
+    public void Clear()
+    {
+        _byClient.Clear();
+        _rotation.Clear();
+        _rotationNodes.Clear();
+        Count = 0;
+    }
+
     /// <summary>Drops every pending request that <paramref name="decided"/> says is decided (after a snapshot was installed).</summary>
     public void RemoveAllDecided(ClientTable decided)
     {

@@ -26,10 +26,11 @@ public sealed class BuiltBlock
 
     /// <summary>
     /// Builds block <paramref name="previous"/>.Number + 1 over a decided batch: Merkle roots over the indexed entries and
-    /// results, linked to the previous header.
+    /// results, linked to the previous header. <paramref name="installsView"/>: executing the batch installed a view, so
+    /// the block is a reconfiguration block and its lastReconfig is its own number.
     /// </summary>
     public static BuiltBlock Next(BlockHeader previous, long consensusId, IReadOnlyList<ReadOnlyMemory<byte>> entries,
-        IReadOnlyList<ReadOnlyMemory<byte>> results, ReadOnlyMemory<byte> decisionProof)
+        IReadOnlyList<ReadOnlyMemory<byte>> results, ReadOnlyMemory<byte> decisionProof, bool installsView = false)
     {
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(entries);
@@ -41,7 +42,8 @@ public sealed class BuiltBlock
 
         MerkleLevels entryTree = BlockMerkle.Tree(entries);
         MerkleLevels resultTree = BlockMerkle.Tree(results);
-        var header = new BlockHeader(previous.Number + 1, previous.LastReconfig, previous.LastCheckpoint, entryTree.Root, resultTree.Root, previous.Hash());
+        long number = previous.Number + 1;
+        var header = new BlockHeader(number, installsView ? number : previous.LastReconfig, previous.LastCheckpoint, entryTree.Root, resultTree.Root, previous.Hash());
         return new BuiltBlock(new Block(header, new BlockBody(consensusId, entries, results, decisionProof), null), entryTree, resultTree);
     }
 

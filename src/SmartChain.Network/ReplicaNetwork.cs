@@ -5,15 +5,25 @@ using SmartChain.Core.Views;
 namespace SmartChain.Network;
 
 /// <summary>
-/// All replica-to-replica links of one replica: a listener that admits only view members (inbound, one receive
-/// loop per link) and one <see cref="PeerSender"/> per other member (outbound). Each direction of a pair uses its
-/// own connection, so there is no race over who dials whom. Received frames come out of <see cref="Incoming"/>,
-/// a bounded channel; a link that misbehaves is closed with the reason, and its peer may reconnect.
+/// All replica-to-replica links of one replica: a listener that admits only its peers (inbound, one receive loop per
+/// link) and one <see cref="PeerSender"/> per peer (outbound). Each direction of a pair uses its own connection, so
+/// there is no race over who dials whom. Received frames come out of <see cref="Incoming"/>, a bounded channel; a link
+/// that misbehaves is closed with the reason, and its peer may reconnect. The peers change with the view
+/// (<see cref="SetPeers"/>): a new member is dialled and admitted, a removed one's links are closed.
 /// </summary>
 public sealed class ReplicaNetwork : IAsyncDisposable
 {
     private readonly LinkListener _listener;
-    private readonly Dictionary<int, PeerSender> _senders = [];
+    private readonly LinkCredentials _me;
+    private readonly string _chainId;
+    private readonly LinkOptions _options;
+    private readonly int _sendQueueCapacity;
+    private readonly Lock _gate = new();
+    private readonly List<Task> _retired = [];
+
+    // Replaced, never changed in place: senders and sends run on other threads than a view change.
+    private volatile Dictionary<int, PeerSender> _senders = [];
+    private volatile Dictionary<int, ReplicaMember> _peers = [];
     private readonly Channel<(int From, Frame Frame)> _incoming;
     private readonly Action<string> _log;
     private readonly CancellationTokenSource _stop = new();
@@ -27,23 +37,67 @@ public sealed class ReplicaNetwork : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(me);
         _log = log;
+        _me = me;
+        _chainId = chainId;
+        _options = options;
+        _sendQueueCapacity = sendQueueCapacity;
         _incoming = Channel.CreateBounded<(int, Frame)>(new BoundedChannelOptions(incomingCapacity) { SingleReader = true });
-        _listener = new LinkListener(listen, chainId, me, LinkAuthorization.ReplicasOf(view), options,
+        _listener = new LinkListener(listen, chainId, me, Admit, options,
             (remote, reason) => log($"refused a replica connection from {remote}: {reason}"));
-        foreach (ReplicaMember member in view.Members)
-        {
-            if (member.Id == me.ReplicaId)
-            {
-                continue;
-            }
-
-            var expected = new PeerIdentity(member.Id, member.PublicKey);
-            _senders.Add(member.Id, new PeerSender(member.Id, sendQueueCapacity,
-                ct => SecureLink.ConnectAsync(member.Host, member.Port, chainId, me, expected, options, ct), log));
-        }
-
+        SetPeers(view.Members);
         _acceptLoop = AcceptLoopAsync();
     }
+
+    /// <summary>
+    /// Makes <paramref name="members"/> (this replica excluded, if listed) the peers: new ones are dialled and admitted,
+    /// ones no longer listed have their outbound link closed and their inbound links closed at their next frame.
+    /// </summary>
+    public void SetPeers(IEnumerable<ReplicaMember> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        lock (_gate)
+        {
+            var peers = new Dictionary<int, ReplicaMember>();
+            var senders = new Dictionary<int, PeerSender>();
+            foreach (ReplicaMember member in members)
+            {
+                if (member.Id == _me.ReplicaId)
+                {
+                    continue;
+                }
+
+                peers[member.Id] = member;
+                if (_senders.TryGetValue(member.Id, out PeerSender? existing) && _peers[member.Id] == member with { ViewKey = _peers[member.Id].ViewKey })
+                {
+                    senders[member.Id] = existing; // same replica (its view key changes with every view; its link does not)
+                    continue;
+                }
+
+                var expected = new PeerIdentity(member.Id, member.PublicKey);
+                senders[member.Id] = new PeerSender(member.Id, _sendQueueCapacity,
+                    ct => SecureLink.ConnectAsync(member.Host, member.Port, _chainId, _me, expected, _options, ct), _log);
+            }
+
+            foreach ((int id, PeerSender sender) in _senders)
+            {
+                if (!senders.TryGetValue(id, out PeerSender? kept) || kept != sender)
+                {
+                    _retired.Add(sender.DisposeAsync().AsTask());
+                }
+            }
+
+            _peers = peers;
+            _senders = senders;
+        }
+    }
+
+    /// <summary>The ids of the current peers.</summary>
+    public IReadOnlyCollection<int> Peers => _peers.Keys;
+
+    private string? Admit(int id, Core.Crypto.Ed25519PublicKey key) =>
+        !_peers.TryGetValue(id, out ReplicaMember? member) ? $"replica {id} is not a peer of replica {_me.ReplicaId} (not a member of its view)"
+        : member.PublicKey != key ? $"the key {key} is not replica {id}'s key"
+        : null;
 
     /// <summary>The bound replica endpoint.</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
@@ -88,6 +142,14 @@ public sealed class ReplicaNetwork : IAsyncDisposable
             await sender.DisposeAsync();
         }
 
+        Task[] retired;
+        lock (_gate)
+        {
+            retired = [.. _retired];
+        }
+
+        await Task.WhenAll(retired);
+
         try
         {
             await Task.WhenAll([_acceptLoop, .. _receivers]);
@@ -126,6 +188,12 @@ public sealed class ReplicaNetwork : IAsyncDisposable
             {
                 while (await link.ReceiveAsync(_stop.Token) is { } frame)
                 {
+                    if (!_peers.ContainsKey(link.Peer.ReplicaId))
+                    {
+                        _log($"closed the link from {link.Peer}: it is no longer a member of this replica's view");
+                        break;
+                    }
+
                     await _incoming.Writer.WriteAsync((link.Peer.ReplicaId, frame), _stop.Token);
                 }
             }

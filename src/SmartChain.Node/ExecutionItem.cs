@@ -17,7 +17,8 @@ internal abstract record ExecutionItem
     public sealed record AppendCertified(Ledger.Block Block) : ExecutionItem;
 
     /// <summary>State transfer: a verified snapshot becomes the state after block <paramref name="At"/>, which is appended.</summary>
-    public sealed record Restore(Ledger.Block At, Ledger.Checkpoints.ReplicaSnapshot Snapshot, Ledger.Checkpoints.CheckpointRecord Record) : ExecutionItem;
+    public sealed record Restore(Ledger.Block At, Ledger.Checkpoints.ReplicaSnapshot Snapshot, Ledger.Checkpoints.CheckpointRecord Record,
+        Reconfiguration.State.ReconfigurationState Reconfiguration) : ExecutionItem;
 
     /// <summary>Answers with the head once everything queued before it has executed.</summary>
     public sealed record Barrier(TaskCompletionSource<(long Number, Core.Crypto.Hash256 Hash)> Executed) : ExecutionItem;

@@ -11,7 +11,11 @@ internal abstract record LedgerInput
     /// A block built by execution, with the reply of every entry (null where the entry was not executed: a repeated
     /// sequence) and the clients waiting for them, released once the block's persistence condition holds.
     /// </summary>
-    public sealed record Persist(BuiltBlock Block, ReplyMessage?[] Replies, List<PendingReply> Waiting) : LedgerInput;
+    public sealed record Persist(BuiltBlock Block, ReplyMessage?[] Replies, List<PendingReply> Waiting) : LedgerInput
+    {
+        /// <summary>The view this block installs (a reconfiguration block), in force from the next block on.</summary>
+        public Core.Views.View? Installed { get; init; }
+    }
 
     public sealed record Signature(int From, BlockSignatureMessage Message) : LedgerInput;
 

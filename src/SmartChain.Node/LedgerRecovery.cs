@@ -38,6 +38,9 @@ internal static class LedgerRecovery
 
         /// <summary>The snapshot the next checkpoint block records: the state at the last checkpoint block passed.</summary>
         public (long Block, Hash256 Hash, long Size) PendingSnapshot { get; init; }
+
+        /// <summary>What the replay executed onto (application and reconfiguration state), to continue from.</summary>
+        public required Reconfiguration.ReplicatedStateMachine Machine { get; init; }
     }
 
     public static Result Run(BlockStore store, string storeFolder, GenesisDocument genesis, IReplicatedApplication app, ClientTable clients,
@@ -77,6 +80,7 @@ internal static class LedgerRecovery
         for (long n = start; n <= store.Height; n++)
         {
             Block block = store.Read(n);
+            Core.Views.View view = replayer.View; // the view that certifies this block
             bool certified = n == 0 || block.Certificate is not null;
             ReplayChecks checks = certified ? ReplayChecks.None : ReplayChecks.ClientSignatures | ReplayChecks.AllowUncertified;
             if (replayer.Apply(block, checks, out IReadOnlyList<SignedRequest> requests, out bool[] fresh) is { } failure)
@@ -101,7 +105,7 @@ internal static class LedgerRecovery
 
             (int regency, DecisionProof proof) = DecodeProof(block, storeFolder);
             Hash256 batchHash = BatchHash.Compute(requests);
-            if (!certified && proof.Verify(genesis.InitialView, genesis.ChainId, block.Body.ConsensusId, regency, batchHash) is { } bad)
+            if (!certified && proof.Verify(view, genesis.ChainId, block.Body.ConsensusId, regency, batchHash) is { } bad)
             {
                 throw new LedgerCorruptException(storeFolder, n, $"uncertified block with an invalid decision proof: {bad}");
             }
@@ -141,7 +145,7 @@ internal static class LedgerRecovery
                 }
             }
 
-            recent.Enqueue(new Decision(lastConsensusId, regency, requests, batchHash, proof, fresh));
+            recent.Enqueue(new Decision(lastConsensusId, regency, requests, batchHash, proof, fresh) { ViewId = view.Id });
             if (recent.Count > recentDecisions)
             {
                 recent.Dequeue();
@@ -154,6 +158,7 @@ internal static class LedgerRecovery
             Unreleased = unreleased,
             FromCheckpoint = start > 0 ? start - 1 : null,
             PendingSnapshot = replayer.PendingSnapshot ?? throw new InvalidOperationException("the replay took no snapshot, not even of genesis"),
+            Machine = replayer.Machine,
         };
     }
 
@@ -169,7 +174,7 @@ internal static class LedgerRecovery
                 continue; // the newest snapshot: the checkpoint block that records it comes one period later
             }
 
-            string? problem = VerifiedSnapshot.TryLoad(store, snapshots, genesis, number, checkSignatures: false, out ReplicaSnapshot? snapshot, out CheckpointRecord? record);
+            string? problem = VerifiedSnapshot.TryLoad(store, snapshots, genesis, number, out ReplicaSnapshot? snapshot, out CheckpointRecord? record);
             if (problem is null)
             {
                 try

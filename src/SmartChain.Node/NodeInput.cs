@@ -19,8 +19,12 @@ internal abstract record NodeInput
     public sealed record ReleaseDecisions : NodeInput;
 
     /// <summary>State transfer: jump the core over the instances a verified snapshot holds.</summary>
-    public sealed record Jump(Ledger.Block At, Ledger.Checkpoints.ReplicaSnapshot Snapshot, Ledger.Checkpoints.CheckpointRecord Record, int Regency) : NodeInput;
+    public sealed record Jump(Ledger.Block At, Ledger.Checkpoints.ReplicaSnapshot Snapshot, Ledger.Checkpoints.CheckpointRecord Record, int Regency,
+        Reconfiguration.State.ReconfigurationState Reconfiguration) : NodeInput;
 
     /// <summary>State transfer: a decided instance from a verified certified block.</summary>
     public sealed record Transferred(DecisionMessage Decision) : NodeInput;
+
+    /// <summary>Execution ran an instance the core waits for (it may change the view): <paramref name="View"/> is in force after it.</summary>
+    public sealed record ViewResolved(long Instance, Core.Views.View View) : NodeInput;
 }

@@ -46,4 +46,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "state transfer: dropped replica {From} as a source: {Reason}")]
     public static partial void TransferSourceDropped(ILogger logger, int from, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "view: {Line}")]
+    public static partial void ViewChange(ILogger logger, string line);
 }

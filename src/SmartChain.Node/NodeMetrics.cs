@@ -13,7 +13,7 @@ internal sealed class NodeMetrics : IDisposable
     private readonly Meter _meter;
 
     public NodeMetrics(string chainId, int replicaId, Func<long> lastDecided, Func<int> pending, Func<int> queuedFrames, Func<int> connectedPeers,
-        Func<int> regency)
+        Func<int> regency, Func<long> viewId, Func<int> members)
     {
         _meter = new Meter(new MeterOptions(MeterName) { Tags = [new("chain", chainId), new("replica", replicaId)] });
         DecidedInstances = _meter.CreateCounter<long>("smartchain.consensus.decided_instances", description: "Consensus instances decided");
@@ -24,7 +24,7 @@ internal sealed class NodeMetrics : IDisposable
         FsyncTime = _meter.CreateHistogram<double>("smartchain.ledger.fsync_time", unit: "ms", description: "Time of one group commit (fsync)");
         BlocksPerFsync = _meter.CreateHistogram<long>("smartchain.ledger.blocks_per_fsync", unit: "{block}", description: "Blocks made durable by one group commit");
         RegencyChanges = _meter.CreateCounter<long>("smartchain.consensus.regency_changes",
-            description: "Leader changes this replica asked for, by cause: timeout (no progress), joined (f+1 others asked), sync-refused (an invalid SYNC)");
+            description: "Leader changes this replica asked for, by cause: timeout (no progress), joined (f+1 others asked), sync-refused (an invalid SYNC), leader-removed (a reconfiguration removed the leader)");
         SnapshotPause = _meter.CreateHistogram<double>("smartchain.checkpoint.snapshot_pause", unit: "ms", description: "Time execution paused to take a checkpoint's snapshot");
         TransferredBlocks = _meter.CreateCounter<long>("smartchain.transfer.blocks", description: "Blocks received by state transfer, verified and applied");
         Released = _meter.CreateCounter<long>("smartchain.requests.released", description: "Requests whose replies were released (their block durable, and certified in strong mode)");
@@ -33,6 +33,8 @@ internal sealed class NodeMetrics : IDisposable
         _meter.CreateObservableGauge("smartchain.network.queued_frames", queuedFrames, unit: "{frame}", description: "Frames waiting in send queues");
         _meter.CreateObservableGauge("smartchain.consensus.regency", regency, description: "Current regency (leader term); it grows with each leader change");
         _meter.CreateObservableGauge("smartchain.network.connected_peers", connectedPeers, unit: "{replica}", description: "Peers with an open outbound link");
+        _meter.CreateObservableGauge("smartchain.view.id", viewId, description: "The view in force (it grows with each reconfiguration)");
+        _meter.CreateObservableGauge("smartchain.view.members", members, unit: "{replica}", description: "Members of the view in force");
     }
 
     public Counter<long> DecidedInstances { get; }

@@ -51,16 +51,17 @@ public sealed partial class ReplicaHost
         long number = checkpoint.Block.Header.Number;
         IStateView view = _app.CaptureState();
         var clients = new Dictionary<Ed25519PublicKey, ulong>(_executedClients);
+        byte[] reconfiguration = _machine.Reconfiguration.Encode();
         double paused = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.SnapshotPause.Record(paused);
         NodeLog.Checkpoint(_log, number, block, size, hash.ToString()[..16], paused, waited);
-        _pendingSnapshot = Task.Run(() => EncodeSnapshot(number, instance, clients, view));
+        _pendingSnapshot = Task.Run(() => EncodeSnapshot(number, instance, clients, reconfiguration, view));
         await _ledger.Writer.WriteAsync(new LedgerInput.Persist(checkpoint, [], []), _stop.Token);
     }
 
-    private (long, Hash256, long) EncodeSnapshot(long number, long instance, Dictionary<Ed25519PublicKey, ulong> clients, IStateView view)
+    private (long, Hash256, long) EncodeSnapshot(long number, long instance, Dictionary<Ed25519PublicKey, ulong> clients, byte[] reconfiguration, IStateView view)
     {
-        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, instance, clients, view.WriteSnapshot);
+        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, instance, clients, reconfiguration, view.WriteSnapshot);
         try
         {
             _snapshots.Write(number, snapshot);

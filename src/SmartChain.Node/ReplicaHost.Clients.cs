@@ -32,7 +32,7 @@ public sealed partial class ReplicaHost
         }
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        TxCheck check = _app.CheckTx(request);
+        TxCheck check = _machine.CheckTx(request);
         _metrics.VerificationTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (check.Accepted)
         {

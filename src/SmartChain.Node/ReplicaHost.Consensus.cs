@@ -36,6 +36,9 @@ public sealed partial class ReplicaHost
                     case NodeInput.ClientRequest client:
                         await SubmitAsync(client);
                         break;
+                    case NodeInput.ViewResolved resolved:
+                        _core.ResumeAfter(resolved.Instance, resolved.View, _signer.KeyFor(resolved.View));
+                        break;
                     default:
                         await OnTransferInputAsync(input);
                         break;
@@ -68,6 +71,8 @@ public sealed partial class ReplicaHost
             PoolAddResult.AlreadyDecided => new ExecutionItem.Repeated(request, client.Session),
             PoolAddResult.ConflictingSequence => new ExecutionItem.Refused(request, client.Session,
                 $"another request of this client with sequence {request.Sequence} is pending; use a new sequence"),
+            PoolAddResult.NotMember => new ExecutionItem.Refused(request, client.Session,
+                $"replica {Id} is not a member of {_core.View} (members {_core.View.MemberList}); send to the members"),
             _ => new ExecutionItem.Refused(request, client.Session, $"busy ({result}); retry later"),
         };
         if (answer is null)
@@ -147,6 +152,11 @@ public sealed partial class ReplicaHost
             if (e.IsEvidence)
             {
                 NodeLog.Evidence(_log, e.From, e.Kind, e.Detail);
+            }
+            else if (e.Kind == "view-installed")
+            {
+                string line = "consensus: " + e.Detail;
+                NodeLog.ViewChange(_log, line);
             }
             else
             {

@@ -39,7 +39,7 @@ public sealed partial class ReplicaHost
                         await AppendCertifiedAsync(append.Block);
                         break;
                     case ExecutionItem.Restore restore:
-                        await RestoreAsync(restore.At, restore.Snapshot, restore.Record);
+                        await RestoreAsync(restore.At, restore.Snapshot, restore.Record, restore.Reconfiguration);
                         break;
                     case ExecutionItem.Barrier barrier:
                         barrier.Executed.TrySetResult((_chainHead.Number, _chainHead.Hash()));
@@ -73,7 +73,9 @@ public sealed partial class ReplicaHost
         }
 
         long number = _chainHead.Number + 1;
-        IReadOnlyList<byte[]> results = _app.ExecuteBatch(new BatchContext(number, decision.Instance), fresh);
+        Core.Views.View certifiedBy = _machine.View;
+        Reconfiguration.BatchOutcome outcome = _machine.Execute(new BatchContext(number, decision.Instance), fresh);
+        IReadOnlyList<byte[]> results = outcome.Results;
         _metrics.DecidedInstances.Add(1);
         _metrics.BatchSize.Record(decision.Batch.Count);
         _metrics.Executed.Add(fresh.Count);
@@ -84,15 +86,22 @@ public sealed partial class ReplicaHost
         var replies = new ReplyMessage?[entries.Length];
         var waiting = new List<PendingReply>();
         int next = 0;
+        long viewId = _machine.View.Id;
         for (int j = 0; j < entries.Length; j++)
         {
             SignedRequest request = decision.Batch[j];
             entries[j] = request.Encoded;
             if (decision.Fresh[j])
             {
-                byte[] result = results[next++];
+                byte[] result = results[next];
                 blockResults[j] = result;
-                replies[j] = new ReplyMessage(request.Digest, ReplyStatus.Executed, decision.Instance, result) { Block = number };
+                replies[j] = new ReplyMessage(request.Digest, ReplyStatus.Executed, decision.Instance, result)
+                {
+                    Block = number,
+                    ViewId = viewId,
+                    Attestation = outcome.SystemResults.Count == 0 ? default : VoteOn(outcome, next, certifiedBy),
+                };
+                next++;
             }
             else
             {
@@ -112,9 +121,21 @@ public sealed partial class ReplicaHost
         }
 
         RecordExecuted(decision);
-        BuiltBlock built = WithTransferredCertificate(BuiltBlock.Next(_chainHead, decision.Instance, entries, blockResults, decision.Proof.EncodeForBlock(decision.Regency)));
+        BuiltBlock built = WithTransferredCertificate(BuiltBlock.Next(_chainHead, decision.Instance, entries, blockResults, decision.Proof.EncodeForBlock(decision.Regency),
+            installsView: outcome.Installed is not null));
         _chainHead = built.Block.Header;
-        await _ledger.Writer.WriteAsync(new LedgerInput.Persist(built, replies, waiting), _stop.Token);
+        if (outcome.Installed is { } installed)
+        {
+            ViewInstalledByExecution(number, certifiedBy, installed);
+        }
+
+        await _ledger.Writer.WriteAsync(new LedgerInput.Persist(built, replies, waiting) { Installed = outcome.Installed }, _stop.Token);
+        if (decision.AwaitsView)
+        {
+            // The core orders nothing after this instance until it knows the view in force (the same one, or the new).
+            await _inputs.Writer.WriteAsync(new NodeInput.ViewResolved(decision.Instance, _machine.View), _stop.Token);
+        }
+
         await CheckpointIfDueAsync(decision.Instance);
     }
 
@@ -136,7 +157,9 @@ public sealed partial class ReplicaHost
         try
         {
             // An empty query asks only for the replica's status (clients put it into their timeout errors).
-            body = query.Message.Body.IsEmpty ? [] : _app.Query(query.Message.Body.Span);
+            body = query.Message.Body.IsEmpty ? []
+                : Ledger.Reconfiguration.ViewQuery.IsPlatformQuery(query.Message.Body.Span) ? AnswerViewQuery(Ledger.Reconfiguration.ViewQuery.DecodeQuery(query.Message.Body.Span))
+                : _app.Query(query.Message.Body.Span);
         }
         catch (Core.Encoding.EncodingException e)
         {
@@ -150,6 +173,7 @@ public sealed partial class ReplicaHost
             BlockHeight = _chainHead.Number,
             Leader = _core.Leader,
             Regency = _core.Regency,
+            ViewId = _machine.View.Id,
         };
         query.Session.Enqueue(FrameType.QueryResult, answer.Encode());
     }

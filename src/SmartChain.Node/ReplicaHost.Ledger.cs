@@ -85,6 +85,13 @@ public sealed partial class ReplicaHost
                         case LedgerInput.Persist persist:
                             _store.Append(persist.Block.Block);
                             Hold(persist);
+                            if (persist.Installed is { } installed)
+                            {
+                                long installing = persist.Block.Block.Header.Number;
+                                _collector.ViewFrom(installing + 1, installed);
+                                _uncertifiedReconfigurations[installing] = (persist.Block, installed);
+                            }
+
                             if (persist.Block.Block.Certificate is { } transferred)
                             {
                                 _precertified.Add((persist.Block.Block.Header.Number, transferred));
@@ -140,15 +147,21 @@ public sealed partial class ReplicaHost
             Commit();
         }
 
-        // Only durable headers are signed: a certified block is on the disk of every correct signer.
+        // Only durable headers are signed: a certified block is on the disk of every correct signer. Each block is signed
+        // with this replica's key of the view that certifies it (none if it is not a member of that view).
         foreach (BuiltBlock built in appended)
         {
             long number = built.Block.Header.Number;
             Hash256 hash = built.Block.Hash;
-            byte[] signature = BlockCertificate.Sign(_key, _genesis.ChainId, hash);
+            Completed(number, _collector.SetLocal(number, hash));
+            if (_signer.KeyFor(_collector.ViewAt(number)) is not { } key)
+            {
+                continue;
+            }
+
+            byte[] signature = BlockCertificate.Sign(key, _genesis.ChainId, hash);
             _mySignatures[number] = (hash, signature);
             _network.Broadcast(FrameType.BlockSignature, new BlockSignatureMessage(number, hash, signature, Wants: false).Encode());
-            Completed(number, _collector.SetLocal(number, hash));
             Completed(number, _collector.Add(Id, number, hash, signature));
         }
 
@@ -221,6 +234,11 @@ public sealed partial class ReplicaHost
 
     private void CertificateDurable(long number, BlockCertificate certificate)
     {
+        if (_uncertifiedReconfigurations.Remove(number, out var reconfiguration))
+        {
+            ReconfigurationCertified(number, reconfiguration.Block, reconfiguration.Installed, certificate);
+        }
+
         _durableCertificates.Add(number);
         _lastCertified = Math.Max(_lastCertified, number);
         if (Strong)
@@ -240,9 +258,9 @@ public sealed partial class ReplicaHost
     private void OnBlockSignature(int from, BlockSignatureMessage message)
     {
         // A peer re-certifying after a restart asks for this replica's signature of a block it holds durably.
-        if (message.Wants && message.Block <= _store.CommittedHeight)
+        if (message.Wants && message.Block <= _store.CommittedHeight &&
+            (_mySignatures.TryGetValue(message.Block, out var mine) ? mine : SignStored(message.Block)) is ({ } hash, { } signature))
         {
-            (Hash256 hash, byte[] signature) = _mySignatures.TryGetValue(message.Block, out var mine) ? mine : SignStored(message.Block);
             _network.Send(from, FrameType.BlockSignature, new BlockSignatureMessage(message.Block, hash, signature, Wants: false).Encode());
         }
 
@@ -264,7 +282,7 @@ public sealed partial class ReplicaHost
         }
 
         (int regency, Consensus.DecisionProof proof) = Consensus.DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
-        var decision = new Consensus.Messages.DecisionMessage(_genesis.InitialView.Id, instance, regency, batch, proof);
+        var decision = new Consensus.Messages.DecisionMessage(_collector.ViewAt(number).Id, instance, regency, batch, proof);
         _network.Send(from, FrameType.Consensus, Consensus.Messages.MessageCodec.Encode(decision));
     }
 
@@ -299,10 +317,11 @@ public sealed partial class ReplicaHost
         return low <= committed && _store.Read(low).Body.ConsensusId == instance && !Ledger.Checkpoints.CheckpointBlock.IsCheckpoint(low, period) ? low : null;
     }
 
-    private (Hash256, byte[]) SignStored(long number)
+    // Null if this replica holds no key of that block's view any more (it moved on and erased it) or never did.
+    private (Hash256, byte[])? SignStored(long number)
     {
         Hash256 hash = _store.Read(number).Hash;
-        return (hash, BlockCertificate.Sign(_key, _genesis.ChainId, hash));
+        return _signer.KeyFor(_collector.ViewAt(number)) is { } key ? (hash, BlockCertificate.Sign(key, _genesis.ChainId, hash)) : null;
     }
 
     private void RetransmitSignatures()

@@ -82,12 +82,12 @@ public sealed partial class ReplicaHost : ITransferTarget
     // Called on the consensus thread for each TOO-FAR-AHEAD refusal: more than f senders make it credible.
     private void NoteFarAhead(int from)
     {
-        if (_seenFarAhead.Add(from) && _seenFarAhead.Count > _genesis.InitialView.F)
+        if (_seenFarAhead.Add(from) && _seenFarAhead.Count > _core.View.F)
         {
             _seenFarAhead.Clear();
             if (_transfer is null && Interlocked.CompareExchange(ref _transferWanted, 1, 0) == 0 && _transferTriggers.Writer.TryWrite(true))
             {
-                string line = $"more than {_genesis.InitialView.F} replicas are far ahead of instance {_core.LastDecided + 1}; starting state transfer";
+                string line = $"more than {_core.View.F} replicas are far ahead of instance {_core.LastDecided + 1}; starting state transfer";
                 NodeLog.Transfer(_log, line);
             }
         }
@@ -144,12 +144,13 @@ public sealed partial class ReplicaHost : ITransferTarget
     {
         long certified = Interlocked.Read(ref _certifiedPrefix);
         TransferMessage answer;
-        if (request is TransferMessage.TipRequest)
+        if (request is TransferMessage.TipRequest tipRequest)
         {
             Block tip = _store.Read(certified);
+            IReadOnlyList<TransactionReceipt> views = ViewProofsAfter(tipRequest.KnownView);
             answer = _options.TransferFault == TransferFault.FarTip
-                ? new TransferMessage.Tip(tip.Header with { Number = tip.Header.Number + 100_000 }, tip.Certificate)
-                : new TransferMessage.Tip(tip.Header, tip.Certificate);
+                ? new TransferMessage.Tip(tip.Header with { Number = tip.Header.Number + 100_000 }, tip.Certificate, views)
+                : new TransferMessage.Tip(tip.Header, tip.Certificate, views);
         }
         else
         {
@@ -219,6 +220,12 @@ public sealed partial class ReplicaHost : ITransferTarget
 
     SnapshotStore ITransferTarget.Snapshots => _snapshots;
 
+    IReadOnlyCollection<int> ITransferTarget.Peers => _network.Peers;
+
+    int ITransferTarget.TipQuorum => Math.Max(1, Core.Views.Quorums.Quorum(_network.Peers.Count + 1) - 1);
+
+    Ledger.Reconfiguration.ViewHistory ITransferTarget.Views => _history;
+
     Task<(long Number, Hash256 Hash)> ITransferTarget.SettleAsync(CancellationToken cancellationToken) => HoldDecisionsAsync();
 
     private async Task<(long Number, Hash256 Hash)> HoldDecisionsAsync()
@@ -231,8 +238,20 @@ public sealed partial class ReplicaHost : ITransferTarget
     async ValueTask ITransferTarget.AppendWithoutExecutingAsync(Block block, CancellationToken cancellationToken) =>
         await _execution.Writer.WriteAsync(new ExecutionItem.AppendCertified(block), cancellationToken);
 
-    async ValueTask ITransferTarget.InstallSnapshotAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, int regency, CancellationToken cancellationToken) =>
-        await _inputs.Writer.WriteAsync(new NodeInput.Jump(at, snapshot, record, regency), cancellationToken);
+    async ValueTask ITransferTarget.InstallSnapshotAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, int regency, CancellationToken cancellationToken)
+    {
+        Reconfiguration.State.ReconfigurationState reconfiguration;
+        try
+        {
+            reconfiguration = Reconfiguration.State.ReconfigurationState.Decode(snapshot.Reconfiguration.Span, _genesis);
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            throw new TransferException($"the snapshot of block {at.Header.Number} matches its certified hash, but its reconfiguration state does not decode: {e.Message}");
+        }
+
+        await _inputs.Writer.WriteAsync(new NodeInput.Jump(at, snapshot, record, regency, reconfiguration), cancellationToken);
+    }
 
     async ValueTask ITransferTarget.ReplayAsync(Block block, CancellationToken cancellationToken)
     {
@@ -249,7 +268,8 @@ public sealed partial class ReplicaHost : ITransferTarget
         }
 
         (int regency, DecisionProof proof) = DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
-        var decision = new DecisionMessage(_genesis.InitialView.Id, block.Body.ConsensusId, regency, batch, proof);
+        long viewId = _history.CertifyingView(block.Header, out _)?.Id ?? _core.View.Id;
+        var decision = new DecisionMessage(viewId, block.Body.ConsensusId, regency, batch, proof);
         await _inputs.Writer.WriteAsync(new NodeInput.Transferred(decision), cancellationToken);
     }
 
@@ -268,10 +288,11 @@ public sealed partial class ReplicaHost : ITransferTarget
                 _holdDecisions = false;
                 break;
             case NodeInput.Jump jump:
-                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, ToPairs(jump.Snapshot.Clients));
+                Core.Views.View view = jump.Reconfiguration.View;
+                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, ToPairs(jump.Snapshot.Clients), view, _signer.KeyFor(view));
 
                 // Before anything the jump decided: execution restores the snapshot first.
-                await _execution.Writer.WriteAsync(new ExecutionItem.Restore(jump.At, jump.Snapshot, jump.Record), _stop.Token);
+                await _execution.Writer.WriteAsync(new ExecutionItem.Restore(jump.At, jump.Snapshot, jump.Record, jump.Reconfiguration), _stop.Token);
                 break;
             case NodeInput.Transferred transferred:
                 _core.DeliverTransferred(transferred.Decision);
@@ -307,13 +328,23 @@ public sealed partial class ReplicaHost : ITransferTarget
             Interlocked.Exchange(ref _executed, block.Body.ConsensusId);
         }
 
+        // Not executed, so the view a reconfiguration block installs comes from the block (the verifier checked it).
+        Core.Views.View? installed = null;
+        if (Ledger.Reconfiguration.ReconfigurationBlock.Installs(block.Header))
+        {
+            installed = _history.InstalledBy(number)
+                ?? throw new InvalidOperationException($"state transfer handed reconfiguration block {number} before its view was verified");
+            Core.Views.View before = _history.CertifyingView(block.Header, out _) ?? _core.View;
+            _network.SetPeers([.. installed.Members, .. before.Members.Where(m => !installed.Contains(m.Id))]);
+        }
+
         _metrics.TransferredBlocks.Add(1);
-        await _ledger.Writer.WriteAsync(new LedgerInput.Persist(BuiltBlock.From(block), [], []), _stop.Token);
+        await _ledger.Writer.WriteAsync(new LedgerInput.Persist(BuiltBlock.From(block), [], []) { Installed = installed }, _stop.Token);
     }
 
     // On the execution thread: the snapshot becomes the state after block `at` (a checkpoint block), whose record the
     // next checkpoint block repeats.
-    private async Task RestoreAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record)
+    private async Task RestoreAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, Reconfiguration.State.ReconfigurationState reconfiguration)
     {
         if (at.Header.Number <= _chainHead.Number)
         {
@@ -321,6 +352,7 @@ public sealed partial class ReplicaHost : ITransferTarget
         }
 
         _app.RestoreSnapshot(snapshot.Application.Span);
+        _machine.Reconfiguration = reconfiguration;
         _executedClients.Clear();
         foreach ((Ed25519PublicKey client, ulong sequence) in snapshot.Clients)
         {

@@ -27,7 +27,7 @@ namespace SmartChain.Node;
 public sealed partial class ReplicaHost : IAsyncDisposable
 {
     private readonly GenesisDocument _genesis;
-    private readonly Ed25519KeyPair _key;
+    private readonly Core.Views.View _networkView;
     private readonly ILogger _log;
     private readonly CoinApplication _app;
     private readonly ReplicaCore _core;
@@ -55,14 +55,13 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers, ReplicaOptions options)
     {
         _genesis = genesis;
-        _key = key;
         _options = options;
         _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
         _limits = MessageLimits.From(genesis.Consensus);
         _decodeConsensus = payload => MessageCodec.Decode(payload, _limits);
-        _app = new CoinApplication(genesis.ChainId, genesis.Minters, options.Coin);
+        _app = CoinApplication.ForGenesis(genesis, options.Coin);
         Directory.CreateDirectory(config.DataDir);
         if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
         {
@@ -90,13 +89,17 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             }
 
             _pendingSnapshot = Task.FromResult(recovered.PendingSnapshot);
+            _machine = recovered.Machine;
+            _history = LoadViews(_store, genesis);
+            _signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
+            _networkView = NetworkViewAtStart(config);
 
             _chainHead = recovered.Head;
             _executed = recovered.LastConsensusId;
             _committedHeight = _store.Height;
             _durableConsensusId = recovered.LastConsensusId;
             _lastAppendedConsensusId = recovered.LastConsensusId;
-            _core = new ReplicaCore(config.ReplicaId, genesis.InitialView, genesis.ChainId, key, consensusOptions, r => Verify(r).Accepted,
+            _core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
                 recovered.LastConsensusId, clients);
             _votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
                 line => NodeLog.Storage(_log, line));
@@ -107,14 +110,22 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             }
 
             _collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
+            foreach ((long installedBy, Core.Views.View view) in _history.After(-1))
+            {
+                _collector.ViewFrom(installedBy + 1, view);
+            }
+
             _collector.SkipTo(_store.Height);
             foreach (long number in recovered.Uncertified)
             {
                 Hash256 hash = _store.Read(number).Hash;
-                byte[] signature = BlockCertificate.Sign(key, genesis.ChainId, hash);
-                _mySignatures[number] = (hash, signature);
                 _collector.SetLocal(number, hash);
-                _collector.Add(config.ReplicaId, number, hash, signature);
+                if (_signer.KeyFor(_collector.ViewAt(number)) is { } signing)
+                {
+                    byte[] signature = BlockCertificate.Sign(signing, genesis.ChainId, hash);
+                    _mySignatures[number] = (hash, signature);
+                    _collector.Add(config.ReplicaId, number, hash, signature);
+                }
             }
 
             foreach ((Block block, ReplyMessage?[] replies) in recovered.Unreleased)
@@ -129,16 +140,17 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
         catch
         {
+            _signer?.Dispose();
             _store.Dispose();
             throw;
         }
 
         var credentials = new LinkCredentials(config.ReplicaId, key);
-        _network = new ReplicaNetwork(genesis.InitialView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
+        _network = new ReplicaNetwork(_networkView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
             line => LogSampled(ref _networkEvents, line));
         _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
-            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency);
+            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);
         _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
             LinkOptions.Default, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
     }
@@ -160,7 +172,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
     public string Status =>
-        $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {Interlocked.Read(ref _committedHeight)} certified {Interlocked.Read(ref _lastCertified)} peers {_network.ConnectedPeers}/{_genesis.InitialView.N - 1} " +
+        $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {Interlocked.Read(ref _committedHeight)} certified {Interlocked.Read(ref _lastCertified)} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
         $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
         $"ledger-fsyncs {Interlocked.Read(ref _ledgerFsyncs)} blocks-committed {Interlocked.Read(ref _blocksCommitted)} vote-fsyncs {_votes.Fsyncs}" +
         (_transfer is null ? "" : " state-transfer running");
@@ -171,9 +183,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(genesis);
-        if (!genesis.InitialView.TryGetMember(config.ReplicaId, out var member) || member!.PublicKey != key.PublicKey)
+        ArgumentNullException.ThrowIfNull(key);
+        if (genesis.InitialView.TryGetMember(config.ReplicaId, out var member) && member!.PublicKey != key.PublicKey)
         {
-            throw new InvalidOperationException($"replica {config.ReplicaId} with key {key.PublicKey} is not a member of the genesis view");
+            throw new InvalidOperationException($"replica {config.ReplicaId} of the genesis view has identity key {member.PublicKey}, not {key.PublicKey} (the key file in node.json)");
         }
 
         var host = new ReplicaHost(config, genesis, key, loggers, options ?? ReplicaOptions.Default);
@@ -239,6 +252,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         _votes.Dispose();
         _store.Dispose();
+        _signer.Dispose();
         _naiveLedger?.Dispose();
         _metrics.Dispose();
         _stop.Dispose();

@@ -16,7 +16,7 @@ internal static class LedgerAssert
         foreach (string dataDir in dataDirs)
         {
             using BlockStore store = BlockStore.OpenReadOnly(dataDir);
-            VerifyReport report = LedgerVerifier.Verify(store, genesis, new CoinApplication(genesis.ChainId, genesis.Minters));
+            VerifyReport report = LedgerVerifier.Verify(store, genesis, CoinApplication.ForGenesis(genesis));
             Assert.True(report.Passed, $"{dataDir}: {report}");
             reports.Add(report);
         }

@@ -52,7 +52,7 @@ public sealed class LedgerCommandTests : IDisposable
     {
         using Ed25519KeyPair minter = KeyFile.Load(Path.Combine(Path.GetDirectoryName(_home)!, "wallets", "minter0.key"));
         using var load = new CoinWorkload(_genesis.ChainId, minter, 8, seed: 7);
-        var app = new CoinApplication(_genesis.ChainId, _genesis.Minters);
+        var app = CoinApplication.ForGenesis(_genesis);
         var blocks = new List<Block> { Block.Genesis(_genesis) };
         for (int n = 1; n <= Blocks; n++)
         {

@@ -19,7 +19,7 @@ public sealed class TestCluster : IDisposable
     {
         _requestTimeoutTicks = requestTimeoutTicks;
         Keys = [.. Enumerable.Range(0, n).Select(i => Key((byte)(100 + i)))];
-        View = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), Keys[i].PublicKey)));
+        View = new View(0, Enumerable.Range(0, n).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), Keys[i].PublicKey)));
         var options = new ConsensusOptions { MaxBatch = maxBatch, RetransmitTicks = 5, RequestTimeoutTicks = requestTimeoutTicks };
         Cores = [.. Enumerable.Range(0, n).Select(i => new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain)))];
         Decisions = [.. Enumerable.Range(0, n).Select(_ => new List<Decision>())];

@@ -73,7 +73,8 @@ public sealed class CertificateCollectorTests : IDisposable
     public void Non_members_and_signatures_far_beyond_the_window_are_not_kept()
     {
         Hash256 hash = _block.Hash;
-        Assert.Null(_collector.Add(9, 1, hash, Sign(0, hash)));
+        Assert.Null(_collector.Add(9, 1, hash, Sign(0, hash))); // before the block is built here, its view may not be known yet
+        Assert.Null(_collector.SetLocal(1, hash));
         Assert.Contains("not in", _evidence.Single().Detail, StringComparison.Ordinal);
         Assert.Null(_collector.Add(1, 500, hash, Sign(1, hash)));
         Assert.Equal(0, _collector.Buffered);

@@ -4,6 +4,7 @@ using SmartChain.Core.Requests;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
+using SmartChain.Reconfiguration.State;
 
 namespace SmartChain.Ledger.Tests;
 
@@ -40,7 +41,7 @@ public sealed class CheckpointTests : IDisposable
         var clients = new Dictionary<Ed25519PublicKey, ulong>();
         Block previous = Block.Genesis(_genesis);
         store.Append(previous);
-        (byte[] pending, Hash256 pendingHash) = ReplicaSnapshot.Take(0, 0, clients, app.WriteSnapshot);
+        (byte[] pending, Hash256 pendingHash) = ReplicaSnapshot.Take(0, 0, clients, ReconfigurationState.FromGenesis(_genesis).Encode(), app.WriteSnapshot);
         long pendingBlock = 0;
         long instance = 0;
         ulong sequence = 1;
@@ -66,7 +67,7 @@ public sealed class CheckpointTests : IDisposable
             previous = block;
             if (CheckpointBlock.IsCheckpoint(n, Period))
             {
-                (pending, pendingHash) = ReplicaSnapshot.Take(n, instance, clients, app.WriteSnapshot);
+                (pending, pendingHash) = ReplicaSnapshot.Take(n, instance, clients, ReconfigurationState.FromGenesis(_genesis).Encode(), app.WriteSnapshot);
                 pendingBlock = n;
                 snapshots.Write(n, pending);
             }

@@ -12,7 +12,7 @@ public sealed class LedgerFixture : IDisposable
     public LedgerFixture()
     {
         Keys = [.. Enumerable.Range(0, 4).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(30 + i), 32).ToArray()))];
-        View = new View(0, Enumerable.Range(0, 4).Select(i => new ReplicaMember(i, "127.0.0.1", 1000 + (2 * i), 1001 + (2 * i), Keys[i].PublicKey)));
+        View = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 1000 + (2 * i), 1001 + (2 * i), Keys[i].PublicKey)));
         Genesis = new GenesisDocument(Chain, PersistenceMode.Strong, View, ConsensusParameters.Default, 1000, []);
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-ledger-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);

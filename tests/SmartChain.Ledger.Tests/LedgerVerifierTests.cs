@@ -96,7 +96,7 @@ public sealed class LedgerVerifierTests : IDisposable
         VerifyReport report = Verify(5, (n, b) => n == 3
             ? b with { Certificate = new BlockCertificate([.. b.Certificate!.Signatures.Take(2), (2, Flip(b.Certificate.Signatures[2].Signature, 5))]) }
             : b);
-        Assert.Equal((3L, "certificate: the signature of replica 2 does not verify"), (report.FirstBadBlock, report.Failure));
+        Assert.Equal((3L, "certificate: the signature of replica 2 does not verify with its key of view 0"), (report.FirstBadBlock, report.Failure));
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class LinkFixture : IAsyncDisposable
     public LinkFixture(LinkOptions? options = null, bool clientPort = false)
     {
         Keys = [.. Enumerable.Range(0, 4).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(i + 1), 32).ToArray()))];
-        View = new View(0, Enumerable.Range(0, 4).Select(i => new ReplicaMember(i, "127.0.0.1", 40000 + i, 41000 + i, Keys[i].PublicKey)));
+        View = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 40000 + i, 41000 + i, Keys[i].PublicKey)));
         Options = options ?? LinkOptions.Default;
         Listener = new LinkListener(new IPEndPoint(IPAddress.Loopback, 0), Chain, new LinkCredentials(0, Keys[0]),
             clientPort ? LinkAuthorization.AnyClient : LinkAuthorization.ReplicasOf(View), Options,

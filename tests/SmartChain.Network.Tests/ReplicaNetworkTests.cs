@@ -13,7 +13,7 @@ public sealed class ReplicaNetworkTests : IAsyncDisposable
     public ReplicaNetworkTests()
     {
         int[] ports = TestPorts.Free(4);
-        _view = new View(0, Enumerable.Range(0, 4).Select(i => new ReplicaMember(i, "127.0.0.1", ports[i], ports[i] + 1, _keys[i].PublicKey)));
+        _view = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", ports[i], ports[i] + 1, _keys[i].PublicKey)));
     }
 
     public ValueTask DisposeAsync()

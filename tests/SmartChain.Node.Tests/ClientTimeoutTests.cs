@@ -25,7 +25,7 @@ public class ClientTimeoutTests
         Assert.Contains("no 3 matching answers within 2 s", e.Message, StringComparison.Ordinal);
         Assert.Contains("replica 2: no answer", e.Message, StringComparison.Ordinal);
         Assert.Contains("replica 3: no answer", e.Message, StringComparison.Ordinal);
-        Assert.Matches("replicas now: replica 0: executed [0-9]+, block [0-9]+, regency [0-9]+, leader [0-9]+", e.Message);
+        Assert.Matches("replicas now: replica 0: view [0-9]+, executed [0-9]+, block [0-9]+, regency [0-9]+, leader [0-9]+", e.Message);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class InProcessNetwork : IAsyncDisposable
         ReplicaKeys = [.. Enumerable.Range(0, n).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
         int[] ports = TestPorts.Free(2 * n);
-        var view = new View(0, Enumerable.Range(0, n).Select(i => new ReplicaMember(i, "127.0.0.1", ports[2 * i], ports[(2 * i) + 1], ReplicaKeys[i].PublicKey)));
+        var view = new View(0, Enumerable.Range(0, n).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", ports[2 * i], ports[(2 * i) + 1], ReplicaKeys[i].PublicKey)));
         Genesis = new GenesisDocument(Chain, persistence, view, consensus ?? ConsensusParameters.Default with { MaxBatch = 256 }, checkpointPeriod, [Minter.PublicKey]);
         Hosts = new ReplicaHost?[n];
         for (int i = 0; i < n; i++)

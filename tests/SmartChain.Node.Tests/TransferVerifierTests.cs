@@ -15,9 +15,9 @@ public sealed class TransferVerifierTests : IDisposable
 
     public TransferVerifierTests()
     {
-        var view = new View(0, Enumerable.Range(0, 4).Select(i => new ReplicaMember(i, "127.0.0.1", 1000 + (2 * i), 1001 + (2 * i), _keys[i].PublicKey)));
+        var view = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 1000 + (2 * i), 1001 + (2 * i), _keys[i].PublicKey)));
         _genesis = new GenesisDocument("transfer-test", PersistenceMode.Strong, view, ConsensusParameters.Default, 10, []);
-        _verifier = new TransferVerifier(_genesis);
+        _verifier = new TransferVerifier(_genesis, new Ledger.Reconfiguration.ViewHistory(view));
     }
 
     public void Dispose() => Array.ForEach(_keys, k => k.Dispose());
@@ -39,8 +39,8 @@ public sealed class TransferVerifierTests : IDisposable
         (Block genesis, Block one, Block two) = Chain();
         Assert.Null(_verifier.CheckNext(one, 1, genesis.Hash));
         Assert.Null(_verifier.CheckNext(two, 2, one.Hash));
-        Assert.Null(_verifier.CheckTip(two.Header, two.Certificate));
-        Assert.Null(_verifier.CheckTip(genesis.Header, null));
+        Assert.Null(_verifier.CheckTip(two.Header, two.Certificate, []));
+        Assert.Null(_verifier.CheckTip(genesis.Header, null, []));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class TransferVerifierTests : IDisposable
     public void A_tip_claimed_far_beyond_the_real_one_cannot_carry_a_valid_certificate()
     {
         (_, _, Block two) = Chain();
-        Assert.Contains("block 100002 with a certificate that does not verify", _verifier.CheckTip(two.Header with { Number = 100_002 }, two.Certificate), StringComparison.Ordinal);
-        Assert.Equal("a block 0 that is not this chain's genesis block", _verifier.CheckTip(two.Header with { Number = 0 }, null));
+        Assert.Contains("block 100002 with a certificate that does not verify", _verifier.CheckTip(two.Header with { Number = 100_002 }, two.Certificate, []), StringComparison.Ordinal);
+        Assert.Equal("a block 0 that is not this chain's genesis block", _verifier.CheckTip(two.Header with { Number = 0 }, null, []));
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class Simulation : IDisposable
         _network = new SimulatedNetwork(config, config.Seed);
         _replicaKeys = [.. Enumerable.Range(0, config.Replicas).Select(i => KeyFor(config.Seed, 1000 + i))];
         _view = new View(0, Enumerable.Range(0, config.Replicas)
-            .Select(i => new ReplicaMember(i, "127.0.0.1", 20000 + (2 * i), 20001 + (2 * i), _replicaKeys[i].PublicKey)));
+            .Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 20000 + (2 * i), 20001 + (2 * i), _replicaKeys[i].PublicKey)));
         var options = new ConsensusOptions { MaxBatch = config.MaxBatch, MaxBatchBytes = 1 << 20, RetransmitTicks = 10, RequestTimeoutTicks = config.RequestTimeoutTicks };
         _limits = new MessageLimits(config.MaxBatch, 4096);
         _replicas = [.. Enumerable.Range(0, config.Replicas).Select(i =>

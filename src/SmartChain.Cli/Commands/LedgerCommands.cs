@@ -72,7 +72,7 @@ internal static class LedgerCommands
                             error.WriteLine($"verified {n + 1} of {total} blocks");
                         }
                     };
-                    var app = new CoinApplication(genesis.ChainId, genesis.Minters);
+                    var app = CoinApplication.ForGenesis(genesis);
                     report = parse.GetValue(fromCheckpoint)
                         ? LedgerVerifier.VerifyFromCheckpoint(store, genesis, app, new SnapshotStore(dataDir, readOnly: true), progress: progress)
                         : LedgerVerifier.Verify(store, genesis, app, progress: progress);

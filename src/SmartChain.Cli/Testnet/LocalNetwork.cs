@@ -142,7 +142,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
             try
             {
                 using BlockStore store = BlockStore.OpenReadOnly(dataDir);
-                report = LedgerVerifier.Verify(store, Genesis, new CoinApplication(Genesis.ChainId, Genesis.Minters));
+                report = LedgerVerifier.Verify(store, Genesis, CoinApplication.ForGenesis(Genesis));
             }
             catch (LedgerCorruptException e)
             {

@@ -4,6 +4,7 @@ using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Views;
+using SmartChain.Reconfiguration.Keys;
 
 namespace SmartChain.Cli.Testnet;
 
@@ -113,16 +114,22 @@ internal static partial class TestnetInitializer
     private static GenesisDocument Write(string root, TestnetOptions o)
     {
         var members = new List<ReplicaMember>();
+        var viewKeys = new Dictionary<int, IReadOnlyList<Ed25519PublicKey>>();
         for (int i = 0; i < o.Replicas; i++)
         {
             string home = Directory.CreateDirectory(Path.Combine(root, NodeFolder(i))).FullName;
             Directory.CreateDirectory(Path.Combine(home, DataFolder));
             using Ed25519KeyPair key = Ed25519KeyPair.Generate();
             KeyFile.Save(key, Path.Combine(home, ReplicaKeyFileName));
-            var member = new ReplicaMember(i, o.Host, o.BasePort + (2 * i), o.BasePort + (2 * i) + 1, key.PublicKey);
+            using ViewKeyChain chain = ViewKeyChain.Create(Path.Combine(home, ViewKeyChain.DefaultFileName), o.KeyChainLength);
+            var commitment = KeyChainCommitment.Create(chain.PublicKeys, 0);
+            var member = new ReplicaMember(i, o.Host, o.BasePort + (2 * i), o.BasePort + (2 * i) + 1, key.PublicKey, commitment, commitment.Prove(chain.PublicKeys, 0));
             members.Add(member);
+            viewKeys[i] = chain.PublicKeys;
             new NodeConfig(i, Path.Combine("..", GenesisFileName), member.ReplicaEndpoint, member.ClientEndpoint, DataFolder, ReplicaKeyFileName)
-                .Save(Path.Combine(home, NodeConfig.FileName));
+            {
+                KeyChain = ViewKeyChain.DefaultFileName,
+            }.Save(Path.Combine(home, NodeConfig.FileName));
         }
 
         string wallets = Directory.CreateDirectory(Path.Combine(root, WalletsFolder)).FullName;
@@ -135,7 +142,7 @@ internal static partial class TestnetInitializer
         }
 
         var genesis = new GenesisDocument(o.ChainId, o.Persistence, new View(0, members), ConsensusParameters.Default,
-            o.CheckpointPeriod, minters);
+            o.CheckpointPeriod, minters, viewKeys, reconfiguration: null, o.JoinPolicy, o.JoinAllowList);
         string genesisPath = Path.Combine(root, GenesisFileName);
         GenesisJson.Save(genesis, genesisPath);
 

@@ -21,5 +21,12 @@ internal sealed record TestnetOptions
 
     public string ChainId { get; init; } = "smartchain-local";
 
+    /// <summary>Keys in each replica's key chain: the views it can take part in.</summary>
+    public int KeyChainLength { get; init; } = Reconfiguration.Keys.ViewKeyChain.DefaultLength;
+
+    public JoinPolicyMode JoinPolicy { get; init; } = JoinPolicyMode.EndorsementOrAllowList;
+
+    public IReadOnlyList<Core.Crypto.Ed25519PublicKey> JoinAllowList { get; init; } = [];
+
     public bool Force { get; init; }
 }

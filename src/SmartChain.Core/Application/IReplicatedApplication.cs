@@ -47,4 +47,12 @@ public interface IReplicatedApplication
 
     /// <summary>A hash that equal states share and different states do not.</summary>
     Hash256 ComputeStateHash();
+
+    /// <summary>
+    /// The application's join policy (SPEC §5): whether <paramref name="candidate"/> may join <paramref name="view"/>.
+    /// Runs in execution, when a JOIN request is decided, so it must be deterministic: it may read only the candidate,
+    /// the view and the state. The platform has already checked what every application needs (a fresh id and key, free
+    /// addresses, a well-formed key chain). The default admits nobody.
+    /// </summary>
+    JoinVerdict EvaluateJoin(JoinCandidate candidate, Views.View view) => JoinVerdict.Refuse("this application admits no new replicas");
 }

@@ -6,13 +6,19 @@ namespace SmartChain.Core.Configuration;
 
 /// <summary>
 /// A replica's home configuration (node.json): which replica it is, the genesis it belongs to, where it listens
-/// for replicas and clients, its data folder and its key file. Paths are stored relative to the home folder so a
-/// testnet folder can be moved as a whole.
+/// for replicas and clients, its data folder, its identity key file and its per-view key chain. Paths are stored relative
+/// to the home folder so a testnet folder can be moved as a whole.
 /// </summary>
 public sealed record NodeConfig(int ReplicaId, string Genesis, string Listen, string ClientListen, string DataDir, string KeyFile)
 {
     /// <summary>File name of the config inside a replica's home folder.</summary>
     public const string FileName = "node.json";
+
+    /// <summary>
+    /// The replica's forward-secure key chain (its per-view signing keys); null for a replica whose only view key is its
+    /// identity key (genesis without view keys, tests).
+    /// </summary>
+    public string? KeyChain { get; init; }
 
     /// <summary>Writes the config to <paramref name="path"/> and fsyncs it.</summary>
     public void Save(string path)
@@ -25,6 +31,7 @@ public sealed record NodeConfig(int ReplicaId, string Genesis, string Listen, st
             ClientListen = ClientListen,
             DataDir = DataDir,
             KeyFile = KeyFile,
+            KeyChain = KeyChain,
         };
         DurableFile.WriteNew(path, JsonSerializer.SerializeToUtf8Bytes(file, CoreJsonContext.Default.NodeConfigFile));
     }
@@ -55,7 +62,10 @@ public sealed record NodeConfig(int ReplicaId, string Genesis, string Listen, st
             Endpoint(file.Listen, path, "listen"),
             Endpoint(file.ClientListen, path, "clientListen"),
             Resolve(home, file.DataDir, path, "dataDir"),
-            Resolve(home, file.KeyFile, path, "keyFile"));
+            Resolve(home, file.KeyFile, path, "keyFile"))
+        {
+            KeyChain = file.KeyChain is null ? null : Resolve(home, file.KeyChain, path, "keyChain"),
+        };
     }
 
     private static string Resolve(string home, string? value, string path, string field) =>

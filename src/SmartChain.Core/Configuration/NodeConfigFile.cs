@@ -14,4 +14,6 @@ internal sealed class NodeConfigFile
     public string? DataDir { get; set; }
 
     public string? KeyFile { get; set; }
+
+    public string? KeyChain { get; set; }
 }

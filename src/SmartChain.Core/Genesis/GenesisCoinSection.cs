@@ -4,4 +4,9 @@ namespace SmartChain.Core.Genesis;
 internal sealed class GenesisCoinSection
 {
     public List<string?>? Minters { get; set; }
+
+    /// <summary>"endorsement-or-allow-list" (default), "endorsement" or "allow-list".</summary>
+    public string? JoinPolicy { get; set; }
+
+    public List<string?>? JoinAllowList { get; set; }
 }

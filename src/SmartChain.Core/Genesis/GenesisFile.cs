@@ -15,5 +15,7 @@ internal sealed class GenesisFile
 
     public long? CheckpointPeriod { get; set; }
 
+    public GenesisReconfigurationSection? Reconfiguration { get; set; }
+
     public GenesisCoinSection? Coin { get; set; }
 }

@@ -76,6 +76,7 @@ public static class GenesisJson
                     Port = m.Port,
                     ClientPort = m.ClientPort,
                     PublicKey = m.PublicKey.ToString(),
+                    ViewKeys = EncodeKeys(genesis.ViewKeys[m.Id]),
                 })],
             },
             Consensus = new GenesisConsensusSection
@@ -87,9 +88,38 @@ public static class GenesisJson
                 RequestTimeoutMs = c.RequestTimeoutMs,
             },
             CheckpointPeriod = genesis.CheckpointPeriod,
-            Coin = new GenesisCoinSection { Minters = [.. genesis.Minters.Select(k => k.ToString())] },
+            Reconfiguration = new GenesisReconfigurationSection
+            {
+                JoinExpiryInstances = genesis.Reconfiguration.JoinExpiryInstances,
+                ExclusionExpiryInstances = genesis.Reconfiguration.ExclusionExpiryInstances,
+            },
+            Coin = new GenesisCoinSection
+            {
+                Minters = [.. genesis.Minters.Select(k => k.ToString())],
+                JoinPolicy = JoinPolicyName(genesis.JoinPolicy),
+                JoinAllowList = [.. genesis.JoinAllowList.Select(k => k.ToString())],
+            },
         };
         return JsonSerializer.SerializeToUtf8Bytes(file, CoreJsonContext.Default.GenesisFile);
+    }
+
+    /// <summary>The JSON name of a join policy.</summary>
+    public static string JoinPolicyName(JoinPolicyMode mode) => mode switch
+    {
+        JoinPolicyMode.Endorsement => "endorsement",
+        JoinPolicyMode.AllowList => "allow-list",
+        _ => "endorsement-or-allow-list",
+    };
+
+    private static string EncodeKeys(IReadOnlyList<Crypto.Ed25519PublicKey> keys)
+    {
+        byte[] bytes = new byte[keys.Count * Crypto.Ed25519PublicKey.Size];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            keys[i].CopyTo(bytes.AsSpan(i * Crypto.Ed25519PublicKey.Size));
+        }
+
+        return Convert.ToBase64String(bytes);
     }
 
     /// <summary>Writes <paramref name="genesis"/> to <paramref name="path"/> and fsyncs it.</summary>

@@ -12,4 +12,7 @@ internal sealed class GenesisMemberSection
     public int? ClientPort { get; set; }
 
     public string? PublicKey { get; set; }
+
+    /// <summary>The member's key-chain public keys, concatenated, in base64 (key i signs view i).</summary>
+    public string? ViewKeys { get; set; }
 }

@@ -7,6 +7,7 @@ namespace SmartChain.Core.Genesis;
 internal sealed class GenesisValidator
 {
     private readonly List<string> _errors = [];
+    private readonly Dictionary<int, IReadOnlyList<Ed25519PublicKey>> _viewKeys = [];
 
     public static GenesisDocument Validate(GenesisFile file, string source)
     {
@@ -48,13 +49,35 @@ internal sealed class GenesisValidator
             Error("checkpointPeriod", $"{checkpointPeriod} must be at least 2 (every checkpointPeriod-th block is a checkpoint block)");
         }
 
-        List<Ed25519PublicKey> minters = BuildMinters(file.Coin?.Minters ?? []);
-        if (_errors.Count > 0 || view is null || persistence is null)
+        List<Ed25519PublicKey> minters = BuildKeys(file.Coin?.Minters ?? [], "coin.minters", "minter");
+        List<Ed25519PublicKey> allowList = BuildKeys(file.Coin?.JoinAllowList ?? [], "coin.joinAllowList", "allow-list");
+        JoinPolicyMode? policy = file.Coin?.JoinPolicy switch
+        {
+            null or "endorsement-or-allow-list" => JoinPolicyMode.EndorsementOrAllowList,
+            "endorsement" => JoinPolicyMode.Endorsement,
+            "allow-list" => JoinPolicyMode.AllowList,
+            _ => Error<JoinPolicyMode?>("coin.joinPolicy", $"unknown policy \"{file.Coin.JoinPolicy}\" (expected \"endorsement-or-allow-list\", \"endorsement\" or \"allow-list\")"),
+        };
+        ReconfigurationParameters reconfiguration = BuildReconfiguration(file.Reconfiguration ?? new GenesisReconfigurationSection());
+        if (_errors.Count > 0 || view is null || persistence is null || policy is null)
         {
             return null;
         }
 
-        return new GenesisDocument(file.ChainId!, persistence.Value, view, consensus, checkpointPeriod, minters);
+        return new GenesisDocument(file.ChainId!, persistence.Value, view, consensus, checkpointPeriod, minters, _viewKeys, reconfiguration, policy.Value, allowList);
+    }
+
+    private ReconfigurationParameters BuildReconfiguration(GenesisReconfigurationSection s)
+    {
+        ReconfigurationParameters d = ReconfigurationParameters.Default;
+        var p = new ReconfigurationParameters
+        {
+            JoinExpiryInstances = s.JoinExpiryInstances ?? d.JoinExpiryInstances,
+            ExclusionExpiryInstances = s.ExclusionExpiryInstances ?? d.ExclusionExpiryInstances,
+        };
+        Range("reconfiguration.joinExpiryInstances", p.JoinExpiryInstances, 1, long.MaxValue / 4);
+        Range("reconfiguration.exclusionExpiryInstances", p.ExclusionExpiryInstances, 1, long.MaxValue / 4);
+        return p;
     }
 
     private View? BuildView(GenesisViewSection? section)
@@ -66,9 +89,9 @@ internal sealed class GenesisValidator
         }
 
         long id = section.Id ?? 0;
-        if (id < 0)
+        if (id != 0)
         {
-            Error("view.id", $"{id} is negative");
+            Error("view.id", $"{id}: the genesis view is view 0 (later views come from reconfiguration blocks)");
         }
 
         List<GenesisMemberSection?> entries = section.Members ?? [];
@@ -122,7 +145,20 @@ internal sealed class GenesisValidator
             members.Add(member);
         }
 
-        return _errors.Count == errorsBefore && members.Count >= Limits.MinViewMembers ? new View(id, members) : null;
+        if (_errors.Count != errorsBefore || members.Count < Limits.MinViewMembers)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new View(0, members);
+        }
+        catch (ArgumentException e)
+        {
+            Error("view.members", e.Message);
+            return null;
+        }
     }
 
     private ReplicaMember? BuildMember(GenesisMemberSection entry, string at)
@@ -154,9 +190,56 @@ internal sealed class GenesisValidator
             Error($"{at}.publicKey", entry.PublicKey is null ? "missing" : "bad key: expected 64 hex digits (an Ed25519 public key)");
         }
 
-        return _errors.Count == errorsBefore
-            ? new ReplicaMember(entry.Id!.Value, entry.Host!, entry.Port!.Value, entry.ClientPort!.Value, key)
-            : null;
+        Ed25519PublicKey[]? viewKeys = BuildViewKeys(entry.ViewKeys, key, $"{at}.viewKeys");
+        if (_errors.Count != errorsBefore || viewKeys is null)
+        {
+            return null;
+        }
+
+        var chain = KeyChainCommitment.Create(viewKeys, 0);
+        _viewKeys[entry.Id!.Value] = viewKeys;
+        return new ReplicaMember(entry.Id!.Value, entry.Host!, entry.Port!.Value, entry.ClientPort!.Value, key, chain, chain.Prove(viewKeys, 0));
+    }
+
+    // Absent: the member's only view key is its identity key (view 0 only; no reconfiguration can keep it).
+    private Ed25519PublicKey[]? BuildViewKeys(string? base64, Ed25519PublicKey identity, string field)
+    {
+        if (base64 is null)
+        {
+            return [identity];
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            Error(field, "not base64");
+            return null;
+        }
+
+        int count = bytes.Length / Ed25519PublicKey.Size;
+        if (bytes.Length % Ed25519PublicKey.Size != 0 || count < 1 || count > KeyChainCommitment.MaxLength)
+        {
+            Error(field, $"{bytes.Length} bytes; expected 1..{KeyChainCommitment.MaxLength} Ed25519 public keys of {Ed25519PublicKey.Size} bytes each");
+            return null;
+        }
+
+        var keys = new Ed25519PublicKey[count];
+        var seen = new HashSet<Ed25519PublicKey>();
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = new Ed25519PublicKey(bytes.AsSpan(i * Ed25519PublicKey.Size, Ed25519PublicKey.Size));
+            if (!seen.Add(keys[i]))
+            {
+                Error(field, $"key {i} repeats an earlier key of the chain");
+                return null;
+            }
+        }
+
+        return keys;
     }
 
     private void CheckPort(int? port, string field)
@@ -190,12 +273,12 @@ internal sealed class GenesisValidator
         return p;
     }
 
-    private List<Ed25519PublicKey> BuildMinters(List<string?> entries)
+    private List<Ed25519PublicKey> BuildKeys(List<string?> entries, string field, string what)
     {
         var minters = new List<Ed25519PublicKey>();
         if (entries.Count > Limits.MaxMinters)
         {
-            Error("coin.minters", $"{entries.Count} minters; at most {Limits.MaxMinters} are allowed");
+            Error(field, $"{entries.Count} keys; at most {Limits.MaxMinters} are allowed");
             return minters;
         }
 
@@ -204,11 +287,11 @@ internal sealed class GenesisValidator
         {
             if (!Ed25519PublicKey.TryParse(entries[i], out Ed25519PublicKey key))
             {
-                Error($"coin.minters[{i}]", "bad key: expected 64 hex digits (an Ed25519 public key)");
+                Error($"{field}[{i}]", "bad key: expected 64 hex digits (an Ed25519 public key)");
             }
             else if (!seen.Add(key))
             {
-                Error($"coin.minters[{i}]", "duplicate minter key");
+                Error($"{field}[{i}]", $"duplicate {what} key");
             }
             else
             {

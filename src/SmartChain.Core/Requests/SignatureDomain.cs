@@ -20,4 +20,10 @@ public enum SignatureDomain : byte
 
     /// <summary>A replica's STOPDATA in leader change.</summary>
     ConsensusStopData = 0x05,
+
+    /// <summary>A replica's vote approving a node's JOIN (the approval record; Q of them make a join certificate).</summary>
+    JoinApproval = 0x06,
+
+    /// <summary>A member's endorsement of a node that wants to join (an application's join policy may ask for one).</summary>
+    JoinEndorsement = 0x07,
 }

@@ -3,8 +3,8 @@ using SmartChain.Core.Crypto;
 namespace SmartChain.Core.Views;
 
 /// <summary>
-/// The check behind every quorum certificate (decision proofs, block certificates): signatures by at least Q
-/// distinct members of a view over the same statement, each one valid.
+/// The check behind every quorum certificate (decision proofs, block certificates, join certificates): signatures by at
+/// least Q distinct members of a view over the same statement, each one valid for the member's key of that view.
 /// </summary>
 public static class QuorumSignatures
 {
@@ -26,9 +26,9 @@ public static class QuorumSignatures
                 return $"two signatures from replica {replicaId}";
             }
 
-            if (!Ed25519.Verify(member.PublicKey, statement, signature.Span))
+            if (!Ed25519.Verify(member.ViewKey.Key, statement, signature.Span))
             {
-                return $"the signature of replica {replicaId} does not verify";
+                return $"the signature of replica {replicaId} does not verify with its key of view {view.Id}";
             }
         }
 

@@ -6,14 +6,17 @@ namespace SmartChain.Core.Views;
 
 /// <summary>
 /// The set of replicas in force (SPEC "cv"): members sorted by id, with n, f = ⌊(n−1)/3⌋ and
-/// Q = ⌈(n+f+1)/2⌉. Immutable; a reconfiguration creates the next view.
+/// Q = ⌈(n+f+1)/2⌉. Immutable; a reconfiguration creates the next view. Every member's view key must be the leaf of its
+/// key chain for this view's id, shown by its Merkle path: a signature in view v counts only if made with a view-v key.
 /// </summary>
 public sealed class View
 {
     private readonly FrozenDictionary<int, ReplicaMember> _byId;
 
     /// <summary>Creates a view; members are kept in id order.</summary>
-    /// <exception cref="ArgumentException">No members, a negative id, or a repeated id, key or endpoint.</exception>
+    /// <exception cref="ArgumentException">
+    /// No members, a negative id, a repeated id, key or endpoint, or a view key that is not its chain's key for this view.
+    /// </exception>
     public View(long id, IEnumerable<ReplicaMember> members)
     {
         ArgumentNullException.ThrowIfNull(members);
@@ -35,9 +38,14 @@ public sealed class View
                 throw new ArgumentException($"replica id {m.Id} is negative or repeated", nameof(members));
             }
 
-            if (!keys.Add(m.PublicKey))
+            if (!keys.Add(m.PublicKey) || (m.ViewKey.Key != m.PublicKey && !keys.Add(m.ViewKey.Key)))
             {
                 throw new ArgumentException($"replica {m.Id} repeats another member's public key", nameof(members));
+            }
+
+            if (m.Chain.Check(m.ViewKey, id) is { } wrongKey)
+            {
+                throw new ArgumentException($"replica {m.Id}: {wrongKey}", nameof(members));
             }
 
             if (!endpoints.Add(m.ReplicaEndpoint) || !endpoints.Add(m.ClientEndpoint))
@@ -116,6 +124,30 @@ public sealed class View
             throw new EncodingException(at, e.Message);
         }
     }
+
+    /// <summary>The canonical bytes of <see cref="WriteTo"/>.</summary>
+    public byte[] Encode() => CanonicalEncoding.ToArray(this, static (ref CanonicalWriter w, View v) => v.WriteTo(ref w));
+
+    /// <summary>Reads the bytes of <see cref="Encode"/>.</summary>
+    /// <exception cref="EncodingException">Not a view; the message says where and why.</exception>
+    public static View Decode(ReadOnlySpan<byte> bytes) => CanonicalEncoding.Decode(bytes, static (ref CanonicalReader r) => ReadFrom(ref r));
+
+    /// <summary>The member whose identity key is <paramref name="identity"/>, if any.</summary>
+    public ReplicaMember? MemberWithIdentity(Ed25519PublicKey identity)
+    {
+        foreach (ReplicaMember m in Members)
+        {
+            if (m.PublicKey == identity)
+            {
+                return m;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Member ids, e.g. "0, 1, 2, 3", for logs.</summary>
+    public string MemberList => string.Join(", ", Members.Select(m => m.Id));
 
     /// <inheritdoc />
     public override string ToString() => $"view {Id} (n={N}, f={F}, Q={Q})";

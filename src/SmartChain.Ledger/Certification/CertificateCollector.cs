@@ -7,12 +7,13 @@ namespace SmartChain.Ledger.Certification;
 /// Collects replicas' header signatures into block certificates (SPEC §4.2). A signature counts only if it is over
 /// this replica's own header for that block and verifies with the signer's key; one over a different header is
 /// evidence against its signer (two correct replicas never build different blocks with the same number). Signatures
-/// may arrive before this replica has built the block: they wait, unverified, within a bounded window. Pure and
-/// single-threaded: no clock, no I/O.
+/// may arrive before this replica has built the block: they wait, unverified, within a bounded window. Each block is
+/// certified by the view in force at it (<see cref="ViewFrom"/>): signatures count only from its members, with their
+/// keys of that view. Pure and single-threaded: no clock, no I/O.
 /// </summary>
 public sealed class CertificateCollector
 {
-    private readonly View _view;
+    private readonly SortedDictionary<long, View> _views = [];
     private readonly string _chainId;
     private readonly int _window;
     private readonly Action<int, long, string> _evidence;
@@ -21,17 +22,45 @@ public sealed class CertificateCollector
     private long _highestLocal = -1;
 
     /// <summary>
-    /// Collects for <paramref name="view"/>. <paramref name="evidence"/> hears (signer, block, what it did wrong);
-    /// <paramref name="window"/> bounds how far beyond the local height signatures are kept.
+    /// Collects for <paramref name="view"/>, in force from block 1 until <see cref="ViewFrom"/> says otherwise.
+    /// <paramref name="evidence"/> hears (signer, block, what it did wrong); <paramref name="window"/> bounds how far beyond
+    /// the local height signatures are kept.
     /// </summary>
     public CertificateCollector(View view, string chainId, Action<int, long, string> evidence, int window = 4096)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(evidence);
-        _view = view;
+        _views[1] = view;
         _chainId = chainId;
         _evidence = evidence;
         _window = window;
+    }
+
+    /// <summary>
+    /// <paramref name="view"/> is in force from block <paramref name="firstBlock"/> on (the block after a reconfiguration
+    /// block). Call before that block is registered with <see cref="SetLocal"/>.
+    /// </summary>
+    public void ViewFrom(long firstBlock, View view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        _views[firstBlock] = view;
+    }
+
+    /// <summary>The view that certifies block <paramref name="number"/>, as far as this collector knows.</summary>
+    public View ViewAt(long number)
+    {
+        View view = _views.First().Value;
+        foreach ((long from, View v) in _views)
+        {
+            if (from > number)
+            {
+                break;
+            }
+
+            view = v;
+        }
+
+        return view;
     }
 
     /// <summary>Blocks built here whose certificate is not complete yet, lowest first.</summary>
@@ -79,15 +108,17 @@ public sealed class CertificateCollector
     /// </summary>
     public BlockCertificate? Add(int from, long number, Hash256 hash, ReadOnlyMemory<byte> signature)
     {
-        if (!_view.Contains(from))
-        {
-            _evidence(from, number, $"signature from replica {from}, which is not in {_view}");
-            return null;
-        }
-
         if (number <= 0 || (number <= _highestLocal && !_pending.ContainsKey(number)))
         {
             return null; // genesis, or already certified here
+        }
+
+        // Beyond the local height the block's view may not be known yet (a view installed by a block not executed here):
+        // membership is checked once the block is, in Count.
+        if (number <= _highestLocal && !ViewAt(number).Contains(from))
+        {
+            _evidence(from, number, $"signature from replica {from}, which is not in {ViewAt(number)}");
+            return null;
         }
 
         if (number > _highestLocal + _window)
@@ -131,10 +162,16 @@ public sealed class CertificateCollector
             return;
         }
 
-        _view.TryGetMember(from, out ReplicaMember? member);
-        if (!Ed25519.Verify(member!.PublicKey, BlockCertificate.Statement(_chainId, signed), signature.Span))
+        View view = ViewAt(number);
+        if (!view.TryGetMember(from, out ReplicaMember? member) || member is null)
         {
-            _evidence(from, number, $"replica {from}'s signature of block {number} does not verify");
+            _evidence(from, number, $"signature from replica {from}, which is not in {view}");
+            return;
+        }
+
+        if (!Ed25519.Verify(member.ViewKey.Key, BlockCertificate.Statement(_chainId, signed), signature.Span))
+        {
+            _evidence(from, number, $"replica {from}'s signature of block {number} does not verify with its key of view {view.Id}");
             return;
         }
 
@@ -143,7 +180,7 @@ public sealed class CertificateCollector
 
     private BlockCertificate? Complete(long number, PendingCertificate pending)
     {
-        if (pending.Valid.Count < _view.Q)
+        if (pending.Valid.Count < ViewAt(number).Q)
         {
             return null;
         }

@@ -6,27 +6,31 @@ namespace SmartChain.Ledger.Checkpoints;
 
 /// <summary>
 /// A replica's snapshot: everything a replica needs to continue from block <see cref="Block"/> without the blocks
-/// before it. The replay-protection table is part of the replicated state, so it is in the snapshot too. Encoding:
+/// before it. The replay-protection table and the reconfiguration state (view, key chains, former members, exclusion
+/// votes) are part of the replicated state, so they are in the snapshot too. Encoding:
 /// <code>
-/// 4 B "SCSN" · u8 version 1 · i64 block · i64 consensusId ·
+/// 4 B "SCSN" · u8 version 2 · i64 block · i64 consensusId ·
 /// u32 n · n × (32 B client key · u64 highest decided sequence), strictly increasing by key ·
+/// bytes reconfiguration state ·
 /// the application's canonical snapshot (the rest of the file)
 /// </code>
 /// The file's SHA-256 and size are what the checkpoint block records.
 /// </summary>
-public sealed record ReplicaSnapshot(long Block, long ConsensusId, IReadOnlyList<(Ed25519PublicKey Client, ulong Sequence)> Clients, ReadOnlyMemory<byte> Application)
+public sealed record ReplicaSnapshot(long Block, long ConsensusId, IReadOnlyList<(Ed25519PublicKey Client, ulong Sequence)> Clients,
+    ReadOnlyMemory<byte> Reconfiguration, ReadOnlyMemory<byte> Application)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const int MaxReconfigurationBytes = 64 * 1024 * 1024;
     private const int ClientEntryBytes = Ed25519PublicKey.Size + 8;
     private static ReadOnlySpan<byte> Magic => "SCSN"u8;
 
     /// <summary>
-    /// Writes the snapshot of the application (written by <paramref name="writeApplication"/>) and
-    /// <paramref name="clients"/> as the state after block <paramref name="block"/>. The client table is sorted here, so
-    /// the bytes depend only on the state.
+    /// Writes the snapshot of the application (written by <paramref name="writeApplication"/>), <paramref name="clients"/>
+    /// and <paramref name="reconfiguration"/> (the reconfiguration state's canonical bytes) as the state after block
+    /// <paramref name="block"/>. The client table is sorted here, so the bytes depend only on the state.
     /// </summary>
     public static void Write(IBufferWriter<byte> output, long block, long consensusId, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients,
-        Action<IBufferWriter<byte>> writeApplication)
+        ReadOnlySpan<byte> reconfiguration, Action<IBufferWriter<byte>> writeApplication)
     {
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(writeApplication);
@@ -44,15 +48,16 @@ public sealed record ReplicaSnapshot(long Block, long ConsensusId, IReadOnlyList
             writer.WriteUInt64(sequence);
         }
 
+        writer.WriteBytes(reconfiguration, MaxReconfigurationBytes);
         writeApplication(output);
     }
 
     /// <summary>Writes the snapshot into one array and hashes it: what a replica does at a checkpoint.</summary>
     public static (byte[] Bytes, Hash256 Hash) Take(long block, long consensusId, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients,
-        Action<IBufferWriter<byte>> writeApplication)
+        ReadOnlySpan<byte> reconfiguration, Action<IBufferWriter<byte>> writeApplication)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        Write(buffer, block, consensusId, clients, writeApplication);
+        Write(buffer, block, consensusId, clients, reconfiguration, writeApplication);
         byte[] bytes = buffer.WrittenSpan.ToArray();
         return (bytes, Hash256.Compute(bytes));
     }
@@ -87,6 +92,9 @@ public sealed record ReplicaSnapshot(long Block, long ConsensusId, IReadOnlyList
             }
         }
 
-        return new ReplicaSnapshot(block, consensusId, clients, bytes[reader.Position..]);
+        int reconfigurationAt = reader.Position;
+        int reconfigurationLength = reader.ReadBytes(MaxReconfigurationBytes).Length;
+        ReadOnlyMemory<byte> reconfiguration = bytes.Slice(reconfigurationAt + 4, reconfigurationLength);
+        return new ReplicaSnapshot(block, consensusId, clients, reconfiguration, bytes[reader.Position..]);
     }
 }

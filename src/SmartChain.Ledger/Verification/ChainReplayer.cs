@@ -2,14 +2,19 @@ using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
+using SmartChain.Core.Views;
 using SmartChain.Ledger.Checkpoints;
+using SmartChain.Ledger.Reconfiguration;
+using SmartChain.Reconfiguration;
+using SmartChain.Reconfiguration.State;
 
 namespace SmartChain.Ledger.Verification;
 
 /// <summary>
-/// Applies blocks in order to an application, checking each on the way (SPEC §4.3): number and link, both Merkle
-/// roots, the certificate against the view, the entries' client signatures, and that re-execution reproduces every
-/// recorded result. A request whose sequence its client already had decided stays in the block (the decision covers
+/// Applies blocks in order to an application and the platform's reconfiguration state, checking each on the way (SPEC
+/// §4.3): number and link, both Merkle roots, the certificate against the view in force (views followed through
+/// reconfiguration blocks: a block of view v must be certified by view-v keys of view-v members), the entries' client
+/// signatures, and that re-execution reproduces every recorded result, the new views included. A request whose sequence its client already had decided stays in the block (the decision covers
 /// it) with an empty result and is not executed again. Consensus instances follow each other, and every
 /// <c>lastCheckpoint</c> names the latest checkpoint block; at a checkpoint block the replayer takes the snapshot
 /// itself and checks its hash and size against the record (SPEC §4.4). It can also start from a verified snapshot
@@ -18,11 +23,13 @@ namespace SmartChain.Ledger.Verification;
 public sealed class ChainReplayer
 {
     private readonly GenesisDocument _genesis;
-    private readonly IReplicatedApplication _app;
+    private readonly ReplicatedStateMachine _machine;
     private readonly Dictionary<Ed25519PublicKey, ulong> _highest = [];
     private Hash256 _previous;
     private long _lastCheckpoint;
     private long _lastConsensusId;
+    private long _lastReconfig;
+    private View _view;
 
     /// <summary>Replays onto <paramref name="app"/>, which must hold the genesis state.</summary>
     public ChainReplayer(GenesisDocument genesis, IReplicatedApplication app)
@@ -30,8 +37,18 @@ public sealed class ChainReplayer
         ArgumentNullException.ThrowIfNull(genesis);
         ArgumentNullException.ThrowIfNull(app);
         _genesis = genesis;
-        _app = app;
+        _machine = new ReplicatedStateMachine(genesis.ChainId, app, ReconfigurationState.FromGenesis(genesis));
+        _view = genesis.InitialView;
     }
+
+    /// <summary>What the replay executes onto: the application and the reconfiguration state.</summary>
+    public ReplicatedStateMachine Machine => _machine;
+
+    /// <summary>The view in force for the next block (the genesis view, or the last one a reconfiguration block installed).</summary>
+    public View View => _view;
+
+    /// <summary>The last reconfiguration block passed (0: none, the genesis view).</summary>
+    public long LastReconfig => _lastReconfig;
 
     /// <summary>Number of the last block applied, -1 before genesis.</summary>
     public long Height { get; private set; } = -1;
@@ -79,12 +96,30 @@ public sealed class ChainReplayer
             return $"the snapshot holds the state after block {snapshot.Block} (instance {snapshot.ConsensusId}), not after block {at.Header.Number} (instance {at.Body.ConsensusId})";
         }
 
+        ReconfigurationState reconfiguration;
+        try
+        {
+            reconfiguration = ReconfigurationState.Decode(snapshot.Reconfiguration.Span, _genesis);
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            return $"the snapshot's reconfiguration state does not decode: {e.Message}";
+        }
+
+        if (reconfiguration.LastReconfigBlock != at.Header.LastReconfig)
+        {
+            return $"the snapshot's view was installed by block {reconfiguration.LastReconfigBlock}; block {at.Header.Number} names block {at.Header.LastReconfig}";
+        }
+
         _highest.Clear();
         foreach ((Ed25519PublicKey client, ulong sequence) in snapshot.Clients)
         {
             _highest[client] = sequence;
         }
 
+        _machine.Reconfiguration = reconfiguration;
+        _view = reconfiguration.View;
+        _lastReconfig = reconfiguration.LastReconfigBlock;
         _lastCheckpoint = at.Header.Number;
         _lastConsensusId = snapshot.ConsensusId;
         _pending = (at.Header.Number, hash, size);
@@ -126,6 +161,17 @@ public sealed class ChainReplayer
         else
         {
             _lastConsensusId = block.Body.ConsensusId;
+        }
+
+        if (ReconfigurationBlock.Installs(block.Header))
+        {
+            if (ReconfigurationBlock.ReadInstalledView(block, _view, out View? next, out _) is { } notAView)
+            {
+                return notAView;
+            }
+
+            _view = next!;
+            _lastReconfig = block.Header.Number;
         }
 
         Advance(block, 0); // linked, not re-executed: not counted as verified transactions
@@ -177,9 +223,22 @@ public sealed class ChainReplayer
             decoded[j] = request!;
         }
 
-        if (Execute(block, decoded, out fresh) is { } wrong)
+        if (Execute(block, decoded, out fresh, out View? installed) is { } wrong)
         {
             return wrong;
+        }
+
+        if (installed is not null != ReconfigurationBlock.Installs(block.Header))
+        {
+            return installed is not null
+                ? $"executing the block installs {installed}, but its lastReconfig is {block.Header.LastReconfig}, not its own number"
+                : $"lastReconfig names this block, but executing it installs no view";
+        }
+
+        if (installed is not null)
+        {
+            _view = installed;
+            _lastReconfig = block.Header.Number;
         }
 
         requests = decoded;
@@ -199,7 +258,7 @@ public sealed class ChainReplayer
     // block records it.
     private void TakeSnapshot(long number)
     {
-        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, _lastConsensusId, _highest, _app.WriteSnapshot);
+        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, _lastConsensusId, _highest, _machine.Reconfiguration.Encode(), _machine.Application.WriteSnapshot);
         _pending = (number, hash, snapshot.Length);
         if (number > 0)
         {
@@ -207,9 +266,15 @@ public sealed class ChainReplayer
         }
     }
 
-    // What the chain's rules fix for a block's place: its checkpoint pointer and its consensus instance.
+    // What the chain's rules fix for a block's place: its checkpoint and reconfiguration pointers and its consensus instance.
     private string? Sequence(Block block)
     {
+        long reconfig = block.Header.LastReconfig;
+        if (reconfig != _lastReconfig && (reconfig != block.Header.Number || CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod)))
+        {
+            return $"lastReconfig is {reconfig}; the latest reconfiguration block is {_lastReconfig}";
+        }
+
         if (CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod))
         {
             return block.Body.ConsensusId != _lastConsensusId
@@ -279,13 +344,14 @@ public sealed class ChainReplayer
             return checks.HasFlag(ReplayChecks.AllowUncertified) ? null : "no certificate";
         }
 
-        return checks.HasFlag(ReplayChecks.Certificates) && block.Certificate.Verify(_genesis.InitialView, _genesis.ChainId, block.Hash) is { } bad
+        return checks.HasFlag(ReplayChecks.Certificates) && block.Certificate.Verify(_view, _genesis.ChainId, block.Hash) is { } bad
             ? $"certificate: {bad}"
             : null;
     }
 
-    private string? Execute(Block block, SignedRequest[] requests, out bool[] fresh)
+    private string? Execute(Block block, SignedRequest[] requests, out bool[] fresh, out View? installed)
     {
+        installed = null;
         fresh = new bool[requests.Length];
         var toRun = new List<SignedRequest>(requests.Length);
         var lastInBlock = new Dictionary<Ed25519PublicKey, ulong>();
@@ -305,7 +371,9 @@ public sealed class ChainReplayer
             }
         }
 
-        IReadOnlyList<byte[]> results = _app.ExecuteBatch(new BatchContext(block.Header.Number, block.Body.ConsensusId), toRun);
+        BatchOutcome outcome = _machine.Execute(new BatchContext(block.Header.Number, block.Body.ConsensusId), toRun);
+        IReadOnlyList<byte[]> results = outcome.Results;
+        installed = outcome.Installed;
         int next = 0;
         for (int j = 0; j < requests.Length; j++)
         {

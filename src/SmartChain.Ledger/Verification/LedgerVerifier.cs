@@ -38,9 +38,10 @@ public static class LedgerVerifier
 
     /// <summary>
     /// The fast audit: starts from the newest snapshot in <paramref name="snapshots"/> that matches the record of a
-    /// certified checkpoint block (its certificate checked against the view, its record against the file's hash and
-    /// size), checks that the blocks up to the snapshot's link from genesis (hashes and roots, not re-executed), and
-    /// verifies every block after it in full. Fails, saying why, if no snapshot qualifies.
+    /// certified checkpoint block (its record against the file's hash and size), checks that the blocks up to the
+    /// snapshot's link from genesis (hashes, roots and the views installed on the way, not re-executed), and verifies every
+    /// block after it in full, the recording checkpoint block's certificate included. Fails, saying why, if no snapshot
+    /// qualifies.
     /// </summary>
     public static VerifyReport VerifyFromCheckpoint(BlockStore store, GenesisDocument genesis, IReplicatedApplication app, SnapshotStore snapshots,
         long? upTo = null, Action<long>? progress = null)
@@ -61,7 +62,7 @@ public static class LedgerVerifier
                 continue;
             }
 
-            if (VerifiedSnapshot.TryLoad(store, snapshots, genesis, number, checkSignatures: true, out ReplicaSnapshot? snapshot, out CheckpointRecord? record) is { } problem)
+            if (VerifiedSnapshot.TryLoad(store, snapshots, genesis, number, out ReplicaSnapshot? snapshot, out CheckpointRecord? record) is { } problem)
             {
                 refused.Add($"{number}: {problem}");
                 continue;
@@ -78,7 +79,7 @@ public static class LedgerVerifier
                 progress?.Invoke(n);
             }
 
-            app.RestoreSnapshot(snapshot!.Application.Span);
+            replayer.Machine.Application.RestoreSnapshot(snapshot!.Application.Span);
             if (replayer.StartAt(store.Read(number), snapshot, record!.SnapshotHash, record.SnapshotSize) is { } mismatch)
             {
                 return Failed(replayer, number, mismatch, 0, clock);

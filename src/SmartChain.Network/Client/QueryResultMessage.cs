@@ -4,7 +4,7 @@ namespace SmartChain.Network.Client;
 
 /// <summary>
 /// A replica's answer to a query: <c>u64 query id · i64 last executed instance · i32 connected peers · i64 block height
-/// · i32 leader · i32 regency · bytes body</c>. Clients compare bodies across replicas; the rest describes the replica and may differ.
+/// · i32 leader · i32 regency · i64 view · bytes body</c>. Clients compare bodies across replicas; the rest describes the replica and may differ.
 /// </summary>
 public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, int ConnectedPeers, ReadOnlyMemory<byte> Body)
 {
@@ -17,8 +17,11 @@ public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, in
     /// <summary>The replica's regency (leader term).</summary>
     public int Regency { get; init; }
 
+    /// <summary>The view the replica is in.</summary>
+    public long ViewId { get; init; }
+
     /// <summary>One line for error messages.</summary>
-    public string Describe() => $"executed {ExecutedInstance}, block {BlockHeight}, regency {Regency}, leader {Leader}, {ConnectedPeers} peers";
+    public string Describe() => $"view {ViewId}, executed {ExecutedInstance}, block {BlockHeight}, regency {Regency}, leader {Leader}, {ConnectedPeers} peers";
 
     /// <summary>Largest answer body.</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
@@ -26,7 +29,7 @@ public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, in
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode()
     {
-        byte[] bytes = new byte[8 + 8 + 4 + 8 + 4 + 4 + 4 + Body.Length];
+        byte[] bytes = new byte[8 + 8 + 4 + 8 + 4 + 4 + 8 + 4 + Body.Length];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
         writer.WriteUInt64(QueryId);
         writer.WriteInt64(ExecutedInstance);
@@ -34,6 +37,7 @@ public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, in
         writer.WriteInt64(BlockHeight);
         writer.WriteInt32(Leader);
         writer.WriteInt32(Regency);
+        writer.WriteInt64(ViewId);
         writer.WriteBytes(Body.Span, MaxBodyBytes);
         return bytes;
     }
@@ -47,6 +51,7 @@ public sealed record QueryResultMessage(ulong QueryId, long ExecutedInstance, in
         long height = r.ReadInt64();
         int leader = r.ReadInt32();
         int regency = r.ReadInt32();
-        return new QueryResultMessage(id, executed, peers, r.ReadBytesToArray(MaxBodyBytes)) { BlockHeight = height, Leader = leader, Regency = regency };
+        long view = r.ReadInt64(0, long.MaxValue);
+        return new QueryResultMessage(id, executed, peers, r.ReadBytesToArray(MaxBodyBytes)) { BlockHeight = height, Leader = leader, Regency = regency, ViewId = view };
     });
 }

@@ -5,9 +5,11 @@ namespace SmartChain.Network.Client;
 
 /// <summary>
 /// A replica's answer to a request: <c>32 B request digest · u8 status · i64 instance · i64 block · bytes result ·
-/// bytes receipt</c>. The replica is the authenticated sender of the frame. Clients accept a result once Q replicas
-/// sent matching replies, or (strong persistence) from one reply whose receipt verifies. The receipt is opaque here:
-/// the ledger layer encodes and checks it.
+/// bytes receipt · i64 view · bytes attestation</c>. The replica is the authenticated sender of the frame. Clients accept
+/// a result once Q replicas sent matching replies, or (strong persistence) from one reply whose receipt verifies. The
+/// receipt is opaque here: the ledger layer encodes and checks it. <see cref="ViewId"/> is the view the replica is in, so
+/// a client holding an older view learns that it must refresh (SPEC §7); <see cref="Attestation"/> is this replica's own
+/// signature over the result where the result asks for one (its vote on an approved JOIN), and differs per replica.
 /// </summary>
 public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Instance, ReadOnlyMemory<byte> Result)
 {
@@ -23,10 +25,19 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
     /// <summary>A transaction receipt (strong persistence), or empty.</summary>
     public ReadOnlyMemory<byte> Receipt { get; init; }
 
+    /// <summary>The view the replica is in when it replies.</summary>
+    public long ViewId { get; init; }
+
+    /// <summary>The replica's signature over the result (a JOIN vote), or empty.</summary>
+    public ReadOnlyMemory<byte> Attestation { get; init; }
+
+    /// <summary>Largest attestation carried.</summary>
+    public const int MaxAttestationBytes = 256;
+
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode()
     {
-        byte[] bytes = new byte[Hash256.Size + 1 + 8 + 8 + 4 + Result.Length + 4 + Receipt.Length];
+        byte[] bytes = new byte[Hash256.Size + 1 + 8 + 8 + 4 + Result.Length + 4 + Receipt.Length + 8 + 4 + Attestation.Length];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
         Digest.WriteTo(ref writer);
         writer.WriteUInt8((byte)Status);
@@ -34,6 +45,8 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
         writer.WriteInt64(Block);
         writer.WriteBytes(Result.Span, MaxResultBytes);
         writer.WriteBytes(Receipt.Span, MaxReceiptBytes);
+        writer.WriteInt64(ViewId);
+        writer.WriteBytes(Attestation.Span, MaxAttestationBytes);
         return bytes;
     }
 
@@ -54,6 +67,8 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
         {
             Block = block,
             Receipt = r.ReadBytesToArray(MaxReceiptBytes),
+            ViewId = r.ReadInt64(0, long.MaxValue),
+            Attestation = r.ReadBytesToArray(MaxAttestationBytes),
         };
     });
 

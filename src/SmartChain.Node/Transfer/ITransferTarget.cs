@@ -13,6 +13,15 @@ internal interface ITransferTarget
     /// <summary>This replica's snapshot files; a downloaded snapshot becomes one of them.</summary>
     SnapshotStore Snapshots { get; }
 
+    /// <summary>The replicas to ask (the members of the view this replica is in or joins, itself excluded).</summary>
+    IReadOnlyCollection<int> Peers { get; }
+
+    /// <summary>How many tips to wait for: Q − 1 of the view this replica talks to.</summary>
+    int TipQuorum { get; }
+
+    /// <summary>The views this replica knows, shared with it: proven views are added as they are learnt.</summary>
+    Ledger.Reconfiguration.ViewHistory Views { get; }
+
     /// <summary>
     /// Waits until execution has applied everything the consensus core decided, and returns the head then. The core
     /// takes no votes or decisions from peers while a transfer runs, so the head stays put until the transfer moves
@@ -28,6 +37,9 @@ internal interface ITransferTarget
     /// <paramref name="at"/>, which it appends.
     /// </summary>
     ValueTask InstallSnapshotAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, int regency, CancellationToken cancellationToken);
+
+    /// <summary>The id of the newest view this replica knows (tips carry the proofs of the views after it).</summary>
+    long KnownViewId => Views.Latest.View.Id;
 
     /// <summary>Hands a verified certified block to the core as a decision, to be executed and compared with it.</summary>
     ValueTask ReplayAsync(Block block, CancellationToken cancellationToken);

@@ -43,7 +43,7 @@ internal sealed partial class StateTransfer
         _options = options;
         _log = log;
         _onDropped = onDropped;
-        _verifier = new TransferVerifier(genesis);
+        _verifier = new TransferVerifier(genesis, target.Views);
     }
 
     /// <summary>Sources dropped so far, with the reason.</summary>
@@ -126,16 +126,17 @@ internal sealed partial class StateTransfer
     private async Task<Dictionary<int, BlockHeader>> CollectTipsAsync(CancellationToken cancellationToken)
     {
         var asked = new Dictionary<Task<TransferMessage?>, int>();
-        foreach (Core.Views.ReplicaMember member in _genesis.InitialView.Members)
+        long knownView = _target.KnownViewId;
+        foreach (int peer in _target.Peers)
         {
-            if (member.Id != _self && !IsDropped(member.Id))
+            if (peer != _self && !IsDropped(peer))
             {
-                asked.Add(RequestAsync(member.Id, new TransferMessage.TipRequest(), _options.TipWait, cancellationToken), member.Id);
+                asked.Add(RequestAsync(peer, new TransferMessage.TipRequest(knownView), _options.TipWait, cancellationToken), peer);
             }
         }
 
         var tips = new Dictionary<int, BlockHeader>();
-        int wanted = _genesis.InitialView.Q - 1;
+        int wanted = _target.TipQuorum;
         Task? grace = null;
         while (asked.Count > 0)
         {
@@ -151,7 +152,7 @@ internal sealed partial class StateTransfer
             asked.Remove(answered);
             if (await answered is TransferMessage.Tip tip)
             {
-                if (_verifier.CheckTip(tip.Header, tip.Certificate) is { } bad)
+                if (_verifier.CheckTip(tip.Header, tip.Certificate, tip.Views) is { } bad)
                 {
                     Drop(from, $"claimed a tip at {bad}");
                     continue;

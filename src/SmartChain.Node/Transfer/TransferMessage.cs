@@ -36,11 +36,23 @@ internal abstract record TransferMessage
         Unavailable = 7,
     }
 
-    /// <summary>Asks for the sender's highest certified block.</summary>
-    public sealed record TipRequest : TransferMessage;
+    /// <summary>Asks for the sender's highest certified block, and the proofs of the views after <paramref name="KnownView"/>.</summary>
+    public sealed record TipRequest(long KnownView = 0) : TransferMessage;
 
-    /// <summary>The highest block certified here: its header and certificate (none for genesis).</summary>
-    public sealed record Tip(BlockHeader Header, BlockCertificate? Certificate) : TransferMessage;
+    /// <summary>
+    /// The highest block certified here: its header and certificate (none for genesis), and the receipts of the entries
+    /// that installed the views after the one the requester knows, so it can check a certificate of a later view.
+    /// </summary>
+    public sealed record Tip(BlockHeader Header, BlockCertificate? Certificate, IReadOnlyList<TransactionReceipt> Views) : TransferMessage
+    {
+        /// <summary>A tip in the requester's own view.</summary>
+        public Tip(BlockHeader header, BlockCertificate? certificate)
+            : this(header, certificate, [])
+        {
+        }
+    }
+
+    private const int MaxReceiptBytes = 4 * 1024 * 1024;
 
     /// <summary>Asks for certified blocks <paramref name="From"/>..<paramref name="To"/>.</summary>
     public sealed record BlocksRequest(long From, long To) : TransferMessage;
@@ -64,11 +76,18 @@ internal abstract record TransferMessage
         w.WriteUInt64(m.RequestId);
         switch (m)
         {
-            case TipRequest:
+            case TipRequest request:
+                w.WriteInt64(request.KnownView);
                 break;
             case Tip tip:
                 tip.Header.WriteTo(ref w);
                 WriteCertificate(ref w, tip.Certificate);
+                w.WriteCount(tip.Views.Count, Ledger.Reconfiguration.ViewChain.MaxProofs);
+                foreach (TransactionReceipt proof in tip.Views)
+                {
+                    w.WriteBytes(proof.Encode(), MaxReceiptBytes);
+                }
+
                 break;
             case BlocksRequest request:
                 w.WriteInt64(request.From);
@@ -115,9 +134,17 @@ internal abstract record TransferMessage
         switch (kind)
         {
             case Kind.TipRequest:
-                return new TipRequest();
+                return new TipRequest(r.ReadInt64(0, long.MaxValue));
             case Kind.Tip:
-                return new Tip(BlockHeader.ReadFrom(ref r), ReadCertificate(ref r));
+                BlockHeader header = BlockHeader.ReadFrom(ref r);
+                BlockCertificate? certificate = ReadCertificate(ref r);
+                var views = new TransactionReceipt[r.ReadCount(Ledger.Reconfiguration.ViewChain.MaxProofs, 4)];
+                for (int i = 0; i < views.Length; i++)
+                {
+                    views[i] = TransactionReceipt.Decode(r.ReadBytes(MaxReceiptBytes));
+                }
+
+                return new Tip(header, certificate, views);
             case Kind.BlocksRequest:
                 return new BlocksRequest(r.ReadInt64(0, long.MaxValue), r.ReadInt64(0, long.MaxValue));
             case Kind.Blocks:

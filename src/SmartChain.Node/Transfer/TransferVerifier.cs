@@ -1,24 +1,32 @@
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.Views;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Checkpoints;
+using SmartChain.Ledger.Reconfiguration;
 
 namespace SmartChain.Node.Transfer;
 
 /// <summary>
 /// What a replica checks in everything state transfer hands it, before it applies any of it (SPEC §6): a tip is a
-/// header with a certificate of Q members of the view; a block has the expected number, links to the block before,
-/// its body matches both roots, its certificate verifies against the view in force for this chain, and a checkpoint
-/// block is well formed. A block from another chain fails its certificate: signatures cover the chain id.
+/// header with a certificate of Q members of the view that certifies it (a later view is first proven, view by view, from
+/// one this replica knows); a block has the expected number, links to the block before, its body matches both roots, its
+/// certificate verifies against the view in force at it, for this chain, a checkpoint block is well formed, and a
+/// reconfiguration block installs exactly the next view, which then certifies the blocks after it. A block from another
+/// chain fails its certificate: signatures cover the chain id.
 /// </summary>
-internal sealed class TransferVerifier(GenesisDocument genesis)
+internal sealed class TransferVerifier(GenesisDocument genesis, ViewHistory views)
 {
     private readonly Hash256 _genesisHash = Block.Genesis(genesis).Hash;
 
-    /// <summary>Null if <paramref name="header"/> is a certified block of this chain.</summary>
-    public string? CheckTip(BlockHeader header, BlockCertificate? certificate)
+    /// <summary>
+    /// Null if <paramref name="header"/> is a certified block of this chain. <paramref name="proofs"/> prove the views after
+    /// the newest one this replica knows; each one proven is remembered.
+    /// </summary>
+    public string? CheckTip(BlockHeader header, BlockCertificate? certificate, IReadOnlyList<TransactionReceipt> proofs)
     {
         ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(proofs);
         if (header.Number == 0)
         {
             return header.Hash() == _genesisHash ? null : "a block 0 that is not this chain's genesis block";
@@ -29,8 +37,30 @@ internal sealed class TransferVerifier(GenesisDocument genesis)
             return $"block {header.Number} without a certificate";
         }
 
-        return certificate.Verify(genesis.InitialView, genesis.ChainId, header.Hash()) is { } bad
-            ? $"block {header.Number} with a certificate that does not verify for chain {genesis.ChainId}: {bad}"
+        View current = views.Latest.View;
+        foreach (TransactionReceipt proof in proofs)
+        {
+            if (views.InstalledBy(proof.Header.Number) is not null)
+            {
+                continue; // proven already (another peer's tip carried it)
+            }
+
+            if (ViewChain.Step(current, genesis.ChainId, proof, out View? next) is { } badProof)
+            {
+                return $"block {header.Number} with a view proof that does not hold: {badProof}";
+            }
+
+            views.Add(proof.Header.Number, next!);
+            current = next!;
+        }
+
+        if (views.CertifyingView(header, out string? unknown) is not { } view)
+        {
+            return $"block {header.Number}, which {unknown}";
+        }
+
+        return certificate.Verify(view, genesis.ChainId, header.Hash()) is { } bad
+            ? $"block {header.Number} with a certificate that does not verify for chain {genesis.ChainId} in {view}: {bad}"
             : null;
     }
 
@@ -71,13 +101,34 @@ internal sealed class TransferVerifier(GenesisDocument genesis)
             return $"block {number}: hashResults does not match the results";
         }
 
-        if (CheckTip(block.Header, block.Certificate) is { } bad)
+        if (CheckTip(block.Header, block.Certificate, []) is { } bad)
         {
             return bad;
         }
 
-        return CheckpointBlock.IsCheckpoint(number, genesis.CheckpointPeriod) && CheckpointBlock.Check(block, genesis.CheckpointPeriod, out _) is { } malformed
-            ? $"checkpoint block {number}: {malformed}"
-            : null;
+        if (CheckpointBlock.IsCheckpoint(number, genesis.CheckpointPeriod) && CheckpointBlock.Check(block, genesis.CheckpointPeriod, out _) is { } malformed)
+        {
+            return $"checkpoint block {number}: {malformed}";
+        }
+
+        return ReconfigurationBlock.Installs(block.Header) ? LearnView(block) : null;
+    }
+
+    // A certified reconfiguration block: the view it installs certifies what follows.
+    private string? LearnView(Block block)
+    {
+        View certifying = views.CertifyingView(block.Header, out _)!;
+        if (ReconfigurationBlock.ReadInstalledView(block, certifying, out View? next, out _) is { } bad)
+        {
+            return $"reconfiguration block {block.Header.Number}: {bad}";
+        }
+
+        if (views.InstalledBy(block.Header.Number) is { } known && !known.Encode().AsSpan().SequenceEqual(next!.Encode()))
+        {
+            return $"reconfiguration block {block.Header.Number} installs another {next} than the one proven for it";
+        }
+
+        views.Add(block.Header.Number, next!);
+        return null;
     }
 }

@@ -11,7 +11,7 @@ public class GenesisTests
     private static GenesisDocument Sample(int n = 4) => new(
         "smartchain-test",
         PersistenceMode.Strong,
-        new View(0, Enumerable.Range(0, n).Select(ViewTests.Member)),
+        new View(0, Enumerable.Range(0, n).Select(i => { ReplicaMember m = ViewTests.Member(i); return ReplicaMember.WithOneViewKey(i, m.Host, m.Port, m.ClientPort, m.PublicKey); })),
         ConsensusParameters.Default,
         500,
         [new Ed25519PublicKey(Hash256.Compute("minter"u8).ToArray())]);
