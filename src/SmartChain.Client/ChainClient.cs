@@ -12,10 +12,11 @@ namespace SmartChain.Client;
 /// A client of a SmartChain network: one authenticated link to every replica's client port, requests sent to all,
 /// a result accepted once Q replicas sent identical replies (or, strong persistence, one reply with a valid receipt).
 /// A replica whose link is down (at connect time, or later: a restart, a dropped connection) is retried in the
-/// background, so a client keeps all n replicas when it can, not only the Q it started with. Thread-safe; many
-/// requests may be outstanding.
+/// background, so a client keeps all n replicas when it can, not only the Q it started with. The client follows the
+/// network's views on its own (SPEC §7): a reply from a replica in a later view makes it fetch that view's proof,
+/// verify it, connect to new members and drop removed ones. Thread-safe; many requests may be outstanding.
 /// </summary>
-public sealed class ChainClient : IAsyncDisposable
+public sealed partial class ChainClient : IAsyncDisposable
 {
     private readonly GenesisDocument _genesis;
     private readonly ClientOptions _options;
@@ -36,12 +37,15 @@ public sealed class ChainClient : IAsyncDisposable
     private readonly ReceiptChecker _receipts;
     private long _badReceipts;
 
-    private ChainClient(GenesisDocument genesis, ClientOptions options, Dictionary<int, SecureLink> links)
+    private ChainClient(GenesisDocument genesis, ClientOptions options, Dictionary<int, SecureLink> links, Core.Views.View view,
+        Ledger.Reconfiguration.ViewHistory history)
     {
         _genesis = genesis;
         _options = options;
+        _view = view;
+        _history = history;
         _credentials = new LinkCredentials(PeerIdentity.ClientId, _linkKey);
-        _receipts = new ReceiptChecker(genesis);
+        _receipts = new ReceiptChecker(genesis, history);
         foreach ((int replica, SecureLink link) in links)
         {
             Attach(replica, link);
@@ -54,9 +58,10 @@ public sealed class ChainClient : IAsyncDisposable
     public IReadOnlyCollection<int> ConnectedReplicas => [.. _connections.Keys];
 
     /// <summary>
-    /// Connects to every replica of the genesis view; succeeds if at least Q connect. <paramref name="identity"/>
-    /// authenticates these links and is not kept: links made later (reconnects) use a key of the client's own, so the
-    /// caller may dispose it once this returns. Requests carry their own signatures either way.
+    /// Connects to every replica of the newest view it knows (the genesis view, or the one the options' peers prove);
+    /// succeeds if at least Q connect, and then brings its view up to date. <paramref name="identity"/> authenticates these
+    /// links and is not kept: links made later (reconnects) use a key of the client's own, so the caller may dispose it
+    /// once this returns. Requests carry their own signatures either way.
     /// </summary>
     /// <exception cref="ChainClientException">Fewer than Q replicas could be reached; the message lists why.</exception>
     public static async Task<ChainClient> ConnectAsync(GenesisDocument genesis, Ed25519KeyPair identity, ClientOptions? options,
@@ -67,14 +72,16 @@ public sealed class ChainClient : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         var credentials = new LinkCredentials(PeerIdentity.ClientId, identity);
-        var attempts = genesis.InitialView.Members.Select(async m =>
+        var history = new Ledger.Reconfiguration.ViewHistory(genesis.InitialView);
+        Core.Views.View view = options.Peers.Count == 0 ? genesis.InitialView : await DiscoverViewAsync(genesis, credentials, options, history, timeout.Token);
+        var attempts = view.Members.Select(async m =>
         {
             (SecureLink? link, string? error) = await TryConnectAsync(genesis, credentials, options, m, timeout.Token);
             return (m.Id, Link: link, Error: error);
         }).ToList();
         var results = await Task.WhenAll(attempts);
         var links = results.Where(r => r.Link is not null).ToDictionary(r => r.Id, r => r.Link!);
-        if (links.Count < genesis.InitialView.Q)
+        if (links.Count < view.Q)
         {
             foreach (SecureLink link in links.Values)
             {
@@ -82,11 +89,14 @@ public sealed class ChainClient : IAsyncDisposable
             }
 
             throw new ChainClientException(
-                $"reached {links.Count} of {genesis.InitialView.N} replicas; {genesis.InitialView.Q} are needed. " +
-                string.Join("; ", results.Where(r => r.Error is not null).Select(r => r.Error)));
+                $"reached {links.Count} of the {view.N} replicas of {view}; {view.Q} are needed. " +
+                string.Join("; ", results.Where(r => r.Error is not null).Select(r => r.Error)) +
+                (view.Id == 0 ? " (if the network has changed members since genesis, name a current member with --peers)" : ""));
         }
 
-        return new ChainClient(genesis, options, links);
+        var client = new ChainClient(genesis, options, links, view, history);
+        await client.RefreshViewAsync(cancellationToken);
+        return client;
     }
 
     private static async Task<(SecureLink? Link, string? Error)> TryConnectAsync(GenesisDocument genesis, LinkCredentials credentials, ClientOptions options,
@@ -135,7 +145,7 @@ public sealed class ChainClient : IAsyncDisposable
             using var timer = new PeriodicTimer(_options.ReconnectInterval);
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                foreach (Core.Views.ReplicaMember member in _genesis.InitialView.Members)
+                foreach (Core.Views.ReplicaMember member in _view.Members)
                 {
                     if (_connections.ContainsKey(member.Id) || (nextTry.TryGetValue(member.Id, out var next) && DateTime.UtcNow < next.At))
                     {
@@ -175,7 +185,7 @@ public sealed class ChainClient : IAsyncDisposable
     public async Task<ReplyMessage> SubmitAsync(SignedRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var quorum = new Quorum<ReplyMessage>(_genesis.InitialView.Q, static (a, b) => a.Matches(b), Describe);
+        var quorum = new Quorum<ReplyMessage>(_view.Q, static (a, b) => a.Matches(b), Describe) { CurrentQuorum = () => _view.Q };
         quorum = _requests.GetOrAdd(request.Digest, quorum);
         try
         {
@@ -193,7 +203,7 @@ public sealed class ChainClient : IAsyncDisposable
     public async Task<QueryResultMessage> QueryAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ulong id = (ulong)Interlocked.Increment(ref _nextQuery);
-        var quorum = new Quorum<QueryResultMessage>(_genesis.InitialView.Q, static (a, b) => a.Body.Span.SequenceEqual(b.Body.Span),
+        var quorum = new Quorum<QueryResultMessage>(_view.Q, static (a, b) => a.Body.Span.SequenceEqual(b.Body.Span),
             a => $"{a.Body.Length} bytes at instance {a.ExecutedInstance}");
         _queries[id] = quorum;
         try
@@ -249,6 +259,7 @@ public sealed class ChainClient : IAsyncDisposable
         // Stop reconnecting, then the send and receive loops, before their links go away under them.
         await _stop.CancelAsync();
         await _maintain;
+        await _refreshing;
         foreach (Connection connection in _connections.Values)
         {
             await connection.Sender.DisposeAsync();
@@ -271,7 +282,7 @@ public sealed class ChainClient : IAsyncDisposable
         r.Status is ReplyStatus.Executed or ReplyStatus.Duplicate ? $"{r.Status} in instance {r.Instance}"
         : $"{r.Status}: {System.Text.Encoding.UTF8.GetString(r.Result.Span)}";
 
-    private IEnumerable<int> AllReplicas() => _genesis.InitialView.Members.Select(m => m.Id);
+    private IEnumerable<int> AllReplicas() => _view.Members.Select(m => m.Id);
 
     private async Task<T> WaitAsync<T>(Task<T> task, Func<string> describe, CancellationToken cancellationToken)
     {
@@ -282,7 +293,7 @@ public sealed class ChainClient : IAsyncDisposable
         catch (TimeoutException)
         {
             throw new ChainClientException(
-                $"no {_genesis.InitialView.Q} matching answers within {_options.RequestTimeout.TotalSeconds:0} s for {describe()}; {await ReplicaStatesAsync(cancellationToken)}");
+                $"no {_view.Q} matching answers within {_options.RequestTimeout.TotalSeconds:0} s for {describe()}; {await ReplicaStatesAsync(cancellationToken)}");
         }
     }
 
@@ -342,9 +353,10 @@ public sealed class ChainClient : IAsyncDisposable
                 if (frame.Type == FrameType.Reply)
                 {
                     ReplyMessage reply = ReplyMessage.Decode(frame.Payload.Span);
+                    NoteView(reply.ViewId);
                     if (_requests.TryGetValue(reply.Digest, out Quorum<ReplyMessage>? quorum) && !quorum.Completion.Task.IsCompleted)
                     {
-                        if (AcceptsAlone(reply))
+                        if (!_wantVotes.ContainsKey(reply.Digest) && AcceptsAlone(reply))
                         {
                             quorum.Completion.TrySetResult(reply);
                         }
@@ -357,6 +369,7 @@ public sealed class ChainClient : IAsyncDisposable
                 else if (frame.Type == FrameType.QueryResult)
                 {
                     QueryResultMessage answer = QueryResultMessage.Decode(frame.Payload.Span);
+                    NoteView(answer.ViewId);
                     if (_eachAnswers.TryGetValue(answer.QueryId, out var each))
                     {
                         each[replica] = answer;

@@ -17,6 +17,12 @@ public sealed record ClientOptions
     /// </summary>
     public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Client endpoints (host:port) of replicas to learn the current view from before connecting, for a network whose
+    /// genesis members may have left; whatever they answer is verified from the genesis view. Empty: start from genesis.
+    /// </summary>
+    public IReadOnlyList<string> Peers { get; init; } = [];
+
     /// <summary>Link limits.</summary>
     public LinkOptions Link { get; init; } = LinkOptions.Default;
 

@@ -1,14 +1,47 @@
 namespace SmartChain.Client;
 
-/// <summary>Collects one answer per replica and completes once Q of them match.</summary>
+/// <summary>
+/// Collects one answer per replica and completes once Q of them match. If the view changes while answers come in, the
+/// smaller of the Q it started with and the current view's Q counts (<see cref="CurrentQuorum"/>, <see cref="Reevaluate"/>):
+/// a view that shrank (a member left) must not leave a request waiting for a reply that will never come.
+/// </summary>
 internal sealed class Quorum<T>(int q, Func<T, T, bool> matches, Func<T, string> describe) where T : class
 {
     private readonly Dictionary<int, T> _answers = [];
 
+    /// <summary>The Q of the view in force now (null: the Q it started with, always).</summary>
+    public Func<int>? CurrentQuorum { get; init; }
+
+    private int Needed => Math.Min(q, CurrentQuorum?.Invoke() ?? q);
+
+    /// <summary>Completes if the answers in hand already make a quorum (after the view changed).</summary>
+    public void Reevaluate()
+    {
+        lock (_answers)
+        {
+            foreach (T answer in _answers.Values)
+            {
+                if (_answers.Values.Count(other => matches(answer, other)) >= Needed)
+                {
+                    Completion.TrySetResult(answer);
+                    return;
+                }
+            }
+        }
+    }
+
     public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Filters answers before they count (null: all count).</summary>
+    public Func<int, T, bool>? Admit { get; init; }
 
     public void Offer(int replica, T answer)
     {
+        if (Admit is { } admit && !admit(replica, answer))
+        {
+            return;
+        }
+
         lock (_answers)
         {
             if (!_answers.TryAdd(replica, answer))
@@ -25,7 +58,7 @@ internal sealed class Quorum<T>(int q, Func<T, T, bool> matches, Func<T, string>
                 }
             }
 
-            if (agreeing >= q)
+            if (agreeing >= Needed)
             {
                 Completion.TrySetResult(answer);
             }

@@ -8,12 +8,13 @@ using SmartChain.Network.Client;
 namespace SmartChain.Client;
 
 /// <summary>
-/// Checks the receipt a strong-mode reply carries, so one reply is enough: the receipt must verify against the view,
-/// be about this very request and prove this very result. Certificates already checked are remembered by header
+/// Checks the receipt a strong-mode reply carries, so one reply is enough: the receipt must verify against the view that
+/// certifies its block (one the client has verified, followed through reconfiguration blocks), be about this very request
+/// and prove this very result. Certificates already checked are remembered by header
 /// hash, since every reply of a block carries the same one. The memory is shared by every client in the process
 /// (a load generator runs many): whether Q members of a view signed a header does not depend on who asks.
 /// </summary>
-internal sealed class ReceiptChecker(GenesisDocument genesis)
+internal sealed class ReceiptChecker(GenesisDocument genesis, Ledger.Reconfiguration.ViewHistory views)
 {
     private const int RememberedHeaders = 16_384;
     private static readonly ConcurrentDictionary<(string Chain, long View, Hash256 Header), byte> Checked = new();
@@ -42,8 +43,13 @@ internal sealed class ReceiptChecker(GenesisDocument genesis)
             return "the receipt is about another request";
         }
 
-        var key = (genesis.ChainId, genesis.InitialView.Id, receipt.Header.Hash());
-        if (receipt.Verify(genesis.InitialView, genesis.ChainId, Checked.ContainsKey(key), entryKnown: true) is { } problem)
+        if (views.CertifyingView(receipt.Header, out string? unknown) is not { } view)
+        {
+            return $"the receipt's block {receipt.Header.Number} is certified by a view this client does not know yet ({unknown})";
+        }
+
+        var key = (genesis.ChainId, view.Id, receipt.Header.Hash());
+        if (receipt.Verify(view, genesis.ChainId, Checked.ContainsKey(key), entryKnown: true) is { } problem)
         {
             return problem;
         }

@@ -181,12 +181,8 @@ public sealed partial class ReplicaCore
 
         if (!IsMember)
         {
-            // An observer orders nothing and suspects nobody; it only asks for the decisions it lacks.
-            if (++_ticksWithoutDecision % _options.RetransmitTicks == 0)
-            {
-                _messages.Add(new OutboundMessage(null, new Fetch(_view.Id, _current.Id, Regency)));
-            }
-
+            // An observer orders nothing and suspects nobody. It catches up by state transfer, which brings certified
+            // blocks: the members may no longer hold the keys to certify blocks of views it was not in.
             return;
         }
 

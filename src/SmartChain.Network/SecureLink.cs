@@ -52,10 +52,26 @@ public sealed class SecureLink : IAsyncDisposable
 
     /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> and authenticates it as <paramref name="expected"/>.</summary>
     /// <exception cref="LinkException">The peer is not who it should be, or the handshake failed.</exception>
-    public static async Task<SecureLink> ConnectAsync(string host, int port, string chainId, LinkCredentials me, PeerIdentity expected,
+    public static Task<SecureLink> ConnectAsync(string host, int port, string chainId, LinkCredentials me, PeerIdentity expected,
         LinkOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(expected);
+        return ConnectAsync(host, port, chainId, me,
+            (id, key) => id == expected.ReplicaId && key == expected.PublicKey ? null : $"expected {expected} with key {expected.PublicKey}, found id {id} with key {key}",
+            options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Connects to whichever replica listens at <paramref name="host"/>:<paramref name="port"/>, whoever it is: for asking
+    /// a replica of a view one does not know yet for the proofs of that view, which verify on their own.
+    /// </summary>
+    public static Task<SecureLink> ConnectToAnyReplicaAsync(string host, int port, string chainId, LinkCredentials me, LinkOptions options,
+        CancellationToken cancellationToken) =>
+        ConnectAsync(host, port, chainId, me, (id, _) => id >= 0 ? null : $"id {id} is not a replica", options, cancellationToken);
+
+    private static async Task<SecureLink> ConnectAsync(string host, int port, string chainId, LinkCredentials me, Func<int, Ed25519PublicKey, string?> authorize,
+        LinkOptions options, CancellationToken cancellationToken)
+    {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -67,9 +83,7 @@ public sealed class SecureLink : IAsyncDisposable
             throw;
         }
 
-        return await HandshakeAsync(socket, initiator: true, chainId, me,
-            (id, key) => id == expected.ReplicaId && key == expected.PublicKey ? null : $"expected {expected} with key {expected.PublicKey}, found id {id} with key {key}",
-            options, cancellationToken);
+        return await HandshakeAsync(socket, initiator: true, chainId, me, authorize, options, cancellationToken);
     }
 
     /// <summary>Runs the responder's handshake on an accepted socket; <paramref name="authorize"/> returns null to admit (id, key), else why not.</summary>

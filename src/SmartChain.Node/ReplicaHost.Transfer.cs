@@ -50,19 +50,34 @@ public sealed partial class ReplicaHost : ITransferTarget
         }
     }
 
+    // Admitted by a view this replica has not reached yet (its state is of an older view it is not a member of).
+    private bool Joining => !_machine.View.Contains(Id) && _networkView.Contains(Id);
+
     private async Task RunTransferAsync()
     {
         for (int attempt = 1; ; attempt++)
         {
             await HoldDecisionsAsync(); // peers' FETCH answers wait: the transfer decides how this replica catches up
+
+            // A joiner transfers all the way, until it has the block that admitted it: blocks of views it was not in
+            // can only come certified, since their members may have erased the keys to certify them again.
+            bool joining = Joining;
+            TransferOptions options = joining ? _options.Transfer with { CatchUpThreshold = 0 } : _options.Transfer;
             var transfer = new StateTransfer(_genesis, Id, (to, message) => _network.Send(to, FrameType.StateTransfer, message.Encode()), this,
-                _options.Transfer, line => NodeLog.Transfer(_log, line), (from, reason) => NodeLog.TransferSourceDropped(_log, from, reason));
+                options, line => NodeLog.Transfer(_log, line), (from, reason) => NodeLog.TransferSourceDropped(_log, from, reason));
             _transfer = transfer;
             try
             {
                 LastTransfer = await transfer.RunAsync(_stop.Token);
                 string summary = "state transfer: " + LastTransfer.Summary;
                 NodeLog.Transfer(_log, summary);
+                if (joining && Joining)
+                {
+                    // The peers have not certified the block that admitted this replica yet: ask again shortly.
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), _stop.Token);
+                    continue;
+                }
+
                 _firstTransfer.TrySetResult(LastTransfer);
                 return;
             }
