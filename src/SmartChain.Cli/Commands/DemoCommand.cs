@@ -26,12 +26,17 @@ internal static class DemoCommand
         {
             Description = "Kill the leader's process (SIGKILL) this far into the load, e.g. 10s, to watch the others change leader; it is restarted 3 s later and catches up.",
         };
+        var growTo = new Option<int?>("--grow-to")
+        {
+            Description = "Grow the network to this many replicas by joins while the load runs (from a quarter of it on): each new replica is endorsed " +
+                          "by a member, admitted by the members' votes and catches up by state transfer.",
+        };
         var command = new Command("demo",
             "Run a local network of replica processes doing real SMaRtCoin work: MINT to many wallets, then SPEND chains " +
             "between them from concurrent clients, with live progress; then verify every replica's ledger on its own and " +
             "show them side by side. Exit code 0 only if every ledger verified and all heads agree. Ctrl-C stops everything.")
         {
-            replicas, duration, persistence, clients, dir, json, killLeaderAt, checkpointPeriod,
+            replicas, duration, persistence, clients, dir, json, killLeaderAt, checkpointPeriod, growTo,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,7 +52,14 @@ internal static class DemoCommand
                 Json = parse.GetValue(json),
                 CheckpointPeriod = parse.GetValue(checkpointPeriod),
                 KillLeaderAt = parse.GetValue(killLeaderAt) is { } at ? ParseSeconds(at) ?? TimeSpan.MinValue : null,
+                GrowTo = parse.GetValue(growTo),
             };
+            if (options.GrowTo is { } grow && (grow <= options.Replicas || grow > Core.Limits.MaxViewMembers))
+            {
+                await error.WriteLineAsync($"error: --grow-to {grow}: give more replicas than the {options.Replicas} the network starts with (at most {Core.Limits.MaxViewMembers})");
+                return CommandRunner.Failure;
+            }
+
             if (options.CheckpointPeriod < 2)
             {
                 await error.WriteLineAsync($"error: --checkpoint-period {options.CheckpointPeriod}: must be at least 2 blocks");

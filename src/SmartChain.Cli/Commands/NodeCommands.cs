@@ -66,6 +66,7 @@ internal static class NodeCommands
             }
         });
         node.Add(run);
+        NodeMembershipCommands.AddTo(node);
         return node;
     }
 
@@ -100,13 +101,14 @@ internal static class NodeCommands
         try
         {
             await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers, options);
-            Task finished = await Task.WhenAny(stopped.Task, host.Completion);
+            Task finished = await Task.WhenAny(stopped.Task, host.Completion, host.Removed);
             if (finished == host.Completion)
             {
                 // The replica stopped itself (its log says why); the process must not outlive it.
                 return CommandRunner.Failure;
             }
 
+            // Removed from the view (it left or was excluded), its keys erased: nothing more to do here.
             return CommandRunner.Success;
         }
         finally

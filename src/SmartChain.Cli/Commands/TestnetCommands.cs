@@ -13,6 +13,7 @@ internal static class TestnetCommands
         testnet.Add(CreateInit());
         testnet.Add(CreateStart());
         testnet.Add(CreateStop());
+        testnet.Add(CreateJoin());
         return testnet;
     }
 
@@ -131,6 +132,33 @@ internal static class TestnetCommands
                 return CommandRunner.Success;
             }
             catch (CliException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+                return CommandRunner.Failure;
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateJoin()
+    {
+        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder (its replicas running).", Required = true };
+        var id = new Option<int?>("--id") { Description = "The new replica's id (default: one above the highest in the folder)." };
+        var noStart = new Option<bool>("--no-start") { Description = "Only join; start it later with 'testnet start --node ID'." };
+        var command = new Command("join", "Add a replica to a running testnet: a new home beside the others (free ports, its own keys), endorsed by a member, " +
+                                          "admitted by the members' votes (JOIN, join certificate), then started; it catches up by state transfer.")
+        {
+            dir, id, noStart,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output;
+            try
+            {
+                await TestnetMembership.JoinAsync(parse.GetRequiredValue(dir).FullName, parse.GetValue(id), !parse.GetValue(noStart), [], output, cancellationToken);
+                return CommandRunner.Success;
+            }
+            catch (Exception e) when (e is CliException or GenesisException or IOException or Client.ChainClientException or Core.Crypto.KeyFileException)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
                 return CommandRunner.Failure;

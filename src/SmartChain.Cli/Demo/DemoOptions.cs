@@ -26,4 +26,7 @@ internal sealed record DemoOptions
 
     /// <summary>Kill the leader's process this long into the load (and restart it a few seconds later), or null.</summary>
     public TimeSpan? KillLeaderAt { get; init; }
+
+    /// <summary>Grow the network to this many replicas by joins during the load (from a quarter of it on), or null.</summary>
+    public int? GrowTo { get; init; }
 }

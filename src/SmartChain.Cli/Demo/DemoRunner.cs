@@ -35,13 +35,16 @@ internal static class DemoRunner
                 view.Line($"minting coins for {workload.Streams} wallets, then SPEND chains between them from {options.Clients} clients for {options.Duration.TotalSeconds:0} s");
                 using var probe = new ReplicaProbe(clients[0]);
                 var killer = new LeaderKiller(network, options.KillLeaderAt, view);
+                var grower = new Grower(network, options, view, cancellationToken);
                 load = await LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, options.Duration), p =>
                 {
                     killer.At(p.Elapsed, probe.Latest.Leader);
+                    grower.At(p.Elapsed);
                     view.Progress(p, probe.Latest);
                 }, cancellationToken);
                 killer.EnsureRestarted();
-                aligned = await network.WaitUntilAlignedAsync(clients[0], TimeSpan.FromSeconds(30), cancellationToken);
+                await grower.FinishAsync();
+                aligned = await LocalNetwork.WaitUntilAlignedAsync(clients[0], TimeSpan.FromSeconds(30), cancellationToken);
             }
             finally
             {
@@ -107,6 +110,42 @@ internal static class DemoRunner
         }
     }
 
+    /// <summary>
+    /// With --grow-to: from a quarter of the load on, joins replicas one after another (each endorsed by a member, admitted
+    /// by a join certificate, started, caught up by state transfer) until the network has that many, while the load goes on.
+    /// </summary>
+    private sealed class Grower(LocalNetwork network, DemoOptions options, DemoView view, CancellationToken cancellationToken)
+    {
+        private Task? _growing;
+
+        public void At(TimeSpan elapsed)
+        {
+            if (options.GrowTo is not { } target || _growing is not null || elapsed < options.Duration / 4)
+            {
+                return;
+            }
+
+            _growing = Task.Run(async () =>
+            {
+                for (int n = options.Replicas; n < target; n++)
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    (int id, Core.Views.View admitted) = await network.JoinAsync(cancellationToken);
+                    view.Line(string.Create(CultureInfo.InvariantCulture,
+                        $"replica {id} joined: {admitted} with members {admitted.MemberList}, by a join certificate of the old view's votes, in {clock.Elapsed.TotalSeconds:0.0} s; started, catching up by state transfer"));
+                }
+            }, cancellationToken);
+        }
+
+        public async Task FinishAsync()
+        {
+            if (_growing is { } growing)
+            {
+                await growing;
+            }
+        }
+    }
+
     /// <summary>Asks the replicas once a second where they are, for the progress display.</summary>
     private sealed class ReplicaProbe : IDisposable
     {
@@ -115,7 +154,7 @@ internal static class DemoRunner
 
         public ReplicaProbe(ChainClient client) => _loop = LoopAsync(client);
 
-        public (long Block, int Leader) Latest { get; private set; }
+        public (long Block, int Leader, long View, int Members) Latest { get; private set; }
 
         public void Dispose()
         {
@@ -138,7 +177,8 @@ internal static class DemoRunner
                 IReadOnlyDictionary<int, QueryResultMessage> answers = await LocalNetwork.ProbeAsync(client, _stop.Token);
                 if (answers.Count > 0)
                 {
-                    Latest = (answers.Values.Max(a => a.BlockHeight), answers.Values.GroupBy(a => a.Leader).OrderByDescending(g => g.Count()).First().Key);
+                    Latest = (answers.Values.Max(a => a.BlockHeight), answers.Values.GroupBy(a => a.Leader).OrderByDescending(g => g.Count()).First().Key,
+                        client.View.Id, client.View.N);
                 }
 
                 await Task.Delay(1000, _stop.Token);

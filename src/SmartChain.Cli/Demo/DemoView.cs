@@ -48,13 +48,13 @@ internal sealed class DemoView
         }
     }
 
-    public void Progress(LoadProgress p, (long Block, int Leader) replicas)
+    public void Progress(LoadProgress p, (long Block, int Leader, long View, int Members) replicas)
     {
         if (!_json)
         {
             _console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"  [grey]{p.Elapsed.TotalSeconds,4:0} s[/]  [bold]{p.TxPerSecond,7:#,0} tx/s[/]  p50 {p.P50Ms,6:0.0} ms  p99 {p.P99Ms,6:0.0} ms  " +
-                $"block {replicas.Block,6}  leader {replicas.Leader}  total {p.Transactions:#,0}{(p.Errors > 0 ? $"  [red]errors {p.Errors}[/]" : "")}"));
+                $"block {replicas.Block,6}  view {replicas.View} ({replicas.Members} replicas)  leader {replicas.Leader}  total {p.Transactions:#,0}{(p.Errors > 0 ? $"  [red]errors {p.Errors}[/]" : "")}"));
         }
     }
 

@@ -65,11 +65,20 @@ internal sealed class LocalNetwork : IAsyncDisposable
 
     /// <summary>The process ids of the running replicas, by replica id.</summary>
     public IReadOnlyDictionary<int, int> Pids() =>
-        TestnetProcesses.Homes(Folder).Select((home, i) => (i, TestnetProcesses.RunningPid(home))).Where(p => p.Item2 is not null)
-            .ToDictionary(p => p.i, p => p.Item2!.Value);
+        TestnetProcesses.Homes(Folder).Select(home => (Id: IdOf(home), Pid: TestnetProcesses.RunningPid(home))).Where(p => p.Pid is not null)
+            .ToDictionary(p => p.Id, p => p.Pid!.Value);
 
     /// <summary>Starts replica <paramref name="replica"/> again (after it was killed); it recovers from its own ledger.</summary>
-    public void Restart(int replica) => TestnetProcesses.Launch(TestnetProcesses.Homes(Folder)[replica], _nodeArgs);
+    public void Restart(int replica) => TestnetProcesses.Launch(Path.Combine(Folder, TestnetInitializer.NodeFolder(replica)), _nodeArgs);
+
+    /// <summary>Joins a new replica (the next id), endorsed by a member, and starts it; returns its id and the view that admitted it.</summary>
+    public async Task<(int Id, Core.Views.View Admitted)> JoinAsync(CancellationToken cancellationToken)
+    {
+        (string home, Core.Views.View admitted) = await TestnetMembership.JoinAsync(Folder, null, start: true, _nodeArgs, TextWriter.Null, cancellationToken);
+        return (IdOf(home), admitted);
+    }
+
+    private static int IdOf(string home) => NodeConfig.Load(Path.Combine(home, NodeConfig.FileName)).ReplicaId;
 
     /// <summary>Connects <paramref name="count"/> clients, each with a key of its own.</summary>
     public Task<List<ChainClient>> ConnectClientsAsync(int count, CancellationToken cancellationToken) =>
@@ -94,7 +103,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
         await client.QueryEachAsync(CoinQuery.CoinsOf(default), TimeSpan.FromSeconds(1), cancellationToken);
 
     /// <summary>Waits (up to <paramref name="max"/>) until every replica has executed the same instance.</summary>
-    public async Task<bool> WaitUntilAlignedAsync(ChainClient client, TimeSpan max, CancellationToken cancellationToken)
+    public static async Task<bool> WaitUntilAlignedAsync(ChainClient client, TimeSpan max, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(max);
@@ -103,7 +112,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
             while (true)
             {
                 IReadOnlyDictionary<int, QueryResultMessage> answers = await ProbeAsync(client, deadline.Token);
-                if (answers.Count == Genesis.InitialView.N && answers.Values.Select(a => a.ExecutedInstance).Distinct().Count() == 1)
+                if (answers.Count == client.View.N && answers.Values.Select(a => a.ExecutedInstance).Distinct().Count() == 1)
                 {
                     return true;
                 }
@@ -135,9 +144,11 @@ internal sealed class LocalNetwork : IAsyncDisposable
     {
         var ledgers = new List<ReplicaLedger>();
         var dataDirs = new List<string>();
-        foreach ((string home, int id) in TestnetProcesses.Homes(Folder).Select((h, i) => (h, i)))
+        foreach (string home in TestnetProcesses.Homes(Folder))
         {
-            string dataDir = NodeConfig.Load(Path.Combine(home, NodeConfig.FileName)).DataDir;
+            NodeConfig config = NodeConfig.Load(Path.Combine(home, NodeConfig.FileName));
+            string dataDir = config.DataDir;
+            int id = config.ReplicaId;
             VerifyReport report;
             try
             {
@@ -172,5 +183,5 @@ internal sealed class LocalNetwork : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Genesis.InitialView.N} replicas in {Folder}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{TestnetProcesses.Homes(Folder).Count} replicas in {Folder}");
 }

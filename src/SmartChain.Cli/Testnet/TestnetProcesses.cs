@@ -61,7 +61,7 @@ internal static class TestnetProcesses
             output.WriteLine($"started {Path.GetFileName(home)} (log: {Path.Combine(home, LogFileName)})");
         }
 
-        await WaitUntilConnectedAsync(genesis, launched, output, timeout);
+        await WaitUntilConnectedAsync(genesis, launched, output, timeout, TestnetMembership.Peers(folder));
         return homes;
     }
 
@@ -125,10 +125,11 @@ internal static class TestnetProcesses
     }
 
     /// <summary>
-    /// Waits until every replica answers and is connected to all its peers; fails with the log tail of a launched
-    /// replica (home → pid) whose process ended.
+    /// Waits until every member of the current view (learnt from <paramref name="peers"/>, client endpoints) answers and is
+    /// connected to all its peers; fails with the log tail of a launched replica (home → pid) whose process ended.
     /// </summary>
-    public static async Task WaitUntilConnectedAsync(GenesisDocument genesis, IReadOnlyDictionary<string, int> launched, TextWriter output, TimeSpan timeout)
+    public static async Task WaitUntilConnectedAsync(GenesisDocument genesis, IReadOnlyDictionary<string, int> launched, TextWriter output, TimeSpan timeout,
+        IReadOnlyList<string>? peers = null)
     {
         using var deadline = new CancellationTokenSource(timeout);
         using Ed25519KeyPair probe = Ed25519KeyPair.Generate();
@@ -146,17 +147,18 @@ internal static class TestnetProcesses
             try
             {
                 await using ChainClient client = await ChainClient.ConnectAsync(genesis, probe,
-                    new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(2) }, deadline.Token);
+                    new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(2), Peers = peers ?? [] }, deadline.Token);
                 IReadOnlyDictionary<int, QueryResultMessage> answers =
                     await client.QueryEachAsync(CoinQuery.CoinsOf(probe.PublicKey), TimeSpan.FromSeconds(2), deadline.Token);
-                int n = genesis.InitialView.N;
-                if (answers.Count == n && answers.Values.All(a => a.ConnectedPeers == n - 1))
+                Core.Views.View view = client.View;
+                int n = view.N;
+                if (answers.Count == n && answers.Values.All(a => a.ConnectedPeers >= n - 1 && a.ViewId == view.Id))
                 {
-                    output.WriteLine($"all {n} replicas are up and connected to each other");
+                    output.WriteLine($"all {n} replicas of view {view.Id} are up and connected to each other");
                     return;
                 }
 
-                last = string.Join(", ", genesis.InitialView.Members.Select(m =>
+                last = string.Join(", ", view.Members.Select(m =>
                     answers.TryGetValue(m.Id, out QueryResultMessage? a) ? $"replica {m.Id}: {a.ConnectedPeers}/{n - 1} peers" : $"replica {m.Id}: no answer"));
             }
             catch (Exception e) when (e is ChainClientException or OperationCanceledException)
