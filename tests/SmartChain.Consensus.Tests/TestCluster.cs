@@ -15,11 +15,11 @@ public sealed class TestCluster : IDisposable
     private readonly Queue<(int From, int To, ConsensusMessage Message)> _inFlight = new();
     private readonly int _requestTimeoutTicks;
 
-    public TestCluster(int n = 4, int maxBatch = 64, int requestTimeoutTicks = 200)
+    public TestCluster(int n = 4, int maxBatch = 64, int requestTimeoutTicks = 200, Func<Ed25519KeyPair[], View>? view = null)
     {
         _requestTimeoutTicks = requestTimeoutTicks;
         Keys = [.. Enumerable.Range(0, n).Select(i => Key((byte)(100 + i)))];
-        View = new View(0, Enumerable.Range(0, n).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), Keys[i].PublicKey)));
+        View = view?.Invoke(Keys) ?? new View(0, Enumerable.Range(0, n).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), Keys[i].PublicKey)));
         var options = new ConsensusOptions { MaxBatch = maxBatch, RetransmitTicks = 5, RequestTimeoutTicks = requestTimeoutTicks };
         Cores = [.. Enumerable.Range(0, n).Select(i => new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain)))];
         Decisions = [.. Enumerable.Range(0, n).Select(_ => new List<Decision>())];
@@ -109,6 +109,14 @@ public sealed class TestCluster : IDisposable
         Cores[i] = new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain), lastDecided);
         Cores[i].RestoreVotes(Persisted[i]);
         Drain(i);
+    }
+
+    /// <summary>Replica <paramref name="i"/>'s driver executed <paramref name="instance"/>: <paramref name="view"/> is in force after it.</summary>
+    public void Resume(int i, long instance, View view, Ed25519KeyPair? key)
+    {
+        Cores[i].ResumeAfter(instance, view, key);
+        Drain(i);
+        Run();
     }
 
     /// <summary>Drops every message in flight.</summary>

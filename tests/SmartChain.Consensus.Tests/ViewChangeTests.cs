@@ -1,0 +1,122 @@
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+using SmartChain.Core.Views;
+
+namespace SmartChain.Consensus.Tests;
+
+/// <summary>
+/// Views change at a decision boundary: a decided request that may change the view stops ordering until each replica's
+/// execution says which view is in force after it; the next instance is ordered in that view, by its members, with
+/// their keys of that view.
+/// </summary>
+public sealed class ViewChangeTests : IDisposable
+{
+    private readonly Ed25519KeyPair[] _next = [.. Enumerable.Range(0, 5).Select(i => TestCluster.Key((byte)(200 + i)))];
+    private readonly TestCluster _cluster;
+    private readonly Ed25519KeyPair _alice = TestCluster.Key(7);
+    private View? _view1;
+
+    public ViewChangeTests() => _cluster = new TestCluster(n: 5, view: ViewZero);
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        Array.ForEach(_next, k => k.Dispose());
+        _alice.Dispose();
+    }
+
+    [Fact]
+    public void A_view_changing_decision_stops_ordering_until_execution_resolves_it()
+    {
+        _cluster.Submit(Leave(0, sequence: 1));
+        Assert.All(_cluster.Cores, c => Assert.Equal(1L, c.AwaitingViewAfter));
+        Assert.True(Assert.Single(_cluster.Decisions[1]).AwaitsView);
+
+        _cluster.Submit(TestCluster.Request(_alice, 2));
+        _cluster.TickAll(50);
+        Assert.All(_cluster.Decisions, d => Assert.Single(d)); // nothing more is ordered behind the barrier
+        Assert.DoesNotContain(_cluster.Events[2], e => e.Kind == "too-far-ahead");
+
+        // Execution refused the LEAVE (the view stays): ordering resumes in view 0.
+        for (int i = 0; i < 5; i++)
+        {
+            _cluster.Resume(i, 1, _cluster.View, _cluster.Keys[i]);
+        }
+
+        Assert.All(_cluster.Decisions, d => Assert.Equal(2, d.Count));
+        Assert.All(_cluster.Cores, c => Assert.Equal(0L, c.View.Id));
+    }
+
+    [Fact]
+    public void Removing_the_leader_moves_every_replica_to_the_next_regency_at_once_and_the_new_view_orders()
+    {
+        _cluster.Submit(Leave(0, sequence: 1));
+        View next = ViewOne();
+        for (int i = 0; i < 5; i++)
+        {
+            _cluster.Resume(i, 1, next, i == 0 ? null : _next[i]);
+        }
+
+        Assert.False(_cluster.Cores[0].IsMember);
+        for (int i = 1; i < 5; i++)
+        {
+            Assert.True(_cluster.Cores[i].IsMember);
+            Assert.Equal((1L, 1, 2), (_cluster.Cores[i].View.Id, _cluster.Cores[i].Regency, _cluster.Cores[i].Leader));
+            Assert.Contains(_cluster.Events[i], e => e.Kind == "view-installed");
+        }
+
+        Assert.Equal(1, _cluster.Cores[1].RegencyChanges["leader-removed"]);
+        _cluster.Submit(TestCluster.Request(_alice, 2), 1, 2, 3, 4);
+
+        for (int i = 1; i < 5; i++)
+        {
+            Decision decided = _cluster.Decisions[i][1];
+            Assert.Equal((2L, 1L), (decided.Instance, decided.ViewId));
+            Assert.Null(decided.Proof.Verify(next, TestCluster.Chain, 2, decided.Regency, decided.BatchHash)); // signed with view-1 keys
+            Assert.NotNull(decided.Proof.Verify(_cluster.View, TestCluster.Chain, 2, decided.Regency, decided.BatchHash));
+        }
+
+        Assert.Single(_cluster.Decisions[0]); // the removed replica orders nothing
+    }
+
+    [Fact]
+    public void Messages_of_the_next_view_wait_for_a_replica_still_behind_the_barrier()
+    {
+        _cluster.Submit(Leave(0, sequence: 1));
+        View next = ViewOne();
+        for (int i = 1; i < 4; i++)
+        {
+            _cluster.Resume(i, 1, next, _next[i]);
+        }
+
+        _cluster.Submit(TestCluster.Request(_alice, 2), 1, 2, 3, 4);
+        Assert.Single(_cluster.Decisions[4]); // replica 4 has not executed instance 1 yet: the others' votes wait
+
+        _cluster.Resume(4, 1, next, _next[4]);
+        Assert.Equal(2, _cluster.Decisions[4].Count);
+        Assert.Equal(1L, _cluster.Decisions[4][1].ViewId);
+    }
+
+    [Fact]
+    public void A_key_that_is_not_the_replicas_key_of_the_new_view_is_refused()
+    {
+        _cluster.Submit(Leave(0, sequence: 1));
+        Assert.Throws<ArgumentException>(() => _cluster.Cores[1].ResumeAfter(1, ViewOne(), _cluster.Keys[1]));
+    }
+
+    private SignedRequest Leave(int replica, ulong sequence) =>
+        SignedRequest.Create(TestCluster.Chain, _cluster.Keys[replica], sequence, [SystemOperation.Tag, (byte)SystemOperationKind.Leave, (byte)replica, 0, 0, 0]);
+
+    // Two-key chains: key 0 (the cluster's key) for view 0, key 1 for view 1.
+    private View ViewZero(Ed25519KeyPair[] keys) =>
+        new(0, Enumerable.Range(0, keys.Length).Select(i => Member(i, keys[i].PublicKey, 0)));
+
+    private View ViewOne() => _view1 ??= new View(1, Enumerable.Range(1, 4).Select(i => Member(i, _cluster.Keys[i].PublicKey, 1)));
+
+    private ReplicaMember Member(int i, Ed25519PublicKey identity, long viewId)
+    {
+        Ed25519PublicKey[] chain = [identity, _next[i].PublicKey];
+        var commitment = KeyChainCommitment.Create(chain, 0);
+        return new ReplicaMember(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), identity, commitment, commitment.Prove(chain, viewId));
+    }
+}
