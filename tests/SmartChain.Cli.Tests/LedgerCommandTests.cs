@@ -21,7 +21,8 @@ public sealed class LedgerCommandTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly string _home;
     private readonly GenesisDocument _genesis;
-    private readonly Ed25519KeyPair[] _replicas;
+    private readonly Reconfiguration.Keys.ViewKeyChain[] _chains;
+    private readonly Ed25519KeyPair[] _replicas; // each replica's key of view 0, which certifies these blocks
 
     public LedgerCommandTests()
     {
@@ -29,14 +30,15 @@ public sealed class LedgerCommandTests : IDisposable
         Assert.Equal(0, CliRun.InProcess("testnet", "init", "--dir", net, "--base-port", "47000").ExitCode);
         _home = Path.Combine(net, "node0");
         _genesis = GenesisJson.Load(Path.Combine(net, "genesis.json"));
-        _replicas = [.. Enumerable.Range(0, 4).Select(i => KeyFile.Load(NodeConfig.Load(Path.Combine(net, $"node{i}", NodeConfig.FileName)).KeyFile))];
+        _chains = [.. Enumerable.Range(0, 4).Select(i => Reconfiguration.Keys.ViewKeyChain.Open(NodeConfig.Load(Path.Combine(net, $"node{i}", NodeConfig.FileName)).KeyChain!))];
+        _replicas = [.. _chains.Select(c => c.KeyAt(0))];
     }
 
     public void Dispose()
     {
-        foreach (Ed25519KeyPair key in _replicas)
+        foreach (Reconfiguration.Keys.ViewKeyChain chain in _chains)
         {
-            key.Dispose();
+            chain.Dispose();
         }
 
         _dir.Dispose();
@@ -188,7 +190,7 @@ public sealed class LedgerCommandTests : IDisposable
         WriteLedger();
         string segment = Path.Combine(DataDir, BlockStore.FolderName, "segment-000000.log");
         byte[] bytes = File.ReadAllBytes(segment);
-        bytes[bytes.Length / 2] ^= 0x10;
+        bytes[bytes.Length - 1000] ^= 0x10; // inside the last blocks (block 0 holds the whole genesis, key chains included)
         File.WriteAllBytes(segment, bytes);
         CliRun run = CliRun.InProcess("ledger", "verify", "--home", _home);
         Assert.Equal(1, run.ExitCode);
