@@ -37,7 +37,7 @@ public class ClientTimeoutTests
         using var alice = Ed25519KeyPair.Generate();
         ChainClientException e = await Assert.ThrowsAsync<ChainClientException>(() =>
             ChainClient.ConnectAsync(net.Genesis, alice, new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(5) }, CancellationToken.None));
-        Assert.Contains("reached 2 of 4 replicas; 3 are needed", e.Message, StringComparison.Ordinal);
+        Assert.Contains("reached 2 of the 4 replicas of view 0 (n=4, f=1, Q=3); 3 are needed", e.Message, StringComparison.Ordinal);
         Assert.Contains("replica 1 at 127.0.0.1:", e.Message, StringComparison.Ordinal);
     }
 }
