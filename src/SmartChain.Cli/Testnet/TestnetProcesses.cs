@@ -154,7 +154,7 @@ internal static class TestnetProcesses
                 int n = view.N;
                 if (answers.Count == n && answers.Values.All(a => a.ConnectedPeers >= n - 1 && a.ViewId == view.Id))
                 {
-                    output.WriteLine($"all {n} replicas of view {view.Id} are up and connected to each other");
+                    output.WriteLine($"all {n} replicas are up and connected to each other (view {view.Id})");
                     return;
                 }
 
