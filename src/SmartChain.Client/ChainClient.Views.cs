@@ -137,7 +137,8 @@ public sealed partial class ChainClient
             }
         }
 
-        // New members are connected by the maintenance loop, which dials every member of the view in force.
+        // New members are dialled at once (and by the maintenance loop after, if that fails).
+        _ = Task.Run(() => ConnectNewMembersAsync(_stop.Token));
     }
 
     private static async Task CloseAsync(Connection connection)

@@ -33,6 +33,7 @@ public sealed partial class ChainClient
         {
             // A reply counts once its vote (if the JOIN was approved) verifies: a replica with a bad vote cannot stall the joiner.
             Admit = (replica, reply) => Counts(view, replica, reply, votes),
+            Payload = join.Encoded,
         };
         _wantVotes[join.Digest] = 0;
         _requests[join.Digest] = quorum;

@@ -96,6 +96,7 @@ public sealed partial class ChainClient : IAsyncDisposable
 
         var client = new ChainClient(genesis, options, links, view, history);
         await client.RefreshViewAsync(cancellationToken);
+        await client.ConnectNewMembersAsync(cancellationToken); // the view may have grown: reach its new members before the first request
         return client;
     }
 
@@ -126,6 +127,39 @@ public sealed partial class ChainClient : IAsyncDisposable
         _connections[replica] = connection;
         Republish();
         connection.Receiver = ReceiveAsync(replica, connection);
+
+        // Requests still waiting went out before this link existed: a replica reached late (restarted, or new in the
+        // view) gets them too, so it can answer (a JOIN needs Q members' votes, not only the first ones reached).
+        foreach (Quorum<ReplyMessage> pending in _requests.Values)
+        {
+            if (!pending.Payload.IsEmpty && !pending.Completion.Task.IsCompleted)
+            {
+                connection.Sender.Enqueue(FrameType.Request, pending.Payload);
+            }
+        }
+    }
+
+    // Dials, once and together, every member of the view in force that has no link yet.
+    private async Task ConnectNewMembersAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        await Task.WhenAll(_view.Members.Where(m => !_connections.ContainsKey(m.Id)).Select(async m =>
+        {
+            (SecureLink? link, _) = await TryConnectAsync(_genesis, _credentials, _options, m, timeout.Token);
+            if (link is null)
+            {
+                return;
+            }
+
+            if (_stop.IsCancellationRequested || _connections.ContainsKey(m.Id) || !_view.Contains(m.Id))
+            {
+                await link.DisposeAsync();
+                return;
+            }
+
+            Attach(m.Id, link);
+        }));
     }
 
     private void Republish()
@@ -185,7 +219,7 @@ public sealed partial class ChainClient : IAsyncDisposable
     public async Task<ReplyMessage> SubmitAsync(SignedRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var quorum = new Quorum<ReplyMessage>(_view.Q, static (a, b) => a.Matches(b), Describe) { CurrentQuorum = () => _view.Q };
+        var quorum = new Quorum<ReplyMessage>(_view.Q, static (a, b) => a.Matches(b), Describe) { CurrentQuorum = () => _view.Q, Payload = request.Encoded };
         quorum = _requests.GetOrAdd(request.Digest, quorum);
         try
         {

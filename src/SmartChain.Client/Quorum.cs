@@ -9,6 +9,9 @@ internal sealed class Quorum<T>(int q, Func<T, T, bool> matches, Func<T, string>
 {
     private readonly Dictionary<int, T> _answers = [];
 
+    /// <summary>The request's bytes, sent again over links made while it waits (empty for queries).</summary>
+    public ReadOnlyMemory<byte> Payload { get; init; }
+
     /// <summary>The Q of the view in force now (null: the Q it started with, always).</summary>
     public Func<int>? CurrentQuorum { get; init; }
 

@@ -62,6 +62,10 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
 
     public Ed25519KeyPair Identity(int id) => _replicas[id].Identity;
 
+    public string IdentityFile(int id) => Path.Combine(Home(id), "replica.key");
+
+    public string KeyChainFile(int id) => Path.Combine(Home(id), ViewKeyChain.DefaultFileName);
+
     public ReplicaHost Start(int id, ReplicaOptions? options = null)
     {
         (NodeConfig config, Ed25519KeyPair identity) = _replicas[id];
@@ -127,7 +131,8 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
         Directory.CreateDirectory(DataDir(id));
         int[] ports = TestPorts.Free(2);
         var identity = Ed25519KeyPair.Generate();
-        string chainFile = Path.Combine(Home(id), ViewKeyChain.DefaultFileName);
+        KeyFile.Save(identity, IdentityFile(id)); // on disk, as in a real home: an attacker of a retired replica gets it
+        string chainFile = KeyChainFile(id);
         using ViewKeyChain chain = ViewKeyChain.Create(chainFile, ChainLength);
         var commitment = KeyChainCommitment.Create(chain.PublicKeys, firstView);
         var member = new ReplicaMember(id, "127.0.0.1", ports[0], ports[1], identity.PublicKey, commitment, commitment.Prove(chain.PublicKeys, firstView));
