@@ -22,6 +22,34 @@ public sealed partial class ChainClient
     /// <summary>The newest view this client has verified.</summary>
     public View View => _view;
 
+    private readonly List<TransactionReceipt> _proofs = [];
+
+    /// <summary>
+    /// The proofs of every view after genesis this client verified, in view order (each the receipt of the entry that
+    /// installed the view): with genesis, they let anyone check a certificate of a later view offline.
+    /// </summary>
+    public IReadOnlyList<TransactionReceipt> ViewProofs
+    {
+        get
+        {
+            lock (_proofs)
+            {
+                return [.. _proofs];
+            }
+        }
+    }
+
+    private void KeepProof(TransactionReceipt proof, View next)
+    {
+        lock (_proofs)
+        {
+            if (_proofs.Count == next.Id - 1)
+            {
+                _proofs.Add(proof);
+            }
+        }
+    }
+
     /// <summary>Views this client has installed since it connected.</summary>
     public long ViewChanges => Interlocked.Read(ref _viewChanges);
 
@@ -104,6 +132,7 @@ public sealed partial class ChainClient
             }
 
             _history.Add(proof.Header.Number, next!);
+            KeepProof(proof, next!);
             current = next!;
         }
 
@@ -149,7 +178,7 @@ public sealed partial class ChainClient
 
     // Some peer's view, whatever it is, from the replicas listed in the options (for a client whose genesis members are gone).
     private static async Task<View> DiscoverViewAsync(Core.Genesis.GenesisDocument genesis, LinkCredentials credentials, ClientOptions options,
-        Ledger.Reconfiguration.ViewHistory history, CancellationToken cancellationToken)
+        Ledger.Reconfiguration.ViewHistory history, List<TransactionReceipt> proofs, CancellationToken cancellationToken)
     {
         View best = genesis.InitialView;
         var errors = new List<string>();
@@ -185,6 +214,11 @@ public sealed partial class ChainClient
                         }
 
                         history.Add(proof.Header.Number, next!);
+                        if (proofs.Count == next!.Id - 1)
+                        {
+                            proofs.Add(proof);
+                        }
+
                         current = next!;
                     }
 

@@ -73,7 +73,8 @@ public sealed partial class ChainClient : IAsyncDisposable
         timeout.CancelAfter(options.ConnectTimeout);
         var credentials = new LinkCredentials(PeerIdentity.ClientId, identity);
         var history = new Ledger.Reconfiguration.ViewHistory(genesis.InitialView);
-        Core.Views.View view = options.Peers.Count == 0 ? genesis.InitialView : await DiscoverViewAsync(genesis, credentials, options, history, timeout.Token);
+        var proofs = new List<Ledger.TransactionReceipt>();
+        Core.Views.View view = options.Peers.Count == 0 ? genesis.InitialView : await DiscoverViewAsync(genesis, credentials, options, history, proofs, timeout.Token);
         var attempts = view.Members.Select(async m =>
         {
             (SecureLink? link, string? error) = await TryConnectAsync(genesis, credentials, options, m, timeout.Token);
@@ -95,6 +96,7 @@ public sealed partial class ChainClient : IAsyncDisposable
         }
 
         var client = new ChainClient(genesis, options, links, view, history);
+        client._proofs.AddRange(proofs);
         await client.RefreshViewAsync(cancellationToken);
         await client.ConnectNewMembersAsync(cancellationToken); // the view may have grown: reach its new members before the first request
         return client;

@@ -14,6 +14,11 @@ internal static class CoinCommands
 {
     private static readonly Option<FileInfo> Network = new("--network") { Description = "The network's genesis.json.", Required = true };
     private static readonly Option<FileInfo> WalletFile = new("--wallet") { Description = "Your key file (from 'keys new', or DIR/wallets/ for a minter).", Required = true };
+    private static readonly Option<string?> Peers = new("--peers")
+    {
+        Description = "Client endpoints (host:port,...) of current members, if the network's genesis members may have left; their answer is verified from genesis.",
+    };
+
     private static readonly Option<FileInfo?> ReceiptFile = new("--receipt")
     {
         Description = "Where to save the transaction's receipt (strong persistence). Default: receipts/<transaction id>.receipt beside the wallet.",
@@ -26,6 +31,11 @@ internal static class CoinCommands
         coin.Add(CreateSpend());
         coin.Add(CreateBalance());
         coin.Add(CreateCoins());
+        foreach (Command command in coin.Subcommands)
+        {
+            command.Add(Peers);
+        }
+
         return coin;
     }
 
@@ -111,6 +121,12 @@ internal static class CoinCommands
             ?? Path.Combine(Path.GetDirectoryName(parse.GetRequiredValue(WalletFile).FullName)!, "receipts", $"{request.Digest}.receipt");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, reply.Receipt.ToArray());
+        if (session.ViewProofs.Count > 0)
+        {
+            // The block may be certified by a later view than genesis': its proofs travel with the receipt.
+            File.WriteAllBytes(path + ReceiptCommands.ViewsSuffix, Ledger.Reconfiguration.ViewQuery.EncodeAnswer([.. session.ViewProofs.Select(p => p.Encode())]));
+        }
+
         output.WriteLine($"receipt saved to {path} (check it with: smartchain receipt verify {path} --network {parse.GetRequiredValue(Network).FullName})");
     }
 
@@ -138,7 +154,8 @@ internal static class CoinCommands
             {
                 GenesisDocument genesis = GenesisJson.Load(parse.GetRequiredValue(Network).FullName);
                 using Ed25519KeyPair key = KeyFile.Load(parse.GetRequiredValue(WalletFile).FullName);
-                await using ChainClient client = await ChainClient.ConnectAsync(genesis, key, null, cancellationToken);
+                var options = new ClientOptions { Peers = [.. (parse.GetValue(Peers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] };
+                await using ChainClient client = await ChainClient.ConnectAsync(genesis, key, options, cancellationToken);
                 var session = new WalletSession(genesis, key, client);
                 await body(session, parse, parse.InvocationConfiguration.Output, cancellationToken);
                 return CommandRunner.Success;
@@ -158,6 +175,8 @@ internal static class CoinCommands
         public CoinWallet Wallet { get; private set; } = NewWallet(genesis, key);
 
         public ReplyMessage? LastReply { get; private set; }
+
+        public IReadOnlyList<Ledger.TransactionReceipt> ViewProofs => client.ViewProofs;
 
         public async Task LoadCoinsAsync(CancellationToken ct)
         {

@@ -103,6 +103,7 @@ internal static class LedgerCommands
                 output.WriteLine($"transactions  {report.Transactions}");
                 output.WriteLine($"head          {report.HeadHash}");
                 output.WriteLine($"state         {report.StateHash}");
+                output.WriteLine($"view          {report.View} (members {report.View?.MemberList}), followed from genesis through every reconfiguration block");
                 output.WriteLine($"uncertified   {report.Uncertified}");
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time          {report.Elapsed.TotalSeconds:0.00} s ({report.TransactionsPerSecond:0} tx/s verified)"));
                 output.WriteLine("ledger verified");
@@ -127,6 +128,12 @@ internal static class LedgerCommands
             json.WriteNumber("blocks", report.Blocks);
             json.WriteNumber("transactions", report.Transactions);
             json.WriteString("headHash", report.HeadHash.ToString());
+            if (report.View is { } view)
+            {
+                json.WriteNumber("view", view.Id);
+                json.WriteString("members", view.MemberList);
+            }
+
             if (report.StateHash is { } state)
             {
                 json.WriteString("stateHash", state.ToString());

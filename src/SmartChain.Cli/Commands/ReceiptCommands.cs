@@ -10,6 +10,9 @@ namespace SmartChain.Cli.Commands;
 /// <summary><c>smartchain receipt</c>: check a transaction receipt offline.</summary>
 internal static class ReceiptCommands
 {
+    /// <summary>Beside a receipt, the proofs of the views after genesis (when the block's view is a later one).</summary>
+    public const string ViewsSuffix = ".views";
+
     public static Command Create()
     {
         var receipt = new Command("receipt", "Transaction receipts (strong persistence): proof that a transaction is in a certified block with its result.");
@@ -30,7 +33,38 @@ internal static class ReceiptCommands
                 throw new CliException($"{path} is not a receipt: {e.Message}");
             }
 
-            if (r.Verify(genesis.InitialView, genesis.ChainId) is { } problem)
+            var views = new Ledger.Reconfiguration.ViewHistory(genesis.InitialView);
+            if (File.Exists(path + ViewsSuffix))
+            {
+                IReadOnlyList<TransactionReceipt> proofs;
+                try
+                {
+                    proofs = Ledger.Reconfiguration.ViewQuery.DecodeAnswer(File.ReadAllBytes(path + ViewsSuffix));
+                }
+                catch (EncodingException e)
+                {
+                    throw new CliException($"{path}{ViewsSuffix} is not a list of view proofs: {e.Message}");
+                }
+
+                Core.Views.View current = genesis.InitialView;
+                foreach (TransactionReceipt proof in proofs)
+                {
+                    if (Ledger.Reconfiguration.ViewChain.Step(current, genesis.ChainId, proof, out Core.Views.View? next) is { } bad)
+                    {
+                        throw new CliException($"{path}{ViewsSuffix}: {bad}");
+                    }
+
+                    views.Add(proof.Header.Number, next!);
+                    current = next!;
+                }
+            }
+
+            if (views.CertifyingView(r.Header, out string? unknown) is not { } view)
+            {
+                throw new CliException($"receipt does not hold: the block {unknown}; genesis alone cannot vouch for it, and {path}{ViewsSuffix} (saved beside the receipt) does not prove that view");
+            }
+
+            if (r.Verify(view, genesis.ChainId) is { } problem)
             {
                 throw new CliException($"receipt does not hold: {problem}");
             }
@@ -39,7 +73,7 @@ internal static class ReceiptCommands
             output.WriteLine($"transaction  {request.Digest}");
             output.WriteLine($"client       {request.Client} seq {request.Sequence}");
             output.WriteLine($"block        {r.BlockNumber} ({r.Header.Hash()}), entry {r.Index}");
-            output.WriteLine($"certified by replicas {string.Join(',', r.Certificate.Signatures.Select(s => s.ReplicaId))} of chain {genesis.ChainId}");
+            output.WriteLine($"certified by replicas {string.Join(',', r.Certificate.Signatures.Select(s => s.ReplicaId))} of {view} of chain {genesis.ChainId}");
             output.WriteLine($"result       {Describe(r.Result)}");
             output.WriteLine("receipt verified");
             return CommandRunner.Success;

@@ -13,7 +13,7 @@ namespace SmartChain.Ledger.Certification;
 /// </summary>
 public sealed class CertificateCollector
 {
-    private readonly SortedDictionary<long, View> _views = [];
+    private readonly List<(long From, View View)> _views = []; // by first block, increasing; the newest is nearly always the one asked for
     private readonly string _chainId;
     private readonly int _window;
     private readonly Action<int, long, string> _evidence;
@@ -30,7 +30,7 @@ public sealed class CertificateCollector
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(evidence);
-        _views[1] = view;
+        _views.Add((1, view));
         _chainId = chainId;
         _evidence = evidence;
         _window = window;
@@ -43,24 +43,33 @@ public sealed class CertificateCollector
     public void ViewFrom(long firstBlock, View view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        _views[firstBlock] = view;
+        int at = _views.FindIndex(v => v.From >= firstBlock);
+        if (at < 0)
+        {
+            _views.Add((firstBlock, view));
+        }
+        else if (_views[at].From == firstBlock)
+        {
+            _views[at] = (firstBlock, view);
+        }
+        else
+        {
+            _views.Insert(at, (firstBlock, view));
+        }
     }
 
     /// <summary>The view that certifies block <paramref name="number"/>, as far as this collector knows.</summary>
     public View ViewAt(long number)
     {
-        View view = _views.First().Value;
-        foreach ((long from, View v) in _views)
+        for (int i = _views.Count - 1; i > 0; i--)
         {
-            if (from > number)
+            if (_views[i].From <= number)
             {
-                break;
+                return _views[i].View;
             }
-
-            view = v;
         }
 
-        return view;
+        return _views[0].View;
     }
 
     /// <summary>Blocks built here whose certificate is not complete yet, lowest first.</summary>

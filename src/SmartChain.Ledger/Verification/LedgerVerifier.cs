@@ -130,6 +130,7 @@ public static class LedgerVerifier
         {
             StateHash = app.ComputeStateHash(),
             Uncertified = uncertified,
+            View = replayer.View,
         };
     }
 

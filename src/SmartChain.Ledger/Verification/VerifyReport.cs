@@ -17,6 +17,9 @@ public sealed record VerifyReport(long Blocks, long Transactions, Hash256 HeadHa
     /// <summary>The checkpoint block whose verified snapshot the check started from; null: it re-executed from genesis.</summary>
     public long? FromCheckpoint { get; init; }
 
+    /// <summary>The view in force after the last block (only when passed), and how many reconfiguration blocks led to it.</summary>
+    public Core.Views.View? View { get; init; }
+
     /// <summary>Blocks at the tail that have no certificate yet.</summary>
     public long Uncertified { get; init; }
 
