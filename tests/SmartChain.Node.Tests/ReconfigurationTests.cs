@@ -1,6 +1,7 @@
 using SmartChain.Client;
 using SmartChain.Coin;
 using SmartChain.Coin.Wallet;
+using SmartChain.Core.Genesis;
 using SmartChain.Core.Views;
 using SmartChain.Network.Client;
 
@@ -11,10 +12,12 @@ public class ReconfigurationTests
 {
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token;
 
-    [Fact]
-    public async Task A_replica_joins_orders_with_the_others_and_a_member_leaves()
+    [Theory]
+    [InlineData(PersistenceMode.Strong)]
+    [InlineData(PersistenceMode.Weak)]
+    public async Task A_replica_joins_orders_with_the_others_and_a_member_leaves(PersistenceMode mode)
     {
-        await using var net = new ReconfiguringNetwork();
+        await using var net = new ReconfiguringNetwork(persistence: mode);
         var log = new LogCapture();
         net.Loggers = log;
         await using ChainClient client = await net.ClientAsync(Timeout());
@@ -24,14 +27,8 @@ public class ReconfigurationTests
         Assert.Equal((1L, 5), (five.Id, five.N));
         await MintAsync(client, net, 10);
         Assert.Equal(1, client.View.Id);
-        try
-        {
-            await net.Hosts[4].WaitForCertifiedAsync(net.Hosts[0].CommittedHeight, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail(net.Hosts[4].Status + "\n" + net.Hosts[0].Status + "\n" + string.Join("\n", log.Lines));
-        }
+        await net.Hosts[4].WaitForCertifiedAsync(net.Hosts[0].CommittedHeight, Timeout());
+        Assert.Contains(4, client.ConnectedReplicas);
 
         View four;
         await using (ChainClient leaver = await net.ClientAsync(Timeout()))
@@ -42,6 +39,41 @@ public class ReconfigurationTests
         Assert.Equal([1, 2, 3, 4], four.Members.Select(m => m.Id));
         await net.Hosts[0].Removed.WaitAsync(Timeout());
         await MintAsync(client, net, 10);
+
+        foreach (int id in net.Hosts.Keys.ToList())
+        {
+            await net.StopAsync(id);
+        }
+
+        LedgerAssert.VerifiedAndIdentical(net.Genesis, [.. Enumerable.Range(1, 4).Select(net.DataDir)]);
+    }
+
+    [Fact]
+    public async Task Members_restart_into_the_view_in_force_and_a_removed_replica_refuses_to_start()
+    {
+        await using var net = new ReconfiguringNetwork(checkpointPeriod: 8);
+        await using ChainClient client = await net.ClientAsync(Timeout());
+        await MintAsync(client, net, 5);
+        await net.JoinAsync(4, endorser: 0, Timeout());
+        await Membership.LeaveAsync(client, net.Chain, net.Identity(0), 0, Timeout());
+        await net.Hosts[0].Removed.WaitAsync(Timeout());
+        await MintAsync(client, net, 12);
+        await net.Hosts[4].WaitForCertifiedAsync(net.Hosts[1].CommittedHeight, Timeout()); // the joiner has caught up
+
+        // A member and the joiner restart: each recovers the view in force from its own ledger (past checkpoints) and orders.
+        await net.StopAsync(1);
+        await net.StopAsync(4);
+        ReplicaHost one = net.Start(1);
+        ReplicaHost four = net.Start(4);
+        Assert.Equal((2L, 4), (one.CurrentView.Id, one.CurrentView.N));
+        Assert.Equal(2L, four.CurrentView.Id);
+        await MintAsync(client, net, 5);
+        await four.WaitForCertifiedAsync(net.Hosts[2].CommittedHeight, Timeout());
+
+        // The replica that left does not start again, and says why.
+        await net.StopAsync(0);
+        InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() => net.Start(0));
+        Assert.Contains("replica 0 was removed from the network", refused.Message, StringComparison.Ordinal);
 
         foreach (int id in net.Hosts.Keys.ToList())
         {
