@@ -26,6 +26,8 @@ internal sealed class NodeMetrics : IDisposable
         RegencyChanges = _meter.CreateCounter<long>("smartchain.consensus.regency_changes",
             description: "Leader changes this replica asked for, by cause: timeout (no progress), joined (f+1 others asked), sync-refused (an invalid SYNC), leader-removed (a reconfiguration removed the leader)");
         SnapshotPause = _meter.CreateHistogram<double>("smartchain.checkpoint.snapshot_pause", unit: "ms", description: "Time execution paused to take a checkpoint's snapshot");
+        ViewBarrier = _meter.CreateHistogram<double>("smartchain.consensus.view_barrier", unit: "ms",
+            description: "Time ordering waited, after a decision that may change the view, for this replica to execute it");
         TransferredBlocks = _meter.CreateCounter<long>("smartchain.transfer.blocks", description: "Blocks received by state transfer, verified and applied");
         Released = _meter.CreateCounter<long>("smartchain.requests.released", description: "Requests whose replies were released (their block durable, and certified in strong mode)");
         _meter.CreateObservableGauge("smartchain.consensus.last_decided", lastDecided, description: "Highest decided instance");
@@ -58,6 +60,9 @@ internal sealed class NodeMetrics : IDisposable
 
     /// <summary>Blocks applied from state transfer.</summary>
     public Counter<long> TransferredBlocks { get; }
+
+    /// <summary>Time the core waited at a view-change barrier for this replica's execution.</summary>
+    public Histogram<double> ViewBarrier { get; }
 
     public Counter<long> RegencyChanges { get; }
 

@@ -38,6 +38,17 @@ public sealed partial class ReplicaHost
                         break;
                     case NodeInput.ViewResolved resolved:
                         _core.ResumeAfter(resolved.Instance, resolved.View, _signer.KeyFor(resolved.View));
+                        if (_barrierSince != 0)
+                        {
+                            // How long ordering waited for this replica's own execution of the view-changing instance.
+                            double waited = System.Diagnostics.Stopwatch.GetElapsedTime(_barrierSince).TotalMilliseconds;
+                            _metrics.ViewBarrier.Record(waited);
+                            _barrierSince = 0;
+                            string line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                                $"ordering resumed after instance {resolved.Instance} in {resolved.View} ({waited:0.0} ms at the barrier)");
+                            NodeLog.ViewChange(_log, line);
+                        }
+
                         break;
                     default:
                         await OnTransferInputAsync(input);
@@ -86,6 +97,7 @@ public sealed partial class ReplicaHost
     }
 
     private readonly Dictionary<string, long> _regencyChangesCounted = [];
+    private long _barrierSince;
 
     // The core counts leader-change causes; the metrics get the increments (read here, on the core's own thread).
     private void CountRegencyChanges()
@@ -144,6 +156,11 @@ public sealed partial class ReplicaHost
 
         foreach (Decision decision in ready.Decisions)
         {
+            if (decision.AwaitsView)
+            {
+                _barrierSince = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
             await _execution.Writer.WriteAsync(new ExecutionItem.Decided(decision), _stop.Token);
         }
 

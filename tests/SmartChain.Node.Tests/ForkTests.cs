@@ -6,7 +6,6 @@ using SmartChain.Core.Requests;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
-using SmartChain.Network.Client;
 using SmartChain.Reconfiguration.Keys;
 
 namespace SmartChain.Node.Tests;
@@ -39,7 +38,7 @@ public class ForkTests
 
         await using (ChainClient client = await net.ClientAsync(Timeout()))
         {
-            await MintAsync(client, net, 6);
+            await net.MintAsync(client, 6);
             foreach (int joiner in (int[])[4, 5, 6, 7])
             {
                 await net.JoinAsync(joiner, endorser: 1, Timeout());
@@ -49,7 +48,7 @@ public class ForkTests
             {
                 await Membership.LeaveAsync(client, net.Chain, net.Identity(founder), founder, Timeout());
                 await net.Hosts[founder].Removed.WaitAsync(Timeout());
-                await MintAsync(client, net, 2);
+                await net.MintAsync(client, 2);
             }
 
             Assert.Equal([4, 5, 6, 7], client.View.Members.Select(m => m.Id));
@@ -112,15 +111,6 @@ public class ForkTests
         foreach (Ed25519KeyPair key in loot)
         {
             key.Dispose();
-        }
-    }
-
-    private static async Task MintAsync(ChainClient client, ReconfiguringNetwork net, int count)
-    {
-        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
-        for (int i = 0; i < count; i++)
-        {
-            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(net.Minter.PublicKey, 10)]), Timeout())).Status);
         }
     }
 }

@@ -1,9 +1,6 @@
 using SmartChain.Client;
-using SmartChain.Coin;
-using SmartChain.Coin.Wallet;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Views;
-using SmartChain.Network.Client;
 
 namespace SmartChain.Node.Tests;
 
@@ -21,11 +18,11 @@ public class ReconfigurationTests
         var log = new LogCapture();
         net.Loggers = log;
         await using ChainClient client = await net.ClientAsync(Timeout());
-        await MintAsync(client, net, 5);
+        await net.MintAsync(client, 5);
 
         View five = await net.JoinAsync(4, endorser: 1, Timeout());
         Assert.Equal((1L, 5), (five.Id, five.N));
-        await MintAsync(client, net, 10);
+        await net.MintAsync(client, 10);
         Assert.Equal(1, client.View.Id);
         await net.Hosts[4].WaitForCertifiedAsync(net.Hosts[0].CommittedHeight, Timeout());
         Assert.Contains(4, client.ConnectedReplicas);
@@ -38,7 +35,7 @@ public class ReconfigurationTests
 
         Assert.Equal([1, 2, 3, 4], four.Members.Select(m => m.Id));
         await net.Hosts[0].Removed.WaitAsync(Timeout());
-        await MintAsync(client, net, 10);
+        await net.MintAsync(client, 10);
 
         foreach (int id in net.Hosts.Keys.ToList())
         {
@@ -53,11 +50,11 @@ public class ReconfigurationTests
     {
         await using var net = new ReconfiguringNetwork(checkpointPeriod: 8);
         await using ChainClient client = await net.ClientAsync(Timeout());
-        await MintAsync(client, net, 5);
+        await net.MintAsync(client, 5);
         await net.JoinAsync(4, endorser: 0, Timeout());
         await Membership.LeaveAsync(client, net.Chain, net.Identity(0), 0, Timeout());
         await net.Hosts[0].Removed.WaitAsync(Timeout());
-        await MintAsync(client, net, 12);
+        await net.MintAsync(client, 12);
         await net.Hosts[4].WaitForCertifiedAsync(net.Hosts[1].CommittedHeight, Timeout()); // the joiner has caught up
 
         // A member and the joiner restart: each recovers the view in force from its own ledger (past checkpoints) and orders.
@@ -67,7 +64,7 @@ public class ReconfigurationTests
         ReplicaHost four = net.Start(4);
         Assert.Equal((2L, 4), (one.CurrentView.Id, one.CurrentView.N));
         Assert.Equal(2L, four.CurrentView.Id);
-        await MintAsync(client, net, 5);
+        await net.MintAsync(client, 5);
         await four.WaitForCertifiedAsync(net.Hosts[2].CommittedHeight, Timeout());
 
         // The replica that left does not start again, and says why.
@@ -81,22 +78,5 @@ public class ReconfigurationTests
         }
 
         LedgerAssert.VerifiedAndIdentical(net.Genesis, [.. Enumerable.Range(1, 4).Select(net.DataDir)]);
-    }
-
-    private static async Task MintAsync(ChainClient client, ReconfiguringNetwork net, int count)
-    {
-        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
-        for (int i = 0; i < count; i++)
-        {
-            try
-            {
-                ReplyMessage reply = await client.SubmitAsync(minter.Mint([new CoinOutput(net.Minter.PublicKey, 10)]), Timeout());
-                Assert.Equal(ReplyStatus.Executed, reply.Status);
-            }
-            catch (ChainClientException e)
-            {
-                Assert.Fail($"{e.Message}; client view {client.View.Id}, connected to {string.Join(",", client.ConnectedReplicas)}; " + string.Join(" | ", net.Hosts.Values.Select(h => h.Status)));
-            }
-        }
     }
 }

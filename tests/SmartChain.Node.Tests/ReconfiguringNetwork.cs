@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Client;
 using SmartChain.Coin;
+using SmartChain.Coin.Wallet;
+using SmartChain.Network.Client;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
@@ -104,6 +106,18 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
         await File.WriteAllBytesAsync(Path.Combine(DataDir(id), ReplicaHost.BootstrapViewFileName), admitted.Encode(), cancellationToken);
         Start(id);
         return admitted;
+    }
+
+    /// <summary>MINTs <paramref name="count"/> coins through <paramref name="client"/>, each executed.</summary>
+    public async Task MintAsync(ChainClient client, int count)
+    {
+        var minter = new CoinWallet(Chain, Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        for (int i = 0; i < count; i++)
+        {
+            ReplyMessage reply = await client.SubmitAsync(minter.Mint([new CoinOutput(Minter.PublicKey, 10)]), timeout.Token);
+            Assert.Equal(ReplyStatus.Executed, reply.Status);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -37,7 +37,8 @@ internal static class LedgerShow
                     {
                         Block b = store.Read(n);
                         string certificate = b.Certificate is null ? (n == 0 ? "genesis" : "uncertified") : $"certified by {Signers(b.Certificate)}";
-                        output.WriteLine($"block {n,8}  instance {b.Body.ConsensusId,8}  {b.Body.Entries.Count,5} entries  {b.Hash}  {certificate}");
+                        string kind = Ledger.Reconfiguration.ReconfigurationBlock.Installs(b.Header) ? "  (reconfiguration block)" : "";
+                        output.WriteLine($"block {n,8}  instance {b.Body.ConsensusId,8}  {b.Body.Entries.Count,5} entries  {b.Hash}  {certificate}{kind}");
                     }
                 }
             }
@@ -71,20 +72,39 @@ internal static class LedgerShow
             string entry = SignedRequest.TryDecode(block.Body.Entries[j], out SignedRequest? request, out _)
                 ? $"{request!.Digest} from {request.Client} seq {request.Sequence}: {Operation(request)}"
                 : "not a request";
-            output.WriteLine($"  [{j}] {entry} -> {Result(block.Body.Results[j])}");
+            output.WriteLine($"  [{j}] {entry} -> {Result(block.Body.Results[j], request is not null && SystemOperation.IsSystem(request.Operation.Span))}");
         }
     }
 
-    private static string Operation(SignedRequest request) =>
-        CoinOperation.TryDecode(request.Operation.Span, out CoinOperation? op, out string? reason) == CoinResultCode.Ok
+    private static string Operation(SignedRequest request)
+    {
+        if (SystemOperation.IsSystem(request.Operation.Span))
+        {
+            return Reconfiguration.Operations.ReconfigurationOperation.TryDecode(request.Operation.Span, out string? malformed) switch
+            {
+                Reconfiguration.Operations.JoinOperation join => $"JOIN of replica {join.ReplicaId} at {join.Host}:{join.Port} ({join.ViewKeys.Count} view keys)",
+                Reconfiguration.Operations.ReconfigureOperation c => $"RECONFIGURE: join certificate of replica {c.Record.ReplicaId} ({c.Votes.Count} votes of view {c.Record.ViewId})",
+                Reconfiguration.Operations.LeaveOperation leave => $"LEAVE of replica {leave.ReplicaId}",
+                Reconfiguration.Operations.ExcludeOperation exclude => $"EXCLUDE vote against replica {exclude.Target}",
+                _ => malformed ?? "unknown system operation",
+            };
+        }
+
+        return CoinOperation.TryDecode(request.Operation.Span, out CoinOperation? op, out string? reason) == CoinResultCode.Ok
             ? $"{op!.Kind.ToString().ToUpperInvariant()} {op.Inputs.Count} in, outputs {string.Join('+', op.Outputs.Select(o => o.Value))}"
             : $"malformed operation ({reason})";
+    }
 
-    private static string Result(ReadOnlyMemory<byte> result)
+    private static string Result(ReadOnlyMemory<byte> result, bool system)
     {
         if (result.IsEmpty)
         {
             return "not executed (repeated sequence)";
+        }
+
+        if (system)
+        {
+            return Reconfiguration.State.SystemResult.TryDecode(result.Span, out string? bad)?.ToString() ?? $"undecodable system result: {bad}";
         }
 
         try

@@ -21,7 +21,9 @@ internal static class Joiner
         var join = ReplicaHome.JoinOf(config, payload);
         await using ChainClient client = await ChainClient.ConnectAsync(genesis, identity, new ClientOptions { Peers = peers }, cancellationToken);
         output.WriteLine($"replica {config.ReplicaId} ({identity.PublicKey}) asks to join {client.View} (members {client.View.MemberList})");
-        View admitted = await Membership.JoinAsync(client, genesis.ChainId, identity, join, line => output.WriteLine("  " + line), cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        View admitted = await Membership.JoinAsync(client, genesis.ChainId, identity, join,
+            line => output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  {line} ({clock.Elapsed.TotalSeconds:0.00} s)")), cancellationToken);
         string bootstrap = Path.Combine(config.DataDir, ReplicaHost.BootstrapViewFileName);
         Directory.CreateDirectory(config.DataDir);
         await File.WriteAllBytesAsync(bootstrap, admitted.Encode(), cancellationToken);

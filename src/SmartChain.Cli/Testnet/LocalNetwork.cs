@@ -72,10 +72,10 @@ internal sealed class LocalNetwork : IAsyncDisposable
     public void Restart(int replica) => TestnetProcesses.Launch(Path.Combine(Folder, TestnetInitializer.NodeFolder(replica)), _nodeArgs);
 
     /// <summary>Joins a new replica (the next id), endorsed by a member, and starts it; returns its id and the view that admitted it.</summary>
-    public async Task<(int Id, Core.Views.View Admitted)> JoinAsync(CancellationToken cancellationToken)
+    public async Task<(int Id, Core.Views.View Admitted, TimeSpan Joining)> JoinAsync(CancellationToken cancellationToken)
     {
-        (string home, Core.Views.View admitted) = await TestnetMembership.JoinAsync(Folder, null, start: true, _nodeArgs, TextWriter.Null, cancellationToken);
-        return (IdOf(home), admitted);
+        (string home, Core.Views.View admitted, TimeSpan joining) = await TestnetMembership.JoinAsync(Folder, null, start: true, _nodeArgs, TextWriter.Null, cancellationToken);
+        return (IdOf(home), admitted, joining);
     }
 
     private static int IdOf(string home) => NodeConfig.Load(Path.Combine(home, NodeConfig.FileName)).ReplicaId;

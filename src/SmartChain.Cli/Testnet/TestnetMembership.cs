@@ -20,7 +20,7 @@ internal static class TestnetMembership
         [.. TestnetProcesses.Homes(folder).Select(h => NodeConfig.Load(Path.Combine(h, NodeConfig.FileName)).ClientListen)];
 
     /// <summary>Joins replica <paramref name="id"/> (default: one above the highest id in the folder) and starts it unless told not to.</summary>
-    public static async Task<(string Home, View Admitted)> JoinAsync(string folder, int? id, bool start, IReadOnlyList<string> nodeArgs, TextWriter output,
+    public static async Task<(string Home, View Admitted, TimeSpan Joining)> JoinAsync(string folder, int? id, bool start, IReadOnlyList<string> nodeArgs, TextWriter output,
         CancellationToken cancellationToken)
     {
         GenesisDocument genesis = GenesisJson.Load(Path.Combine(folder, TestnetInitializer.GenesisFileName));
@@ -51,7 +51,9 @@ internal static class TestnetMembership
         }
 
         output.WriteLine($"created {home} (replica {replicaId}, {created.Listen}); endorsed by replica {endorser.ReplicaId}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         View admitted = await Joiner.JoinAsync(home, genesis, payload, peers, output, cancellationToken);
+        TimeSpan joining = clock.Elapsed;
         if (start)
         {
             int pid = TestnetProcesses.Launch(home, nodeArgs);
@@ -59,6 +61,6 @@ internal static class TestnetMembership
             await TestnetProcesses.WaitUntilConnectedAsync(genesis, new Dictionary<string, int> { [home] = pid }, output, TimeSpan.FromSeconds(60), Peers(folder));
         }
 
-        return (home, admitted);
+        return (home, admitted, joining);
     }
 }
