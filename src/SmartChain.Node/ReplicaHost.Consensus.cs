@@ -78,12 +78,12 @@ public sealed partial class ReplicaHost
         PoolAddResult result = _core.Submit(request);
         ExecutionItem? answer = result switch
         {
-            PoolAddResult.Added or PoolAddResult.AlreadyPending => null,
+            // Not a member yet (a joiner catching up) or any more: it orders nothing, but it answers the request if it
+            // executes it (a JOIN needs the votes of new members too, once they have caught up).
+            PoolAddResult.Added or PoolAddResult.AlreadyPending or PoolAddResult.NotMember => null,
             PoolAddResult.AlreadyDecided => new ExecutionItem.Repeated(request, client.Session),
             PoolAddResult.ConflictingSequence => new ExecutionItem.Refused(request, client.Session,
                 $"another request of this client with sequence {request.Sequence} is pending; use a new sequence"),
-            PoolAddResult.NotMember => new ExecutionItem.Refused(request, client.Session,
-                $"replica {Id} is not a member of {_core.View} (members {_core.View.MemberList}); send to the members"),
             _ => new ExecutionItem.Refused(request, client.Session, $"busy ({result}); retry later"),
         };
         if (answer is null)

@@ -163,6 +163,13 @@ public sealed partial class ReplicaHost
             _mySignatures[number] = (hash, signature);
             _network.Broadcast(FrameType.BlockSignature, new BlockSignatureMessage(number, hash, signature, Wants: false).Encode());
             Completed(number, _collector.Add(Id, number, hash, signature));
+            if (_uncertifiedReconfigurations.TryGetValue(number, out var reconfiguration) && !reconfiguration.Installed.Contains(Id))
+            {
+                // The last block of this replica's membership is signed: its part is done, and its keys go now. It does not
+                // wait for the certificate, which the remaining members (Q of the old view without it) complete, and
+                // which it might never receive: they close its links once they hold it.
+                Retire(number, reconfiguration.Installed);
+            }
         }
 
         if (_completed.Count > 0 && Strong)

@@ -79,11 +79,22 @@ public sealed partial class ReplicaHost
 
         if (_history.CertifyingView(block.Block.Header, out _) is { } left && left.Contains(Id))
         {
-            _signer.EraseAll();
-            string removed = $"replica {Id} is not a member of {installed} (certified in block {number}): it stops taking part, and every one of its view keys is erased";
-            NodeLog.ViewChange(_log, removed);
-            _removed.TrySetResult();
+            Retire(number, installed);
         }
+    }
+
+    // This replica is not a member of `installed` (block `number`): it erases every view key and stops taking part.
+    private void Retire(long number, View installed)
+    {
+        if (_removed.Task.IsCompleted)
+        {
+            return;
+        }
+
+        _signer.EraseAll();
+        string removed = $"replica {Id} is not a member of {installed} (installed by block {number}): it stops taking part, and every one of its view keys is erased";
+        NodeLog.ViewChange(_log, removed);
+        _removed.TrySetResult();
     }
 
     // Execution thread: the view proofs after `knownView`, for a client or joiner refreshing its view.
@@ -160,7 +171,7 @@ public sealed partial class ReplicaHost
             return view;
         }
 
-        if (_machine.Reconfiguration.FormerMembers.Contains(Id) && !_uncertifiedReconfigurations.ContainsKey(block))
+        if (_machine.Reconfiguration.FormerMembers.Contains(Id))
         {
             _signer.EraseAll();
             throw new InvalidOperationException($"replica {Id} was removed from the network (it is not a member of {view}: {view.MemberList}); its view keys are erased. To take part again, join with a new id: smartchain node join");

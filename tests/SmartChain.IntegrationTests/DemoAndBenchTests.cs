@@ -55,6 +55,18 @@ public sealed class DemoAndBenchTests : IDisposable
     }
 
     [Fact]
+    public async Task The_demo_grows_its_network_by_a_join_under_load_and_verifies_every_ledger()
+    {
+        CliRun demo = await CliRun.AsProcessAsync("demo", "--duration", "8", "--clients", "2", "--grow-to", "5", "--json");
+        Assert.True(demo.ExitCode == 0, demo.Output + demo.Error);
+        using JsonDocument json = JsonDocument.Parse(demo.Output);
+        JsonElement[] replicas = [.. json.RootElement.GetProperty("replicas").EnumerateArray()];
+        Assert.Equal([0, 1, 2, 3, 4], replicas.Select(r => r.GetProperty("replica").GetInt32()));
+        Assert.All(replicas, r => Assert.True(r.GetProperty("verified").GetBoolean()));
+        Assert.Single(replicas.Select(r => r.GetProperty("hashAtCommonHeight").GetString()).Distinct());
+    }
+
+    [Fact]
     public async Task The_benchmark_writes_its_table_json_and_charts()
     {
         string output = Path.Combine(_dir, "bench");

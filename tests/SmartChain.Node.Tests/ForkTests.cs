@@ -36,12 +36,21 @@ public class ForkTests
             viewZeroKeys[id] = net.Genesis.InitialView.Members[id].ViewKey.Key;
         }
 
+        var log = new LogCapture();
+        net.Loggers = log;
         await using (ChainClient client = await net.ClientAsync(Timeout()))
         {
             await net.MintAsync(client, 6);
             foreach (int joiner in (int[])[4, 5, 6, 7])
             {
-                await net.JoinAsync(joiner, endorser: 1, Timeout());
+                try
+                {
+                    await net.JoinAsync(joiner, endorser: 1, Timeout());
+                }
+                catch (ChainClientException e)
+                {
+                    Assert.Fail(e.Message + "\n" + string.Join("\n", log.Lines.Where(l => l.StartsWith("replica4", StringComparison.Ordinal))));
+                }
             }
 
             foreach (int founder in founders)
