@@ -235,4 +235,27 @@ public sealed partial class ChainClient
         return best.Id > 0 || errors.Count < options.Peers.Count ? best
             : throw new ChainClientException($"no peer could prove the network's current view: {string.Join("; ", errors)}");
     }
+
+    // Dials, once and together, every member of the view in force that has no link yet.
+    private async Task ConnectNewMembersAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        await Task.WhenAll(_view.Members.Where(m => !_connections.ContainsKey(m.Id)).Select(async m =>
+        {
+            (SecureLink? link, _) = await TryConnectAsync(_genesis, _credentials, _options, m, timeout.Token);
+            if (link is null)
+            {
+                return;
+            }
+
+            if (_stop.IsCancellationRequested || _connections.ContainsKey(m.Id) || !_view.Contains(m.Id))
+            {
+                await link.DisposeAsync();
+                return;
+            }
+
+            Attach(m.Id, link);
+        }));
+    }
 }

@@ -45,7 +45,7 @@ internal sealed class ReceiptChecker(GenesisDocument genesis, Ledger.Reconfigura
 
         if (views.CertifyingView(receipt.Header, out string? unknown) is not { } view)
         {
-            return $"the receipt's block {receipt.Header.Number} is certified by a view this client does not know yet ({unknown})";
+            return $"the receipt is certified by a view this client does not know yet ({unknown})";
         }
 
         var key = (genesis.ChainId, view.Id, receipt.Header.Hash());

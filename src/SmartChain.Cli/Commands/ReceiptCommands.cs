@@ -61,7 +61,7 @@ internal static class ReceiptCommands
 
             if (views.CertifyingView(r.Header, out string? unknown) is not { } view)
             {
-                throw new CliException($"receipt does not hold: the block {unknown}; genesis alone cannot vouch for it, and {path}{ViewsSuffix} (saved beside the receipt) does not prove that view");
+                throw new CliException($"receipt does not hold: {unknown}; genesis alone cannot vouch for a later view, and no {path}{ViewsSuffix} beside the receipt proves it");
             }
 
             if (r.Verify(view, genesis.ChainId) is { } problem)

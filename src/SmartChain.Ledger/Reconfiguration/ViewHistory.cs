@@ -94,7 +94,7 @@ public sealed class ViewHistory
                 return inForce;
             }
 
-            error = $"block {header.Number} names block {header.LastReconfig} as its last reconfiguration, which installed no view this replica knows of";
+            error = $"block {header.Number} names block {header.LastReconfig} as its last reconfiguration block, whose view is not proven here";
             return null;
         }
     }

@@ -56,7 +56,7 @@ internal sealed class TransferVerifier(GenesisDocument genesis, ViewHistory view
 
         if (views.CertifyingView(header, out string? unknown) is not { } view)
         {
-            return $"block {header.Number}, which {unknown}";
+            return unknown;
         }
 
         return certificate.Verify(view, genesis.ChainId, header.Hash()) is { } bad
