@@ -85,6 +85,12 @@ public static class Membership
     private static async Task<SystemResult> SubmitAsync(ChainClient client, SignedRequest request, string what, CancellationToken cancellationToken)
     {
         ReplyMessage reply = await client.SubmitAsync(request, cancellationToken);
+        if (reply.Status == ReplyStatus.Rejected)
+        {
+            // Refused at the door (Q replicas agree): it could not succeed in the view they are in.
+            return SystemResult.Rejected(System.Text.Encoding.UTF8.GetString(reply.Result.Span));
+        }
+
         if (reply.Status is not (ReplyStatus.Executed or ReplyStatus.Duplicate))
         {
             throw new ChainClientException($"the {what} was not ordered ({reply.Status}): {System.Text.Encoding.UTF8.GetString(reply.Result.Span)}");

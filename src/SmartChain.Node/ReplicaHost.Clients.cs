@@ -113,6 +113,11 @@ public sealed partial class ReplicaHost
         }
 
         TxCheck check = Verify(request!);
+        if (check.Accepted && _machine.Admit(request!) is { } refused)
+        {
+            check = TxCheck.Refuse((byte)Reconfiguration.State.SystemResultCode.Rejected, refused);
+        }
+
         if (!check.Accepted)
         {
             _metrics.Rejected.Add(1);

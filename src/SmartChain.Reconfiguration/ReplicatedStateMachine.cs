@@ -47,6 +47,32 @@ public sealed class ReplicatedStateMachine
         return ReconfigurationOperation.CheckTx(request, _chainId) is { } problem ? TxCheck.Refuse((byte)SystemResultCode.Rejected, problem) : TxCheck.Ok;
     }
 
+    /// <summary>
+    /// A client's request that may change the view makes every replica pause ordering until it is executed, so a replica
+    /// admits one from a client only if it could succeed now: a LEAVE or EXCLUDE signed by a member's identity key, a join
+    /// certificate with Q valid votes of the current view. Null if admitted, else why not. This depends on the view, so it
+    /// is a filter at the door only; proposals are checked with <see cref="CheckTx"/>, which every replica computes alike.
+    /// </summary>
+    public string? Admit(SignedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!SystemOperation.MayChangeView(request.Operation.Span))
+        {
+            return null;
+        }
+
+        View view = Reconfiguration.View;
+        return ReconfigurationOperation.TryDecode(request.Operation.Span, out _) switch
+        {
+            LeaveOperation or ExcludeOperation when view.MemberWithIdentity(request.Client) is null =>
+                $"a LEAVE or EXCLUDE must be signed by the identity key of a member of {view}",
+            ReconfigureOperation c when c.Record.ViewId != view.Id => $"the join certificate is for view {c.Record.ViewId}; the current view is {view.Id}",
+            ReconfigureOperation c when Core.Views.QuorumSignatures.Verify(view, c.Record.Encode(), c.Votes) is { } bad =>
+                $"join certificate: {bad.Replace("signature", "vote", StringComparison.Ordinal)}",
+            _ => null,
+        };
+    }
+
     /// <summary>Executes <paramref name="batch"/> (the requests to run, in decided order): one result per request, and the view installed, if any.</summary>
     public BatchOutcome Execute(BatchContext context, IReadOnlyList<SignedRequest> batch)
     {

@@ -103,6 +103,22 @@ public sealed class RemovalTests : IDisposable
     }
 
     [Fact]
+    public void A_replica_admits_a_view_changing_request_from_a_client_only_if_it_could_succeed_now()
+    {
+        var machine = new ReplicatedStateMachine(Consortium.Chain, _c.App, _c.State);
+        using var stranger = Core.Crypto.Ed25519KeyPair.Generate();
+        Assert.Null(machine.Admit(_c.Sign(_c.Identity(1), new LeaveOperation(1))));
+        Assert.StartsWith("a LEAVE or EXCLUDE must be signed by the identity key of a member", machine.Admit(_c.Sign(stranger, new LeaveOperation(1))), StringComparison.Ordinal);
+        Assert.StartsWith("a LEAVE or EXCLUDE must be signed", machine.Admit(_c.Sign(stranger, new ExcludeOperation(1))), StringComparison.Ordinal);
+
+        SignedRequest join = _c.Join(5);
+        ApprovalRecord record = _c.Execute(join).Record!;
+        Assert.Null(machine.Admit(_c.Certificate(join, record, _c.Votes(record, 1, 0, 1, 2, 3))));
+        Assert.StartsWith("join certificate: 3 valid votes", machine.Admit(_c.Certificate(join, record, _c.Votes(record, 1, 0, 1, 2))), StringComparison.Ordinal);
+        Assert.Null(machine.Admit(join)); // a JOIN changes no view: admitted, judged in execution
+    }
+
+    [Fact]
     public void One_view_change_per_block_a_later_one_in_the_same_batch_is_refused()
     {
         var machine = new ReplicatedStateMachine(Consortium.Chain, _c.App, _c.State);
