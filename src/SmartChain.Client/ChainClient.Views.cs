@@ -123,19 +123,12 @@ public sealed partial class ChainClient
             return null;
         }
 
-        View current = from;
-        foreach (TransactionReceipt proof in proofs)
+        // What verified is kept even if a later proof fails: a bad proof from one replica cannot undo the others.
+        _ = ViewChain.Follow(from, _genesis.ChainId, proofs, out View current, (proof, next) =>
         {
-            if (ViewChain.Step(current, _genesis.ChainId, proof, out View? next) is not null)
-            {
-                break; // keep what verified; a bad proof from one replica cannot undo the others
-            }
-
-            _history.Add(proof.Header.Number, next!);
-            KeepProof(proof, next!);
-            current = next!;
-        }
-
+            _history.Add(proof.Header.Number, next);
+            KeepProof(proof, next);
+        });
         return current.Id > from.Id ? current : null;
     }
 
@@ -204,22 +197,17 @@ public sealed partial class ChainClient
                         continue;
                     }
 
-                    View current = best;
-                    foreach (TransactionReceipt proof in ViewQuery.DecodeAnswer(QueryResultMessage.Decode(frame.Payload.Span).Body.Span))
+                    IReadOnlyList<TransactionReceipt> answer = ViewQuery.DecodeAnswer(QueryResultMessage.Decode(frame.Payload.Span).Body.Span);
+                    if (ViewChain.Follow(best, genesis.ChainId, answer, out View current, (proof, next) =>
+                        {
+                            history.Add(proof.Header.Number, next);
+                            if (proofs.Count == next.Id - 1)
+                            {
+                                proofs.Add(proof);
+                            }
+                        }) is { } bad)
                     {
-                        if (ViewChain.Step(current, genesis.ChainId, proof, out View? next) is { } bad)
-                        {
-                            errors.Add($"{peer}: {bad}");
-                            break;
-                        }
-
-                        history.Add(proof.Header.Number, next!);
-                        if (proofs.Count == next!.Id - 1)
-                        {
-                            proofs.Add(proof);
-                        }
-
-                        current = next!;
+                        errors.Add($"{peer}: {bad}");
                     }
 
                     best = current;

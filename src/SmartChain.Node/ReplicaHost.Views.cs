@@ -60,7 +60,8 @@ public sealed partial class ReplicaHost
     // Ledger thread: a reconfiguration block's certificate is durable here.
     private void ReconfigurationCertified(long number, BuiltBlock block, View installed, BlockCertificate certificate)
     {
-        if (ReconfigurationBlock.ReadInstalledView(block.Block, _history.CertifyingView(block.Block.Header, out _) ?? installed, out _, out int entry) is null)
+        View? left = _history.CertifyingView(block.Block.Header, out _);
+        if (ReconfigurationBlock.ReadInstalledView(block.Block, left ?? installed, out _, out int entry) is null)
         {
             lock (_viewGate)
             {
@@ -77,7 +78,7 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        if (_history.CertifyingView(block.Block.Header, out _) is { } left && left.Contains(Id))
+        if (left?.Contains(Id) == true)
         {
             Retire(number, installed);
         }

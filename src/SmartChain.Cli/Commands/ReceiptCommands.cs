@@ -46,16 +46,10 @@ internal static class ReceiptCommands
                     throw new CliException($"{path}{ViewsSuffix} is not a list of view proofs: {e.Message}");
                 }
 
-                Core.Views.View current = genesis.InitialView;
-                foreach (TransactionReceipt proof in proofs)
+                if (Ledger.Reconfiguration.ViewChain.Follow(genesis.InitialView, genesis.ChainId, proofs, out _,
+                        (proof, next) => views.Add(proof.Header.Number, next)) is { } bad)
                 {
-                    if (Ledger.Reconfiguration.ViewChain.Step(current, genesis.ChainId, proof, out Core.Views.View? next) is { } bad)
-                    {
-                        throw new CliException($"{path}{ViewsSuffix}: {bad}");
-                    }
-
-                    views.Add(proof.Header.Number, next!);
-                    current = next!;
+                    throw new CliException($"{path}{ViewsSuffix}: {bad}");
                 }
             }
 

@@ -15,9 +15,11 @@ public static class ViewChain
 
     /// <summary>
     /// Null and the last view reached if each receipt proves the next view after <paramref name="start"/>; otherwise the
-    /// reason the first bad one fails (<paramref name="reached"/> is then the last view proven).
+    /// reason the first bad one fails (<paramref name="reached"/> is then the last view proven). <paramref name="proven"/>
+    /// hears each proof that held, with the view it proves (a verifier remembers them).
     /// </summary>
-    public static string? Follow(View start, string chainId, IEnumerable<TransactionReceipt> proofs, out View reached)
+    public static string? Follow(View start, string chainId, IEnumerable<TransactionReceipt> proofs, out View reached,
+        Action<TransactionReceipt, View>? proven = null)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(proofs);
@@ -29,6 +31,7 @@ public static class ViewChain
                 return bad;
             }
 
+            proven?.Invoke(proof, next!);
             reached = next!;
         }
 
