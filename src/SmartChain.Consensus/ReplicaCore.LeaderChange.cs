@@ -27,7 +27,7 @@ public sealed partial class ReplicaCore
     private long _progressAt;
     private int _failedRegencies;
 
-    /// <summary>Regency changes so far, by cause ("timeout", "joined", "sync-refused"), for metrics.</summary>
+    /// <summary>Regency changes so far, by cause ("timeout", "joined", "leader-removed"), for metrics.</summary>
     public IReadOnlyDictionary<string, long> RegencyChanges => _regencyChanges;
 
     private readonly Dictionary<string, long> _regencyChanges = [];
@@ -159,6 +159,12 @@ public sealed partial class ReplicaCore
             return;
         }
 
+        if (UnprovenInstance(from, data) is { } unproven)
+        {
+            Reject(from, "unproven-instance", unproven, evidence: false);
+            return;
+        }
+
         if (CheckStopData(from, data) is { } problem)
         {
             Reject(from, "invalid-stopdata", problem, evidence: true);
@@ -179,55 +185,27 @@ public sealed partial class ReplicaCore
         OnSync(Id, sync);
     }
 
-    private string? CheckStopData(int from, StopData data)
-    {
-        _view.TryGetMember(from, out var member);
-        if (member is null)
-        {
-            return $"STOPDATA from replica {from}, which is not in {_view}";
-        }
-
-        if (!Ed25519.Verify(member.ViewKey.Key, StopData.Statement(_chainId, _view.Id, data.Instance, data.Regency, data.Certificate), data.Signature.Span))
-        {
-            return $"STOPDATA of replica {from} for regency {data.Regency}: the signature does not verify";
-        }
-
-        if (data.LastDecision is { } d &&
-            (d.Instance != data.Instance - 1 || d.Proof.Verify(_view, _chainId, d.Instance, d.Regency, BatchHash.Compute(d.Batch)) is not null))
-        {
-            return $"STOPDATA of replica {from}: its last decision (instance {d.Instance}) does not prove itself";
-        }
-
-        if (data.Certificate is { } c && (c.Instance != data.Instance || c.Regency >= data.Regency || c.Verify(_view, _chainId) is not null))
-        {
-            return $"STOPDATA of replica {from}: its write certificate for instance {c.Instance} does not hold";
-        }
-
-        return null;
-    }
-
-    // The open instance is the highest any sender reached; the batch is that of the highest-regency certificate there.
-    private static (long Instance, WriteCertificate? Chosen) Choose(IEnumerable<StopData> datas)
-    {
-        List<StopData> all = [.. datas];
-        long instance = all.Max(d => d.Instance);
-        WriteCertificate? chosen = all.Where(d => d.Instance == instance && d.Certificate is not null)
-            .Select(d => d.Certificate!).OrderByDescending(c => c.Regency).FirstOrDefault();
-        return (instance, chosen);
-    }
-
     private void OnSync(int from, Sync sync)
     {
-        if (from != LeaderOf(sync.Regency) || sync.Regency < Regency || (sync.Regency == Regency && _synced))
+        if (sync.Regency < Regency || (sync.Regency == Regency && _synced) || from != LeaderOf(sync.Regency))
         {
             return;
         }
 
-        if (CheckSync(sync) is { } problem)
+        // Bounded before anything is verified: a SYNC further ahead cannot be told from a lie without Q signature checks
+        // per regency, and the regency would be far beyond anything the correct replicas asked for.
+        if (sync.Regency > Regency + MaxRegencyLead)
         {
-            Reject(from, "invalid-sync", problem, evidence: true);
-            Count("sync-refused");
-            SendStop(Math.Max(Regency, sync.Regency) + 1);
+            Reject(from, "too-far-ahead", $"SYNC for regency {sync.Regency}; the current regency is {Regency} (at most {MaxRegencyLead} ahead)", evidence: false);
+            return;
+        }
+
+        // An invalid SYNC moves nothing: no STOP, no timer. Before, it answered with STOP(R+1) for the SYNC's regency R,
+        // which a Byzantine leader of a far regency used to switch off this replica's timeout and joining for good. If
+        // it came from the current leader, the unsynced regency times out like any other.
+        if (CheckSync(sync) is ({ } problem, bool evidence))
+        {
+            Reject(from, evidence ? "invalid-sync" : "unproven-sync", problem, evidence);
             return;
         }
 
@@ -257,41 +235,6 @@ public sealed partial class ReplicaCore
         }
 
         ApplySync();
-    }
-
-    private string? CheckSync(Sync sync)
-    {
-        var senders = new HashSet<int>();
-        foreach ((int sender, StopData data) in sync.StopDatas)
-        {
-            if (data.Regency != sync.Regency || !senders.Add(sender))
-            {
-                return $"SYNC for regency {sync.Regency} relays a STOPDATA of another regency, or two of replica {sender}";
-            }
-
-            if (CheckStopData(sender, data) is { } problem)
-            {
-                return $"SYNC for regency {sync.Regency}: {problem}";
-            }
-        }
-
-        if (senders.Count < _view.Q)
-        {
-            return $"SYNC for regency {sync.Regency} relays {senders.Count} STOPDATAs; {_view.Q} are needed";
-        }
-
-        (long instance, WriteCertificate? chosen) = Choose(sync.StopDatas.Select(x => x.Data));
-        if (instance != sync.Instance)
-        {
-            return $"SYNC names instance {sync.Instance}, but its STOPDATAs reach instance {instance}";
-        }
-
-        if (chosen is null ? sync.Batch.Count != 0 : BatchHash.Compute(sync.Batch) != chosen.BatchHash)
-        {
-            return $"SYNC for instance {sync.Instance}: its batch does not follow from the write certificates it relays";
-        }
-
-        return null;
     }
 
     // Runs when this replica's open instance is the SYNC's: the chosen batch is proposed in the new regency.

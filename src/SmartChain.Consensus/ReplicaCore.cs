@@ -114,6 +114,14 @@ public sealed partial class ReplicaCore
             return;
         }
 
+        // No regency or instance below the first: LeaderOf would index with a negative number, and a correct replica
+        // never sends one. (The codec already refuses instances below 1; this holds for any caller.)
+        if (message.Regency < 0 || message.Instance < 1)
+        {
+            Reject(from, "invalid-regency", $"{message.Type} for regency {message.Regency}, instance {message.Instance}", evidence: true);
+            return;
+        }
+
         if (message is Fetch fetch)
         {
             OnFetch(from, fetch); // decisions are served whatever view the asker is in
