@@ -20,6 +20,12 @@ public sealed record ConsensusOptions
     /// <summary>Most buffered future messages in total.</summary>
     public int MaxBufferedMessages { get; init; } = 4096;
 
+    /// <summary>
+    /// Most FETCHes answered per peer and tick (each instance once per tick); the rest are dropped, and the asker asks
+    /// again at its next retransmission. Bounds what a few bytes of FETCH can make this replica send or read.
+    /// </summary>
+    public int FetchAnswersPerTick { get; init; } = 64;
+
     /// <summary>Recent decisions kept to answer FETCH from a replica that missed them.</summary>
     public int RecentDecisions { get; init; } = 256;
 

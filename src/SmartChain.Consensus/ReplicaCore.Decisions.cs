@@ -41,7 +41,7 @@ public sealed partial class ReplicaCore
         // Messages that arrived early for the new open instance are handled now, in arrival order.
         if (_future.Remove(_current.Id, out List<(int From, ConsensusMessage Message)>? early))
         {
-            _buffered -= early.Count;
+            Unbuffer(early);
             foreach ((int from, ConsensusMessage message) in early)
             {
                 if (message.Instance == _current.Id)
@@ -87,15 +87,33 @@ public sealed partial class ReplicaCore
         return true;
     }
 
+    // Per sender and tick: each instance answered once, and at most FetchAnswersPerTick answers. A FETCH costs a few
+    // bytes and its answer a whole batch; a correct replica asks once per decision it receives, or per RetransmitTicks.
+    private readonly Dictionary<int, int> _fetchAnswers = [];
+    private readonly HashSet<(int From, long Instance)> _fetchesAnsweredThisTick = [];
+
     private void OnFetch(int from, Fetch fetch)
     {
-        if (_recent.TryGetValue(fetch.Instance, out Decision? decision))
+        bool recent = _recent.TryGetValue(fetch.Instance, out Decision? decision);
+        if (!recent && (fetch.Instance > LastDecided || _fetchesToServe.Count >= 64))
         {
-            _messages.Add(new OutboundMessage(from, new DecisionMessage(decision.ViewId, decision.Instance, decision.Regency, decision.Batch, decision.Proof)));
+            return; // not decided here yet (the asker asks again), or the ledger reads of this round are used up
         }
-        else if (fetch.Instance >= 1 && fetch.Instance <= LastDecided && _fetchesToServe.Count < 64)
+
+        int answered = _fetchAnswers.GetValueOrDefault(from);
+        if (answered >= _options.FetchAnswersPerTick || !_fetchesAnsweredThisTick.Add((from, fetch.Instance)))
         {
-            _fetchesToServe.Add((from, fetch.Instance));
+            return; // not evidence: a correct replica that lost an answer asks again
+        }
+
+        _fetchAnswers[from] = answered + 1;
+        if (recent)
+        {
+            _messages.Add(new OutboundMessage(from, new DecisionMessage(decision!.ViewId, decision.Instance, decision.Regency, decision.Batch, decision.Proof)));
+        }
+        else
+        {
+            _fetchesToServe.Add((from, fetch.Instance)); // 1 <= instance <= LastDecided: Step refuses instances below 1
         }
     }
 

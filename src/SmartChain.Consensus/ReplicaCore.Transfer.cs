@@ -48,7 +48,7 @@ public sealed partial class ReplicaCore
         _recentOrder.Clear();
         foreach (long stale in _future.Keys.Where(k => k <= instance).ToList())
         {
-            _buffered -= _future[stale].Count;
+            Unbuffer(_future[stale]);
             _future.Remove(stale);
         }
 

@@ -94,7 +94,7 @@ public sealed partial class ReplicaCore
         foreach (long stale in _future.Keys.ToList())
         {
             List<(int From, ConsensusMessage Message)> kept = [.. _future[stale].Where(m => m.Message.ViewId == view.Id)];
-            _buffered -= _future[stale].Count - kept.Count;
+            Unbuffer([.. _future[stale].Where(m => m.Message.ViewId != view.Id)]);
             if (kept.Count == 0)
             {
                 _future.Remove(stale);

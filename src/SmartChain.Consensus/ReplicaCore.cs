@@ -32,6 +32,7 @@ public sealed partial class ReplicaCore
     private readonly List<(int, long)> _fetchesToServe = [];
     private InstanceState _current;
     private int _buffered;
+    private readonly Dictionary<int, int> _bufferedFrom = [];
     private long _ticksWithoutDecision;
 
     /// <summary>
@@ -182,6 +183,8 @@ public sealed partial class ReplicaCore
     /// <summary>Advances time by one tick: retransmits the open instance's votes and asks for missed decisions.</summary>
     public void Tick()
     {
+        _fetchAnswers.Clear();
+        _fetchesAnsweredThisTick.Clear();
         if (_barrier is not null)
         {
             return; // a barrier waits for execution, not for time
@@ -274,6 +277,14 @@ public sealed partial class ReplicaCore
             return;
         }
 
+        // Each peer gets an equal share of the buffer, so one that floods it cannot crowd out the others' early votes.
+        int fromCount = _bufferedFrom.GetValueOrDefault(from);
+        if (fromCount >= _options.MaxBufferedMessages / _view.N)
+        {
+            Reject(from, "buffer-share-full", $"{message.Type} for instance {message.Instance}: replica {from} already has {fromCount} early messages buffered", evidence: false);
+            return;
+        }
+
         if (!_future.TryGetValue(message.Instance, out List<(int, ConsensusMessage)>? list))
         {
             list = [];
@@ -282,6 +293,24 @@ public sealed partial class ReplicaCore
 
         list.Add((from, message));
         _buffered++;
+        _bufferedFrom[from] = fromCount + 1;
+    }
+
+    // Early messages leave the buffer (handled, or stale): each sender's share is given back.
+    private void Unbuffer(List<(int From, ConsensusMessage Message)> removed)
+    {
+        _buffered -= removed.Count;
+        foreach ((int from, ConsensusMessage _) in removed)
+        {
+            if (_bufferedFrom.TryGetValue(from, out int count) && count > 1)
+            {
+                _bufferedFrom[from] = count - 1;
+            }
+            else
+            {
+                _bufferedFrom.Remove(from);
+            }
+        }
     }
 
     private void Reject(int from, string kind, string detail, bool evidence) =>

@@ -93,4 +93,43 @@ public sealed class BoundedFieldTests : IDisposable
             Assert.Equal((1L, 1), (decision.Instance, decision.Regency));
         }
     }
+
+    [Fact]
+    public void One_replica_cannot_fill_the_buffer_of_early_messages_for_the_others()
+    {
+        // Replica 3 floods replica 1 with messages for instances just ahead (within the window), as many as the whole
+        // buffer holds. Before the fix the buffer was shared, and replica 2's early WRITE was refused as too far ahead.
+        for (int k = 0; k < 4096; k++)
+        {
+            _cluster.Cores[1].Step(3, new Write(0, 2 + (k % 64), 0, Hash256.Zero, new byte[64]));
+        }
+
+        _cluster.Cores[1].TakeReady();
+        _cluster.Inject(from: 2, to: 1, new Write(0, 2, 0, Hash256.Zero, new byte[64]));
+
+        Assert.DoesNotContain(_cluster.Events[1], e => e.From == 2);
+        Assert.Contains($"buffered {(4096 / 4) + 1}", _cluster.Cores[1].Status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repeated_FETCHes_of_one_decision_are_answered_once_per_tick()
+    {
+        // A small FETCH buys a whole batch in answer: a Byzantine replica asking for the same recent decision again and
+        // again made the replica send that batch once per FETCH (an amplifier). Before the fix: 1000 answers.
+        _cluster.Submit(TestCluster.Request(_alice, 1));
+        int before = _cluster.Sent.Count;
+        for (int k = 0; k < 1000; k++)
+        {
+            _cluster.Cores[1].Step(3, new Fetch(0, 1, 0));
+        }
+
+        int answers = _cluster.Cores[1].TakeReady().Messages.Count(m => m.To == 3 && m.Message is DecisionMessage);
+        Assert.Equal(1, answers);
+        Assert.Equal(before, _cluster.Sent.Count);
+
+        // The next tick it is served again (a correct replica that lost the answer asks again after RetransmitTicks).
+        _cluster.Cores[1].Tick();
+        _cluster.Cores[1].Step(3, new Fetch(0, 1, 0));
+        Assert.Contains(_cluster.Cores[1].TakeReady().Messages, m => m.To == 3 && m.Message is DecisionMessage);
+    }
 }
