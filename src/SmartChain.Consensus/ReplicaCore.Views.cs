@@ -18,6 +18,7 @@ public sealed partial class ReplicaCore
 {
     private const int MaxHeld = 4096;
     private readonly List<(int From, ConsensusMessage Message)> _held = [];
+    private readonly Dictionary<int, int> _heldFrom = [];
     private long? _barrier;
 
     /// <summary>True if this replica is a member of the view in force (and so orders).</summary>
@@ -114,12 +115,18 @@ public sealed partial class ReplicaCore
     }
 
     // Between a barrier's decision and its resolution, or for the next view, messages wait (bounded; peers retransmit).
+    // Each peer may fill only its share, so one that floods cannot crowd out the others' messages for the next view.
     private void Hold(int from, ConsensusMessage message)
     {
-        if (_held.Count < MaxHeld)
+        int fromCount = _heldFrom.GetValueOrDefault(from);
+        if (_held.Count < MaxHeld && fromCount < MaxHeld / _view.N)
         {
             _held.Add((from, message));
+            _heldFrom[from] = fromCount + 1;
+            return;
         }
+
+        Reject(from, "hold-share-full", $"{message.Type} for view {message.ViewId} not held: {fromCount} of replica {from}, {_held.Count} in all, wait already", evidence: false);
     }
 
     private void Release()
@@ -131,6 +138,7 @@ public sealed partial class ReplicaCore
 
         List<(int From, ConsensusMessage Message)> held = [.. _held];
         _held.Clear();
+        _heldFrom.Clear();
         foreach ((int from, ConsensusMessage message) in held)
         {
             if (message.ViewId == _view.Id && _view.Contains(from))

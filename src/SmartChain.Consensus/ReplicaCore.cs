@@ -84,7 +84,7 @@ public sealed partial class ReplicaCore
     public string Status =>
         $"replica {Id} view {_view.Id}{(IsMember ? "" : " (observer)")}{(_barrier is { } b ? $" awaiting-view-after {b}" : "")} regency {Regency} leader {Leader} decided {LastDecided} open {_current.Id} " +
         $"proposal {(_current.Proposal is null ? "none" : _current.ProposalHash.ToString()[..8])} writes {_current.Writes.Count} " +
-        $"accepts {_current.Accepts.Count} pool {_pool.Count} buffered {_buffered}";
+        $"accepts {_current.Accepts.Count} pool {_pool.Count} buffered {_buffered}{(_held.Count > 0 ? $" held {_held.Count}" : "")}";
 
     /// <summary>Offers a client request whose signature the driver has verified.</summary>
     public PoolAddResult Submit(SignedRequest request)

@@ -132,4 +132,18 @@ public sealed class BoundedFieldTests : IDisposable
         _cluster.Cores[1].Step(3, new Fetch(0, 1, 0));
         Assert.Contains(_cluster.Cores[1].TakeReady().Messages, m => m.To == 3 && m.Message is DecisionMessage);
     }
+
+    [Fact]
+    public void One_replica_cannot_fill_what_is_held_for_the_next_view()
+    {
+        // Messages for the next view wait until execution says what it is. Replica 3 sends as many as may wait; before
+        // the fix that crowded out everyone else, and replica 2's message for the next view was dropped.
+        for (int k = 0; k < 4096; k++)
+        {
+            _cluster.Cores[1].Step(3, new Write(0 + 1, 1, 0, Hash256.Zero, new byte[64]));
+        }
+
+        _cluster.Cores[1].Step(2, new Write(1, 1, 0, Hash256.Zero, new byte[64]));
+        Assert.EndsWith($"held {(4096 / 4) + 1}", _cluster.Cores[1].Status, StringComparison.Ordinal);
+    }
 }
