@@ -98,6 +98,30 @@ public sealed class ViewChangeTests : IDisposable
     }
 
     [Fact]
+    public void The_first_leader_change_of_a_new_view_completes()
+    {
+        // The STOPDATAs of the first leader change after a view change carry the last decision, which was proven in the
+        // old view. Before the fix the leader verified that proof against the new view, refused every STOPDATA as
+        // evidence, and the regency never synced.
+        _cluster.Submit(Leave(0, sequence: 1));
+        View next = ViewOne();
+        for (int i = 0; i < 5; i++)
+        {
+            _cluster.Resume(i, 1, next, i == 0 ? null : _next[i]);
+        }
+
+        _cluster.Filter = (from, to, _) => from != 2 && to != 2; // replica 2, the leader of regency 1 in view 1, is dead
+        _cluster.Submit(TestCluster.Request(_alice, 2), 1, 3, 4);
+        _cluster.TickAll(300);
+
+        foreach (int i in (int[])[1, 3, 4])
+        {
+            Assert.DoesNotContain(_cluster.Events[i], e => e.Kind == "invalid-stopdata");
+            Assert.Equal((2L, 1L, 2), (_cluster.Decisions[i][^1].Instance, _cluster.Decisions[i][^1].ViewId, _cluster.Decisions[i][^1].Regency));
+        }
+    }
+
+    [Fact]
     public void A_key_that_is_not_the_replicas_key_of_the_new_view_is_refused()
     {
         _cluster.Submit(Leave(0, sequence: 1));
