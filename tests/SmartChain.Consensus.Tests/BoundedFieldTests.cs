@@ -37,7 +37,8 @@ public sealed class BoundedFieldTests : IDisposable
             Assert.DoesNotContain(_cluster.Sent, s => s.From == i && s.Message is StopMessage);
         }
 
-        _cluster.Submit(TestCluster.Request(_alice, 1), 1, 2, 3);
+        // Replicas 1 and 2 hold the request and time out; replica 3 has nothing pending and must join their STOPs.
+        _cluster.Submit(TestCluster.Request(_alice, 1), 1, 2);
 
         // docs/consensus.md: from a clean state, decided within 3T + 3 RetransmitTicks (+ 6 delays, none here) = 75 ticks.
         int ticks = 0;
@@ -54,6 +55,8 @@ public sealed class BoundedFieldTests : IDisposable
             Assert.Equal((1L, 1), (decision.Instance, decision.Regency));
             Assert.Equal(1, _cluster.Cores[i].Regency);
         }
+
+        Assert.Equal(1, _cluster.Cores[3].RegencyChanges.GetValueOrDefault("joined"));
 
         // And they keep deciding under the new leader.
         _cluster.Submit(TestCluster.Request(_alice, 2), 1, 2, 3);
