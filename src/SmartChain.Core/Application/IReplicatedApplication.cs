@@ -40,8 +40,10 @@ public interface IReplicatedApplication
     void RestoreSnapshot(ReadOnlySpan<byte> snapshot);
 
     /// <summary>
-    /// Answers a read-only query against the current state (never changes it). Called between batches, on the
-    /// execution thread. Malformed queries throw <see cref="Encoding.EncodingException"/>.
+    /// Answers a read-only query (never changes the state). Called on client threads, concurrently with execution and
+    /// with each other, so it must read a state the application published for readers (an immutable snapshot), never
+    /// the one execution is changing; and its answer must be bounded whatever the state (page long lists with a
+    /// cursor). Malformed queries throw <see cref="Encoding.EncodingException"/>.
     /// </summary>
     byte[] Query(ReadOnlySpan<byte> query);
 
