@@ -81,6 +81,24 @@ public sealed partial class CoinApplication : IReplicatedApplication
         return CoinQuery.EncodePage(page, more);
     }
 
+    /// <summary>
+    /// The door filter (see docs/coin.md, "The client table"): a SPEND whose issuer owns no coin in the published state
+    /// could only fail, and ordering it would give a key that may be fresh a permanent entry in the replicated client
+    /// table, so it is refused before ordering. Owning one coin is enough, so a client can pipeline SPENDs of its
+    /// own pending outputs (it owns the inputs of the first until that one executes, and its change after).
+    /// </summary>
+    public string? Admit(SignedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ReadOnlySpan<byte> operation = request.Operation.Span;
+        if (operation.IsEmpty || operation[0] != (byte)CoinOperationKind.Spend || _owners.Of(request.Client) is not null)
+        {
+            return null;
+        }
+
+        return $"{request.Client} owns no coin: its SPEND could only fail (send it once it has received a coin)";
+    }
+
     /// <summary>True if <paramref name="key"/> may MINT.</summary>
     public bool IsMinter(Ed25519PublicKey key) => _minters.Contains(key);
 

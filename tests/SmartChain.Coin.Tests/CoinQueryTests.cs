@@ -101,6 +101,21 @@ public sealed class CoinQueryTests : IDisposable
         Assert.Equal((UInt128)3000, CoinQuery.DecodeBalance(_f.App.Query(CoinQuery.BalanceOf(_f.Alice.PublicKey))).Total);
     }
 
+    [Fact]
+    public void The_door_filter_refuses_a_spend_only_from_a_key_that_owns_no_coin()
+    {
+        SignedRequest strangers = _f.Sign(_f.Carol, CoinOperation.Spend([Hash256.Compute("nope"u8)], [new CoinOutput(_f.Bob.PublicKey, 1)]));
+        Assert.Contains("owns no coin", _f.App.Admit(strangers), StringComparison.Ordinal);
+        Assert.Null(_f.App.Admit(_f.Sign(_f.Minter, CoinOperation.Mint([new CoinOutput(_f.Carol.PublicKey, 2)]))));
+        Assert.Null(_f.App.Admit(_f.Sign(_f.Carol, [9, 9]))); // not a SPEND: CheckTx says what is wrong with it
+
+        // Owning one coin is enough, whatever the inputs: a client may spend outputs of its own pending SPEND.
+        Hash256 coin = _f.Mint(_f.Carol, 2)[0];
+        Assert.Null(_f.App.Admit(strangers));
+        Assert.Equal(CoinResultCode.Ok, _f.Run(_f.Carol, CoinOperation.Spend([coin], [new CoinOutput(_f.Bob.PublicKey, 2)])).Code);
+        Assert.NotNull(_f.App.Admit(strangers)); // spent everything: refused again
+    }
+
     public static TheoryData<string, byte[]> MalformedQueries => new()
     {
         { "empty", [] },
