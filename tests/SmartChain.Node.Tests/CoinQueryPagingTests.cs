@@ -28,7 +28,7 @@ public class CoinQueryPagingTests
         for (int start = 0; start < requests.Length; start += Window)
         {
             ReplyMessage[] replies = await Task.WhenAll(requests.Skip(start).Take(Window).Select(r => client.SubmitAsync(r, Timeout())));
-            Assert.All(replies, r => Assert.Equal(ReplyStatus.Executed, r.Status));
+            Assert.All(replies, r => Assert.True(r.Status is ReplyStatus.Executed or ReplyStatus.Duplicate, $"{r.Status}")); // a resent request is answered from the reply cache
         }
 
         // Before paging, encoding this answer threw on the execution loop of every replica.
