@@ -122,6 +122,7 @@ public sealed partial class CoinApplication
         reader.EnsureEnd();
         _minters = minters;
         _coins = coins;
+        _owners.Rebuild(coins);
     }
 
     /// <summary>The snapshot as one array.</summary>

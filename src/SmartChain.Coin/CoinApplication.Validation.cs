@@ -8,7 +8,7 @@ public sealed partial class CoinApplication
 {
     // Order of checks, so every replica reports the same code for a transaction with several faults:
     // Malformed / TooManyInputs / TooManyOutputs → EmptyOutputs → Malformed (SPEND without inputs) →
-    // DuplicateInput → Overflow (outputs) → NotMinter; then, with state, UnknownCoin → NotOwner → Overflow (inputs)
+    // DuplicateInput → ZeroValue → Overflow (outputs) → NotMinter; then, with state, UnknownCoin → NotOwner → Overflow (inputs)
     // → ValueMismatch → Replayed.
     private (CoinResultCode Code, string? Reason) Validate(SignedRequest request, out CoinOperation? operation)
     {
@@ -34,6 +34,14 @@ public sealed partial class CoinApplication
             if (HasDuplicate(op.Inputs))
             {
                 return (CoinResultCode.DuplicateInput, "an input is listed twice");
+            }
+        }
+
+        for (int i = 0; i < op.Outputs.Count; i++)
+        {
+            if (op.Outputs[i].Value == 0)
+            {
+                return (CoinResultCode.ZeroValue, $"output {i} has value 0; every coin must carry value");
             }
         }
 

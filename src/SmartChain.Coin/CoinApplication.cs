@@ -14,6 +14,7 @@ public sealed partial class CoinApplication : IReplicatedApplication
     private readonly string _chainId;
     private readonly CoinExecutionOptions _options;
     private Dictionary<Hash256, CoinOutput> _coins = [];
+    private readonly CoinOwnerIndex _owners = new(); // what queries read, published after each batch
     private HashSet<Ed25519PublicKey> _minters;
 
     /// <summary>Creates the genesis state: no coins, the given minters; joins judged by <paramref name="joinPolicy"/> (default: endorsements).</summary>
@@ -61,21 +62,41 @@ public sealed partial class CoinApplication : IReplicatedApplication
     /// <summary>Looks up an unspent coin.</summary>
     public bool TryGetCoin(Hash256 id, out CoinOutput coin) => _coins.TryGetValue(id, out coin);
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Answers a query from the state published after the last whole batch, on any thread, concurrently with
+    /// execution (see <see cref="CoinOwnerIndex"/>); the work is O(log n + <see cref="CoinQuery.MaxPageCoins"/>)
+    /// however many coins the owner holds.
+    /// </summary>
+    /// <exception cref="Core.Encoding.EncodingException">Not a canonical query.</exception>
     public byte[] Query(ReadOnlySpan<byte> query)
     {
-        Ed25519PublicKey owner = CoinQuery.DecodeOwner(query);
-        var coins = new List<(Hash256 Id, ulong Value)>();
-        foreach ((Hash256 id, CoinOutput coin) in _coins)
+        (byte kind, Ed25519PublicKey owner, Hash256? cursor) = CoinQuery.Decode(query);
+        if (CoinQuery.IsBalance(kind))
         {
-            if (coin.Owner == owner)
-            {
-                coins.Add((id, coin.Value));
-            }
+            CoinOwnerIndex.OwnerCoins? coins = _owners.Of(owner);
+            return CoinQuery.EncodeBalance(coins?.Coins.Count ?? 0, coins?.Total ?? 0);
         }
 
-        coins.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-        return CoinQuery.EncodeCoins(coins);
+        (List<(Hash256 Id, ulong Value)> page, bool more) = _owners.Page(owner, cursor, CoinQuery.MaxPageCoins);
+        return CoinQuery.EncodePage(page, more);
+    }
+
+    /// <summary>
+    /// The door filter (see docs/coin.md, "The client table"): a SPEND whose issuer owns no coin in the published state
+    /// could only fail, and ordering it would give a key that may be fresh a permanent entry in the replicated client
+    /// table, so it is refused before ordering. Owning one coin is enough, so a client can pipeline SPENDs of its
+    /// own pending outputs (it owns the inputs of the first until that one executes, and its change after).
+    /// </summary>
+    public string? Admit(SignedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ReadOnlySpan<byte> operation = request.Operation.Span;
+        if (operation.IsEmpty || operation[0] != (byte)CoinOperationKind.Spend || _owners.Of(request.Client) is not null)
+        {
+            return null;
+        }
+
+        return $"{request.Client} owns no coin: its SPEND could only fail (send it once it has received a coin)";
     }
 
     /// <summary>True if <paramref name="key"/> may MINT.</summary>
@@ -103,14 +124,22 @@ public sealed partial class CoinApplication : IReplicatedApplication
         var results = new byte[batch.Count][];
         for (int i = 0; i < batch.Count; i++)
         {
-            results[i] = Execute(batch[i]).Encode();
+            results[i] = ExecuteOne(batch[i]).Encode();
         }
 
+        _owners.Publish();
         return results;
     }
 
     /// <summary>Executes one transaction; a rejection leaves the state unchanged.</summary>
     public CoinResult Execute(SignedRequest request)
+    {
+        CoinResult result = ExecuteOne(request);
+        _owners.Publish();
+        return result;
+    }
+
+    private CoinResult ExecuteOne(SignedRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (_options.VerifySignaturesInExecution && !request.Verify(_chainId))
@@ -173,7 +202,8 @@ public sealed partial class CoinApplication : IReplicatedApplication
 
         foreach (Hash256 input in spend.Inputs)
         {
-            _coins.Remove(input);
+            _coins.Remove(input, out CoinOutput spent);
+            _owners.Remove(spent.Owner, input, spent.Value);
         }
 
         AddOutputs(ids, spend.Outputs);
@@ -209,6 +239,7 @@ public sealed partial class CoinApplication : IReplicatedApplication
         for (int i = 0; i < ids.Length; i++)
         {
             _coins.Add(ids[i], outputs[i]);
+            _owners.Add(outputs[i].Owner, ids[i], outputs[i].Value);
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed record CoinResult(CoinResultCode Code, IReadOnlyList<Hash256> Crea
     {
         int at = r.Position;
         byte code = r.ReadUInt8();
-        if (code > (byte)CoinResultCode.Replayed)
+        if (code > (byte)CoinResultCode.ZeroValue)
         {
             throw new EncodingException(at, $"unknown result code {code}");
         }

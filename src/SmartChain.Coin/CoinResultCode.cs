@@ -44,4 +44,7 @@ public enum CoinResultCode : byte
     /// per-client sequence numbers prevent this; the check keeps the coin table consistent if they ever did not.
     /// </summary>
     Replayed = 12,
+
+    /// <summary>An output of value 0: it would add a coin without adding value (a free way to grow one owner's coin list).</summary>
+    ZeroValue = 13,
 }

@@ -80,7 +80,7 @@ public sealed partial class ReplicaHost
                             await OnClientRequestAsync(session, frame.Payload);
                             break;
                         case FrameType.Query:
-                            await _execution.Writer.WriteAsync(new ExecutionItem.Query(QueryMessage.Decode(frame.Payload.Span), session), _stop.Token);
+                            await OnQueryAsync(session, QueryMessage.Decode(frame.Payload.Span));
                             break;
                         default:
                             throw new LinkException($"{link.Peer} sent a {frame.Type} frame on the client port");

@@ -151,30 +151,54 @@ public sealed partial class ReplicaHost
         }
     }
 
-    private void AnswerQuery(ExecutionItem.Query query)
+    // Application queries are answered here, on the client's own receive loop, from the state the application
+    // published after its last batch (IReplicatedApplication.Query): they never wait behind execution, and execution
+    // never waits for them. Status and view queries read the replica's own state and go through the execution loop.
+    private async ValueTask OnQueryAsync(ClientSession session, QueryMessage query)
     {
-        byte[] body;
-        try
+        if (query.Body.IsEmpty || Ledger.Reconfiguration.ViewQuery.IsPlatformQuery(query.Body.Span))
         {
-            // An empty query asks only for the replica's status (clients put it into their timeout errors).
-            body = query.Message.Body.IsEmpty ? []
-                : Ledger.Reconfiguration.ViewQuery.IsPlatformQuery(query.Message.Body.Span) ? AnswerViewQuery(Ledger.Reconfiguration.ViewQuery.DecodeQuery(query.Message.Body.Span))
-                : _app.Query(query.Message.Body.Span);
-        }
-        catch (Core.Encoding.EncodingException e)
-        {
-            LogSampled(ref _badClientInput, $"{query.Session.Link.Peer}: malformed query: {e.Message}");
+            await _execution.Writer.WriteAsync(new ExecutionItem.Query(query, session), _stop.Token);
             return;
         }
 
-        // The leader is read off the consensus thread: a stale value only makes one progress line late.
-        var answer = new QueryResultMessage(query.Message.QueryId, Interlocked.Read(ref _executed), _network.ConnectedPeers, body)
+        Answer(session, query, () => _app.Query(query.Body.Span));
+    }
+
+    private void AnswerQuery(ExecutionItem.Query query)
+    {
+        // An empty query asks only for the replica's status (clients put it into their timeout errors).
+        QueryMessage message = query.Message;
+        Answer(query.Session, message, () => message.Body.IsEmpty ? []
+            : AnswerViewQuery(Ledger.Reconfiguration.ViewQuery.DecodeQuery(message.Body.Span)));
+    }
+
+    // One query, one answer, whatever happens: a malformed query, a failing application or an answer too large to
+    // encode is logged and answered with an empty body (which no application answer is), never thrown at the loop
+    // that asked, so no client can stop the execution loop or its own session with a query.
+    private void Answer(ClientSession session, QueryMessage query, Func<byte[]> compute)
+    {
+        byte[] encoded;
+        try
         {
-            BlockHeight = _chainHead.Number,
+            encoded = Describe(query, compute()).Encode();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogSampled(ref _badClientInput, $"{session.Link.Peer}: query {query.QueryId} refused: {e.GetType().Name}: {e.Message}");
+            encoded = Describe(query, []).Encode();
+        }
+
+        session.Enqueue(FrameType.QueryResult, encoded);
+    }
+
+    // The leader is read off the consensus thread: a stale value only makes one progress line late.
+    private QueryResultMessage Describe(QueryMessage query, byte[] body) =>
+        new(query.QueryId, Interlocked.Read(ref _executed), _network.ConnectedPeers, body)
+        {
+            BlockHeight = Volatile.Read(ref _chainHead).Number,
             Leader = _core.Leader,
             Regency = _core.Regency,
             ViewId = _machine.View.Id,
         };
-        query.Session.Enqueue(FrameType.QueryResult, answer.Encode());
-    }
 }

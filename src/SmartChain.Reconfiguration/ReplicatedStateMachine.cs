@@ -52,10 +52,16 @@ public sealed class ReplicatedStateMachine
     /// admits one from a client only if it could succeed now: a LEAVE or EXCLUDE signed by a member's identity key, a join
     /// certificate with Q valid votes of the current view. Null if admitted, else why not. This depends on the view, so it
     /// is a filter at the door only; proposals are checked with <see cref="CheckTx"/>, which every replica computes alike.
+    /// Application requests go to the application's own door filter (<see cref="IReplicatedApplication.Admit"/>).
     /// </summary>
     public string? Admit(SignedRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!SystemOperation.IsSystem(request.Operation.Span))
+        {
+            return Application.Admit(request);
+        }
+
         if (!SystemOperation.MayChangeView(request.Operation.Span))
         {
             return null;

@@ -1,3 +1,4 @@
+using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
 
@@ -111,6 +112,21 @@ public sealed class CoinRulesTests : IDisposable
     {
         AssertRejected(CoinResultCode.EmptyOutputs, _f.Minter, CoinOperation.Mint([]));
         AssertRejected(CoinResultCode.EmptyOutputs, _f.Alice, CoinOperation.Spend(_f.Mint(_f.Alice, 1), []));
+    }
+
+    [Fact]
+    public void A_zero_value_output_is_ZeroValue_in_a_mint_and_in_a_spend_and_refused_before_ordering()
+    {
+        // One SPEND could otherwise split nothing into dozens of coins for one owner (issue 14, point 1).
+        IReadOnlyList<Hash256> coins = _f.Mint(_f.Alice, 10);
+        AssertRejected(CoinResultCode.ZeroValue, _f.Minter, CoinOperation.Mint([To(_f.Alice, 5), To(_f.Bob, 0)]));
+        AssertRejected(CoinResultCode.ZeroValue, _f.Alice, CoinOperation.Spend(coins, [To(_f.Bob, 10), To(_f.Bob, 0)]));
+        AssertRejected(CoinResultCode.ZeroValue, _f.Alice, CoinOperation.Spend(coins, [.. Enumerable.Repeat(To(_f.Alice, 0), 63), To(_f.Bob, 10)]));
+
+        TxCheck check = _f.App.CheckTx(_f.Sign(_f.Alice, CoinOperation.Spend(coins, [To(_f.Bob, 10), To(_f.Alice, 0)])));
+        Assert.Equal((byte)CoinResultCode.ZeroValue, check.Code);
+        Assert.Contains("output 1", check.Reason, StringComparison.Ordinal);
+        Assert.Equal(CoinResultCode.ZeroValue, CoinResult.Decode([(byte)CoinResultCode.ZeroValue]).Code);
     }
 
     [Fact]

@@ -71,8 +71,7 @@ internal static class CoinCommands
             await session.SubmitAsync(request, "SPEND", ct);
             output.WriteLine($"paid {parse.GetValue(amount)} to {payee} in block {session.LastReply!.Block} (transaction {request.Digest})");
             SaveReceipt(session, parse, output, request);
-            await session.LoadCoinsAsync(ct);
-            output.WriteLine($"your balance: {session.Wallet.Balance}");
+            output.WriteLine($"your balance: {(await session.BalanceAsync(ct)).Total}");
         });
         return command;
     }
@@ -82,9 +81,10 @@ internal static class CoinCommands
         var command = new Command("balance", "Print your unspent coins' total; the balance is the last line.") { Network, WalletFile };
         SetAction(command, async (session, _, output, ct) =>
         {
-            await session.LoadCoinsAsync(ct);
-            output.WriteLine($"{session.Wallet.Address}: {session.Wallet.Coins.Count} coin(s)");
-            output.WriteLine(session.Wallet.Balance.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // One bounded answer from one state, however many coins: no need to list them.
+            (int coins, UInt128 total) = await session.BalanceAsync(ct);
+            output.WriteLine($"{session.Wallet.Address}: {coins} coin(s)");
+            output.WriteLine(total.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
         return command;
     }
@@ -178,15 +178,45 @@ internal static class CoinCommands
 
         public IReadOnlyList<Ledger.TransactionReceipt> ViewProofs => client.ViewProofs;
 
+        // Follows the cursor page after page, so a holder of many coins sees all of them.
         public async Task LoadCoinsAsync(CancellationToken ct)
         {
-            QueryResultMessage answer = await client.QueryAsync(CoinQuery.CoinsOf(key.PublicKey), ct);
+            IReadOnlyList<(Hash256 Id, ulong Value)> coins = await Decoded(CoinQuery.ListAsync(AskAsync, key.PublicKey, ct));
             Wallet = NewWallet(genesis, key);
-            foreach ((Hash256 id, ulong value) in CoinQuery.DecodeCoins(answer.Body.Span))
+            foreach ((Hash256 id, ulong value) in coins)
             {
                 Wallet.AddCoin(id, value);
             }
         }
+
+        public async Task<(int Coins, UInt128 Total)> BalanceAsync(CancellationToken ct) =>
+            DecodeBalance(await AskAsync(CoinQuery.BalanceOf(key.PublicKey), ct));
+
+        private static (int Coins, UInt128 Total) DecodeBalance(ReadOnlyMemory<byte> body)
+        {
+            try
+            {
+                return CoinQuery.DecodeBalance(body.Span);
+            }
+            catch (Core.Encoding.EncodingException e)
+            {
+                throw new CliException($"the replicas' answer does not decode: {e.Message}");
+            }
+        }
+
+        private static async Task<T> Decoded<T>(Task<T> decoding)
+        {
+            try
+            {
+                return await decoding;
+            }
+            catch (Core.Encoding.EncodingException e)
+            {
+                throw new CliException($"the replicas' answer does not decode: {e.Message}");
+            }
+        }
+
+        private async Task<ReadOnlyMemory<byte>> AskAsync(byte[] query, CancellationToken ct) => (await client.QueryAsync(query, ct)).Body;
 
         public async Task<CoinResult> SubmitAsync(SignedRequest request, string what, CancellationToken ct)
         {

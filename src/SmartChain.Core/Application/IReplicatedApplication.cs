@@ -35,13 +35,23 @@ public interface IReplicatedApplication
     /// </summary>
     IStateView CaptureState() => new EncodedStateView(this);
 
+    /// <summary>
+    /// The door filter: whether a replica should accept <paramref name="request"/> from a client for ordering now,
+    /// judged against the state the application last published (it runs on client threads, like <see cref="Query"/>).
+    /// Null to admit, else why not. A filter only: replicas may judge differently, so it must never decide a result;
+    /// proposals are checked with <see cref="CheckTx"/> alone. The default admits everything.
+    /// </summary>
+    string? Admit(SignedRequest request) => null;
+
     /// <summary>Replaces the state with a snapshot; on any error the state is left as it was.</summary>
     /// <exception cref="Encoding.EncodingException">The snapshot is corrupt; the message says where and why.</exception>
     void RestoreSnapshot(ReadOnlySpan<byte> snapshot);
 
     /// <summary>
-    /// Answers a read-only query against the current state (never changes it). Called between batches, on the
-    /// execution thread. Malformed queries throw <see cref="Encoding.EncodingException"/>.
+    /// Answers a read-only query (never changes the state). Called on client threads, concurrently with execution and
+    /// with each other, so it must read a state the application published for readers (an immutable snapshot), never
+    /// the one execution is changing; and its answer must be bounded whatever the state (page long lists with a
+    /// cursor). Malformed queries throw <see cref="Encoding.EncodingException"/>.
     /// </summary>
     byte[] Query(ReadOnlySpan<byte> query);
 
