@@ -86,6 +86,12 @@ public sealed partial class ReplicaHost : ITransferTarget
                 NodeLog.Storage(_log, $"state transfer attempt {attempt} failed: {e.Message}; trying again with every peer");
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _stop.Token);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Everything from peers is verified before use, so this is a bug; still, peer data must never end this loop.
+                NodeLog.Storage(_log, $"state transfer attempt {attempt} failed unexpectedly ({e.GetType().Name}: {e.Message}); trying again with every peer");
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _stop.Token);
+            }
             finally
             {
                 _transfer = null;
@@ -191,37 +197,6 @@ public sealed partial class ReplicaHost : ITransferTarget
         {
             _network.Send(to, FrameType.StateTransfer, bytes);
         }
-    }
-
-    private List<Block> ReadRange(long from, long to)
-    {
-        var blocks = new List<Block>();
-        long bytes = 0;
-        for (long n = from; n <= to && blocks.Count < TransferMessage.MaxBlocksPerAnswer && (blocks.Count == 0 || bytes < TransferMessage.AnswerBudgetBytes); n++)
-        {
-            Block block = _store.Read(n);
-            foreach (ReadOnlyMemory<byte> entry in block.Body.Entries)
-            {
-                bytes += entry.Length;
-            }
-
-            blocks.Add(block);
-        }
-
-        return _options.TransferFault switch
-        {
-            TransferFault.BadBlocks => [.. blocks.Select(ChangeResult)],
-            TransferFault.ForgedCertificates => [.. blocks.Select(b => b with { Certificate = new BlockCertificate([.. b.Certificate!.Signatures.Select(s => (s.ReplicaId, (ReadOnlyMemory<byte>)new byte[64]))]) })],
-            _ => blocks,
-        };
-    }
-
-    // The Byzantine test double: a changed result, so the block no longer matches its certified header.
-    private static Block ChangeResult(Block block)
-    {
-        ReadOnlyMemory<byte>[] results = [.. block.Body.Results];
-        results[0] = (byte[])[.. results[0].Span, 0xFF];
-        return block with { Body = block.Body with { Results = results } };
     }
 
     (long Number, Hash256 Hash) ITransferTarget.Head
