@@ -104,7 +104,15 @@ public sealed partial class ReplicaHost
                             _lastAppendedConsensusId = persist.Block.Block.Body.ConsensusId;
                             break;
                         case LedgerInput.ServeTransfer serve:
-                            ServeTransfer(serve.From, serve.Request);
+                            try
+                            {
+                                ServeTransfer(serve.From, serve.Request);
+                            }
+                            finally
+                            {
+                                ServeBudget.Release(serve.From, ServeBytes(serve.Request));
+                            }
+
                             break;
                         case LedgerInput.Signature signature:
                             OnBlockSignature(signature.From, signature.Message);
