@@ -28,9 +28,9 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
     public void Dispose() => _dir.Dispose();
 
     [Theory]
-    [InlineData(3, 41)] // a follower
-    [InlineData(0, 42)] // the leader of regency 0
-    public async Task With_one_Byzantine_replica_process_the_correct_ones_keep_ordering_and_keep_every_acknowledged_transaction(int byzantine, int seed)
+    [InlineData(3, 41, 30)] // a follower
+    [InlineData(0, 42, 90)] // the leader of regency 0, lying in 90% of its frames (at 30% it stays leader, slowly)
+    public async Task With_one_Byzantine_replica_process_the_correct_ones_keep_ordering_and_keep_every_acknowledged_transaction(int byzantine, int seed, int ratePercent)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         (string net, GenesisDocument genesis, Ed25519KeyPair[] minters) = await TestnetSetup.InitAsync(_dir.Path, "strong", 1);
@@ -52,7 +52,7 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
                 await honest.WaitForExitAsync(timeout.Token);
             }
 
-            liar = StartLiar(home, seed, byzantineLog);
+            liar = StartLiar(home, seed, ratePercent, byzantineLog);
             await TestnetProcesses.WaitUntilConnectedAsync(genesis, new Dictionary<string, int>(), TextWriter.Null, TimeSpan.FromSeconds(30));
 
             clients = await LocalNetwork.ConnectClientsAsync(genesis, 4, timeout.Token);
@@ -118,6 +118,16 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
         output.WriteLine(summary);
         Assert.Matches(@"stopped: \d+ unchanged, [1-9]\d* dropped, [1-9]\d* replayed, [1-9]\d* field-mutated, \d+ re-signed accepts, [1-9]\d* byte-mutated", summary);
 
+        // Where each correct replica ended: a liar that led must have been replaced (the throughput above came after).
+        foreach (int i in correct)
+        {
+            string stopped = File.ReadAllLines(Path.Combine(net, $"node{i}", "node.log")).Last(l => l.Contains("stopped: replica", StringComparison.Ordinal));
+            System.Text.RegularExpressions.Match state = System.Text.RegularExpressions.Regex.Match(stopped, @"regency (\d+) leader (\d+)");
+            output.WriteLine($"replica {i} ended in {state.Value}");
+            Assert.True(state.Success, stopped);
+            Assert.NotEqual(byzantine == 0 ? "0" : "-", state.Groups[2].Value);
+        }
+
         string[] dataDirs = [.. correct.Select(i => Path.Combine(net, $"node{i}", "data"))];
         foreach (VerifyReport report in LedgerAssert.VerifiedAndIdentical(genesis, dataDirs))
         {
@@ -132,7 +142,7 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
         }
     }
 
-    private static Process StartLiar(string home, int seed, StringBuilder log)
+    private static Process StartLiar(string home, int seed, int ratePercent, StringBuilder log)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -141,7 +151,7 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             UseShellExecute = false,
         };
         foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "SmartChain.ByzantineReplica.dll"), "--home", home,
-                     "--seed", seed.ToString(CultureInfo.InvariantCulture), "--rate", "30"])
+                     "--seed", seed.ToString(CultureInfo.InvariantCulture), "--rate", ratePercent.ToString(CultureInfo.InvariantCulture)])
         {
             start.ArgumentList.Add(arg);
         }
