@@ -114,19 +114,43 @@ public sealed class ReplicaNetwork : IAsyncDisposable
     /// <summary>Frames waiting in send queues.</summary>
     public int QueuedFrames => _senders.Values.Sum(s => s.Queued);
 
+    /// <summary>Test-only: every outbound frame passes through it (a Byzantine replica). Null in production.</summary>
+    public IOutboundFrameFilter? OutboundFilter { get; init; }
+
     /// <summary>Queues a frame for one peer; never blocks.</summary>
     public void Send(int to, FrameType type, ReadOnlyMemory<byte> payload)
     {
-        if (_senders.TryGetValue(to, out PeerSender? sender))
+        if (OutboundFilter is { } filter)
         {
-            sender.Enqueue(type, payload);
+            filter.OnSend(to, type, payload, Enqueue);
+            return;
         }
+
+        Enqueue(to, type, payload);
     }
 
     /// <summary>Queues a frame for every other member.</summary>
     public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload)
     {
+        if (OutboundFilter is { } filter)
+        {
+            foreach (int to in _senders.Keys)
+            {
+                filter.OnSend(to, type, payload, Enqueue);
+            }
+
+            return;
+        }
+
         foreach (PeerSender sender in _senders.Values)
+        {
+            sender.Enqueue(type, payload);
+        }
+    }
+
+    private void Enqueue(int to, FrameType type, ReadOnlyMemory<byte> payload)
+    {
+        if (_senders.TryGetValue(to, out PeerSender? sender))
         {
             sender.Enqueue(type, payload);
         }

@@ -104,7 +104,15 @@ public sealed partial class ReplicaHost
                             _lastAppendedConsensusId = persist.Block.Block.Body.ConsensusId;
                             break;
                         case LedgerInput.ServeTransfer serve:
-                            ServeTransfer(serve.From, serve.Request);
+                            try
+                            {
+                                ServeTransfer(serve.From, serve.Request);
+                            }
+                            finally
+                            {
+                                ServeBudget.Release(serve.From, ServeBytes(serve.Request));
+                            }
+
                             break;
                         case LedgerInput.Signature signature:
                             OnBlockSignature(signature.From, signature.Message);
@@ -272,56 +280,6 @@ public sealed partial class ReplicaHost
         }
 
         Completed(message.Block, _collector.Add(from, message.Block, message.HeaderHash, message.Signature));
-    }
-
-    private void ServeFetch(int from, long instance)
-    {
-        if (BlockOfInstance(instance) is not { } number)
-        {
-            return;
-        }
-
-        Block block = _store.Read(number);
-        var batch = new Core.Requests.SignedRequest[block.Body.Entries.Count];
-        for (int j = 0; j < batch.Length; j++)
-        {
-            batch[j] = Core.Requests.SignedRequest.Decode(block.Body.Entries[j]);
-        }
-
-        (int regency, Consensus.DecisionProof proof) = Consensus.DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
-        var decision = new Consensus.Messages.DecisionMessage(_collector.ViewAt(number).Id, instance, regency, batch, proof);
-        _network.Send(from, FrameType.Consensus, Consensus.Messages.MessageCodec.Encode(decision));
-    }
-
-    // Every decided instance has one block, and checkpoint block k·P sits between instances, so instance i is block
-    // i + (i − 1) / (P − 1). Checked against the block read, with a binary search over consensus ids (which never
-    // decrease along the chain) if a block ever breaks the rule.
-    private long? BlockOfInstance(long instance)
-    {
-        long committed = _store.CommittedHeight;
-        long period = _genesis.CheckpointPeriod;
-        long guess = instance + ((instance - 1) / (period - 1));
-        if (guess <= committed && _store.Read(guess).Body.ConsensusId == instance && !Ledger.Checkpoints.CheckpointBlock.IsCheckpoint(guess, period))
-        {
-            return guess;
-        }
-
-        long low = 1;
-        long high = committed;
-        while (low < high)
-        {
-            long middle = low + ((high - low) / 2);
-            if (_store.Read(middle).Body.ConsensusId < instance)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low <= committed && _store.Read(low).Body.ConsensusId == instance && !Ledger.Checkpoints.CheckpointBlock.IsCheckpoint(low, period) ? low : null;
     }
 
     // Null if this replica holds no key of that block's view any more (it moved on and erased it) or never did.

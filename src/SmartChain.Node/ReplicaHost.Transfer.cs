@@ -23,6 +23,8 @@ public sealed partial class ReplicaHost : ITransferTarget
     private readonly ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
     private readonly HashSet<int> _seenFarAhead = [];
     private volatile StateTransfer? _transfer;
+    private ServeBudget? _serveBudget;
+    private const long TipAnswerBytes = 64 * 1024;
     private int _transferWanted;
     private bool _holdDecisions;
 
@@ -86,6 +88,12 @@ public sealed partial class ReplicaHost : ITransferTarget
                 NodeLog.Storage(_log, $"state transfer attempt {attempt} failed: {e.Message}; trying again with every peer");
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _stop.Token);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Everything from peers is verified before use, so this is a bug; still, peer data must never end this loop.
+                NodeLog.Storage(_log, $"state transfer attempt {attempt} failed unexpectedly ({e.GetType().Name}: {e.Message}); trying again with every peer");
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _stop.Token);
+            }
             finally
             {
                 _transfer = null;
@@ -118,110 +126,38 @@ public sealed partial class ReplicaHost : ITransferTarget
         switch (message)
         {
             case TransferMessage.TipRequest or TransferMessage.BlocksRequest:
-                _ledger.Writer.TryWrite(new LedgerInput.ServeTransfer(from, message));
+                if (AdmitServe(from, message))
+                {
+                    if (!_ledger.Writer.TryWrite(new LedgerInput.ServeTransfer(from, message)))
+                    {
+                        ServeBudget.Release(from, ServeBytes(message));
+                        string line = $"refused replica {from}'s state-transfer request: the ledger loop's queue is full";
+                        NodeLog.Transfer(_log, line);
+                    }
+                }
+
                 break;
             case TransferMessage.SnapshotRequest request:
-                _ = Task.Run(() => ServeSnapshot(from, request));
+                if (AdmitServe(from, message))
+                {
+                    _ = Task.Run(() =>
+                    {
+                        try
+                        {
+                            ServeSnapshot(from, request);
+                        }
+                        finally
+                        {
+                            ServeBudget.Release(from, ServeBytes(request));
+                        }
+                    });
+                }
+
                 break;
             default:
                 _transfer?.Deliver(from, message);
                 break;
         }
-    }
-
-    private void ServeSnapshot(int from, TransferMessage.SnapshotRequest request)
-    {
-        TransferMessage answer;
-        try
-        {
-            using var file = new FileStream(_snapshots.PathOf(request.SnapshotBlock), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-            byte[] data = new byte[(int)Math.Clamp(Math.Min(request.Length, file.Length - request.Offset), 0, TransferMessage.MaxChunkBytes)];
-            file.Position = request.Offset;
-            file.ReadExactly(data);
-            if (_options.TransferFault == TransferFault.BadSnapshot && data.Length > 0)
-            {
-                data[data.Length / 2] ^= 0x5A;
-            }
-
-            answer = data.Length == 0 ? new TransferMessage.Unavailable(request.SnapshotBlock, $"offset {request.Offset} is past the end of the snapshot")
-                : new TransferMessage.SnapshotChunk(request.SnapshotBlock, request.Offset, data);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            answer = new TransferMessage.Unavailable(request.SnapshotBlock, $"no snapshot of the state after block {request.SnapshotBlock} here ({e.GetType().Name})");
-        }
-
-        Answer(from, answer with { RequestId = request.RequestId });
-    }
-
-    // On the ledger loop, which owns the store: only certified blocks are served.
-    private void ServeTransfer(int from, TransferMessage request)
-    {
-        long certified = Interlocked.Read(ref _certifiedPrefix);
-        TransferMessage answer;
-        if (request is TransferMessage.TipRequest tipRequest)
-        {
-            Block tip = _store.Read(certified);
-            IReadOnlyList<TransactionReceipt> views = ViewProofsAfter(tipRequest.KnownView);
-            answer = _options.TransferFault == TransferFault.FarTip
-                ? new TransferMessage.Tip(tip.Header with { Number = tip.Header.Number + 100_000 }, tip.Certificate, views)
-                : new TransferMessage.Tip(tip.Header, tip.Certificate, views);
-        }
-        else
-        {
-            var range = (TransferMessage.BlocksRequest)request;
-            answer = range.From > certified || range.From < 1 || range.To < range.From
-                ? new TransferMessage.Unavailable(range.From, $"blocks {range.From}..{range.To} are not certified here (certified up to {certified})")
-                : new TransferMessage.Blocks(range.From, ReadRange(range.From, Math.Min(range.To, certified)));
-        }
-
-        Answer(from, answer with { RequestId = request.RequestId });
-    }
-
-    private void Answer(int to, TransferMessage answer)
-    {
-        int copies = _options.TransferFault switch
-        {
-            TransferFault.Silent => answer is TransferMessage.Tip ? 1 : 0,
-            TransferFault.Flood => 101,
-            _ => 1,
-        };
-        byte[] bytes = answer.Encode();
-        for (int i = 0; i < copies; i++)
-        {
-            _network.Send(to, FrameType.StateTransfer, bytes);
-        }
-    }
-
-    private List<Block> ReadRange(long from, long to)
-    {
-        var blocks = new List<Block>();
-        long bytes = 0;
-        for (long n = from; n <= to && blocks.Count < TransferMessage.MaxBlocksPerAnswer && (blocks.Count == 0 || bytes < TransferMessage.AnswerBudgetBytes); n++)
-        {
-            Block block = _store.Read(n);
-            foreach (ReadOnlyMemory<byte> entry in block.Body.Entries)
-            {
-                bytes += entry.Length;
-            }
-
-            blocks.Add(block);
-        }
-
-        return _options.TransferFault switch
-        {
-            TransferFault.BadBlocks => [.. blocks.Select(ChangeResult)],
-            TransferFault.ForgedCertificates => [.. blocks.Select(b => b with { Certificate = new BlockCertificate([.. b.Certificate!.Signatures.Select(s => (s.ReplicaId, (ReadOnlyMemory<byte>)new byte[64]))]) })],
-            _ => blocks,
-        };
-    }
-
-    // The Byzantine test double: a changed result, so the block no longer matches its certified header.
-    private static Block ChangeResult(Block block)
-    {
-        ReadOnlyMemory<byte>[] results = [.. block.Body.Results];
-        results[0] = (byte[])[.. results[0].Span, 0xFF];
-        return block with { Body = block.Body with { Results = results } };
     }
 
     (long Number, Hash256 Hash) ITransferTarget.Head

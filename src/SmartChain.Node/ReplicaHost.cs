@@ -147,7 +147,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(_networkView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
-            line => LogSampled(ref _networkEvents, line));
+            line => LogSampled(ref _networkEvents, line)) { OutboundFilter = _options.OutboundFilter };
         _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
             () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);

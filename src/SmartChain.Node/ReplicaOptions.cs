@@ -27,6 +27,12 @@ public sealed record ReplicaOptions
     /// </summary>
     internal Transfer.TransferFault TransferFault { get; init; }
 
+    /// <summary>
+    /// Test double for the Byzantine replica process (tests/SmartChain.ByzantineReplica): every frame this replica sends
+    /// to a peer passes through it. Never set outside tests.
+    /// </summary>
+    internal Network.IOutboundFrameFilter? OutboundFilter { get; init; }
+
     /// <summary>State-transfer tuning (tests shorten its timeouts).</summary>
     internal Transfer.TransferOptions Transfer { get; init; } = Node.Transfer.TransferOptions.Default;
 

@@ -1,9 +1,12 @@
 using SmartChain.Client;
+using SmartChain.Consensus.Messages;
 using SmartChain.Coin;
 using SmartChain.Coin.Wallet;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.Views;
 using SmartChain.Ledger.Checkpoints;
+using SmartChain.Network;
 using SmartChain.Network.Client;
 using SmartChain.Node.Transfer;
 
@@ -69,6 +72,9 @@ public class StateTransferTests
     [InlineData(nameof(TransferFault.ForgedCertificates), "certificate that does not verify")]
     [InlineData(nameof(TransferFault.Silent), "sent nothing for 1 s")]
     [InlineData(nameof(TransferFault.Flood), "answers that nobody asked for")]
+    [InlineData(nameof(TransferFault.EmptyProofs), "decision proof that does not decode")]
+    [InlineData(nameof(TransferFault.MalformedProofs), "decision proof that does not decode")]
+    [InlineData(nameof(TransferFault.ForgedProofs), "decision proof that does not verify")]
     public async Task A_Byzantine_source_is_dropped_with_the_reason_and_the_honest_ones_finish(string faultName, string reason)
     {
         TransferFault fault = Enum.Parse<TransferFault>(faultName);
@@ -87,6 +93,43 @@ public class StateTransferTests
         Assert.Contains(reason, dropped[0], StringComparison.Ordinal);
         Assert.Empty(log.Containing("dropped replica 1 as a source"));
         Assert.Empty(log.Containing("dropped replica 2 as a source"));
+    }
+
+    // Decision proofs are outside every hash: one a source stripped, once stored, would crash FETCH serving (the
+    // ledger loop, and with it the replica) and recovery at the next start.
+    [Fact]
+    public async Task A_replica_that_transferred_from_a_source_of_stripped_proofs_serves_FETCH_and_keeps_ordering()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period,
+            optionsOf: i => i == 0 ? ReplicaOptions.Default with { TransferFault = TransferFault.EmptyProofs } : null);
+        var log = new LogCapture();
+        net.Loggers = log;
+        await net.StopAsync(3);
+        await MintAsync(net, seed: 17, count: 40);
+        long head = net.Hosts[0]!.CommittedHeight;
+        ReplicaHost late = net.Start(3, QuickTransfer);
+        await late.WaitForCertifiedAsync(head, Timeout());
+
+        // Replica 2's identity is the test's now: it FETCHes every instance replica 3 holds.
+        await net.StopAsync(2);
+        ReplicaMember three = net.Genesis.InitialView.Members[3];
+        await using (SecureLink link = await SecureLink.ConnectAsync(three.Host, three.Port, net.Chain, new LinkCredentials(2, net.ReplicaKeys[2]),
+            new PeerIdentity(3, three.PublicKey), LinkOptions.Default, Timeout()))
+        {
+            for (long instance = 1; instance <= head; instance++)
+            {
+                await link.SendAsync(FrameType.Consensus, MessageCodec.Encode(new Fetch(0, instance, 0)), flush: true, Timeout());
+            }
+        }
+
+        await net.StopAsync(1); // replica 3 is now one of the Q = 3 that must order
+        net.Start(2);
+        net.Start(1);
+        await MintAsync(net, seed: 18, count: 3);
+        await late.WaitForCertifiedAsync(net.Hosts[0]!.CommittedHeight, Timeout());
+        Assert.Empty(log.Containing("ledger loop failed"));
+        await net.StopAsync();
+        ReplicaHostTests.AssertVerifiedLedgers(net);
     }
 
     // Restarts replica 3, waits for its transfer and for it to hold the others' head, runs more load, and checks

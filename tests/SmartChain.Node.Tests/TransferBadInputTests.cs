@@ -59,4 +59,47 @@ public class TransferBadInputTests
         await net.StopAsync();
         LedgerAssert.VerifiedAndIdentical(net.Genesis, [net.DataDir(0), net.DataDir(1), net.DataDir(2)]);
     }
+
+    // Each request starts real work (a store read of up to 2 MiB, a snapshot chunk of 1 MiB): a peer's flood is refused
+    // beyond its budget, logged, never queued, and ordering goes on.
+    [Fact]
+    public async Task A_flood_of_block_and_snapshot_requests_from_one_peer_is_refused_beyond_its_budget_and_ordering_goes_on()
+    {
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: 10);
+        var log = new LogCapture();
+        net.Loggers = log;
+        await net.StopAsync(0);
+        ReplicaHost target = net.Start(0);
+        await MintAsync(net, 23, 12);
+        await net.StopAsync(3);
+
+        ReplicaMember zero = net.Genesis.InitialView.Members[0];
+        await using SecureLink link = await SecureLink.ConnectAsync(zero.Host, zero.Port, net.Chain, new LinkCredentials(3, net.ReplicaKeys[3]),
+            new PeerIdentity(0, zero.PublicKey), LinkOptions.Default, Timeout());
+        for (int i = 0; i < 2_000; i++)
+        {
+            TransferMessage request = i % 2 == 0 ? new TransferMessage.BlocksRequest(1, 1_000) : new TransferMessage.SnapshotRequest(0, 0, int.MaxValue);
+            await link.SendAsync(FrameType.StateTransfer, (request with { RequestId = (ulong)i }).Encode(), flush: false, Timeout());
+        }
+
+        await link.FlushAsync(Timeout());
+        await log.WaitForAsync("refused replica 3's state-transfer request", Timeout());
+
+        await MintAsync(net, 24, 3);
+        await target.WaitForCertifiedAsync(net.Hosts[1]!.CommittedHeight, Timeout());
+        Assert.Empty(log.Containing("ledger loop failed"));
+        await net.StopAsync();
+        LedgerAssert.VerifiedAndIdentical(net.Genesis, [net.DataDir(0), net.DataDir(1), net.DataDir(2)]);
+    }
+
+    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
+    {
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
+        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 1)]), Timeout())).Status);
+        }
+    }
 }

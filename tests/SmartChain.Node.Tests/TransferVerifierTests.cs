@@ -1,5 +1,7 @@
+using SmartChain.Consensus;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.Requests;
 using SmartChain.Core.Views;
 using SmartChain.Ledger;
 using SmartChain.Node.Transfer;
@@ -28,9 +30,20 @@ public sealed class TransferVerifierTests : IDisposable
     private (Block Genesis, Block One, Block Two) Chain()
     {
         Block genesis = Block.Genesis(_genesis);
-        Block one = Certified(Block.Next(genesis.Header, 1, [new byte[] { 1 }], [new byte[] { 2 }], new byte[] { 3 }));
-        Block two = Certified(Block.Next(one.Header, 2, [new byte[] { 4 }], [new byte[] { 5 }], new byte[] { 6 }));
+        Block one = Certified(Decided(genesis.Header, 1, 1));
+        Block two = Certified(Decided(one.Header, 2, 4));
         return (genesis, one, two);
+    }
+
+    // A block of instance `instance` holding one real request, with the proof Q members of view 0 would sign.
+    private Block Decided(BlockHeader previous, long instance, byte operation, int regency = 0, int[]? voters = null, long? signedInstance = null)
+    {
+        using var client = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        SignedRequest request = SignedRequest.Create("transfer-test", client, (ulong)instance, [operation]);
+        Hash256 batch = BatchHash.Compute([request]);
+        byte[] statement = AcceptStatement.Encode("transfer-test", 0, signedInstance ?? instance, regency, batch);
+        var proof = new DecisionProof([.. (voters ?? [0, 1, 2]).Select(i => new AcceptVote(i, _keys[i].Sign(statement)))]);
+        return Block.Next(previous, instance, [request.Encoded], [new byte[] { 2 }], proof.EncodeForBlock(regency));
     }
 
     [Fact]
@@ -83,5 +96,29 @@ public sealed class TransferVerifierTests : IDisposable
         (_, _, Block two) = Chain();
         Assert.Contains("block 100002 with a certificate that does not verify", _verifier.CheckTip(two.Header with { Number = 100_002 }, two.Certificate, []), StringComparison.Ordinal);
         Assert.Equal("a block 0 that is not this chain's genesis block", _verifier.CheckTip(two.Header with { Number = 0 }, null, []));
+    }
+
+    // The decision proof is outside every hash: the certificate does not vouch for it, the verifier must.
+    [Fact]
+    public void A_certified_block_whose_decision_proof_is_empty_malformed_or_forged_is_refused()
+    {
+        (Block genesis, Block one, _) = Chain();
+        Block Proof(byte[] bytes) => one with { Body = one.Body with { DecisionProof = bytes } };
+        Assert.Contains("decision proof that does not decode", _verifier.CheckNext(Proof([]), 1, genesis.Hash), StringComparison.Ordinal);
+        Assert.Contains("decision proof that does not decode", _verifier.CheckNext(Proof([1, 2, 3]), 1, genesis.Hash), StringComparison.Ordinal);
+
+        // A far-future regency with votes that do not sign it: adopting it would move this replica's regency.
+        byte[] forged = new DecisionProof([.. Enumerable.Range(0, 3).Select(i => new AcceptVote(i, new byte[64]))]).EncodeForBlock(int.MaxValue);
+        Assert.Contains("decision proof that does not verify for instance 1, regency 2147483647", _verifier.CheckNext(Proof(forged), 1, genesis.Hash), StringComparison.Ordinal);
+
+        // Real votes of too few members, or of another instance (the consensus id is outside every hash too).
+        Block few = Certified(Decided(genesis.Header, 1, 1, voters: [0, 1]));
+        Assert.Contains("decision proof that does not verify", _verifier.CheckNext(few, 1, genesis.Hash), StringComparison.Ordinal);
+        Block other = Certified(Decided(genesis.Header, 1, 1, signedInstance: 9));
+        Assert.Contains("decision proof that does not verify", _verifier.CheckNext(other, 1, genesis.Hash), StringComparison.Ordinal);
+        Assert.Contains("decision proof that does not verify", _verifier.CheckNext(one with { Body = one.Body with { ConsensusId = 5 } }, 1, genesis.Hash), StringComparison.Ordinal);
+
+        // A proven later regency passes (Q members signed it).
+        Assert.Null(_verifier.CheckNext(Certified(Decided(genesis.Header, 1, 1, regency: 3)), 1, genesis.Hash));
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class StateTransfer
         long next = from;
         int regency = 0;
         int rotation = 0;
+        long? previousInstance = null; // the consensus id of the block before `next`, once one was received
         while (next <= to)
         {
             while (inFlight.Count < _options.ParallelRanges && ranges.First is { } first && first.Value.Start <= next + _options.MaxUnappliedBlocks)
@@ -56,7 +57,7 @@ internal sealed partial class StateTransfer
                 long batchEnd = next + batch.Blocks.Count - 1;
                 foreach (Block block in batch.Blocks)
                 {
-                    if (_verifier.CheckNext(block, next, previous) is { } bad)
+                    if ((_verifier.CheckNext(block, next, previous) ?? CheckCheckpointInstance(block, previousInstance)) is { } bad)
                     {
                         Drop(batch.Source, bad);
                         ranges.AddFirst((next, batchEnd));
@@ -65,6 +66,7 @@ internal sealed partial class StateTransfer
 
                     regency = await ApplyAsync(block, plan, regency, cancellationToken);
                     previous = block.Hash;
+                    previousInstance = block.Body.ConsensusId;
                     next++;
                     Interlocked.Increment(ref _blocks);
                 }
@@ -121,6 +123,12 @@ internal sealed partial class StateTransfer
         return null;
     }
 
+    // A checkpoint block's consensus id (outside every hash, and it has no proof to bind it) repeats the block before.
+    private static string? CheckCheckpointInstance(Block block, long? previousInstance) =>
+        block.Body.DecisionProof.IsEmpty && previousInstance is { } before && block.Body.ConsensusId != before
+            ? $"checkpoint block {block.Header.Number} names consensus id {block.Body.ConsensusId}; the block before it is of instance {before}"
+            : null;
+
     private async Task<RangeAnswer> FetchRangeAsync(int source, long start, long end, CancellationToken cancellationToken) =>
         new(source, start, end, await RequestAsync(source, new TransferMessage.BlocksRequest(start, end), _options.RequestTimeout, cancellationToken));
 
@@ -145,6 +153,7 @@ internal sealed partial class StateTransfer
         {
             if (!block.Body.DecisionProof.IsEmpty)
             {
+                // Proven by the verifier (Q ACCEPTs of the view in force), so Q replicas did reach this regency.
                 regency = Math.Max(regency, Consensus.DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span).Regency);
             }
 

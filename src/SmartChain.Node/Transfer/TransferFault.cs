@@ -26,4 +26,13 @@ internal enum TransferFault
 
     /// <summary>Answers, then repeats the answer a hundred times.</summary>
     Flood,
+
+    /// <summary>Serves certified blocks with their decision proofs removed (the proof is outside every hash).</summary>
+    EmptyProofs,
+
+    /// <summary>Serves certified blocks whose decision proofs are bytes that do not decode.</summary>
+    MalformedProofs,
+
+    /// <summary>Serves certified blocks whose decision proofs claim a far-future regency with votes that do not sign it.</summary>
+    ForgedProofs,
 }

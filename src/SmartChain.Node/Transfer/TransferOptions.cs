@@ -30,6 +30,15 @@ internal sealed record TransferOptions
     /// <summary>Unrequested answers a source may send before it is dropped.</summary>
     public int MaxUnsolicited { get; init; } = 64;
 
+    /// <summary>Serving: a peer's requests being answered at once, at most; more are refused.</summary>
+    public int MaxServingPerPeer { get; init; } = 4;
+
+    /// <summary>Serving: bytes of answers being built for all peers at once, at most (each reserves its largest size).</summary>
+    public long MaxServingBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Serving: requests a peer may make per second (with one second of burst); more are refused.</summary>
+    public int ServeRequestsPerSecond { get; init; } = 500;
+
     /// <summary>Defaults.</summary>
     public static TransferOptions Default { get; } = new();
 }

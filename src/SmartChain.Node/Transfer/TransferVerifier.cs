@@ -1,5 +1,7 @@
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Encoding;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.Requests;
 using SmartChain.Core.Views;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Checkpoints;
@@ -11,7 +13,8 @@ namespace SmartChain.Node.Transfer;
 /// What a replica checks in everything state transfer hands it, before it applies any of it (SPEC §6): a tip is a
 /// header with a certificate of Q members of the view that certifies it (a later view is first proven, view by view, from
 /// one this replica knows); a block has the expected number, links to the block before, its body matches both roots, its
-/// certificate verifies against the view in force at it, for this chain, a checkpoint block is well formed, and a
+/// certificate verifies against the view in force at it, for this chain, its decision proof (outside every hash) is Q
+/// ACCEPTs of that view for its instance, regency and batch, a checkpoint block is well formed, and a
 /// reconfiguration block installs exactly the next view, which then certifies the blocks after it. A block from another
 /// chain fails its certificate: signatures cover the chain id.
 /// </summary>
@@ -106,12 +109,47 @@ internal sealed class TransferVerifier(GenesisDocument genesis, ViewHistory view
             return bad;
         }
 
-        if (CheckpointBlock.IsCheckpoint(number, genesis.CheckpointPeriod) && CheckpointBlock.Check(block, genesis.CheckpointPeriod, out _) is { } malformed)
+        bool checkpoint = CheckpointBlock.IsCheckpoint(number, genesis.CheckpointPeriod);
+        if (checkpoint && CheckpointBlock.Check(block, genesis.CheckpointPeriod, out _) is { } malformed)
         {
             return $"checkpoint block {number}: {malformed}";
         }
 
+        if (!checkpoint && CheckProof(block) is { } unproven)
+        {
+            return $"block {number}: {unproven}";
+        }
+
         return ReconfigurationBlock.Installs(block.Header) ? LearnView(block) : null;
+    }
+
+    // The decision proof and the consensus id are outside every hash, so the certificate vouches for neither: a source
+    // can send any bytes there. Proven here, against the view in force at the block, before its regency is adopted,
+    // it is stored (and later served to FETCH, or read by recovery) or the core is handed it.
+    private string? CheckProof(Block block)
+    {
+        View view = views.CertifyingView(block.Header, out _)!; // the certificate check found it
+        var batch = new SignedRequest[block.Body.Entries.Count];
+        int regency;
+        Consensus.DecisionProof proof;
+        try
+        {
+            for (int j = 0; j < batch.Length; j++)
+            {
+                batch[j] = SignedRequest.Decode(block.Body.Entries[j]);
+            }
+
+            (regency, proof) = Consensus.DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
+        }
+        catch (EncodingException e)
+        {
+            return $"a decision proof that does not decode, or an entry that is not a request: {e.Message}";
+        }
+
+        long instance = block.Body.ConsensusId;
+        return proof.Verify(view, genesis.ChainId, instance, regency, Consensus.BatchHash.Compute(batch)) is { } bad
+            ? $"a decision proof that does not verify for instance {instance}, regency {regency} in {view}: {bad}"
+            : null;
     }
 
     // A certified reconfiguration block: the view it installs certifies what follows.
