@@ -17,11 +17,32 @@ internal sealed class ReceiveDeadline : IDisposable
     public ReceiveDeadline(PipeReader reader)
     {
         _reader = reader;
-        _timer = new Timer(static state => ((ReceiveDeadline)state!)._reader.CancelPendingRead(), this, Timeout.Infinite, Timeout.Infinite);
+        _timer = new Timer(static state => ((ReceiveDeadline)state!).Fire(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
-    /// <summary>True once the armed deadline has passed.</summary>
-    public bool Expired => Stopwatch.GetTimestamp() >= Volatile.Read(ref _deadline);
+    /// <summary>
+    /// True once the armed deadline has passed. The timer counts in coarser units than the deadline and may fire a
+    /// little early; then it is set again for the rest, so an early cancel never leaves the deadline unwatched.
+    /// </summary>
+    public bool Expired
+    {
+        get
+        {
+            long deadline = Volatile.Read(ref _deadline);
+            long now = Stopwatch.GetTimestamp();
+            if (now >= deadline)
+            {
+                return true;
+            }
+
+            if (deadline != long.MaxValue)
+            {
+                _timer.Change(TimeSpan.FromSeconds((double)(deadline - now) / Stopwatch.Frequency) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>Arms the deadline <paramref name="budget"/> from now; an infinite budget disarms.</summary>
     public void Arm(TimeSpan budget)
@@ -43,4 +64,16 @@ internal sealed class ReceiveDeadline : IDisposable
     }
 
     public void Dispose() => _timer.Dispose();
+
+    // On a timer thread: an exception here would end the process, and the link may be closing meanwhile.
+    private void Fire()
+    {
+        try
+        {
+            _reader.CancelPendingRead();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+        }
+    }
 }

@@ -19,6 +19,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private readonly Task _sender;
     private long _queuedBytes;
     private long _dropped;
+    private volatile bool _closed;
 
     public ClientSession(SecureLink link, int maxQueuedBytes, CancellationToken stop)
     {
@@ -40,7 +41,7 @@ internal sealed class ClientSession : IAsyncDisposable
     public ConcurrentDictionary<Hash256, long> Pending { get; } = new();
 
     /// <summary>Set once the link is closed: nothing more is tracked for it.</summary>
-    public bool Closed { get; private set; }
+    public bool Closed => _closed;
 
     /// <summary>Replies dropped because the client did not read them fast enough.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -63,7 +64,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Closed = true;
+        _closed = true;
         _queue.Writer.TryComplete();
         try
         {
