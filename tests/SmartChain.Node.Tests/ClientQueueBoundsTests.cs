@@ -1,0 +1,52 @@
+using System.Net;
+using SmartChain.Coin;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>The client budgets' counters on their own: bytes and items in, bytes and items out, per source.</summary>
+public class ClientQueueBoundsTests
+{
+    [Fact]
+    public void The_client_input_queue_refuses_by_bytes_and_by_count_and_gives_bytes_back_when_read()
+    {
+        using var key = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)5, 32).ToArray());
+        SignedRequest request = SignedRequest.Create("bounds", key, 1, CoinOperation.Mint([new CoinOutput(key.PublicKey, 1)]).Encode());
+        var item = new NodeInput.ClientRequest(request, null!);
+        var queue = new ClientInputQueue(maxCount: 3, maxBytes: (2 * request.Size) + 1);
+
+        Assert.Null(queue.TryEnqueue(item));
+        Assert.Null(queue.TryEnqueue(item));
+        Assert.Contains("bytes of requests are waiting", queue.TryEnqueue(item), StringComparison.Ordinal);
+        Assert.Equal(2 * request.Size, queue.Bytes);
+
+        Assert.True(queue.TryDequeue(out _));
+        Assert.Equal(request.Size, queue.Bytes);
+        Assert.Null(queue.TryEnqueue(item));
+
+        var byCount = new ClientInputQueue(maxCount: 1, maxBytes: long.MaxValue);
+        Assert.Null(byCount.TryEnqueue(item));
+        Assert.Contains("queue is full", byCount.TryEnqueue(item), StringComparison.Ordinal);
+        Assert.Equal(request.Size, byCount.Bytes); // a refused request holds no bytes
+    }
+
+    [Fact]
+    public void The_session_limiter_caps_each_source_and_the_total_and_frees_places()
+    {
+        var limiter = new ClientSessionLimiter(maxTotal: 3, maxPerSource: 2);
+        IPAddress a = IPAddress.Parse("127.0.0.1");
+        IPAddress b = IPAddress.Parse("127.0.0.2");
+
+        Assert.Null(limiter.TryEnter(a));
+        Assert.Null(limiter.TryEnter(a));
+        Assert.Contains("per address", limiter.TryEnter(a), StringComparison.Ordinal);
+        Assert.Null(limiter.TryEnter(b));
+        Assert.Contains("cap 3", limiter.TryEnter(b), StringComparison.Ordinal);
+        Assert.Equal(3, limiter.Open);
+
+        limiter.Leave(a);
+        Assert.Null(limiter.TryEnter(a));
+        Assert.Equal(3, limiter.Open);
+    }
+}
