@@ -25,10 +25,16 @@ public sealed partial class ReplicaHost
         }
     }
 
-    private async IAsyncEnumerable<NodeInput> PrioritizedInputsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<NodeInput> PrioritizedInputsAsync(CancellationToken cancellationToken) =>
+        Prioritized(_inputs.Reader, _clientInputs, _options.Clients.RequestsPerTurn, () => Volatile.Write(ref _clientDoorbell, 0), cancellationToken);
+
+    /// <summary>
+    /// Up to <see cref="ReplicaTurn"/> inputs of <paramref name="replicas"/>, then up to <paramref name="perTurn"/> client
+    /// requests, and again; ends when <paramref name="replicas"/> completes.
+    /// </summary>
+    internal static async IAsyncEnumerable<NodeInput> Prioritized(ChannelReader<NodeInput> replicas, ClientInputQueue clients, int perTurn,
+        Action clearDoorbell, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ChannelReader<NodeInput> replicas = _inputs.Reader;
-        int perTurn = _options.Clients.RequestsPerTurn;
         while (true)
         {
             for (int i = 0; i < ReplicaTurn && replicas.TryRead(out NodeInput? input); i++)
@@ -40,13 +46,13 @@ public sealed partial class ReplicaHost
             }
 
             // Cleared before the queue is read: a request queued after this line rings again.
-            Volatile.Write(ref _clientDoorbell, 0);
-            for (int i = 0; i < perTurn && _clientInputs.TryDequeue(out NodeInput.ClientRequest request); i++)
+            clearDoorbell();
+            for (int i = 0; i < perTurn && clients.TryDequeue(out NodeInput.ClientRequest request); i++)
             {
                 yield return request;
             }
 
-            if (_clientInputs.Count > 0 || replicas.Count > 0)
+            if (clients.Count > 0 || replicas.Count > 0)
             {
                 continue;
             }

@@ -49,4 +49,43 @@ public class ClientQueueBoundsTests
         Assert.Null(limiter.TryEnter(a));
         Assert.Equal(3, limiter.Open);
     }
+
+    [Fact]
+    public async Task Replica_inputs_and_ticks_go_ahead_of_a_client_flood_which_is_taken_in_bounded_turns()
+    {
+        using var key = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)6, 32).ToArray());
+        var clients = new ClientInputQueue(maxCount: 1000, maxBytes: long.MaxValue);
+        var replicas = System.Threading.Channels.Channel.CreateUnbounded<NodeInput>();
+        for (ulong i = 1; i <= 100; i++)
+        {
+            SignedRequest request = SignedRequest.Create("bounds", key, i, CoinOperation.Mint([new CoinOutput(key.PublicKey, i)]).Encode());
+            Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(request, null!)));
+        }
+
+        // The flood came first; the ticks after it still come out first, and between two turns of 64 requests.
+        replicas.Writer.TryWrite(new NodeInput.Tick());
+        replicas.Writer.TryWrite(NodeInput.ClientsWaiting.Instance);
+        replicas.Writer.TryWrite(new NodeInput.Tick());
+        var order = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (NodeInput input in ReplicaHost.Prioritized(replicas.Reader, clients, 64, () => { }, cts.Token))
+        {
+            order.Add(input is NodeInput.Tick ? "tick" : "client");
+            if (order.Count == 66)
+            {
+                replicas.Writer.TryWrite(new NodeInput.Tick()); // a vote or tick arriving during the flood
+            }
+
+            if (order.Count == 103)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["tick", "tick"], order[..2]);
+        Assert.All(order[2..66], kind => Assert.Equal("client", kind));
+        Assert.Equal("tick", order[66]); // served before the second turn of client requests
+        Assert.All(order[67..], kind => Assert.Equal("client", kind));
+        Assert.Equal(0, clients.Count);
+    }
 }
