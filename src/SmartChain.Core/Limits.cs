@@ -23,6 +23,12 @@ public static class Limits
     /// <summary>Largest encoded request.</summary>
     public const int MaxRequestBytes = RequestOverheadBytes + MaxChainIdBytes + MaxOperationBytes;
 
+    /// <summary>
+    /// Largest frame payload a client may send on a replica's client port: a request (a query is at most 4 KiB). The
+    /// replica-link frame limit is the batch size; a client link must not be able to make a replica buffer that much.
+    /// </summary>
+    public const int MaxClientFrameBytes = MaxRequestBytes;
+
     /// <summary>Most replicas in one view; SPEC targets "4 to a few dozen".</summary>
     public const int MaxViewMembers = 128;
 

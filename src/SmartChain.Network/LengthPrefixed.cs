@@ -8,36 +8,79 @@ namespace SmartChain.Network;
 internal static class LengthPrefixed
 {
     /// <summary>The next unit, or null if the stream ended cleanly between units.</summary>
-    public static async ValueTask<byte[]?> ReadAsync(PipeReader reader, int maxLength, string what, CancellationToken cancellationToken)
+    public static ValueTask<byte[]?> ReadAsync(PipeReader reader, int maxLength, string what, CancellationToken cancellationToken) =>
+        ReadAsync(reader, maxLength, what, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>
+    /// The next unit, or null if the stream ended cleanly between units. With a <paramref name="deadline"/>, the wait
+    /// for its first byte is bounded by <paramref name="idle"/>, and the time from its first byte to its last by
+    /// <paramref name="frame"/>; the clock is armed only when the read has to wait, so a unit already buffered costs nothing.
+    /// </summary>
+    /// <exception cref="LinkException">Oversized, cut off, idle too long or too slow.</exception>
+    public static async ValueTask<byte[]?> ReadAsync(PipeReader reader, int maxLength, string what, ReceiveDeadline? deadline,
+        TimeSpan idle, TimeSpan frame, CancellationToken cancellationToken)
     {
-        while (true)
+        bool started = false;
+        bool armed = false;
+        if (deadline is not null && idle != Timeout.InfiniteTimeSpan)
         {
-            ReadResult result = await reader.ReadAsync(cancellationToken);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (buffer.Length >= 4)
+            deadline.Arm(idle);
+            armed = true;
+        }
+
+        try
+        {
+            while (true)
             {
-                uint length = ReadPrefix(buffer);
-                if (length > (uint)maxLength)
+                ReadResult result = await reader.ReadAsync(cancellationToken);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (result.IsCanceled && deadline is not null && deadline.Expired)
                 {
                     reader.AdvanceTo(buffer.Start);
-                    throw new LinkException($"{what} of {length} bytes exceeds the limit of {maxLength}");
+                    throw new LinkException(started
+                        ? $"{what} did not arrive within {frame.TotalSeconds:0.###} s of its first byte ({buffer.Length} bytes came)"
+                        : $"idle for {idle.TotalSeconds:0.###} s");
                 }
 
-                if (buffer.Length >= 4 + length)
+                if (buffer.Length >= 4)
                 {
-                    byte[] unit = buffer.Slice(4, length).ToArray();
-                    reader.AdvanceTo(buffer.GetPosition(4 + length));
-                    return unit;
+                    uint length = ReadPrefix(buffer);
+                    if (length > (uint)maxLength)
+                    {
+                        reader.AdvanceTo(buffer.Start);
+                        throw new LinkException($"{what} of {length} bytes exceeds the limit of {maxLength}");
+                    }
+
+                    if (buffer.Length >= 4 + length)
+                    {
+                        byte[] unit = buffer.Slice(4, length).ToArray();
+                        reader.AdvanceTo(buffer.GetPosition(4 + length));
+                        return unit;
+                    }
                 }
-            }
 
-            if (result.IsCompleted)
+                if (result.IsCompleted)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return buffer.IsEmpty ? null : throw new LinkException($"connection closed in the middle of a {what}");
+                }
+
+                if (!started && !buffer.IsEmpty && deadline is not null && frame != Timeout.InfiniteTimeSpan)
+                {
+                    started = true;
+                    deadline.Arm(frame);
+                    armed = true;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            if (armed)
             {
-                reader.AdvanceTo(buffer.End);
-                return buffer.IsEmpty ? null : throw new LinkException($"connection closed in the middle of a {what}");
+                deadline!.Disarm();
             }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

@@ -28,6 +28,7 @@ public sealed class SecureLink : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly LinkOptions _options;
     private readonly int _myId;
+    private readonly ReceiveDeadline _deadline;
     private long _framesReceived;
 
     private SecureLink(NetworkStream stream, PipeReader reader, PipeWriter writer, (NSec.Cryptography.Key Send, NSec.Cryptography.Key Receive) keys,
@@ -41,6 +42,7 @@ public sealed class SecureLink : IAsyncDisposable
         Peer = peer;
         _myId = myId;
         _options = options;
+        _deadline = new ReceiveDeadline(reader);
         RemoteEndPoint = stream.Socket.RemoteEndPoint;
     }
 
@@ -157,8 +159,9 @@ public sealed class SecureLink : IAsyncDisposable
     /// <exception cref="LinkException">The frame is oversized, fails authentication, or is malformed.</exception>
     public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken)
     {
-        int limit = FrameCipher.SealedSize(FrameHeaderSize + _options.MaxFrameBytes);
-        byte[]? sealedFrame = await LengthPrefixed.ReadAsync(_reader, limit, $"frame from {Peer}", cancellationToken);
+        int limit = FrameCipher.SealedSize(FrameHeaderSize + _options.MaxReceivedFrameBytes);
+        byte[]? sealedFrame = await LengthPrefixed.ReadAsync(_reader, limit, "frame", _deadline, _options.IdleTimeout, _options.FrameTimeout,
+            cancellationToken);
         if (sealedFrame is null)
         {
             return null;
@@ -202,6 +205,24 @@ public sealed class SecureLink : IAsyncDisposable
         _send.Dispose();
         _receive.Dispose();
         _sendLock.Dispose();
+        _deadline.Dispose();
+    }
+
+    /// <summary>
+    /// Test-only: writes <paramref name="bytes"/> to the socket as they are, unframed and unencrypted, so a hostile
+    /// client can announce a frame and then trickle or withhold its bytes.
+    /// </summary>
+    internal async ValueTask SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _writer.WriteAsync(bytes, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     private static async Task<SecureLink> HandshakeAsync(Socket socket, bool initiator, string chainId, LinkCredentials me,

@@ -1,31 +1,70 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SmartChain.Core.Crypto;
 using SmartChain.Network;
 
 namespace SmartChain.Node;
 
 /// <summary>
-/// The sending side of one client link: a bounded queue (oldest reply dropped when full) drained by its own task, so
-/// a client that stops reading can never stall execution or other clients.
+/// The sending side of one client link: a queue bounded by count (oldest reply dropped when full) and by bytes (a new
+/// reply that does not fit is dropped), drained by its own task, so a client that stops reading can never stall
+/// execution or other clients, nor make the replica hold more than <see cref="ClientBudget.MaxSessionQueueBytes"/>
+/// for it. It also knows which requests of this link wait for a reply, so they are forgotten when the link closes.
 /// </summary>
 internal sealed class ClientSession : IAsyncDisposable
 {
     private const int QueueCapacity = 4096;
-    private readonly Channel<(FrameType Type, byte[] Payload)> _queue =
-        Channel.CreateBounded<(FrameType, byte[])>(new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Channel<(FrameType Type, byte[] Payload)> _queue;
+    private readonly int _maxQueuedBytes;
     private readonly Task _sender;
+    private long _queuedBytes;
+    private long _dropped;
+    private volatile bool _closed;
 
-    public ClientSession(SecureLink link, CancellationToken stop)
+    public ClientSession(SecureLink link, int maxQueuedBytes, CancellationToken stop)
     {
         Link = link;
+        _maxQueuedBytes = maxQueuedBytes;
+        _queue = Channel.CreateBounded<(FrameType, byte[])>(
+            new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            dropped =>
+            {
+                Interlocked.Add(ref _queuedBytes, -dropped.Item2.Length);
+                Interlocked.Increment(ref _dropped);
+            });
         _sender = SendLoopAsync(stop);
     }
 
     public SecureLink Link { get; }
 
-    public void Enqueue(FrameType type, byte[] payload) => _queue.Writer.TryWrite((type, payload));
+    /// <summary>Requests of this link the replica will answer once executed, with when they were tracked (Stopwatch ticks).</summary>
+    public ConcurrentDictionary<Hash256, long> Pending { get; } = new();
+
+    /// <summary>Set once the link is closed: nothing more is tracked for it.</summary>
+    public bool Closed => _closed;
+
+    /// <summary>Replies dropped because the client did not read them fast enough.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Enqueue(FrameType type, byte[] payload)
+    {
+        long queued = Interlocked.Add(ref _queuedBytes, payload.Length);
+        if (queued > _maxQueuedBytes && queued != payload.Length) // one reply always fits, however large (at most ~330 KiB)
+        {
+            Interlocked.Add(ref _queuedBytes, -payload.Length);
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite((type, payload)))
+        {
+            Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _queue.Writer.TryComplete();
         try
         {
@@ -46,6 +85,7 @@ internal sealed class ClientSession : IAsyncDisposable
             {
                 while (_queue.Reader.TryRead(out var item))
                 {
+                    Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
                     await Link.SendAsync(item.Type, item.Payload, flush: false, stop);
                 }
 

@@ -3,7 +3,11 @@ using SmartChain.Core.Requests;
 
 namespace SmartChain.Node;
 
-/// <summary>One input of the consensus loop; the loop handles them one at a time, in arrival order.</summary>
+/// <summary>
+/// One input of the consensus loop; the loop handles them one at a time. Replica traffic, ticks and state transfer
+/// come in arrival order on the main channel, ahead of client requests, which wait in their own bounded queue
+/// (<see cref="ClientInputQueue"/>) and are taken in bounded turns.
+/// </summary>
 internal abstract record NodeInput
 {
     public sealed record PeerMessage(int From, ConsensusMessage Message) : NodeInput;
@@ -11,6 +15,12 @@ internal abstract record NodeInput
     public sealed record ClientRequest(SignedRequest Request, ClientSession Session) : NodeInput;
 
     public sealed record Tick : NodeInput;
+
+    /// <summary>Wakes the loop when client requests wait and nothing else does; never reaches the core.</summary>
+    public sealed record ClientsWaiting : NodeInput
+    {
+        public static ClientsWaiting Instance { get; } = new();
+    }
 
     /// <summary>State transfer: take no votes or decisions from peers; answer with the head once execution has caught up.</summary>
     public sealed record HoldDecisions(TaskCompletionSource<(long Number, Core.Crypto.Hash256 Hash)> Executed) : NodeInput;

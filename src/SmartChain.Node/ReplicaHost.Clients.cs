@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Threading.Channels;
 using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
@@ -19,8 +20,78 @@ public sealed partial class ReplicaHost
     private readonly ConcurrentDictionary<Hash256, ClientSession> _replyTo = new();
     private readonly ConcurrentDictionary<Hash256, byte> _verified = new();
     private long _badClientInput;
+    private long _refusedSessions;
 
-    private void Track(Hash256 digest, ClientSession session) => _replyTo[digest] = session;
+    /// <summary>Requests this replica will answer once executed (bounded by <see cref="ClientBudget.MaxPendingReplies"/>).</summary>
+    internal int PendingReplies => _replyTo.Count;
+
+    // On the consensus thread, for a request the pool took: whom to answer once it executes. The bounds were checked
+    // when the request was queued (OnClientRequestAsync); a session that closed meanwhile tracks nothing.
+    private void Track(Hash256 digest, ClientSession session)
+    {
+        if (session.Closed)
+        {
+            return;
+        }
+
+        if (_replyTo.TryGetValue(digest, out ClientSession? earlier) && earlier != session)
+        {
+            earlier.Pending.TryRemove(digest, out _); // the same request from another link: the newer link is answered
+        }
+
+        session.Pending[digest] = System.Diagnostics.Stopwatch.GetTimestamp();
+        _replyTo[digest] = session;
+    }
+
+    // Whom to answer for an executed (or repeated) request; it is no longer pending anywhere.
+    private ClientSession? Forget(Hash256 digest)
+    {
+        if (!_replyTo.TryRemove(digest, out ClientSession? session))
+        {
+            return null;
+        }
+
+        session.Pending.TryRemove(digest, out _);
+        return session;
+    }
+
+    // A closed link's requests have nobody to answer.
+    private void ForgetAll(ClientSession session)
+    {
+        foreach (Hash256 digest in session.Pending.Keys)
+        {
+            _replyTo.TryRemove(new KeyValuePair<Hash256, ClientSession>(digest, session));
+        }
+
+        session.Pending.Clear();
+    }
+
+    // Requests that the pool dropped without executing them (superseded by another request with the same sequence,
+    // or cleared when this replica left the view) are never answered by execution: they are forgotten after
+    // ClientBudget.PendingReplyLifetime, and at once if their link closed in a race with Track.
+    private async Task PendingReplySweepAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        long lifetime = (long)(_options.Clients.PendingReplyLifetime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                foreach (KeyValuePair<Hash256, ClientSession> entry in _replyTo)
+                {
+                    bool expired = entry.Value.Pending.TryGetValue(entry.Key, out long since) ? now - since > lifetime : true;
+                    if ((entry.Value.Closed || expired) && _replyTo.TryRemove(entry))
+                    {
+                        entry.Value.Pending.TryRemove(entry.Key, out _);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     // Every request is verified once per replica, whether it first arrives from its client or inside a proposal:
     // both paths share this cache of accepted digests.
@@ -54,8 +125,16 @@ public sealed partial class ReplicaHost
         {
             await foreach (SecureLink link in _clientListener.Accepted.ReadAllAsync(_stop.Token))
             {
-                sessions.RemoveAll(t => t.IsCompleted);
-                sessions.Add(ClientSessionAsync(link));
+                IPAddress source = (link.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+                if (_sessionLimiter.TryEnter(source) is { } refusal)
+                {
+                    LogSampled(ref _refusedSessions, $"refused a client session from {link.RemoteEndPoint}: {refusal}");
+                    await link.DisposeAsync();
+                    continue;
+                }
+
+                sessions.RemoveAll(static t => t.IsCompleted);
+                sessions.Add(ClientSessionAsync(link, source));
             }
         }
         catch (OperationCanceledException)
@@ -65,35 +144,39 @@ public sealed partial class ReplicaHost
         await Task.WhenAll(sessions);
     }
 
-    private async Task ClientSessionAsync(SecureLink link)
+    private async Task ClientSessionAsync(SecureLink link, IPAddress source)
     {
-        var session = new ClientSession(link, _stop.Token);
-        await using (session)
+        await Task.Yield(); // the accept loop goes on at once
+        var session = new ClientSession(link, _options.Clients.MaxSessionQueueBytes, _stop.Token);
+        try
         {
-            try
+            while (await link.ReceiveAsync(_stop.Token) is { } frame)
             {
-                while (await link.ReceiveAsync(_stop.Token) is { } frame)
+                switch (frame.Type)
                 {
-                    switch (frame.Type)
-                    {
-                        case FrameType.Request:
-                            await OnClientRequestAsync(session, frame.Payload);
-                            break;
-                        case FrameType.Query:
-                            await OnQueryAsync(session, QueryMessage.Decode(frame.Payload.Span));
-                            break;
-                        default:
-                            throw new LinkException($"{link.Peer} sent a {frame.Type} frame on the client port");
-                    }
+                    case FrameType.Request:
+                        await OnClientRequestAsync(session, frame.Payload);
+                        break;
+                    case FrameType.Query:
+                        await OnQueryAsync(session, QueryMessage.Decode(frame.Payload.Span));
+                        break;
+                    default:
+                        throw new LinkException($"{link.Peer} sent a {frame.Type} frame on the client port");
                 }
             }
-            catch (Exception e) when (e is LinkException or EncodingException)
-            {
-                LogSampled(ref _badClientInput, $"closed the link from {link.Peer}: {e.Message}");
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or ChannelClosedException)
-            {
-            }
+        }
+        catch (Exception e) when (e is LinkException or EncodingException)
+        {
+            LogSampled(ref _badClientInput, $"closed the link from {link.Peer} at {link.RemoteEndPoint}: {e.Message}");
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ChannelClosedException)
+        {
+        }
+        finally
+        {
+            await session.DisposeAsync(); // marks it closed before its requests are forgotten
+            ForgetAll(session);
+            _sessionLimiter.Leave(source);
         }
     }
 
@@ -125,7 +208,17 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        await _inputs.Writer.WriteAsync(new NodeInput.ClientRequest(request!, session), _stop.Token);
+        string? busy = _replyTo.Count >= _options.Clients.MaxPendingReplies ? $"busy: {_replyTo.Count} requests wait for their reply; retry later"
+            : session.Pending.Count >= _options.Clients.MaxPendingRepliesPerSession ? $"busy: {session.Pending.Count} requests of this link wait for their reply"
+            : _clientInputs.TryEnqueue(new NodeInput.ClientRequest(request!, session));
+        if (busy is not null)
+        {
+            _metrics.Rejected.Add(1);
+            Reply(session, new ReplyMessage(request!.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(busy)));
+            return;
+        }
+
+        RingClientDoorbell();
     }
 
     private static void Reply(ClientSession session, ReplyMessage reply) => session.Enqueue(FrameType.Reply, reply.Encode());

@@ -15,7 +15,7 @@ public sealed partial class ReplicaHost
     {
         try
         {
-            await foreach (NodeInput input in _inputs.Reader.ReadAllAsync(_stop.Token))
+            await foreach (NodeInput input in PrioritizedInputsAsync(_stop.Token))
             {
                 ConsensusThreadInvariant();
                 switch (input)

@@ -32,7 +32,7 @@ public sealed partial class ReplicaHost
                         AnswerQuery(query);
                         break;
                     case ExecutionItem.Repeated repeated:
-                        _replyTo.TryRemove(repeated.Request.Digest, out _);
+                        Forget(repeated.Request.Digest);
                         await RepeatedAsync(repeated);
                         break;
                     case ExecutionItem.AppendCertified append:
@@ -108,7 +108,7 @@ public sealed partial class ReplicaHost
                 blockResults[j] = NotExecuted;
             }
 
-            if (_replyTo.TryRemove(request.Digest, out ClientSession? session))
+            if (Forget(request.Digest) is { } session)
             {
                 waiting.Add(new PendingReply(session, request, j));
             }

@@ -42,6 +42,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly MessageLimits _limits;
     private readonly Func<ReadOnlySpan<byte>, ConsensusMessage> _decodeConsensus; // one delegate, not one per frame
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
+    private readonly ClientInputQueue _clientInputs;
+    private readonly ClientSessionLimiter _sessionLimiter;
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
@@ -56,6 +58,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         _genesis = genesis;
         _options = options;
+        _clientInputs = new ClientInputQueue(options.Clients.MaxQueuedRequests, options.Clients.MaxQueuedRequestBytes);
+        _sessionLimiter = new ClientSessionLimiter(options.Clients.MaxSessions, options.Clients.MaxSessionsPerSource);
         _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
@@ -152,7 +156,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
             () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);
         _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
-            LinkOptions.Default, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
+            options.Clients.Link, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
     }
 
     /// <summary>This replica's id.</summary>
@@ -197,6 +201,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         host._loops.Add(host.TickLoopAsync());
         host._loops.Add(host.ClientAcceptLoopAsync());
         host._loops.Add(host.StatusLoopAsync());
+        host._loops.Add(host.PendingReplySweepAsync());
         if (host._options.Ledger == LedgerMode.Blockchain)
         {
             host._loops.Add(host.TransferLoopAsync());

@@ -21,6 +21,9 @@ public sealed record ReplicaOptions
     /// </summary>
     public int SnapshotRetention { get; init; } = 3;
 
+    /// <summary>What this replica spends on clients at most (sessions, queued bytes, waiting replies, link timeouts).</summary>
+    public ClientBudget Clients { get; init; } = ClientBudget.Default;
+
     /// <summary>
     /// Test double for the state-transfer tests: this replica serves state transfer as a Byzantine source would.
     /// Never set outside tests.
