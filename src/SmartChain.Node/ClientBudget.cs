@@ -30,9 +30,13 @@ public sealed record ClientBudget
 
     /// <summary>
     /// Replies and query results queued towards one session, by bytes; above it a new one is dropped and counted (one
-    /// always fits, whatever its size: the largest reply is about 330 KiB).
+    /// always fits, whatever its size: the largest reply is about 330 KiB). Large enough for a client's whole
+    /// pipeline (<see cref="MaxPendingRepliesPerSession"/> replies of a few KiB, released by one block at once).
     /// </summary>
-    public int MaxSessionQueueBytes { get; init; } = 1024 * 1024;
+    public int MaxSessionQueueBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Replies and query results queued towards all sessions together, by bytes; above it a new one is dropped.</summary>
+    public long MaxQueuedReplyBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Requests waiting for their reply, over all sessions; above it a new request gets "busy".</summary>
     public int MaxPendingReplies { get; init; } = 65_536;

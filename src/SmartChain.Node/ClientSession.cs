@@ -6,30 +6,33 @@ using SmartChain.Network;
 namespace SmartChain.Node;
 
 /// <summary>
-/// The sending side of one client link: a queue bounded by count (oldest reply dropped when full) and by bytes (a new
-/// reply that does not fit is dropped), drained by its own task, so a client that stops reading can never stall
-/// execution or other clients, nor make the replica hold more than <see cref="ClientBudget.MaxSessionQueueBytes"/>
-/// for it. It also knows which requests of this link wait for a reply, so they are forgotten when the link closes.
+/// The sending side of one client link: a queue bounded by count (oldest reply dropped when full) and by bytes, its own
+/// (<see cref="ClientBudget.MaxSessionQueueBytes"/>) and those all sessions share (<see cref="ClientBudget.MaxQueuedReplyBytes"/>):
+/// a new reply that does not fit is dropped. It is drained by its own task, so a client that stops reading can never
+/// stall execution or other clients, and all clients together never make the replica hold more than the shared bound. It also knows which requests of this link wait for a reply, so they are forgotten when the link closes.
 /// </summary>
 internal sealed class ClientSession : IAsyncDisposable
 {
     private const int QueueCapacity = 4096;
     private readonly Channel<(FrameType Type, byte[] Payload)> _queue;
     private readonly int _maxQueuedBytes;
+    private readonly ByteBudget _shared;
     private readonly Task _sender;
     private long _queuedBytes;
     private long _dropped;
     private volatile bool _closed;
 
-    public ClientSession(SecureLink link, int maxQueuedBytes, CancellationToken stop)
+    public ClientSession(SecureLink link, int maxQueuedBytes, ByteBudget shared, CancellationToken stop)
     {
         Link = link;
         _maxQueuedBytes = maxQueuedBytes;
+        _shared = shared;
         _queue = Channel.CreateBounded<(FrameType, byte[])>(
             new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             dropped =>
             {
                 Interlocked.Add(ref _queuedBytes, -dropped.Item2.Length);
+                _shared.Give(dropped.Item2.Length);
                 Interlocked.Increment(ref _dropped);
             });
         _sender = SendLoopAsync(stop);
@@ -49,7 +52,8 @@ internal sealed class ClientSession : IAsyncDisposable
     public void Enqueue(FrameType type, byte[] payload)
     {
         long queued = Interlocked.Add(ref _queuedBytes, payload.Length);
-        if (queued > _maxQueuedBytes && queued != payload.Length) // one reply always fits, however large (at most ~330 KiB)
+        if ((queued > _maxQueuedBytes && queued != payload.Length) // one reply always fits, however large (at most ~330 KiB)
+            || !_shared.TryTake(payload.Length))
         {
             Interlocked.Add(ref _queuedBytes, -payload.Length);
             Interlocked.Increment(ref _dropped);
@@ -59,6 +63,7 @@ internal sealed class ClientSession : IAsyncDisposable
         if (!_queue.Writer.TryWrite((type, payload)))
         {
             Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
+            _shared.Give(payload.Length);
         }
     }
 
@@ -75,6 +80,11 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         await Link.DisposeAsync();
+        while (_queue.Reader.TryRead(out var left)) // never sent: their bytes go back to the shared budget
+        {
+            Interlocked.Add(ref _queuedBytes, -left.Payload.Length);
+            _shared.Give(left.Payload.Length);
+        }
     }
 
     private async Task SendLoopAsync(CancellationToken stop)
@@ -86,6 +96,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 while (_queue.Reader.TryRead(out var item))
                 {
                     Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
+                    _shared.Give(item.Payload.Length);
                     await Link.SendAsync(item.Type, item.Payload, flush: false, stop);
                 }
 

@@ -18,6 +18,8 @@ public sealed partial class ReplicaHost
 {
     private const int MaxVerifiedCache = 1 << 20;
     private readonly ConcurrentDictionary<Hash256, ClientSession> _replyTo = new();
+    private ByteBudget? _replyBudget;
+    private ByteBudget _replyBytes => _replyBudget ??= new ByteBudget(_options.Clients.MaxQueuedReplyBytes);
     private readonly ConcurrentDictionary<Hash256, byte> _verified = new();
     private long _badClientInput;
     private long _refusedSessions;
@@ -147,7 +149,7 @@ public sealed partial class ReplicaHost
     private async Task ClientSessionAsync(SecureLink link, IPAddress source)
     {
         await Task.Yield(); // the accept loop goes on at once
-        var session = new ClientSession(link, _options.Clients.MaxSessionQueueBytes, _stop.Token);
+        var session = new ClientSession(link, _options.Clients.MaxSessionQueueBytes, _replyBytes, _stop.Token);
         try
         {
             while (await link.ReceiveAsync(_stop.Token) is { } frame)
