@@ -101,6 +101,7 @@ internal sealed class VoteLog : IDisposable
         }
 
         File.Move(next, path, overwrite: true);
+        Core.IO.DurableDirectory.SyncParentOf(path); // the rename itself, or a crash could bring back the old log
     }
 
     // Returns the bytes written.

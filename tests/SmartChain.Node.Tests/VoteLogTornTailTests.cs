@@ -40,6 +40,33 @@ public sealed class VoteLogTornTailTests : IDisposable
     }
 
     [Fact]
+    public void Opening_the_log_syncs_its_folder_after_the_rename_that_compacts_it()
+    {
+        var synced = new List<string>();
+        void Record(string folder)
+        {
+            if (folder == _dir)
+            {
+                lock (synced)
+                {
+                    synced.Add(folder);
+                }
+            }
+        }
+
+        Core.IO.DurableDirectory.Synced += Record;
+        try
+        {
+            WriteOneVote();
+            Assert.Single(synced);
+        }
+        finally
+        {
+            Core.IO.DurableDirectory.Synced -= Record;
+        }
+    }
+
+    [Fact]
     public void A_record_whose_checksum_holds_but_does_not_decode_is_reported_as_a_damaged_log()
     {
         string path = WriteOneVote();
