@@ -33,7 +33,7 @@ fi
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 stat() { grep -E "^$1 " "$2" | sed 's/.*: //'; }
-printf '%-16s %10s %8s %8s %7s %8s\n' target execs "exec/s" coverage paths crashes
+printf '%-16s %10s %8s %6s %8s %7s %8s\n' target execs "exec/s" edges coverage paths crashes
 for t in "${targets[@]}"; do
   rm -rf "${out:?}/$t"
   # -V: stop after SECONDS; -t: per-input timeout in ms; -m none: the .NET runtime needs more than AFL's default memory limit.
@@ -44,7 +44,7 @@ for t in "${targets[@]}"; do
     printf '%-16s did not start; see %s\n' "$t" "$out/$t.log"
     continue
   fi
-  printf '%-16s %10s %8s %8s %7s %8s\n' "$t" "$(stat execs_done "$s")" "$(stat execs_per_sec "$s")" "$(stat bitmap_cvg "$s")" \
+  printf '%-16s %10s %8s %6s %8s %7s %8s\n' "$t" "$(stat execs_done "$s")" "$(stat execs_per_sec "$s")" "$(stat edges_found "$s")" "$(stat bitmap_cvg "$s")" \
     "$(stat corpus_count "$s")" "$(stat saved_crashes "$s")"
 done
 echo "crash inputs: fuzz/out/TARGET/default/crashes/ (replay: dotnet fuzz/out/bin/SmartChain.Fuzz.dll replay TARGET FILE)"
