@@ -101,16 +101,21 @@ internal static class Targets
     private static void KeyFileTarget(byte[] bytes)
     {
         string path = Path.Combine(Scratch.Value, "node.key");
-        File.Delete(path);
-        Core.IO.DurableFile.WriteNew(path, bytes, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        WritePrivate(path, bytes);
         using Ed25519KeyPair key = KeyFile.Load(path);
+    }
+
+    // Not DurableFile: its two fsyncs would cost more than the decoder; the input only has to be readable, mode 0600.
+    private static void WritePrivate(string path, byte[] bytes)
+    {
+        File.WriteAllBytes(path, bytes);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static void KeyChain(byte[] bytes)
     {
         string path = Path.Combine(Scratch.Value, ViewKeyChain.DefaultFileName);
-        File.Delete(path);
-        Core.IO.DurableFile.WriteNew(path, bytes, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        WritePrivate(path, bytes);
         using ViewKeyChain chain = ViewKeyChain.Open(path);
     }
 }
