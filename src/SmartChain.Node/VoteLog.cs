@@ -35,9 +35,19 @@ internal sealed class VoteLog : IDisposable
     }
 
     /// <summary>Opens the log, returning the votes it holds for instances after <paramref name="lastDecided"/>.</summary>
+    /// <exception cref="InvalidDataException">A record before the torn tail (if any) does not decode.</exception>
     public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log)
     {
-        undecided = File.Exists(path) ? Read(path, lastDecided, log) : [];
+        try
+        {
+            undecided = File.Exists(path) ? Read(path, lastDecided, log) : [];
+        }
+        catch (EncodingException e)
+        {
+            // A record whose checksum held yet does not decode is no torn write but a damaged or foreign file.
+            throw new InvalidDataException($"{path} is damaged: a vote does not decode: {e.Message}", e);
+        }
+
         Rewrite(path, undecided);
         return new VoteLog(path);
     }
@@ -91,6 +101,7 @@ internal sealed class VoteLog : IDisposable
         }
 
         File.Move(next, path, overwrite: true);
+        Core.IO.DurableDirectory.SyncParentOf(path); // the rename itself, or a crash could bring back the old log
     }
 
     // Returns the bytes written.
@@ -126,7 +137,10 @@ internal sealed class VoteLog : IDisposable
         while (at < bytes.Length)
         {
             int length = bytes.Length - at >= 8 ? (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)), int.MaxValue) : -1;
-            if (length < 0 || length > bytes.Length - at - 8 ||
+
+            // Length 0 is never a vote, and zeros pass the CRC-32 of nothing: it starts a zero-filled tail, left by
+            // a crash after the file grew and before its data landed.
+            if (length <= 0 || length > bytes.Length - at - 8 ||
                 Crc32.HashToUInt32(bytes.AsSpan(at + 8, length)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4)))
             {
                 log($"{path}: ignored {bytes.Length - at} bytes of a torn last vote at offset {at}");

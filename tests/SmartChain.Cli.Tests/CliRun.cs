@@ -15,7 +15,10 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
     }
 
     /// <summary>Runs the built smartchain executable as a separate process, as a user would.</summary>
-    public static async Task<CliRun> AsProcessAsync(params string[] args)
+    public static Task<CliRun> AsProcessAsync(params string[] args) => AsProcessAsync(TimeSpan.FromMinutes(2), args);
+
+    /// <summary>Runs the built smartchain executable as a separate process, killed (and the test failed) after <paramref name="limit"/>.</summary>
+    public static async Task<CliRun> AsProcessAsync(TimeSpan limit, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "smartchain.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -31,7 +34,7 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(limit);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try

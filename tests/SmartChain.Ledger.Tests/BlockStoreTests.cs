@@ -105,6 +105,26 @@ public sealed class BlockStoreTests : IDisposable
         store.Commit();
     }
 
+    [Theory]
+    [InlineData(8)]    // a zero record header: length 0 with the CRC-32 of nothing, which is 0
+    [InlineData(4096)] // a whole zero page, as a crash after the file grew and before the data landed leaves it
+    public void A_zero_filled_tail_is_a_torn_record_and_is_truncated(int zeros)
+    {
+        Write(_f.Chainof(3));
+        long length = new FileInfo(Segment()).Length;
+        using (var segment = new FileStream(Segment(), FileMode.Append))
+        {
+            segment.Write(new byte[zeros]);
+        }
+
+        using BlockStore store = Open();
+        Assert.Equal(3, store.Height);
+        Assert.Equal(length, new FileInfo(Segment()).Length);
+        Assert.Contains(_log, l => l.Contains("truncated a torn tail", StringComparison.Ordinal) && l.Contains("zero", StringComparison.Ordinal));
+        store.Append(_f.Chainof(4)[4]);
+        store.Commit();
+    }
+
     [Fact]
     public void A_last_record_with_a_bad_checksum_counts_as_torn()
     {

@@ -117,6 +117,48 @@ public sealed class ViewKeyChainTests : IDisposable
         Assert.Contains("both seed slots are damaged", Assert.Throws<InvalidDataException>(() => ViewKeyChain.Open(path)).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(40)]  // slot B zero-filled: slot A still holds the seed
+    [InlineData(80)]  // both slots zero-filled
+    [InlineData(200)] // into the public keys too
+    public void A_zero_filled_tail_is_a_damaged_slot_or_file_never_a_crash(int zeros)
+    {
+        // Issue 14, point 8. The file is written whole and fsynced before use, so zeros at its end mean damage below us;
+        // the key chain must say so (or go on from the good slot), not fail with an exception of its own.
+        string path = _dir.File("chain.bin");
+        using (ViewKeyChain.Create(path, 4))
+        {
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        Array.Clear(bytes, bytes.Length - zeros, zeros);
+        File.WriteAllBytes(path, bytes);
+        if (zeros == 40)
+        {
+            using ViewKeyChain chain = ViewKeyChain.Open(path);
+            Assert.Equal(0, chain.Position);
+            return;
+        }
+
+        Assert.Contains("both seed slots are damaged", Assert.Throws<InvalidDataException>(() => ViewKeyChain.Open(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_seed_slot_beside_an_empty_one_is_refused_as_damaged()
+    {
+        // Found by fuzzing (fuzz/run.sh keychain): slot A's checksum broken and slot B empty (index -1) crashed Open
+        // with "Nullable object must have a value" instead of saying the chain can no longer sign.
+        string path = _dir.File("chain.bin");
+        using (ViewKeyChain.Create(path, 2))
+        {
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^45] ^= 1; // slot A's checksum; slot B is the empty slot of a new chain
+        File.WriteAllBytes(path, bytes);
+        Assert.Contains("can no longer sign", Assert.Throws<InvalidDataException>(() => ViewKeyChain.Open(path)).Message, StringComparison.Ordinal);
+    }
+
     // Slot A holds the seed of a new chain: i32 index, then 32 bytes of seed.
     private static byte[] SeedOf(byte[] file) => file.AsSpan(file.Length - 80 + 4, 32).ToArray();
 

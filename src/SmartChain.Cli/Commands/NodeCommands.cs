@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.IO;
 using SmartChain.Cli.Testnet;
 using SmartChain.Node;
 
@@ -72,6 +73,9 @@ internal static class NodeCommands
 
     private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, CancellationToken cancellationToken)
     {
+        // Before anything is read or written: a second replica on a live home would recover its ledger (truncating
+        // what it takes for a torn tail), rewrite its vote log and delete its pid file. The holder wrote node.pid.
+        using DirectoryLock homeLock = DirectoryLock.Acquire(home, () => TestnetProcesses.PidIn(home) is int holder ? $"pid {holder}" : null);
         using MeterProvider? metrics = metricsPort > 0
             ? Sdk.CreateMeterProviderBuilder()
                 .AddMeter(ReplicaHost.MeterName)

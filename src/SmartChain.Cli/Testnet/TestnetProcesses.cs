@@ -4,6 +4,7 @@ using System.Reflection;
 using SmartChain.Client;
 using SmartChain.Coin;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.IO;
 using SmartChain.Core.Genesis;
 using SmartChain.Network.Client;
 
@@ -28,10 +29,50 @@ internal static class TestnetProcesses
             .OrderBy(h => int.Parse(Path.GetFileName(h)[4..], CultureInfo.InvariantCulture))];
     }
 
-    public static int? RunningPid(string home)
+    /// <summary>The pid written in the home's pid file, whether or not that process still runs.</summary>
+    public static int? PidIn(string home)
     {
         string file = Path.Combine(home, PidFileName);
-        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out int pid) && IsAlive(pid) ? pid : null;
+        try
+        {
+            return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out int pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null; // removed while we read it: the replica just stopped
+        }
+    }
+
+    /// <summary>
+    /// The pid of the replica running in <paramref name="home"/>, or null. The pid file alone is not trusted: after a
+    /// crash its pid may belong to another process by now, which must never be signalled. So the pid counts only while
+    /// the home's lock is held and that process is a <c>node run</c> of this very home.
+    /// </summary>
+    public static int? RunningPid(string home) =>
+        PidIn(home) is int pid && IsAlive(pid) && DirectoryLock.IsHeld(home) && RunsHome(pid, home) ? pid : null;
+
+    /// <summary>True if process <paramref name="pid"/> runs <c>node run --home</c> with <paramref name="home"/> (/proc/PID/cmdline).</summary>
+    public static bool RunsHome(int pid, string home)
+    {
+        try
+        {
+            string[] args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            string cwd = new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget ?? "/";
+            string wanted = Path.TrimEndingDirectorySeparator(Path.GetFullPath(home));
+            for (int i = 0; i + 1 < args.Length; i++)
+            {
+                if (args[i] == "--home" && Path.TrimEndingDirectorySeparator(Path.GetFullPath(args[i + 1], cwd)) == wanted)
+                {
+                    return Array.IndexOf(args, "run") is int run && run >= 0 && run < i;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone, or not ours to inspect
+        }
     }
 
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
@@ -88,8 +129,15 @@ internal static class TestnetProcesses
                 output.WriteLine($"stopped {Path.GetFileName(home)} (pid {pid}{(clean ? "" : ", killed after 15 s")})");
                 stopped++;
             }
+            else if (PidIn(home) is int stale && IsAlive(stale))
+            {
+                output.WriteLine($"{Path.GetFileName(home)}: pid {stale} in {PidFileName} is not this replica (it no longer runs); not signalled");
+            }
 
-            File.Delete(Path.Combine(home, PidFileName));
+            if (!DirectoryLock.IsHeld(home))
+            {
+                File.Delete(Path.Combine(home, PidFileName)); // stale: no replica holds the home
+            }
         }
 
         return stopped;

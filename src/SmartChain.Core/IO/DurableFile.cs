@@ -4,7 +4,7 @@ namespace SmartChain.Core.IO;
 public static class DurableFile
 {
     /// <summary>
-    /// Creates <paramref name="path"/> (which must not exist), writes <paramref name="contents"/> and fsyncs it.
+    /// Creates <paramref name="path"/> (which must not exist), writes <paramref name="contents"/> and fsyncs it and its folder.
     /// On Unix the file is created with <paramref name="unixMode"/> from the start, so a secret is never
     /// readable by others, not even briefly.
     /// </summary>
@@ -18,8 +18,12 @@ public static class DurableFile
             options.UnixCreateMode = unixMode;
         }
 
-        using var stream = new FileStream(path, options);
-        stream.Write(contents);
-        stream.Flush(flushToDisk: true);
+        using (var stream = new FileStream(path, options))
+        {
+            stream.Write(contents);
+            stream.Flush(flushToDisk: true);
+        }
+
+        DurableDirectory.SyncParentOf(path); // the new name, not only the data
     }
 }

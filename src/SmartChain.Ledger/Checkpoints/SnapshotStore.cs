@@ -81,6 +81,7 @@ public sealed class SnapshotStore
         }
 
         File.Move(temporary, PathOf(snapshotBlock), overwrite: true);
+        Core.IO.DurableDirectory.Sync(Folder); // the rename, or a crash could bring back the old file or none
     }
 
     /// <summary>Makes a finished, verified download the snapshot of <paramref name="snapshotBlock"/>.</summary>
@@ -93,6 +94,7 @@ public sealed class SnapshotStore
         }
 
         File.Move(partial, PathOf(snapshotBlock), overwrite: true);
+        Core.IO.DurableDirectory.Sync(Folder);
     }
 
     /// <summary>Reads the whole snapshot file.</summary>

@@ -43,7 +43,13 @@ public sealed partial class BlockStore
             else
             {
                 length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)offset)), int.MaxValue);
-                if (length > bytes.Length - offset - RecordHeaderSize)
+                if (length == 0)
+                {
+                    // No record is empty (a payload starts with its kind), and zeros pass the CRC-32 of nothing: a
+                    // zero-filled tail, left by a crash after the file grew and before its data landed.
+                    torn = "a zero length, the start of a zero-filled tail";
+                }
+                else if (length > bytes.Length - offset - RecordHeaderSize)
                 {
                     torn = $"a record of {length} bytes with only {bytes.Length - offset - RecordHeaderSize} present";
                 }

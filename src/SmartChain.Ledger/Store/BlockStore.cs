@@ -74,7 +74,12 @@ public sealed partial class BlockStore : IDisposable
     public static BlockStore Open(string dataDir, BlockStoreOptions? options = null, Action<string>? log = null)
     {
         string folder = Path.Combine(dataDir, FolderName);
-        Directory.CreateDirectory(folder);
+        if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder);
+            Core.IO.DurableDirectory.Sync(dataDir);
+        }
+
         var store = new BlockStore(folder, options ?? BlockStoreOptions.Default);
         store.Load(log ?? (_ => { }));
         return store;
@@ -225,7 +230,14 @@ public sealed partial class BlockStore : IDisposable
             _segments.Add(path);
         }
 
+        bool created = !File.Exists(path);
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
+        if (created)
+        {
+            // The new segment's name must survive a crash as surely as the blocks fsynced into it.
+            Core.IO.DurableDirectory.Sync(_folder);
+        }
+
         stream.Seek(0, SeekOrigin.End);
         return stream;
     }

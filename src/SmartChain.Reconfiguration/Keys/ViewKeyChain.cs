@@ -152,6 +152,13 @@ public sealed class ViewKeyChain : IDisposable
             }
 
             int slot = (b ?? -1) > (a ?? -1) ? 1 : 0;
+            int? chosen = slot == 0 ? a : b;
+            if (!erased && (chosen is not >= 0 || chosen > length))
+            {
+                // One slot damaged and the other empty (or an index past the chain): no seed is left to sign with.
+                throw new InvalidDataException($"the key chain {path}: no seed slot holds a usable seed (one is damaged); this replica can no longer sign");
+            }
+
             int position = erased ? length : slot == 0 ? a!.Value : b!.Value;
             var chain = new ViewKeyChain(path, publicKeys, position, slot);
             if (!erased)
