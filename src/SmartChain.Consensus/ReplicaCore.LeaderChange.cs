@@ -135,7 +135,7 @@ public sealed partial class ReplicaCore
 
         // Persist the regency (and so the signed STOPDATA's content) before the message leaves.
         _persist.Add(new VoteRecord(MessageType.Stop, _current.Id, regency, Hash256.Zero));
-        WriteCertificate? certificate = _myCertificate?.Instance == _current.Id ? _myCertificate : null;
+        WriteCertificate? certificate = CertificateFor(_current.Id);
         DecisionMessage? last = _recent.TryGetValue(LastDecided, out Decision? d)
             ? new DecisionMessage(_view.Id, d.Instance, d.Regency, d.Batch, d.Proof)
             : null;

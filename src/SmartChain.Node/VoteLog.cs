@@ -28,7 +28,7 @@ internal sealed class VoteLog : IDisposable
         _length = _file.Length;
     }
 
-    /// <summary>Opens the log, returning the votes it holds for instances after <paramref name="lastDecided"/>.</summary>
+    /// <summary>Opens the log, returning what <see cref="VoteRecord.KeptAfter"/> keeps of it after <paramref name="lastDecided"/>.</summary>
     public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log)
     {
         undecided = File.Exists(path) ? Read(path, lastDecided, log) : [];
@@ -117,15 +117,10 @@ internal sealed class VoteLog : IDisposable
                 break;
             }
 
-            VoteRecord vote = VoteRecordCodec.Read(bytes.AsSpan(at + 8, length));
-            if (vote.Instance > after)
-            {
-                votes.Add(vote);
-            }
-
+            votes.Add(VoteRecordCodec.Read(bytes.AsSpan(at + 8, length)));
             at += 8 + length;
         }
 
-        return votes;
+        return VoteRecord.KeptAfter(votes, after);
     }
 }

@@ -110,7 +110,7 @@ public sealed partial class Simulation
         var core = new ReplicaCore(i, _view, ChainId, _replicaKeys[i], _options, r => r.Verify(ChainId), lastDecided, clients);
 
         // As VoteLog.Open: read every record back, keep the undecided instances' votes, rewrite the log with them.
-        List<VoteRecord> votes = [.. _voteLogs[i].Select(bytes => VoteRecordCodec.Read(bytes)).Where(v => v.Instance > lastDecided)];
+        List<VoteRecord> votes = VoteRecord.KeptAfter(_voteLogs[i].Select(bytes => VoteRecordCodec.Read(bytes)), lastDecided);
         _voteLogs[i] = [.. votes.Select(Encode)];
         core.RestoreVotes(votes);
         foreach ((long _, Decision decision) in ledger.TakeLast(_options.RecentDecisions))
