@@ -135,7 +135,7 @@ public sealed partial class ReplicaCore
 
         // Persist the regency (and so the signed STOPDATA's content) before the message leaves.
         _persist.Add(new VoteRecord(MessageType.Stop, _current.Id, regency, Hash256.Zero));
-        WriteCertificate? certificate = _myCertificate?.Instance == _current.Id ? _myCertificate : null;
+        WriteCertificate? certificate = CertificateFor(_current.Id);
         // A decision of an earlier view (the barrier's, before the first decision of this view) is proven by that view's
         // keys, which the leader checks against this view: it is left out, and the instance rests on the checker's own
         // LastDecided instead (every replica that passed the barrier decided it).

@@ -147,8 +147,8 @@ public sealed partial class ReplicaCore
         Hash256 hash = _current.ProposalHash;
         byte[] signature = _key!.Sign(AcceptStatement.Encode(_chainId, _view.Id, _current.Id, Regency, hash));
         var accept = new Accept(_view.Id, _current.Id, Regency, hash, signature);
-        _persist.Add(new VoteRecord(MessageType.Accept, _current.Id, Regency, hash));
         KeepCertificate(hash);
+        _persist.Add(new VoteRecord(MessageType.Accept, _current.Id, Regency, hash, Certificate: _myCertificate));
         _current.MyAccept = accept;
         _current.Accepts[Id] = accept;
         Broadcast(accept);

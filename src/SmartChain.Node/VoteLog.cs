@@ -2,20 +2,14 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Consensus;
-using SmartChain.Consensus.Messages;
-using SmartChain.Core;
-using SmartChain.Core.Crypto;
-using SmartChain.Core.Encoding;
-using SmartChain.Core.Requests;
 
 namespace SmartChain.Node;
 
 /// <summary>
 /// The votes this replica cast, appended and fsynced before the messages that carry them are sent (persist, then
-/// send). Record: <c>u32 length · u32 CRC-32 · (u8 kind · i64 instance · i32 regency · 32 B hash · u32 n · n × bytes
-/// request)</c>; only a leader's PROPOSE carries requests. Read back on restart so the replica never votes
-/// differently in an instance and regency it voted in; compacted to the undecided instances on open and whenever
-/// it outgrows <see cref="CompactBytes"/>.
+/// send). Record: <c>u32 length · u32 CRC-32 · body</c>, the body as <see cref="VoteRecordCodec"/> writes it. Read
+/// back on restart so the replica never votes differently in an instance and regency it voted in; compacted to the
+/// undecided instances on open and whenever it outgrows <see cref="CompactBytes"/>.
 /// </summary>
 internal sealed class VoteLog : IDisposable
 {
@@ -34,7 +28,7 @@ internal sealed class VoteLog : IDisposable
         _length = _file.Length;
     }
 
-    /// <summary>Opens the log, returning the votes it holds for instances after <paramref name="lastDecided"/>.</summary>
+    /// <summary>Opens the log, returning what <see cref="VoteRecord.KeptAfter"/> keeps of it after <paramref name="lastDecided"/>.</summary>
     /// <exception cref="InvalidDataException">A record before the torn tail (if any) does not decode.</exception>
     public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log)
     {
@@ -108,17 +102,7 @@ internal sealed class VoteLog : IDisposable
     private static int WriteRecord(FileStream file, ArrayBufferWriter<byte> buffer, VoteRecord vote)
     {
         buffer.ResetWrittenCount();
-        var writer = new CanonicalWriter(buffer);
-        writer.WriteUInt8((byte)vote.Kind);
-        writer.WriteInt64(vote.Instance);
-        writer.WriteInt32(vote.Regency);
-        vote.BatchHash.WriteTo(ref writer);
-        IReadOnlyList<SignedRequest> batch = vote.Batch ?? [];
-        writer.WriteCount(batch.Count, Limits.MaxBatchRequests);
-        foreach (SignedRequest request in batch)
-        {
-            writer.WriteBytes(request.Encoded.Span, Limits.MaxRequestBytes);
-        }
+        VoteRecordCodec.Write(buffer, vote);
 
         Span<byte> header = stackalloc byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)buffer.WrittenCount);
@@ -147,28 +131,10 @@ internal sealed class VoteLog : IDisposable
                 break;
             }
 
-            VoteRecord vote = CanonicalEncoding.Decode(bytes.AsSpan(at + 8, length), static (ref CanonicalReader r) =>
-            {
-                var kind = (MessageType)r.ReadUInt8();
-                long instance = r.ReadInt64();
-                int regency = r.ReadInt32();
-                Hash256 hash = Hash256.ReadFrom(ref r);
-                var batch = new SignedRequest[r.ReadCount(Limits.MaxBatchRequests, 4)];
-                for (int i = 0; i < batch.Length; i++)
-                {
-                    batch[i] = SignedRequest.Decode(r.ReadBytesToArray(Limits.MaxRequestBytes));
-                }
-
-                return new VoteRecord(kind, instance, regency, hash, batch.Length == 0 ? null : batch);
-            });
-            if (vote.Instance > after)
-            {
-                votes.Add(vote);
-            }
-
+            votes.Add(VoteRecordCodec.Read(bytes.AsSpan(at + 8, length)));
             at += 8 + length;
         }
 
-        return votes;
+        return VoteRecord.KeptAfter(votes, after);
     }
 }

@@ -37,6 +37,34 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public void After_every_replica_crashes_the_next_regency_keeps_the_batch_a_quorum_accepted()
+    {
+        // Instance 1 gets Q ACCEPTs persisted (one replica may have decided it), but none is delivered before the
+        // whole cluster crashes. The old leader stays down, so the others must change regency to go on.
+        using var cluster = new TestCluster(requestTimeoutTicks: 20);
+        cluster.Filter = (_, _, m) => m is not Accept;
+        cluster.Submit(TestCluster.Request(_alice, 1, "first"), 0);
+        Hash256 accepted = cluster.Persisted[1].Single(v => v.Kind == MessageType.Accept).BatchHash;
+        cluster.Lose();
+        cluster.Filter = (from, to, _) => from != 0 && to != 0;
+        for (int i = 0; i < 4; i++)
+        {
+            cluster.Restart(i);
+        }
+
+        cluster.Submit(TestCluster.Request(_alice, 2, "second"), 1, 2, 3);
+        cluster.TickAll(100);
+
+        // The new leader learns the accepted batch from the restored write certificates in the STOPDATAs.
+        Assert.Contains(cluster.Sent, s => s.From == 2 && s.Message is StopData { Certificate: { } c } && c.BatchHash == accepted);
+        for (int i = 1; i < 4; i++)
+        {
+            Decision first = cluster.Decisions[i].First();
+            Assert.Equal((1L, accepted), (first.Instance, first.BatchHash));
+        }
+    }
+
+    [Fact]
     public void A_replica_that_voted_before_a_restart_refuses_a_different_batch_in_that_instance_and_regency()
     {
         _cluster.Filter = (_, _, m) => m is not Accept;

@@ -24,9 +24,9 @@ internal static class Program
                     break;
                 case "--faults":
                     faults = args[i + 1];
-                    if (faults is not ("mixed" or "byzantine"))
+                    if (faults is not ("mixed" or "byzantine" or "crash-all"))
                     {
-                        Console.Error.WriteLine($"--faults {faults}: use mixed (the seed decides) or byzantine (a Byzantine replica in every seed)");
+                        Console.Error.WriteLine($"--faults {faults}: use mixed (the seed decides), byzantine (a Byzantine replica in every seed) or crash-all (every seed crashes the whole cluster once)");
                         return 2;
                     }
 
@@ -36,7 +36,7 @@ internal static class Program
                     count = 1;
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] [--faults mixed|byzantine] or --seed S");
+                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] [--faults mixed|byzantine|crash-all] or --seed S");
                     return 2;
             }
         }
@@ -46,7 +46,8 @@ internal static class Program
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (ulong seed = start; seed < start + count; seed++)
         {
-            SimulationResult result = Simulation.Run(faults == "byzantine" ? SimulationConfig.FromSeed(seed).WithByzantine() : SimulationConfig.FromSeed(seed));
+            SimulationConfig config = SimulationConfig.FromSeed(seed);
+            SimulationResult result = Simulation.Run(faults switch { "byzantine" => config.WithByzantine(), "crash-all" => config.WithCrashAll(), _ => config });
             instances += result.Instances;
             if (!result.Passed || count == 1)
             {

@@ -14,7 +14,11 @@ public sealed class SimulatedNetwork(SimulationConfig config, ulong seed)
     private long _order;
 
     /// <summary>A message in flight. Client endpoints have negative ids.</summary>
-    public sealed record Packet(int From, int To, byte[] Bytes, long DeliverAt);
+    public sealed record Packet(int From, int To, byte[] Bytes, long DeliverAt)
+    {
+        /// <summary>When it was sent: a replica that restarted after that never gets it (the connection broke).</summary>
+        public long SentAt { get; init; }
+    }
 
     public long Sent { get; private set; }
 
@@ -74,6 +78,6 @@ public sealed class SimulatedNetwork(SimulationConfig config, ulong seed)
             _lastDelivery[(from, to)] = at;
         }
 
-        _queue.Enqueue(new Packet(from, to, bytes, at), (at, _order++));
+        _queue.Enqueue(new Packet(from, to, bytes, at) { SentAt = now }, (at, _order++));
     }
 }

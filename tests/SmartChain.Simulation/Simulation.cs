@@ -33,6 +33,7 @@ public sealed partial class Simulation : IDisposable
     private readonly Dictionary<Hash256, HashSet<int>> _staleReplies = [];
     private readonly SimClient[] _clients;
     private readonly MessageLimits _limits;
+    private readonly ConsensusOptions _options;
     private long _now;
     private string? _failure;
 
@@ -43,7 +44,7 @@ public sealed partial class Simulation : IDisposable
         _replicaKeys = [.. Enumerable.Range(0, config.Replicas).Select(i => KeyFor(config.Seed, 1000 + i))];
         _view = new View(0, Enumerable.Range(0, config.Replicas)
             .Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 20000 + (2 * i), 20001 + (2 * i), _replicaKeys[i].PublicKey)));
-        var options = new ConsensusOptions { MaxBatch = config.MaxBatch, MaxBatchBytes = 1 << 20, RetransmitTicks = 10, RequestTimeoutTicks = config.RequestTimeoutTicks };
+        var options = _options = new ConsensusOptions { MaxBatch = config.MaxBatch, MaxBatchBytes = 1 << 20, RetransmitTicks = 10, RequestTimeoutTicks = config.RequestTimeoutTicks };
         _limits = new MessageLimits(config.MaxBatch, 4096);
         _replicas = [.. Enumerable.Range(0, config.Replicas).Select(i =>
             new ReplicaCore(i, _view, ChainId, _replicaKeys[i], options, r => r.Verify(ChainId)))];
@@ -52,6 +53,11 @@ public sealed partial class Simulation : IDisposable
         _freshSeen = [.. Enumerable.Range(0, config.Replicas).Select(_ => new HashSet<(Ed25519PublicKey, ulong)>())];
         _clients = [.. Enumerable.Range(0, config.Clients).Select(c => new SimClient(-1 - c, KeyFor(config.Seed, c)))];
         _evil = new SplitMix64(config.Seed ^ 0xBADC0FFEE0DDF00DUL);
+        _voteLogs = [.. Enumerable.Range(0, config.Replicas).Select(_ => new List<byte[]>())];
+        _ledgers = [.. Enumerable.Range(0, config.Replicas).Select(_ => new List<(long, Decision)>())];
+        _down = new bool[config.Replicas];
+        _restartAt = new long[config.Replicas];
+        _restartRandom = new SplitMix64(config.Seed ^ 0x7E57A27C0FFEEUL);
     }
 
     public static SimulationResult Run(ulong seed) => Run(SimulationConfig.FromSeed(seed));
@@ -92,9 +98,10 @@ public sealed partial class Simulation : IDisposable
             {
                 _now = nextTick;
                 nextTick += _config.TickMs;
+                CrashAndRestart();
                 for (int i = 0; i < _replicas.Length && _failure is null; i++)
                 {
-                    if (_network.Crashed(_now, i))
+                    if (_network.Crashed(_now, i) || _down[i])
                     {
                         continue;
                     }
@@ -137,9 +144,9 @@ public sealed partial class Simulation : IDisposable
     private void Deliver(SimulatedNetwork.Packet packet)
     {
         int to = packet.To;
-        if (_network.Crashed(_now, to))
+        if (_network.Crashed(_now, to) || _down[to] || packet.SentAt < _restartAt[to])
         {
-            return; // in flight when it crashed
+            return; // in flight when it crashed, or sent on a connection its restart broke
         }
 
         if (packet.From < 0)
@@ -163,6 +170,7 @@ public sealed partial class Simulation : IDisposable
     private void Drain(int replica)
     {
         Ready ready = _replicas[replica].TakeReady();
+        Persist(replica, ready); // persist, then send, as the node does
         foreach (ConsensusEvent e in ready.Events)
         {
             if (e.IsEvidence && !_config.IsFaulty(e.From))

@@ -50,6 +50,27 @@ public sealed record SimulationConfig
 
     public ByzantineBehaviour Behaviour { get; init; }
 
+    /// <summary>
+    /// Every replica crashes at once (the whole cluster loses power) at this time, or at the first leader change
+    /// after it if <see cref="CrashAllOnLeaderChange"/>; -1: never. Each restarts from what it persisted.
+    /// </summary>
+    public int CrashAllAtMs { get; init; } = -1;
+
+    /// <summary>The whole-cluster crash waits for the first STOP persisted after <see cref="CrashAllAtMs"/> (at most 1.5 s).</summary>
+    public bool CrashAllOnLeaderChange { get; init; }
+
+    /// <summary>Downtime of the whole-cluster crash.</summary>
+    public int RestartAfterMs { get; init; } = 100;
+
+    /// <summary>Extra downtime of the replica that led when the cluster crashed, so a leader change follows the restart.</summary>
+    public int LeaderRestartDelayMs { get; init; }
+
+    /// <summary>
+    /// Decisions delivered this recently before the crash may not be in the ledger yet (group commit): each replica
+    /// loses those of the last 0..this many ms. Votes are never lost: they are fsynced before they are sent.
+    /// </summary>
+    public int LedgerLagMs { get; init; }
+
     /// <summary>Ticks without progress before a replica asks for the next regency.</summary>
     public int RequestTimeoutTicks { get; init; } = 50;
 
@@ -79,6 +100,15 @@ public sealed record SimulationConfig
         {
             crash = false; // n = 4 tolerates one faulty replica
         }
+
+        // The fault classes added later draw from a third generator, so older seeds keep their network and faults.
+        var later = new SplitMix64((seed * 0xA24BAED4963EE407UL) + 11);
+        bool crashAll = later.Chance(0.15);
+        int crashAllAt = later.NextInt(100, 2_500);
+        bool onLeaderChange = later.Chance(0.5);
+        int restartAfter = later.NextInt(10, 400);
+        int leaderDelay = later.Chance(0.7) ? later.NextInt(600, 3_000) : 0;
+        int ledgerLag = later.NextInt(0, 60);
         return new SimulationConfig
         {
             Seed = seed,
@@ -100,6 +130,11 @@ public sealed record SimulationConfig
             CrashAtMs = crashAt,
             ByzantineReplica = byzantine ? traitor : -1,
             Behaviour = byzantine ? behaviour : ByzantineBehaviour.None,
+            CrashAllAtMs = crashAll ? crashAllAt : -1,
+            CrashAllOnLeaderChange = onLeaderChange,
+            RestartAfterMs = restartAfter,
+            LeaderRestartDelayMs = leaderDelay,
+            LedgerLagMs = ledgerLag,
         };
     }
 
@@ -108,7 +143,8 @@ public sealed record SimulationConfig
         $"delay={MinDelayMs}..{MaxDelayMs}ms{(FifoLinks ? " fifo" : "")} drop={DropProbability:0.00} dup={DuplicateProbability:0.00} bad<{BadPeriodMs}ms" +
         (PartitionedReplica >= 0 ? $" partition(r{PartitionedReplica} {PartitionStartMs}..{PartitionEndMs}ms)" : "") +
         (CrashedReplica >= 0 ? $" crash(r{CrashedReplica} at {CrashAtMs}ms)" : "") +
-        (ByzantineReplica >= 0 ? $" byzantine(r{ByzantineReplica} {Behaviour})" : "");
+        (ByzantineReplica >= 0 ? $" byzantine(r{ByzantineReplica} {Behaviour})" : "") +
+        (CrashAllAtMs >= 0 ? $" crash-all({(CrashAllOnLeaderChange ? "first stop after " : "at ")}{CrashAllAtMs}ms, down {RestartAfterMs}ms, leader +{LeaderRestartDelayMs}ms, ledger lag {LedgerLagMs}ms)" : "");
 
     /// <summary>
     /// This configuration with a Byzantine replica for sure (the swarm's <c>--faults byzantine</c>): the seed picks it
@@ -129,6 +165,25 @@ public sealed record SimulationConfig
             ByzantineReplica = traitor,
             Behaviour = (ByzantineBehaviour)pick.NextInt(1, 6),
             CrashedReplica = keepCrash ? CrashedReplica : -1,
+        };
+    }
+
+    /// <summary>This configuration with a whole-cluster crash for sure (the swarm's <c>--faults crash-all</c>), drawn from the seed.</summary>
+    public SimulationConfig WithCrashAll()
+    {
+        if (CrashAllAtMs >= 0)
+        {
+            return this;
+        }
+
+        var pick = new SplitMix64(Seed ^ 0xC4A5A11UL);
+        return this with
+        {
+            CrashAllAtMs = pick.NextInt(100, 2_500),
+            CrashAllOnLeaderChange = pick.Chance(0.5),
+            RestartAfterMs = pick.NextInt(10, 400),
+            LeaderRestartDelayMs = pick.Chance(0.7) ? pick.NextInt(600, 3_000) : 0,
+            LedgerLagMs = pick.NextInt(0, 60),
         };
     }
 
