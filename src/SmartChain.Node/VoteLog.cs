@@ -1,3 +1,4 @@
+using SmartChain.Core.Encoding;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
