@@ -16,16 +16,17 @@ public class HomeLockTests
         using Process first = StartReplica(home);
         try
         {
-            // The replica writes its pid file once it holds its home; wait for that (bounded), not for a fixed time.
+            // The replica writes its pid file once it holds its home, and logs "started" once it has recovered and
+            // created its files; wait for both (bounded), not for a fixed time, so the snapshot below is of a settled home.
             var deadline = Stopwatch.StartNew();
-            while (PidFile(home) != first.Id)
+            while (PidFile(home) != first.Id || !File.ReadAllText(Path.Combine(home, "first.log")).Contains(" started: ", StringComparison.Ordinal))
             {
                 if (first.HasExited)
                 {
                     Assert.Fail($"the first replica exited: {File.ReadAllText(Path.Combine(home, "first.log"))}");
                 }
 
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "the first replica wrote no pid file within 20 s");
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "the first replica did not write its pid file and start within 20 s");
                 await Task.Delay(50);
             }
 
