@@ -198,7 +198,12 @@ public sealed partial class ChainClient : IAsyncDisposable
     public async Task<ReplyMessage> SubmitAsync(SignedRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var quorum = new Quorum<ReplyMessage>(_view.Q, static (a, b) => a.Matches(b), Describe) { CurrentQuorum = () => _view.Q, Payload = request.Encoded };
+        var quorum = new Quorum<ReplyMessage>(_view.Q, static (a, b) => a.Matches(b), Describe)
+        {
+            CurrentQuorum = () => _view.Q,
+            Payload = request.Encoded,
+            Preferred = static r => r.Status != ReplyStatus.Duplicate,
+        };
         quorum = _requests.GetOrAdd(request.Digest, quorum);
         try
         {

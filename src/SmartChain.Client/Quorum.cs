@@ -26,7 +26,7 @@ internal sealed class Quorum<T>(int q, Func<T, T, bool> matches, Func<T, string>
             {
                 if (_answers.Values.Count(other => matches(answer, other)) >= Needed)
                 {
-                    Completion.TrySetResult(answer);
+                    Completion.TrySetResult(Representative(answer));
                     return;
                 }
             }
@@ -34,6 +34,31 @@ internal sealed class Quorum<T>(int q, Func<T, T, bool> matches, Func<T, string>
     }
 
     public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Among matching answers, the kind to complete with when the quorum holds one (null: the answer that completed it).
+    /// A reply is answered Duplicate by a replica that took the client's copy after deciding the leader's: the quorum
+    /// completes with an Executed one when any replica sent it.
+    /// </summary>
+    public Func<T, bool>? Preferred { get; init; }
+
+    private T Representative(T answer)
+    {
+        if (Preferred is not { } preferred || preferred(answer))
+        {
+            return answer;
+        }
+
+        foreach (T other in _answers.Values)
+        {
+            if (preferred(other) && matches(answer, other))
+            {
+                return other;
+            }
+        }
+
+        return answer;
+    }
 
     /// <summary>Filters answers before they count (null: all count).</summary>
     public Func<int, T, bool>? Admit { get; init; }
@@ -63,7 +88,7 @@ internal sealed class Quorum<T>(int q, Func<T, T, bool> matches, Func<T, string>
 
             if (agreeing >= Needed)
             {
-                Completion.TrySetResult(answer);
+                Completion.TrySetResult(Representative(answer));
             }
         }
     }

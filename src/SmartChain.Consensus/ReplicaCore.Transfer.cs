@@ -84,9 +84,17 @@ public sealed partial class ReplicaCore
         DecideProven(Id, decision, "transferred decision", evidence: false);
     }
 
-    // A proven decision in a later regency means Q replicas installed and synced it.
+    // A proven decision in a later regency means Q replicas installed and synced it; so does one in our own regency
+    // while we are not synced (a replica restarted from its STOP record comes back in that regency, unsynced, and
+    // nobody resends it the SYNC: without this it would drop every vote of the regency and follow by FETCH only).
     private void AdoptRegency(int regency, long instance)
     {
+        if (regency == Regency && !_synced)
+        {
+            _synced = true;
+            return;
+        }
+
         if (regency > Regency)
         {
             Regency = regency;

@@ -234,7 +234,12 @@ public sealed partial class ReplicaCore
         return ready;
     }
 
-    private int LeaderOf(int regency) => _view.Members[regency % _view.N].Id;
+    // The view is read once: Leader is also read off the consensus thread (status, queries) while a view change swaps it.
+    private int LeaderOf(int regency)
+    {
+        Core.Views.View view = _view;
+        return view.Members[regency % view.N].Id;
+    }
 
     private void Dispatch(int from, ConsensusMessage message)
     {

@@ -25,6 +25,8 @@ public sealed class ReplicaNetwork : IAsyncDisposable
     private volatile Dictionary<int, PeerSender> _senders = [];
     private volatile Dictionary<int, ReplicaMember> _peers = [];
     private readonly Channel<(int From, Frame Frame)> _incoming;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PeerInboundBudget> _inbound = new();
+    private readonly long _inboundBytesPerPeer;
     private readonly Action<string> _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _receivers = [];
@@ -32,7 +34,7 @@ public sealed class ReplicaNetwork : IAsyncDisposable
 
     /// <summary>Starts listening on <paramref name="listen"/> and connecting to every other member of <paramref name="view"/>.</summary>
     public ReplicaNetwork(View view, string chainId, LinkCredentials me, IPEndPoint listen, LinkOptions options, Action<string> log,
-        int sendQueueCapacity = 16_384, int incomingCapacity = 65_536)
+        int sendQueueCapacity = 16_384, int incomingCapacity = 65_536, long inboundBytesPerPeer = DefaultInboundBytesPerPeer)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(me);
@@ -41,6 +43,7 @@ public sealed class ReplicaNetwork : IAsyncDisposable
         _chainId = chainId;
         _options = options;
         _sendQueueCapacity = sendQueueCapacity;
+        _inboundBytesPerPeer = inboundBytesPerPeer;
         _incoming = Channel.CreateBounded<(int, Frame)>(new BoundedChannelOptions(incomingCapacity) { SingleReader = true });
         _listener = new LinkListener(listen, chainId, me, Admit, options,
             (remote, reason) => log($"refused a replica connection from {remote}: {reason}"));
@@ -102,8 +105,39 @@ public sealed class ReplicaNetwork : IAsyncDisposable
     /// <summary>The bound replica endpoint.</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
-    /// <summary>Authenticated frames from peers, in arrival order per link.</summary>
+    /// <summary>
+    /// Authenticated frames from peers, in arrival order per link. The reader must <see cref="Release"/> each frame's
+    /// payload bytes once it has taken the frame (handed on, or processed): until then they count against the peer's
+    /// inbound budget.
+    /// </summary>
     public ChannelReader<(int From, Frame Frame)> Incoming => _incoming.Reader;
+
+    /// <summary>Bytes one peer may have received and not yet released before its receive loop waits (TCP pushes back).</summary>
+    public const long DefaultInboundBytesPerPeer = 96L * 1024 * 1024;
+
+    /// <summary>The reader took a frame of <paramref name="bytes"/> from peer <paramref name="from"/>: they leave its inbound budget.</summary>
+    public void Release(int from, int bytes)
+    {
+        if (_inbound.TryGetValue(from, out PeerInboundBudget? budget))
+        {
+            budget.Release(bytes);
+        }
+    }
+
+    /// <summary>Bytes received from peers and not yet released by the reader, over all peers.</summary>
+    public long InboundQueuedBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (PeerInboundBudget budget in _inbound.Values)
+            {
+                total += budget.Queued;
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>Peers whose outbound link is up.</summary>
     public int ConnectedPeers => _senders.Values.Count(s => s.Connected);
@@ -183,6 +217,11 @@ public sealed class ReplicaNetwork : IAsyncDisposable
         }
 
         _incoming.Writer.TryComplete();
+        foreach (PeerInboundBudget budget in _inbound.Values)
+        {
+            budget.Dispose();
+        }
+
         _stop.Dispose();
     }
 
@@ -218,6 +257,9 @@ public sealed class ReplicaNetwork : IAsyncDisposable
                         break;
                     }
 
+                    // A peer's inbound budget, not the channel's count, bounds what it can make this replica hold.
+                    PeerInboundBudget budget = _inbound.GetOrAdd(link.Peer.ReplicaId, static (_, bytes) => new PeerInboundBudget(bytes), _inboundBytesPerPeer);
+                    await budget.TakeAsync(frame.Payload.Length, _stop.Token);
                     await _incoming.Writer.WriteAsync((link.Peer.ReplicaId, frame), _stop.Token);
                 }
             }

@@ -7,8 +7,8 @@ namespace SmartChain.Node;
 
 /// <summary>
 /// The sending side of one client link: a queue bounded by count (oldest reply dropped when full) and by bytes, its own
-/// (<see cref="ClientBudget.MaxSessionQueueBytes"/>) and those all sessions share (<see cref="ClientBudget.MaxQueuedReplyBytes"/>):
-/// a new reply that does not fit is dropped. It is drained by its own task, so a client that stops reading can never
+/// (<see cref="ClientBudget.MaxSessionQueueBytes"/>) and those all sessions share (<see cref="ClientBudget.MaxQueuedReplyBytes"/>,
+/// of which a session within its fair share always gets its part): a new reply that does not fit is dropped. It is drained by its own task, so a client that stops reading can never
 /// stall execution or other clients, and all clients together never make the replica hold more than the shared bound. It also knows which requests of this link wait for a reply, so they are forgotten when the link closes.
 /// </summary>
 internal sealed class ClientSession : IAsyncDisposable
@@ -27,6 +27,7 @@ internal sealed class ClientSession : IAsyncDisposable
         Link = link;
         _maxQueuedBytes = maxQueuedBytes;
         _shared = shared;
+        _shared.Join();
         _queue = Channel.CreateBounded<(FrameType, byte[])>(
             new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             dropped =>
@@ -53,7 +54,7 @@ internal sealed class ClientSession : IAsyncDisposable
     {
         long queued = Interlocked.Add(ref _queuedBytes, payload.Length);
         if ((queued > _maxQueuedBytes && queued != payload.Length) // one reply always fits, however large (at most ~330 KiB)
-            || !_shared.TryTake(payload.Length))
+            || !_shared.TryTake(payload.Length, queued))
         {
             Interlocked.Add(ref _queuedBytes, -payload.Length);
             Interlocked.Increment(ref _dropped);
@@ -85,6 +86,8 @@ internal sealed class ClientSession : IAsyncDisposable
             Interlocked.Add(ref _queuedBytes, -left.Payload.Length);
             _shared.Give(left.Payload.Length);
         }
+
+        _shared.Leave();
     }
 
     private async Task SendLoopAsync(CancellationToken stop)

@@ -10,7 +10,8 @@ namespace SmartChain.Node;
 /// </summary>
 internal abstract record NodeInput
 {
-    public sealed record PeerMessage(int From, ConsensusMessage Message) : NodeInput;
+    /// <summary>A peer's consensus message; <paramref name="Bytes"/> of its frame count against the peer's inbound budget until taken.</summary>
+    public sealed record PeerMessage(int From, ConsensusMessage Message, int Bytes) : NodeInput;
 
     public sealed record ClientRequest(SignedRequest Request, ClientSession Session) : NodeInput;
 

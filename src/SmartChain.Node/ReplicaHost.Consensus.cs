@@ -24,6 +24,7 @@ public sealed partial class ReplicaHost
                         _core.Tick();
                         break;
                     case NodeInput.PeerMessage peer:
+                        _network.Release(peer.From, peer.Bytes);
                         // While state transfer runs, the core decides only what the transfer hands it: votes and
                         // decisions of peers (even valid ones, such as votes a peer queued while this replica was
                         // down) wait; peers retransmit once the transfer ends.

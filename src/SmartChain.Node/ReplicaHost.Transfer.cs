@@ -169,6 +169,8 @@ public sealed partial class ReplicaHost : ITransferTarget
         }
     }
 
+    long ITransferTarget.HeadConsensusId => Interlocked.Read(ref _executed);
+
     SnapshotStore ITransferTarget.Snapshots => _snapshots;
 
     IReadOnlyCollection<int> ITransferTarget.Peers => _network.Peers;

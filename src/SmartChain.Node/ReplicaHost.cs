@@ -315,6 +315,13 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         {
             await foreach ((int from, Frame frame) in _network.Incoming.ReadAllAsync(_stop.Token))
             {
+                // A consensus message stays in the peer's inbound budget until the consensus loop takes it (so a
+                // peer's flood waits in its own budget, not in the shared input queue); anything else leaves it here
+                // (block signatures and transfer frames are bounded by the ledger and transfer queues).
+                if (frame.Type != FrameType.Consensus)
+                {
+                    _network.Release(from, frame.Payload.Length);
+                }
                 if (frame.Type == FrameType.BlockSignature)
                 {
                     await OnPeerBlockSignatureAsync(from, frame);
@@ -335,10 +342,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
                 if (!TryDecode(from, frame, "consensus message", _decodeConsensus, out ConsensusMessage? message))
                 {
+                    _network.Release(from, frame.Payload.Length);
                     continue;
                 }
 
-                await _inputs.Writer.WriteAsync(new NodeInput.PeerMessage(from, message), _stop.Token);
+                await _inputs.Writer.WriteAsync(new NodeInput.PeerMessage(from, message, frame.Payload.Length), _stop.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)

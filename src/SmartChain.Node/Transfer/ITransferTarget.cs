@@ -10,6 +10,9 @@ internal interface ITransferTarget
     /// <summary>Number and hash of the last block this replica executed (or installed).</summary>
     (long Number, Hash256 Hash) Head { get; }
 
+    /// <summary>The consensus instance of the last block this replica executed (a checkpoint block repeats the one before).</summary>
+    long HeadConsensusId { get; }
+
     /// <summary>This replica's snapshot files; a downloaded snapshot becomes one of them.</summary>
     SnapshotStore Snapshots { get; }
 

@@ -23,7 +23,9 @@ internal sealed partial class StateTransfer
         long next = from;
         int regency = 0;
         int rotation = 0;
-        long? previousInstance = null; // the consensus id of the block before `next`, once one was received
+        // The consensus id of the block before `next`: our own head's when the stream starts right after it, so that even
+        // the first block received, if it is a checkpoint block, cannot name an instance of its source's choosing.
+        long? previousInstance = from == _target.Head.Number + 1 ? _target.HeadConsensusId : null;
         while (next <= to)
         {
             while (inFlight.Count < _options.ParallelRanges && ranges.First is { } first && first.Value.Start <= next + _options.MaxUnappliedBlocks)
