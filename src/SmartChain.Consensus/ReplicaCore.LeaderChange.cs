@@ -155,9 +155,22 @@ public sealed partial class ReplicaCore
         }
     }
 
+    // Senders proven to have lied in a STOPDATA or SYNC of a regency: what they send again for it is dropped unchecked,
+    // so a flood of half-valid messages costs signature checks once per (sender, regency, kind), not per copy. Only
+    // regencies from the current one to MaxRegencyLead ahead are kept.
+    private readonly HashSet<(int From, int Regency, MessageType Kind)> _liedIn = [];
+
+    private bool LiedBefore(int from, int regency, MessageType kind) => _liedIn.Contains((from, regency, kind));
+
+    private void RememberLie(int from, int regency, MessageType kind)
+    {
+        _liedIn.RemoveWhere(e => e.Regency < Regency);
+        _liedIn.Add((from, regency, kind));
+    }
+
     private void OnStopData(int from, StopData data)
     {
-        if (data.Regency != Regency || Leader != Id || _synced || _stopDatas.ContainsKey(from))
+        if (data.Regency != Regency || Leader != Id || _synced || _stopDatas.ContainsKey(from) || LiedBefore(from, data.Regency, MessageType.StopData))
         {
             return;
         }
@@ -171,6 +184,7 @@ public sealed partial class ReplicaCore
         if (CheckStopData(from, data) is { } problem)
         {
             Reject(from, "invalid-stopdata", problem, evidence: true);
+            RememberLie(from, data.Regency, MessageType.StopData);
             return;
         }
 
@@ -190,7 +204,7 @@ public sealed partial class ReplicaCore
 
     private void OnSync(int from, Sync sync)
     {
-        if (sync.Regency < Regency || (sync.Regency == Regency && _synced) || from != LeaderOf(sync.Regency))
+        if (sync.Regency < Regency || (sync.Regency == Regency && _synced) || from != LeaderOf(sync.Regency) || LiedBefore(from, sync.Regency, MessageType.Sync))
         {
             return;
         }
@@ -209,6 +223,11 @@ public sealed partial class ReplicaCore
         if (CheckSync(sync) is ({ } problem, bool evidence))
         {
             Reject(from, evidence ? "invalid-sync" : "unproven-sync", problem, evidence);
+            if (evidence)
+            {
+                RememberLie(from, sync.Regency, MessageType.Sync);
+            }
+
             return;
         }
 

@@ -3,9 +3,11 @@ using System.Threading.Channels;
 namespace SmartChain.Network;
 
 /// <summary>
-/// The outbound side towards one peer: a bounded queue (the oldest frame is dropped when it is full, because the
-/// consensus core retransmits what matters) and a loop that connects, drains the queue with one flush per burst,
-/// and on any failure reconnects with exponential backoff and jitter.
+/// The outbound side towards one peer: a queue bounded by frames (the oldest frame is dropped when it is full, because
+/// the consensus core retransmits what matters) and by bytes (a new frame that does not fit is dropped), and a loop that
+/// connects, drains the queue with one flush per burst, and on any failure reconnects with exponential backoff and
+/// jitter. A peer that stops reading cannot make this replica hold more than the byte bound for it: a burst that makes
+/// no progress within <see cref="SendDeadline"/> closes the link.
 /// </summary>
 internal sealed class PeerSender : IAsyncDisposable
 {
@@ -17,15 +19,29 @@ internal sealed class PeerSender : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _dropped;
+    private long _queuedBytes;
+    private readonly long _maxQueuedBytes;
 
-    public PeerSender(int peerId, int capacity, Func<CancellationToken, Task<SecureLink>> connect, Action<string> log)
+    /// <summary>How long one burst of sends and its flush may take before the link counts as stalled and is closed.</summary>
+    public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bytes queued towards one peer at most, by default.</summary>
+    public const long DefaultMaxQueuedBytes = 128L * 1024 * 1024;
+
+    public PeerSender(int peerId, int capacity, Func<CancellationToken, Task<SecureLink>> connect, Action<string> log,
+        long maxQueuedBytes = DefaultMaxQueuedBytes)
     {
         PeerId = peerId;
         _connect = connect;
         _log = log;
+        _maxQueuedBytes = maxQueuedBytes;
         _queue = Channel.CreateBounded<(FrameType, ReadOnlyMemory<byte>)>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref _dropped));
+            dropped =>
+            {
+                Interlocked.Add(ref _queuedBytes, -dropped.Item2.Length);
+                Interlocked.Increment(ref _dropped);
+            });
         _loop = RunAsync();
     }
 
@@ -37,7 +53,24 @@ internal sealed class PeerSender : IAsyncDisposable
 
     public int Queued => _queue.Reader.Count;
 
-    public void Enqueue(FrameType type, ReadOnlyMemory<byte> payload) => _queue.Writer.TryWrite((type, payload));
+    /// <summary>Bytes queued now.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    public void Enqueue(FrameType type, ReadOnlyMemory<byte> payload)
+    {
+        long queued = Interlocked.Add(ref _queuedBytes, payload.Length);
+        if (queued > _maxQueuedBytes && queued != payload.Length) // one frame always fits
+        {
+            Interlocked.Add(ref _queuedBytes, -payload.Length);
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite((type, payload)))
+        {
+            Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -92,12 +125,22 @@ internal sealed class PeerSender : IAsyncDisposable
         ChannelReader<(FrameType Type, ReadOnlyMemory<byte> Payload)> reader = _queue.Reader;
         while (await reader.WaitToReadAsync(ct))
         {
-            while (reader.TryRead(out var item))
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(SendDeadline);
+            try
             {
-                await link.SendAsync(item.Type, item.Payload, flush: false, ct);
-            }
+                while (reader.TryRead(out var item))
+                {
+                    Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
+                    await link.SendAsync(item.Type, item.Payload, flush: false, deadline.Token);
+                }
 
-            await link.FlushAsync(ct);
+                await link.FlushAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new LinkException($"sending to replica {PeerId} made no progress for {SendDeadline.TotalSeconds:0} s; the link is closed");
+            }
         }
     }
 }

@@ -50,6 +50,30 @@ internal sealed class ClientSession : IAsyncDisposable
     /// <summary>Replies dropped because the client did not read them fast enough.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>Queries a session may send per second (and in one burst); more are refused until the bucket refills.</summary>
+    public const int QueriesPerSecond = 1000;
+
+    private double _queryTokens = QueriesPerSecond;
+    private long _queryRefilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// Takes one query from this session's token bucket; false if it is empty. A page answer is about 600 times the size
+    /// of its query, so queries are rated per session. Called only by the session's receive loop.
+    /// </summary>
+    public bool TryTakeQuery()
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        _queryTokens = Math.Min(QueriesPerSecond, _queryTokens + (System.Diagnostics.Stopwatch.GetElapsedTime(_queryRefilledAt, now).TotalSeconds * QueriesPerSecond));
+        _queryRefilledAt = now;
+        if (_queryTokens < 1)
+        {
+            return false;
+        }
+
+        _queryTokens--;
+        return true;
+    }
+
     public void Enqueue(FrameType type, byte[] payload)
     {
         long queued = Interlocked.Add(ref _queuedBytes, payload.Length);

@@ -162,6 +162,13 @@ public sealed partial class ReplicaHost
             return;
         }
 
+        if (!session.TryTakeQuery())
+        {
+            LogSampled(ref _badClientInput, $"{session.Link.Peer}: more than {ClientSession.QueriesPerSecond} queries a second; query {query.QueryId} refused");
+            Answer(session, query, static () => []);
+            return;
+        }
+
         Answer(session, query, () => _app.Query(query.Body.Span));
     }
 

@@ -361,7 +361,18 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             return;
         }
 
-        await _ledger.Writer.WriteAsync(new LedgerInput.Signature(from, message), _stop.Token);
+        // A request for our signature (a peer re-certifying its tail) costs a block read and a signature on the ledger
+        // loop: it is dropped when that loop is busy instead of holding up every peer's traffic here; the peer asks again.
+        if (message.Wants && !_ledger.Writer.TryWrite(new LedgerInput.Signature(from, message)))
+        {
+            LogSampled(ref _droppedPeerMessages, $"replica {from} asked for the signature of block {message.Block} while the ledger loop is busy; dropped");
+            return;
+        }
+
+        if (!message.Wants)
+        {
+            await _ledger.Writer.WriteAsync(new LedgerInput.Signature(from, message), _stop.Token);
+        }
     }
 
     // A peer's frame, decoded; a malformed one is logged (sampled) and dropped.

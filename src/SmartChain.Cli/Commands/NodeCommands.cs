@@ -71,6 +71,18 @@ internal static class NodeCommands
         return node;
     }
 
+    private static bool IsWithin(string path, string folder)
+    {
+        string full = Path.GetFullPath(path).TrimEnd('/') + "/";
+        return full.StartsWith(Path.GetFullPath(folder).TrimEnd('/') + "/", StringComparison.Ordinal);
+    }
+
+    private static DirectoryLock LockDataFolder(string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        return DirectoryLock.Acquire(dataDir);
+    }
+
     private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, CancellationToken cancellationToken)
     {
         // Before anything is read or written: a second replica on a live home would recover its ledger (truncating
@@ -87,6 +99,8 @@ internal static class NodeCommands
                 .Build()
             : null;
         NodeConfig config = NodeConfig.Load(Path.Combine(home, NodeConfig.FileName));
+        // Two homes may name one data folder (a copied home, a shared path): the data folder is locked too.
+        using DirectoryLock? dataLock = IsWithin(config.DataDir, home) ? null : LockDataFolder(config.DataDir);
         GenesisDocument genesis = GenesisJson.Load(config.Genesis);
         using Ed25519KeyPair key = KeyFile.Load(config.KeyFile);
         using ILoggerFactory loggers = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddSimpleConsole(o =>
