@@ -64,6 +64,24 @@ public sealed class BoundedFieldTests : IDisposable
     }
 
     [Fact]
+    public void A_flood_of_one_invalid_SYNC_is_checked_once_then_dropped_unchecked()
+    {
+        // Replica 1 leads regency 1 and lies in its SYNC; repeating it (each copy would cost Q signature checks on the
+        // consensus thread) must not buy it more checks: the second and later copies are dropped without one.
+        for (int copy = 0; copy < 100; copy++)
+        {
+            _cluster.Inject(from: 1, to: 2, new Sync(0, 1, 1, [], []));
+        }
+
+        Assert.Equal(1, _cluster.Events[2].Count(e => e.From == 1 && e.Kind == "invalid-sync" && e.IsEvidence));
+        Assert.Equal(0, _cluster.Cores[2].Regency);
+
+        // Its lie moved nothing: regency 0 still decides.
+        _cluster.Submit(TestCluster.Request(_alice, 1));
+        Assert.All(_cluster.Decisions, d => Assert.Equal((1L, 0), (d.Single().Instance, d.Single().Regency)));
+    }
+
+    [Fact]
     public void A_SYNC_with_a_negative_regency_is_evidence_and_throws_nothing()
     {
         _cluster.Inject(from: 3, to: 1, new Sync(0, 1, -1, [], []));

@@ -1,0 +1,23 @@
+namespace SmartChain.Network.Tests;
+
+/// <summary>Issue 14, point 6: what waits to be sent to one peer is bounded by bytes, not only by frames.</summary>
+public sealed class PeerSenderBudgetTests
+{
+    [Fact]
+    public async Task Frames_for_a_peer_that_takes_nothing_stop_at_the_byte_bound_and_the_rest_are_dropped_and_counted()
+    {
+        const long Bound = 1024 * 1024;
+        var never = new TaskCompletionSource<SecureLink>();
+        await using var sender = new PeerSender(1, capacity: 16_384, connect: ct => never.Task.WaitAsync(ct), log: _ => { }, maxQueuedBytes: Bound);
+
+        // 100 frames of 64 KiB (6.4 MiB) towards a peer whose link never comes up: well within the frame count.
+        for (int i = 0; i < 100; i++)
+        {
+            sender.Enqueue(FrameType.Consensus, new byte[64 * 1024]);
+        }
+
+        Assert.True(sender.QueuedBytes <= Bound, $"{sender.QueuedBytes} bytes queued");
+        Assert.Equal(16, sender.Queued);
+        Assert.Equal(84, sender.Dropped);
+    }
+}
