@@ -73,15 +73,31 @@ public sealed partial class Simulation
             return;
         }
 
-        // Held counts from here on: a request held before it is held again within a client retry period.
         _stableAt = _now;
-        _holds = [.. _replicas.Select(_ => new HashSet<Hash256>())];
         _regencyAtDecision = [.. _replicas.Select(r => r.Regency)];
+        if (_pendingHeld.Count > 0)
+        {
+            StartWaiting();
+        }
+    }
+
+    // The whole-cluster crash empties every pool: what was held is held again only once clients send it again.
+    private void ForgetHeld()
+    {
+        _holds = null;
+        _holders.Clear();
+        _pendingHeld.Clear();
     }
 
     private void Held(int replica, SignedRequest request)
     {
-        if (_holds is null || !Correct(replica) || _decidedAny.Contains(request.Digest) || !_holds[replica].Add(request.Digest))
+        if (_holds is null && _config.CrashAllAtMs >= 0 && !_crashedAll)
+        {
+            return; // until the crash, held requests are forgotten anyway
+        }
+
+        _holds ??= [.. _replicas.Select(_ => new HashSet<Hash256>())];
+        if (!Correct(replica) || _decidedAny.Contains(request.Digest) || !_holds[replica].Add(request.Digest))
         {
             return;
         }
@@ -91,7 +107,7 @@ public sealed partial class Simulation
         if (holders == _replicas.Length - _config.FaultyCount)
         {
             _pendingHeld.Add(request.Digest);
-            if (_waitingSince < 0)
+            if (_waitingSince < 0 && _stableAt >= 0)
             {
                 StartWaiting();
             }

@@ -22,6 +22,12 @@ public sealed partial class Simulation
     /// <summary>Messages the mutating replica sent that the codec could not encode (sent honest instead).</summary>
     private long _unencodable;
 
+    /// <summary>Mutated messages the mutating replica sent.</summary>
+    private long _lies;
+
+    /// <summary>Packets from a faulty replica that did not decode and were dropped.</summary>
+    private long _undecodable;
+
     private bool Mutating => _config.Behaviour == ByzantineBehaviour.Mutate;
 
     private void Saw(byte[] bytes)
@@ -56,6 +62,7 @@ public sealed partial class Simulation
                 }
 
                 bytes = TryEncode(lie) ?? honest;
+                _lies += ReferenceEquals(bytes, honest) ? 0 : 1;
             }
 
             yield return (j, bytes);

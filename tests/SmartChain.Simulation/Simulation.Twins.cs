@@ -99,6 +99,7 @@ public sealed partial class Simulation
         }
         catch (EncodingException) when (_config.IsFaulty(packet.From))
         {
+            _undecodable++;
             return null;
         }
     }

@@ -124,6 +124,8 @@ public sealed partial class Simulation : IDisposable
             WaitTicks = Liveness.WaitTicks,
             BoundTicks = Liveness.BoundTicks,
             MaxK = Liveness.MaxK,
+            Lies = _lies,
+            Undecodable = _undecodable,
         };
     }
 

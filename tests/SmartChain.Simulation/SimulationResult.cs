@@ -19,9 +19,15 @@ public sealed record SimulationResult(SimulationConfig Config, string? Failure, 
     /// <summary>The <c>--faults</c> class the run forced (<c>mixed</c>: the seed decided), for the rerun command.</summary>
     public string Faults { get; init; } = "mixed";
 
+    /// <summary>Mutated messages the mutating Byzantine replica sent.</summary>
+    public long Lies { get; init; }
+
+    /// <summary>Packets from faulty replicas that did not decode (dropped, as the node rejects them).</summary>
+    public long Undecodable { get; init; }
+
     public bool Passed => Failure is null;
 
     public override string ToString() => Passed
-        ? $"ok   {Config} -> {Instances} instances in {VirtualMs} ms, regency {Regency}, worst wait {WaitTicks}/{BoundTicks} ticks (k ≤ {MaxK}), {Sent} sent, {Dropped} dropped, {Duplicated} duplicated"
+        ? $"ok   {Config} -> {Instances} instances in {VirtualMs} ms, regency {Regency}, worst wait {WaitTicks}/{BoundTicks} ticks (k ≤ {MaxK}), {Lies} lies ({Undecodable} undecodable), {Sent} sent, {Dropped} dropped, {Duplicated} duplicated"
         : $"FAIL {Config}\n     {Failure}\n     rerun: dotnet run --project tests/SmartChain.Simulation -- --seed {Config.Seed}{(Faults == "mixed" ? "" : $" --faults {Faults}")}";
 }
