@@ -21,6 +21,10 @@ public sealed partial class Simulation
     private readonly HashSet<Hash256> _decidedAny = [];
     private HashSet<Hash256>[]? _holds;
     private int[]? _regencyAtDecision;
+
+    // Each replica's regency at its last decision (or restart, which returns its timeout to T), kept from the start:
+    // regencies failed before the faults ended still count in k.
+    private int[] RegencyAtDecision => _regencyAtDecision ??= new int[_replicas.Length];
     private long _stableAt = -1;
     private long _waitingSince = -1;
     private long _frontier;
@@ -74,12 +78,13 @@ public sealed partial class Simulation
         }
 
         _stableAt = _now;
-        _regencyAtDecision = [.. _replicas.Select(r => r.Regency)];
         if (_pendingHeld.Count > 0)
         {
             StartWaiting();
         }
     }
+
+    private void Restarted(int replica) => RegencyAtDecision[replica] = _replicas[replica].Regency;
 
     // The whole-cluster crash empties every pool: what was held is held again only once clients send it again.
     private void ForgetHeld()
@@ -131,12 +136,7 @@ public sealed partial class Simulation
             }
         }
 
-        if (_regencyAtDecision is null)
-        {
-            return;
-        }
-
-        _regencyAtDecision[replica] = _replicas[replica].Regency;
+        RegencyAtDecision[replica] = _replicas[replica].Regency;
         if (_waitingSince >= 0 && _frontier > _waitingFrontier)
         {
             long waited = (_now - _waitingSince + _config.TickMs - 1) / _config.TickMs;
@@ -170,7 +170,7 @@ public sealed partial class Simulation
         {
             if (Correct(i))
             {
-                _waitingK = Math.Max(_waitingK, _replicas[i].Regency - _regencyAtDecision![i]);
+                _waitingK = Math.Max(_waitingK, _replicas[i].Regency - RegencyAtDecision[i]);
             }
         }
 

@@ -120,6 +120,7 @@ public sealed partial class Simulation
         }
 
         _replicas[i] = core;
+        Restarted(i);
         _delivered[i] = lastDecided;
         _verified[i].Clear();
         _down[i] = false;

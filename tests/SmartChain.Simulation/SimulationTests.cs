@@ -30,6 +30,20 @@ public class SimulationTests
     /// restored certificate above the replica's regency and 661, 740 stalled, because vote-log compaction dropped the
     /// STOP record of a decided instance and replicas restarted in different regencies.
     /// </summary>
+    /// <summary>
+    /// Seeds the liveness check failed. 9901 (a crash right after a whole-cluster crash): the check reset k to 0 where
+    /// the faults ended, though the correct replicas had failed regencies since their last decision, so the bound it
+    /// applied was one doubling short.
+    /// </summary>
+    [Theory]
+    [InlineData(9901UL)]
+    public void Pinned_liveness_seed_passes(ulong seed)
+    {
+        SimulationResult result = Simulation.Run(seed);
+        Assert.True(result.Passed, result.ToString());
+        Assert.True(result.WaitTicks > 0 && result.WaitTicks <= result.BoundTicks, result.ToString());
+    }
+
     [Theory]
     [InlineData(28UL)]
     [InlineData(116UL)]
