@@ -155,7 +155,7 @@ public sealed partial class Simulation
             _waitingSince = -1;
         }
 
-        if (_waitingSince < 0 && _pendingHeld.Count > 0)
+        if (_waitingSince < 0 && _stableAt >= 0 && _pendingHeld.Count > 0)
         {
             StartWaiting();
         }
