@@ -23,4 +23,11 @@ public enum ByzantineBehaviour
 
     /// <summary>As leader, proposes to some replicas a batch with a forged request (operation changed, signature kept).</summary>
     InvalidProposal,
+
+    /// <summary>
+    /// Any message it sends may be rewritten field by field over each field's whole range (far ahead and behind, 0, -1,
+    /// the extremes; empty, maximal and duplicated lists; truncated and extended batches), re-signed with its own key,
+    /// and anything it has seen may be replayed to anyone. Drawn from its own generator, never by the older draws.
+    /// </summary>
+    Mutate,
 }

@@ -20,6 +20,16 @@ public sealed partial class Simulation
     {
         bool byzantine = replica == _config.ByzantineReplica;
         byte[] honest = MessageCodec.Encode(outbound.Message);
+        if (byzantine && Mutating)
+        {
+            foreach ((int To, byte[] Bytes) mutated in Mutated(replica, outbound, honest))
+            {
+                yield return mutated;
+            }
+
+            yield break;
+        }
+
         for (int j = 0; j < _replicas.Length; j++)
         {
             if (j == replica || (outbound.To is not null && outbound.To != j))

@@ -23,7 +23,7 @@ public sealed partial class Simulation
 
     private void OnDecision(int replica, Decision decision)
     {
-        if (replica == _config.ByzantineReplica)
+        if (replica == _config.ByzantineReplica || replica == _config.TwinReplica)
         {
             return; // what a Byzantine replica believes is not covered by the invariants
         }
@@ -169,7 +169,7 @@ public sealed partial class Simulation
         byte[] bytes = request.Encoded.ToArray();
         for (int i = 0; i < _replicas.Length; i++)
         {
-            _network.Send(_now, client.Endpoint, i, bytes);
+            SendToReplica(client.Endpoint, i, bytes);
         }
     }
 

@@ -72,6 +72,7 @@ public sealed partial class Simulation
     private void CrashAll()
     {
         _crashedAll = true;
+        ForgetHeld();
 
         // The leader most replicas follow restarts last, so the others change leader without it.
         int leader = _replicas.Select(r => r.Leader).GroupBy(l => l).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
@@ -119,6 +120,7 @@ public sealed partial class Simulation
         }
 
         _replicas[i] = core;
+        Restarted(i);
         _delivered[i] = lastDecided;
         _verified[i].Clear();
         _down[i] = false;

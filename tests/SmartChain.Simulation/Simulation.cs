@@ -58,6 +58,7 @@ public sealed partial class Simulation : IDisposable
         _down = new bool[config.Replicas];
         _restartAt = new long[config.Replicas];
         _restartRandom = new SplitMix64(config.Seed ^ 0x7E57A27C0FFEEUL);
+        CreateTwin();
     }
 
     public static SimulationResult Run(ulong seed) => Run(SimulationConfig.FromSeed(seed));
@@ -110,6 +111,9 @@ public sealed partial class Simulation : IDisposable
                     Drain(i);
                 }
 
+                TickTwin();
+                CheckLiveness();
+
                 RetryClients();
             }
         }
@@ -117,6 +121,11 @@ public sealed partial class Simulation : IDisposable
         return new SimulationResult(_config, _failure, _decidedHash.Count, _now, _network.Sent, _network.Dropped, _network.Duplicated)
         {
             Regency = _replicas.Where((_, i) => !_config.IsFaulty(i)).Max(r => r.Regency),
+            WaitTicks = Liveness.WaitTicks,
+            BoundTicks = Liveness.BoundTicks,
+            MaxK = Liveness.MaxK,
+            Lies = _lies,
+            Undecodable = _undecodable,
         };
     }
 
@@ -144,6 +153,12 @@ public sealed partial class Simulation : IDisposable
     private void Deliver(SimulatedNetwork.Packet packet)
     {
         int to = packet.To;
+        if (to == TwinEndpoint && _twin is not null)
+        {
+            DeliverToTwin(packet);
+            return;
+        }
+
         if (_network.Crashed(_now, to) || _down[to] || packet.SentAt < _restartAt[to])
         {
             return; // in flight when it crashed, or sent on a connection its restart broke
@@ -152,6 +167,7 @@ public sealed partial class Simulation : IDisposable
         if (packet.From < 0)
         {
             SignedRequest request = SignedRequest.Decode(packet.Bytes);
+            Held(to, request);
             if ((_verified[to].Contains(request.Digest) || (request.Verify(ChainId) && _verified[to].Add(request.Digest))) &&
                 _replicas[to].Submit(request) == PoolAddResult.AlreadyDecided &&
                 !_freshSeen[to].Contains((request.Client, request.Sequence)))
@@ -161,7 +177,15 @@ public sealed partial class Simulation : IDisposable
         }
         else
         {
-            _replicas[to].Step(packet.From, MessageCodec.Decode(packet.Bytes, _limits));
+            if (to == _config.ByzantineReplica && Mutating)
+            {
+                Saw(packet.Bytes); // the mutating replica may replay anything it has seen, from anyone
+            }
+
+            if (Decode(packet) is { } message)
+            {
+                Step(_replicas[to], to, packet.From, message);
+            }
         }
 
         Drain(to);
@@ -183,13 +207,18 @@ public sealed partial class Simulation : IDisposable
         {
             foreach ((int to, byte[] bytes) in Outgoing(replica, outbound))
             {
-                _network.Send(_now, replica, to, bytes);
+                SendToReplica(replica, to, bytes);
             }
         }
 
         foreach (Decision decision in ready.Decisions)
         {
             OnDecision(replica, decision);
+        }
+
+        if (ready.Decisions.Count > 0)
+        {
+            OnProgress(replica, ready.Decisions);
         }
     }
 

@@ -50,6 +50,15 @@ public sealed record SimulationConfig
 
     public ByzantineBehaviour Behaviour { get; init; }
 
+    /// <summary>With <see cref="ByzantineBehaviour.Mutate"/>: the chance that each message it sends is mutated.</summary>
+    public double MutateProbability { get; init; } = 0.5;
+
+    /// <summary>
+    /// A replica id run twice (Twins): a second core with the same id and keys but its own state, connected to everyone;
+    /// -1: none. The id counts as the seed's faulty replica.
+    /// </summary>
+    public int TwinReplica { get; init; } = -1;
+
     /// <summary>
     /// Every replica crashes at once (the whole cluster loses power) at this time, or at the first leader change
     /// after it if <see cref="CrashAllOnLeaderChange"/>; -1: never. Each restarts from what it persisted.
@@ -109,7 +118,7 @@ public sealed record SimulationConfig
         int restartAfter = later.NextInt(10, 400);
         int leaderDelay = later.Chance(0.7) ? later.NextInt(600, 3_000) : 0;
         int ledgerLag = later.NextInt(0, 60);
-        return new SimulationConfig
+        var config = new SimulationConfig
         {
             Seed = seed,
             Replicas = replicas,
@@ -136,6 +145,41 @@ public sealed record SimulationConfig
             LeaderRestartDelayMs = leaderDelay,
             LedgerLagMs = ledgerLag,
         };
+        return config.WithAdversaryDraws();
+    }
+
+    /// <summary>
+    /// The mutating Byzantine replica and Twins, drawn from a fourth generator (older seeds keep their network and
+    /// faults), each only where it keeps the faulty ids at most f: a seed whose older faults fill f gets neither.
+    /// </summary>
+    private SimulationConfig WithAdversaryDraws()
+    {
+        // The offset is the first that leaves every pinned seed of SimulationTests without a new fault, so each keeps
+        // replaying the scenario it was pinned for (Pinned_seeds_draw_no_mutating_replica_or_twins).
+        var draws = new SplitMix64((Seed * 0x9FB21C651E98DF25UL) + 77);
+        bool mutate = draws.Chance(0.12);
+        bool twins = draws.Chance(0.08);
+        int pick = draws.NextInt(0, Replicas - 1);
+        double probability = draws.NextInt(5, 90) / 100.0;
+        SimulationConfig config = this;
+        if (mutate && config.Room(pick))
+        {
+            config = config with { ByzantineReplica = pick, Behaviour = ByzantineBehaviour.Mutate, MutateProbability = probability };
+        }
+        else if (twins && config.Room(pick))
+        {
+            config = config with { TwinReplica = pick };
+        }
+
+        return config;
+    }
+
+    /// <summary>True if making <paramref name="replica"/> faulty keeps one faulty id at most per f.</summary>
+    private bool Room(int replica)
+    {
+        int f = (Replicas - 1) / 3;
+        int faulty = (CrashedReplica >= 0 ? 1 : 0) + (ByzantineReplica >= 0 ? 1 : 0) + (TwinReplica >= 0 ? 1 : 0);
+        return faulty < f && !IsFaulty(replica) && ByzantineReplica < 0;
     }
 
     public override string ToString() =>
@@ -143,7 +187,8 @@ public sealed record SimulationConfig
         $"delay={MinDelayMs}..{MaxDelayMs}ms{(FifoLinks ? " fifo" : "")} drop={DropProbability:0.00} dup={DuplicateProbability:0.00} bad<{BadPeriodMs}ms" +
         (PartitionedReplica >= 0 ? $" partition(r{PartitionedReplica} {PartitionStartMs}..{PartitionEndMs}ms)" : "") +
         (CrashedReplica >= 0 ? $" crash(r{CrashedReplica} at {CrashAtMs}ms)" : "") +
-        (ByzantineReplica >= 0 ? $" byzantine(r{ByzantineReplica} {Behaviour})" : "") +
+        (ByzantineReplica >= 0 ? $" byzantine(r{ByzantineReplica} {Behaviour}{(Behaviour == ByzantineBehaviour.Mutate ? $" p={MutateProbability:0.00}" : "")})" : "") +
+        (TwinReplica >= 0 ? $" twins(r{TwinReplica})" : "") +
         (CrashAllAtMs >= 0 ? $" crash-all({(CrashAllOnLeaderChange ? "first stop after " : "at ")}{CrashAllAtMs}ms, down {RestartAfterMs}ms, leader +{LeaderRestartDelayMs}ms, ledger lag {LedgerLagMs}ms)" : "");
 
     /// <summary>
@@ -165,6 +210,7 @@ public sealed record SimulationConfig
             ByzantineReplica = traitor,
             Behaviour = (ByzantineBehaviour)pick.NextInt(1, 6),
             CrashedReplica = keepCrash ? CrashedReplica : -1,
+            TwinReplica = -1,
         };
     }
 
@@ -187,6 +233,54 @@ public sealed record SimulationConfig
         };
     }
 
+    /// <summary>
+    /// This configuration with a mutating Byzantine replica for sure (<c>--faults mutate</c>): an existing Byzantine
+    /// replica turns mutating; otherwise one is drawn from the seed, and older faults beyond f are dropped.
+    /// </summary>
+    public SimulationConfig WithMutate()
+    {
+        var pick = new SplitMix64(Seed ^ 0x3A7E5EEDUL);
+        double probability = pick.NextInt(5, 90) / 100.0;
+        if (ByzantineReplica >= 0)
+        {
+            return this with { Behaviour = ByzantineBehaviour.Mutate, MutateProbability = probability, TwinReplica = -1 };
+        }
+
+        int traitor = pick.Chance(0.5) ? 0 : pick.NextInt(0, Replicas - 1);
+        bool keepCrash = Replicas >= 7 && CrashedReplica != traitor;
+        return this with
+        {
+            ByzantineReplica = traitor,
+            Behaviour = ByzantineBehaviour.Mutate,
+            MutateProbability = probability,
+            CrashedReplica = keepCrash ? CrashedReplica : -1,
+            TwinReplica = -1,
+        };
+    }
+
+    /// <summary>This configuration with Twins for sure (<c>--faults twins</c>): the Byzantine replica, if any, is dropped.</summary>
+    public SimulationConfig WithTwins()
+    {
+        if (TwinReplica >= 0)
+        {
+            return this;
+        }
+
+        var pick = new SplitMix64(Seed ^ 0x7717A5UL);
+        int twin = pick.Chance(0.5) ? 0 : pick.NextInt(0, Replicas - 1);
+        bool keepCrash = Replicas >= 7 && CrashedReplica != twin;
+        return this with
+        {
+            TwinReplica = twin,
+            ByzantineReplica = -1,
+            Behaviour = ByzantineBehaviour.None,
+            CrashedReplica = keepCrash ? CrashedReplica : -1,
+        };
+    }
+
     /// <summary>True for a replica whose decisions and progress the invariants do not cover.</summary>
-    public bool IsFaulty(int replica) => replica == CrashedReplica || replica == ByzantineReplica;
+    public bool IsFaulty(int replica) => replica == CrashedReplica || replica == ByzantineReplica || replica == TwinReplica;
+
+    /// <summary>How many replica ids are faulty (crashed, Byzantine, twinned).</summary>
+    public int FaultyCount => (CrashedReplica >= 0 ? 1 : 0) + (ByzantineReplica >= 0 ? 1 : 0) + (TwinReplica >= 0 ? 1 : 0);
 }

@@ -30,6 +30,22 @@ public class SimulationTests
     /// restored certificate above the replica's regency and 661, 740 stalled, because vote-log compaction dropped the
     /// STOP record of a decided instance and replicas restarted in different regencies.
     /// </summary>
+    /// <summary>
+    /// Seeds the liveness check failed. 9901 (a crash right after a whole-cluster crash): the check reset k to 0 where
+    /// the faults ended, though the correct replicas had failed regencies since their last decision, so the bound it
+    /// applied was one doubling short. 5624 (a mutating replica, a long bad period): a wait began at a decision long
+    /// before the faults ended and was held to the bound.
+    /// </summary>
+    [Theory]
+    [InlineData(9901UL)]
+    [InlineData(5624UL)]
+    public void Pinned_liveness_seed_passes(ulong seed)
+    {
+        SimulationResult result = Simulation.Run(seed);
+        Assert.True(result.Passed, result.ToString());
+        Assert.True(result.WaitTicks > 0 && result.WaitTicks <= result.BoundTicks, result.ToString());
+    }
+
     [Theory]
     [InlineData(28UL)]
     [InlineData(116UL)]
@@ -44,6 +60,30 @@ public class SimulationTests
         SimulationResult result = Simulation.Run(config);
         Assert.True(result.Passed, result.ToString());
         Assert.True(result.Instances > 0);
+    }
+
+    /// <summary>The new fault classes draw from a generator of their own: the pinned seeds keep their network and faults.</summary>
+    [Theory]
+    [InlineData(3309UL)]
+    [InlineData(46UL)]
+    [InlineData(47UL)]
+    [InlineData(48UL)]
+    [InlineData(49UL)]
+    [InlineData(50UL)]
+    [InlineData(99UL)]
+    [InlineData(100UL)]
+    [InlineData(28UL)]
+    [InlineData(116UL)]
+    [InlineData(139UL)]
+    [InlineData(639UL)]
+    [InlineData(661UL)]
+    [InlineData(740UL)]
+    [InlineData(990UL)]
+    public void Pinned_seeds_draw_no_mutating_replica_or_twins(ulong seed)
+    {
+        SimulationConfig config = SimulationConfig.FromSeed(seed);
+        Assert.NotEqual(ByzantineBehaviour.Mutate, config.Behaviour);
+        Assert.Equal(-1, config.TwinReplica);
     }
 
     [Theory]
@@ -108,6 +148,8 @@ public class SimulationTests
         long duplicated = 0;
         int regencyChanges = 0;
         int byzantine = 0;
+        int mutating = 0;
+        int twins = 0;
         for (ulong seed = 1000; seed < 1000 + seeds; seed++)
         {
             SimulationResult result = Simulation.Run(seed);
@@ -116,6 +158,8 @@ public class SimulationTests
             duplicated += result.Duplicated;
             regencyChanges += result.Regency > 0 ? 1 : 0;
             byzantine += result.Config.ByzantineReplica >= 0 ? 1 : 0;
+            mutating += result.Config.Behaviour == ByzantineBehaviour.Mutate ? 1 : 0;
+            twins += result.Config.TwinReplica >= 0 ? 1 : 0;
             if (!result.Passed)
             {
                 failures.Add(result.ToString());
@@ -125,6 +169,7 @@ public class SimulationTests
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(dropped > 0 && duplicated > 0, "the swarm must exercise loss and duplication");
         Assert.True(byzantine > 30, $"the swarm must include Byzantine replicas ({byzantine} seeds had one)");
+        Assert.True(mutating > 5 && twins > 3, $"the swarm must include mutating replicas ({mutating}) and Twins ({twins})");
         Assert.True(regencyChanges > 20, $"the swarm must exercise leader change ({regencyChanges} seeds changed leader)");
         Assert.True(instances > seeds, "the swarm must decide instances");
     }
