@@ -27,6 +27,9 @@ public sealed partial class ReplicaHost
     /// <summary>Requests this replica will answer once executed (bounded by <see cref="ClientBudget.MaxPendingReplies"/>).</summary>
     internal int PendingReplies => _replyTo.Count;
 
+    /// <summary>Raised once a client session has closed and its waiting requests are forgotten (tests await it).</summary>
+    internal event Action? ClientSessionClosed;
+
     // On the consensus thread, for a request the pool took: whom to answer once it executes. The bounds were checked
     // when the request was queued (OnClientRequestAsync); a session that closed meanwhile tracks nothing.
     private void Track(Hash256 digest, ClientSession session)
@@ -179,6 +182,7 @@ public sealed partial class ReplicaHost
             await session.DisposeAsync(); // marks it closed before its requests are forgotten
             ForgetAll(session);
             _sessionLimiter.Leave(source);
+            ClientSessionClosed?.Invoke();
         }
     }
 

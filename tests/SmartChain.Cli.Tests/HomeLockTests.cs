@@ -13,22 +13,23 @@ public class HomeLockTests
         string net = dir.Combine("net");
         Assert.Equal(0, CliRun.InProcess("testnet", "init", "--dir", net).ExitCode);
         string home = Path.Combine(net, "node0");
-        using Process first = StartReplica(home);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using Process first = StartReplica(home, line =>
+        {
+            output.Enqueue(line);
+            if (line.Contains(" started: ", StringComparison.Ordinal))
+            {
+                started.TrySetResult();
+            }
+        });
+        first.Exited += (_, _) => started.TrySetException(new InvalidOperationException($"the first replica exited: {string.Join('\n', output)}"));
         try
         {
-            // The replica writes its pid file once it holds its home, and logs "started" once it has recovered and
-            // created its files; wait for both (bounded), not for a fixed time, so the snapshot below is of a settled home.
-            var deadline = Stopwatch.StartNew();
-            while (PidFile(home) != first.Id || !File.ReadAllText(Path.Combine(home, "first.log")).Contains(" started: ", StringComparison.Ordinal))
-            {
-                if (first.HasExited)
-                {
-                    Assert.Fail($"the first replica exited: {File.ReadAllText(Path.Combine(home, "first.log"))}");
-                }
-
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "the first replica did not write its pid file and start within 20 s");
-                await Task.Delay(50);
-            }
+            // The replica logs "started" once it holds its home, wrote its pid file, recovered and created its files:
+            // awaited (bounded), so the snapshot below is of a settled home.
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(first.Id, PidFile(home));
 
             string[] before = Snapshot(home);
             CliRun second = await CliRun.AsProcessAsync(TimeSpan.FromSeconds(20), "node", "run", "--home", home);
@@ -84,13 +85,25 @@ public class HomeLockTests
         return File.Exists(file) && int.TryParse(File.ReadAllText(file), System.Globalization.CultureInfo.InvariantCulture, out int pid) ? pid : null;
     }
 
-    private static Process StartReplica(string home)
+    private static Process StartReplica(string home, Action<string> onLine)
     {
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec dotnet \"$0\" node run --home \"$1\" >\"$1/first.log\" 2>&1 </dev/null");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smartchain.dll"));
-        start.ArgumentList.Add(home);
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start a replica");
+        foreach (string arg in (string[])["node", "run", "--home", home])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { onLine(line); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { onLine(line); } };
+        if (!process.Start())
+        {
+            throw new InvalidOperationException("could not start a replica");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 }

@@ -140,12 +140,10 @@ public class ClientBudgetTests
         Assert.Equal((ReplyStatus.Executed, b.Digest), (executed.Status, executed.Digest));
 
         // A will never execute: replica 1 must not keep its client forever once the client has gone.
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        replica1.ClientSessionClosed += () => closed.TrySetResult();
         await toReplica1.DisposeAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (replica1.PendingReplies != 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(0, replica1.PendingReplies);
         foreach (SecureLink link in others)
