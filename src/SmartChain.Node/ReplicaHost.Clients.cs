@@ -18,8 +18,7 @@ public sealed partial class ReplicaHost
 {
     private const int MaxVerifiedCache = 1 << 20;
     private readonly ConcurrentDictionary<Hash256, ClientSession> _replyTo = new();
-    private ByteBudget? _replyBudget;
-    private ByteBudget _replyBytes => _replyBudget ??= new ByteBudget(_options.Clients.MaxQueuedReplyBytes);
+    private readonly ByteBudget _replyBytes; // shared by every session's reply queue
     private readonly ConcurrentDictionary<Hash256, byte> _verified = new();
     private long _badClientInput;
     private long _refusedSessions;

@@ -58,6 +58,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         _genesis = genesis;
         _options = options;
+        _replyBytes = new ByteBudget(options.Clients.MaxQueuedReplyBytes);
         _clientInputs = new ClientInputQueue(options.Clients.MaxQueuedRequests, options.Clients.MaxQueuedRequestBytes);
         _sessionLimiter = new ClientSessionLimiter(options.Clients.MaxSessions, options.Clients.MaxSessionsPerSource);
         _dataDir = config.DataDir;

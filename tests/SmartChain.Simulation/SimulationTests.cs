@@ -25,12 +25,6 @@ public class SimulationTests
     }
 
     /// <summary>
-    /// Whole-cluster crashes (<c>--faults crash-all</c>) that failed: 28, 116, 139 and 990 broke agreement because write
-    /// certificates were not persisted (a new regency chose another batch where a quorum had accepted one); 639 had a
-    /// restored certificate above the replica's regency and 661, 740 stalled, because vote-log compaction dropped the
-    /// STOP record of a decided instance and replicas restarted in different regencies.
-    /// </summary>
-    /// <summary>
     /// Seeds the liveness check failed. 9901 (a crash right after a whole-cluster crash): the check reset k to 0 where
     /// the faults ended, though the correct replicas had failed regencies since their last decision, so the bound it
     /// applied was one doubling short. 5624 (a mutating replica, a long bad period): a wait began at a decision long
@@ -46,6 +40,12 @@ public class SimulationTests
         Assert.True(result.WaitTicks > 0 && result.WaitTicks <= result.BoundTicks, result.ToString());
     }
 
+    /// <summary>
+    /// Whole-cluster crashes (<c>--faults crash-all</c>) that failed: 28, 116, 139 and 990 broke agreement because write
+    /// certificates were not persisted (a new regency chose another batch where a quorum had accepted one); 639 had a
+    /// restored certificate above the replica's regency and 661, 740 stalled, because vote-log compaction dropped the
+    /// STOP record of a decided instance and replicas restarted in different regencies.
+    /// </summary>
     [Theory]
     [InlineData(28UL)]
     [InlineData(116UL)]
