@@ -35,4 +35,10 @@ internal enum TransferFault
 
     /// <summary>Serves certified blocks whose decision proofs claim a far-future regency with votes that do not sign it.</summary>
     ForgedProofs,
+
+    /// <summary>
+    /// Serves checkpoint blocks whose consensus id names another instance (the id is outside every hash, and a checkpoint
+    /// block has no decision proof to bind it), so the certificate still verifies.
+    /// </summary>
+    CheckpointInstances,
 }
