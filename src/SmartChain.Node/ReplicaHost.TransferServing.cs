@@ -148,6 +148,7 @@ public sealed partial class ReplicaHost
             TransferFault.MalformedProofs => [.. blocks.Select(b => WithProof(b, new byte[] { 1, 2, 3 }))],
             TransferFault.ForgedProofs => [.. blocks.Select(b => WithProof(b,
                 new DecisionProof([.. Enumerable.Range(0, 3).Select(i => new AcceptVote(i, new byte[64]))]).EncodeForBlock(1_000_000)))],
+            TransferFault.CheckpointInstances => [.. blocks.Select(b => b.Body.DecisionProof.IsEmpty ? b with { Body = b.Body with { ConsensusId = b.Body.ConsensusId + 1_000 } } : b)],
             _ => blocks,
         };
     }

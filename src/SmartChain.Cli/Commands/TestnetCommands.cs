@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using SmartChain.Cli.Testnet;
 using SmartChain.Core.Genesis;
 
@@ -95,9 +96,13 @@ internal static class TestnetCommands
         var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder made by 'testnet init'.", Required = true };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the replicas to connect.", DefaultValueFactory = _ => 60 };
         var node = NodeOption("Start only this replica (say, one that was stopped); the others must be running for it to connect.");
+        var parentPid = new Option<int?>("--parent-pid")
+        {
+            Description = "The replicas stop when process PID exits (a script or test run that owns them); passed to 'node run --parent-pid'.",
+        };
         var command = new Command("start", "Start every replica of the testnet in the background (logs in node*/node.log) and wait until they are connected.")
         {
-            dir, timeout, node,
+            dir, timeout, node, parentPid,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -105,7 +110,7 @@ internal static class TestnetCommands
             try
             {
                 await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output, TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                    only: parse.GetValue(node));
+                    parse.GetValue(parentPid) is int owner ? ["--parent-pid", owner.ToString(CultureInfo.InvariantCulture)] : null, only: parse.GetValue(node));
                 return CommandRunner.Success;
             }
             catch (Exception e) when (e is CliException or GenesisException or IOException)

@@ -41,4 +41,10 @@ internal enum TransferFault
     /// starts with one is answered 300 ms late (so the receiver executes up to the checkpoint before its certificate comes).
     /// </summary>
     SlowCheckpoints,
+
+    /// <summary>
+    /// Serves checkpoint blocks whose consensus id names another instance (the id is outside every hash, and a checkpoint
+    /// block has no decision proof to bind it), so the certificate still verifies.
+    /// </summary>
+    CheckpointInstances,
 }
