@@ -347,7 +347,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                     continue;
                 }
 
-                await _inputs.Writer.WriteAsync(new NodeInput.PeerMessage(from, message, frame.Payload.Length), _stop.Token);
+                QueuePeerMessage(new NodeInput.PeerMessage(from, message, frame.Payload.Length));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
