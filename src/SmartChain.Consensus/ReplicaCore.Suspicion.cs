@@ -10,6 +10,21 @@ namespace SmartChain.Consensus;
 /// </summary>
 public sealed partial class ReplicaCore
 {
+    /// <summary>
+    /// Replica <paramref name="from"/> sent a consensus frame that its authenticated link delivered intact but that does
+    /// not decode. A correct replica never sends one (one codec, the genesis limits), so it is evidence against the
+    /// sender like any other; the driver reports it at most once per peer and tick, whatever the flood.
+    /// </summary>
+    public void Malformed(int from, string detail)
+    {
+        if (!_view.Contains(from) || from == Id)
+        {
+            return;
+        }
+
+        Reject(from, "malformed", detail, evidence: true);
+    }
+
     private void SuspectOnEvidence(int from)
     {
         // Once per regency, and only by a member in ordering (an observer or a replica at a view barrier suspects nobody).

@@ -46,6 +46,30 @@ public sealed partial class ReplicaHost
         RingDoorbell();
     }
 
+    // Peers that sent consensus frames that do not decode since the last tick, and how many. The link authenticated
+    // them and kept them intact, so each is evidence against its sender (leader suspicion); the core hears of it once
+    // per peer and tick, however many such frames a peer sends.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _malformedFrames = new();
+
+    private void NoteMalformed(int from) => _malformedFrames.AddOrUpdate(from, 1, static (_, count) => count + 1);
+
+    // On the consensus thread, at each tick.
+    private void ReportMalformed()
+    {
+        if (_malformedFrames.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (int peer in _malformedFrames.Keys)
+        {
+            if (_malformedFrames.TryRemove(peer, out int count))
+            {
+                _core.Malformed(peer, $"{count} consensus frame(s) that do not decode since the last tick");
+            }
+        }
+    }
+
     private IAsyncEnumerable<NodeInput> PrioritizedInputsAsync(CancellationToken cancellationToken) =>
         Prioritized(_inputs.Reader, _peerInputs, _clientInputs, _options.Clients.RequestsPerTurn, () => Volatile.Write(ref _doorbell, 0), cancellationToken);
 

@@ -344,6 +344,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 if (!TryDecode(from, frame, "consensus message", _decodeConsensus, out ConsensusMessage? message))
                 {
                     _network.Release(from, frame.Payload.Length);
+                    NoteMalformed(from);
                     continue;
                 }
 

@@ -78,7 +78,7 @@ public sealed class LeaderSuspicionTests : IDisposable
         // conflicting WRITEs and ACCEPTs (evidence against itself, never against the leader), and votes for nothing.
         ulong sequence = 0;
         _cluster.Filter = (from, _, _) => from != 3;
-        for (int round = 0; round < 20; round++)
+        for (int round = 0; round < 10; round++)
         {
             _cluster.Submit(TestCluster.Request(_alice, ++sequence), 0, 1, 2);
             for (int to = 0; to < 3; to++)
@@ -108,6 +108,26 @@ public sealed class LeaderSuspicionTests : IDisposable
         }
 
         Assert.DoesNotContain(_cluster.Sent, s => s.From != 3 && s.Message is StopMessage);
+    }
+
+    [Fact]
+    public void Frames_that_do_not_decode_are_evidence_and_replace_a_leader_that_sends_them_but_not_a_follower()
+    {
+        // A follower's garbage is evidence against it and moves nobody.
+        _cluster.Do(1, core => core.Malformed(3, "a consensus frame that does not decode"));
+        _cluster.Do(2, core => core.Malformed(3, "a consensus frame that does not decode"));
+        Assert.Contains(_cluster.Events[1], e => e.From == 3 && e.Kind == "malformed" && e.IsEvidence);
+        Assert.DoesNotContain(_cluster.Sent, s => s.Message is StopMessage);
+
+        // The leader's garbage, reported by f+1 correct replicas, replaces it; nothing else is needed (no tick).
+        _cluster.Do(1, core => core.Malformed(0, "a consensus frame that does not decode"));
+        Assert.Equal(0, _cluster.Cores[1].Regency); // one replica's suspicion alone moves nobody
+        _cluster.Do(2, core => core.Malformed(0, "a consensus frame that does not decode"));
+        Assert.All(_cluster.Cores, core => Assert.Equal(1, core.Regency));
+        Assert.Equal(1, _cluster.Cores[3].RegencyChanges.GetValueOrDefault("joined"));
+
+        _cluster.Submit(TestCluster.Request(_alice, 1));
+        Assert.All(_cluster.Decisions, d => Assert.Equal((1L, 1), (d.Single().Instance, d.Single().Regency)));
     }
 
     private ConsensusMessage? Lie(Random random, ConsensusMessage message)

@@ -125,6 +125,14 @@ public sealed class TestCluster : IDisposable
         Run();
     }
 
+    /// <summary>Gives replica <paramref name="i"/> an input of its driver's own (not a message) and delivers what follows.</summary>
+    public void Do(int i, Action<ReplicaCore> input)
+    {
+        input(Cores[i]);
+        Drain(i);
+        Run();
+    }
+
     /// <summary>Drops every message in flight.</summary>
     public void Lose() => _inFlight.Clear();
 

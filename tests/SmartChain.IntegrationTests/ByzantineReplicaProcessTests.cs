@@ -29,7 +29,7 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
 
     [Theory]
     [InlineData(3, 41, 30)] // a follower
-    [InlineData(0, 42, 90)] // the leader of regency 0, lying in 90% of its frames (at 30% it stays leader, slowly)
+    [InlineData(0, 42, 30)] // the leader of regency 0, lying in 30% of its frames: replaced on evidence, not by a timeout
     public async Task With_one_Byzantine_replica_process_the_correct_ones_keep_ordering_and_keep_every_acknowledged_transaction(int byzantine, int seed, int ratePercent)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -61,9 +61,14 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             output.WriteLine($"{result.Transactions} transactions acknowledged in {clock.Elapsed.TotalSeconds:0.0} s ({result.Errors} errors); " +
                 $"{workload.AcknowledgedAfter(TimeSpan.FromSeconds(6))} after 6 s");
 
-            // Ordering went on: thousands acknowledged, and still in the second half (after any leader change).
+            // Ordering went on: thousands acknowledged, and still in the second half (after any leader change). A lying
+            // leader is replaced on evidence within the first seconds, so the second half runs at a correct leader's pace:
+            // before suspicion on evidence it kept leading at about 70 a second (843 in 12 s on a quiet machine); on a
+            // loaded 2-core machine a correct leader still orders several hundred a second.
+            int minAfterHalf = byzantine == 0 ? 600 : 100;
             Assert.True(workload.Acknowledged.Count >= 300, $"only {workload.Acknowledged.Count} acknowledged");
-            Assert.True(workload.AcknowledgedAfter(TimeSpan.FromSeconds(6)) >= 100, "ordering stopped in the second half");
+            Assert.True(workload.AcknowledgedAfter(TimeSpan.FromSeconds(6)) >= minAfterHalf,
+                $"{workload.AcknowledgedAfter(TimeSpan.FromSeconds(6))} acknowledged in the second half; at least {minAfterHalf} expected");
         }
         finally
         {
@@ -126,6 +131,11 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             output.WriteLine($"replica {i} ended in {state.Value}");
             Assert.True(state.Success, stopped);
             Assert.NotEqual(byzantine == 0 ? "0" : "-", state.Groups[2].Value);
+            if (byzantine == 0)
+            {
+                // Each correct replica had its own proof that the leader lied (suspicion on evidence, docs/consensus.md).
+                Assert.Contains(File.ReadLines(Path.Combine(net, $"node{i}", "node.log")), l => l.Contains("evidence against replica 0", StringComparison.Ordinal));
+            }
         }
 
         string[] dataDirs = [.. correct.Select(i => Path.Combine(net, $"node{i}", "data"))];
