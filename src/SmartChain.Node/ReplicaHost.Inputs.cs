@@ -76,15 +76,13 @@ public sealed partial class ReplicaHost
     /// <summary>
     /// The inputs of <paramref name="main"/> (ticks, state transfer), then <paramref name="peers"/>' messages round-robin,
     /// up to <see cref="ReplicaTurn"/> in all, then up to <paramref name="perTurn"/> client requests, and again; ends
-    /// when <paramref name="main"/> completes. <paramref name="clearDoorbell"/> runs before the side queues are read.
+    /// when <paramref name="main"/> completes. <paramref name="clearDoorbell"/> runs between reading the main channel and the side queues.
     /// </summary>
     internal static async IAsyncEnumerable<NodeInput> Prioritized(ChannelReader<NodeInput> main, PeerInputQueues peers, ClientInputQueue clients, int perTurn,
         Action clearDoorbell, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
-            // Cleared before the side queues are read: anything queued after this line rings again.
-            clearDoorbell();
             int taken = 0;
             while (taken < ReplicaTurn && main.TryRead(out NodeInput? input))
             {
@@ -94,6 +92,10 @@ public sealed partial class ReplicaHost
                     yield return input;
                 }
             }
+
+            // Cleared after the main channel was read and before the side queues are: anything queued after this line
+            // rings again, and its wake-up stays in the main channel for the wait below.
+            clearDoorbell();
 
             while (taken < ReplicaTurn && peers.TryDequeue(out NodeInput.PeerMessage? message))
             {
