@@ -318,8 +318,14 @@ public sealed partial class ReplicaCore
         }
     }
 
-    private void Reject(int from, string kind, string detail, bool evidence) =>
+    private void Reject(int from, string kind, string detail, bool evidence)
+    {
         _events.Add(new ConsensusEvent(from, kind, detail, evidence));
+        if (evidence)
+        {
+            SuspectOnEvidence(from);
+        }
+    }
 
     private void Broadcast(ConsensusMessage message) => _messages.Add(new OutboundMessage(null, message));
 }

@@ -4,9 +4,10 @@ using SmartChain.Core.Requests;
 namespace SmartChain.Node;
 
 /// <summary>
-/// One input of the consensus loop; the loop handles them one at a time. Replica traffic, ticks and state transfer
-/// come in arrival order on the main channel, ahead of client requests, which wait in their own bounded queue
-/// (<see cref="ClientInputQueue"/>) and are taken in bounded turns.
+/// One input of the consensus loop; the loop handles them one at a time. Ticks and state transfer come in arrival order
+/// on the main channel; peers' messages wait in one bounded queue per peer (<see cref="PeerInputQueues"/>), taken
+/// round-robin; both go ahead of client requests, which wait in their own bounded queue (<see cref="ClientInputQueue"/>)
+/// and are taken in bounded turns.
 /// </summary>
 internal abstract record NodeInput
 {
@@ -17,10 +18,10 @@ internal abstract record NodeInput
 
     public sealed record Tick : NodeInput;
 
-    /// <summary>Wakes the loop when client requests wait and nothing else does; never reaches the core.</summary>
-    public sealed record ClientsWaiting : NodeInput
+    /// <summary>Wakes the loop when peer messages or client requests wait in their own queues; never reaches the core.</summary>
+    public sealed record InputsWaiting : NodeInput
     {
-        public static ClientsWaiting Instance { get; } = new();
+        public static InputsWaiting Instance { get; } = new();
     }
 
     /// <summary>State transfer: take no votes or decisions from peers; answer with the head once execution has caught up.</summary>

@@ -24,7 +24,7 @@ internal sealed class NodeMetrics : IDisposable
         FsyncTime = _meter.CreateHistogram<double>("smartchain.ledger.fsync_time", unit: "ms", description: "Time of one group commit (fsync)");
         BlocksPerFsync = _meter.CreateHistogram<long>("smartchain.ledger.blocks_per_fsync", unit: "{block}", description: "Blocks made durable by one group commit");
         RegencyChanges = _meter.CreateCounter<long>("smartchain.consensus.regency_changes",
-            description: "Leader changes this replica asked for, by cause: timeout (no progress), joined (f+1 others asked), leader-removed (a reconfiguration removed the leader)");
+            description: "Leader changes this replica asked for, by cause: timeout (no progress), evidence (the leader sent a message a correct replica never sends), joined (f+1 others asked), leader-removed (a reconfiguration removed the leader)");
         SnapshotPause = _meter.CreateHistogram<double>("smartchain.checkpoint.snapshot_pause", unit: "ms", description: "Time execution paused to take a checkpoint's snapshot");
         ViewBarrier = _meter.CreateHistogram<double>("smartchain.consensus.view_barrier", unit: "ms",
             description: "Time ordering waited, after a decision that may change the view, for this replica to execute it");

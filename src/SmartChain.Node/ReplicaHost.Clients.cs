@@ -231,7 +231,7 @@ public sealed partial class ReplicaHost
             return;
         }
 
-        RingClientDoorbell();
+        RingDoorbell();
     }
 
     private static void Reply(ClientSession session, ReplyMessage reply) => session.Enqueue(FrameType.Reply, reply.Encode());

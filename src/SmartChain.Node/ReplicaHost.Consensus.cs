@@ -21,6 +21,7 @@ public sealed partial class ReplicaHost
                 switch (input)
                 {
                     case NodeInput.Tick:
+                        ReportMalformed();
                         _core.Tick();
                         break;
                     case NodeInput.PeerMessage peer:

@@ -4,60 +4,116 @@ using System.Threading.Channels;
 namespace SmartChain.Node;
 
 /// <summary>
-/// The order in which the consensus loop takes its inputs: replica traffic, ticks and state transfer first (up to
-/// <see cref="ReplicaTurn"/> of them), then up to <see cref="ClientBudget.RequestsPerTurn"/> client requests, and
-/// again. A flood of client requests therefore waits in its own bounded queue and never delays a vote or a timeout
-/// by more than one client turn (64 pool insertions, microseconds each).
+/// The order in which the consensus loop takes its inputs: ticks and state transfer first, then peers' messages
+/// round-robin per peer (<see cref="PeerInputQueues"/>; up to <see cref="ReplicaTurn"/> replica inputs in all), then up
+/// to <see cref="ClientBudget.RequestsPerTurn"/> client requests, and again. A flood of client requests therefore waits
+/// in its own bounded queue and never delays a vote or a timeout by more than one client turn (64 pool insertions,
+/// microseconds each), and a peer's flood never delays another peer's vote by more than one message per peer.
 /// </summary>
 public sealed partial class ReplicaHost
 {
     // Replica inputs taken before client requests get a turn, so replica traffic cannot starve clients either.
     private const int ReplicaTurn = 1024;
-    private int _clientDoorbell;
 
-    // Called after a request was queued: wakes the loop if it may be waiting on the main channel only. The flag keeps
-    // the main channel from filling with wake-ups (one is outstanding at most).
-    private void RingClientDoorbell()
+    // Messages of one peer waiting for the consensus loop. Bytes are bounded by the peer's inbound budget (96 MiB); this
+    // bounds the count, which small frames would otherwise make millions. A correct peer's backlog stays far below it
+    // unless the loop stalls, and a message dropped here is retransmitted like one lost on a link.
+    private const int PeerInputsPerPeer = 16_384;
+    private readonly PeerInputQueues _peerInputs = new(PeerInputsPerPeer);
+    private int _doorbell;
+
+    // Called after a request or a peer message was queued: wakes the loop if it may be waiting on the main channel
+    // only. The flag keeps the main channel from filling with wake-ups (one is outstanding at most).
+    private void RingDoorbell()
     {
-        if (Interlocked.Exchange(ref _clientDoorbell, 1) == 0)
+        if (Interlocked.Exchange(ref _doorbell, 1) == 0)
         {
-            _inputs.Writer.TryWrite(NodeInput.ClientsWaiting.Instance);
+            _inputs.Writer.TryWrite(NodeInput.InputsWaiting.Instance);
+        }
+    }
+
+    // The peer pump's side: queued behind the sender's own messages, or dropped (and its budget given back) if the
+    // sender already has its share waiting; the pump itself never waits here, so one peer cannot hold up the others.
+    private void QueuePeerMessage(NodeInput.PeerMessage message)
+    {
+        if (!_peerInputs.TryEnqueue(message))
+        {
+            _network.Release(message.From, message.Bytes);
+            LogSampled(ref _droppedPeerMessages, $"replica {message.From} has {PeerInputsPerPeer} messages waiting for the consensus loop; its {message.Message.Type} was dropped");
+            return;
+        }
+
+        RingDoorbell();
+    }
+
+    // Peers that sent consensus frames that do not decode since the last tick, and how many. The link authenticated
+    // them and kept them intact, so each is evidence against its sender (leader suspicion); the core hears of it once
+    // per peer and tick, however many such frames a peer sends.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _malformedFrames = new();
+
+    private void NoteMalformed(int from) => _malformedFrames.AddOrUpdate(from, 1, static (_, count) => count + 1);
+
+    // On the consensus thread, at each tick.
+    private void ReportMalformed()
+    {
+        if (_malformedFrames.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (int peer in _malformedFrames.Keys)
+        {
+            if (_malformedFrames.TryRemove(peer, out int count))
+            {
+                _core.Malformed(peer, $"{count} consensus frame(s) that do not decode since the last tick");
+            }
         }
     }
 
     private IAsyncEnumerable<NodeInput> PrioritizedInputsAsync(CancellationToken cancellationToken) =>
-        Prioritized(_inputs.Reader, _clientInputs, _options.Clients.RequestsPerTurn, () => Volatile.Write(ref _clientDoorbell, 0), cancellationToken);
+        Prioritized(_inputs.Reader, _peerInputs, _clientInputs, _options.Clients.RequestsPerTurn, () => Volatile.Write(ref _doorbell, 0), cancellationToken);
 
     /// <summary>
-    /// Up to <see cref="ReplicaTurn"/> inputs of <paramref name="replicas"/>, then up to <paramref name="perTurn"/> client
-    /// requests, and again; ends when <paramref name="replicas"/> completes.
+    /// The inputs of <paramref name="main"/> (ticks, state transfer), then <paramref name="peers"/>' messages round-robin,
+    /// up to <see cref="ReplicaTurn"/> in all, then up to <paramref name="perTurn"/> client requests, and again; ends
+    /// when <paramref name="main"/> completes. <paramref name="clearDoorbell"/> runs between reading the main channel and the side queues.
     /// </summary>
-    internal static async IAsyncEnumerable<NodeInput> Prioritized(ChannelReader<NodeInput> replicas, ClientInputQueue clients, int perTurn,
+    internal static async IAsyncEnumerable<NodeInput> Prioritized(ChannelReader<NodeInput> main, PeerInputQueues peers, ClientInputQueue clients, int perTurn,
         Action clearDoorbell, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
-            for (int i = 0; i < ReplicaTurn && replicas.TryRead(out NodeInput? input); i++)
+            int taken = 0;
+            while (taken < ReplicaTurn && main.TryRead(out NodeInput? input))
             {
-                if (input is not NodeInput.ClientsWaiting)
+                if (input is not NodeInput.InputsWaiting)
                 {
+                    taken++;
                     yield return input;
                 }
             }
 
-            // Cleared before the queue is read: a request queued after this line rings again.
+            // Cleared after the main channel was read and before the side queues are: anything queued after this line
+            // rings again, and its wake-up stays in the main channel for the wait below.
             clearDoorbell();
+
+            while (taken < ReplicaTurn && peers.TryDequeue(out NodeInput.PeerMessage? message))
+            {
+                taken++;
+                yield return message;
+            }
+
             for (int i = 0; i < perTurn && clients.TryDequeue(out NodeInput.ClientRequest request); i++)
             {
                 yield return request;
             }
 
-            if (clients.Count > 0 || replicas.Count > 0)
+            if (clients.Count > 0 || peers.Count > 0 || main.Count > 0)
             {
                 continue;
             }
 
-            if (!await replicas.WaitToReadAsync(cancellationToken))
+            if (!await main.WaitToReadAsync(cancellationToken))
             {
                 yield break;
             }

@@ -344,10 +344,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 if (!TryDecode(from, frame, "consensus message", _decodeConsensus, out ConsensusMessage? message))
                 {
                     _network.Release(from, frame.Payload.Length);
+                    NoteMalformed(from);
                     continue;
                 }
 
-                await _inputs.Writer.WriteAsync(new NodeInput.PeerMessage(from, message, frame.Payload.Length), _stop.Token);
+                QueuePeerMessage(new NodeInput.PeerMessage(from, message, frame.Payload.Length));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)

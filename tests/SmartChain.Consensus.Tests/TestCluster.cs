@@ -42,6 +42,12 @@ public sealed class TestCluster : IDisposable
     /// <summary>Messages for which this returns false are dropped.</summary>
     public Func<int, int, ConsensusMessage, bool> Filter { get; set; } = (_, _, _) => true;
 
+    /// <summary>
+    /// What replica <c>from</c>'s message becomes on its way to <c>to</c> (after <see cref="Filter"/>): a Byzantine
+    /// sender's lies, told per destination. Null drops it.
+    /// </summary>
+    public Func<int, int, ConsensusMessage, ConsensusMessage?> Rewrite { get; set; } = (_, _, m) => m;
+
     /// <summary>Every message sent, in order.</summary>
     public List<(int From, int? To, ConsensusMessage Message)> Sent { get; } = [];
 
@@ -119,6 +125,14 @@ public sealed class TestCluster : IDisposable
         Run();
     }
 
+    /// <summary>Gives replica <paramref name="i"/> an input of its driver's own (not a message) and delivers what follows.</summary>
+    public void Do(int i, Action<ReplicaCore> input)
+    {
+        input(Cores[i]);
+        Drain(i);
+        Run();
+    }
+
     /// <summary>Drops every message in flight.</summary>
     public void Lose() => _inFlight.Clear();
 
@@ -141,9 +155,10 @@ public sealed class TestCluster : IDisposable
             Sent.Add((i, outbound.To, outbound.Message));
             for (int j = 0; j < Cores.Length; j++)
             {
-                if (j != i && (outbound.To is null || outbound.To == j) && Filter(i, j, outbound.Message))
+                if (j != i && (outbound.To is null || outbound.To == j) && Filter(i, j, outbound.Message) &&
+                    Rewrite(i, j, outbound.Message) is { } message)
                 {
-                    _inFlight.Enqueue((i, j, outbound.Message));
+                    _inFlight.Enqueue((i, j, message));
                 }
             }
         }

@@ -35,7 +35,7 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
 
     [Theory]
     [InlineData(3, 41, 30)] // a follower
-    [InlineData(0, 42, 90)] // the leader of regency 0, lying in 90% of its frames (at 30% it stays leader, slowly)
+    [InlineData(0, 42, 30)] // the leader of regency 0, lying in 30% of its frames: replaced on evidence, not by a timeout
     public async Task With_one_Byzantine_replica_process_the_correct_ones_keep_ordering_and_keep_every_acknowledged_transaction(int byzantine, int seed, int ratePercent)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -79,7 +79,9 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             Assert.All(Enumerable.Range(0, pids.Length), k => Assert.True(peak[k] - idle[k] <= ByzantinePeerBudgetBytes,
                 $"replica {correct[k]} grew by {(peak[k] - idle[k]) >> 20} MiB with a Byzantine peer, over the budget of {ByzantinePeerBudgetBytes >> 20} MiB"));
 
-            // Ordering went on: thousands acknowledged, and still in the second half (after any leader change).
+            // Ordering went on: thousands acknowledged, and still in the second half (after any leader change). The
+            // throughput itself depends on the machine's load too much to assert a figure (docs/consensus.md has them);
+            // that a lying leader is replaced is asserted below.
             Assert.True(workload.Acknowledged.Count >= 300, $"only {workload.Acknowledged.Count} acknowledged");
             Assert.True(workload.AcknowledgedAfter(TimeSpan.FromSeconds(6)) >= 100, "ordering stopped in the second half");
         }
@@ -136,7 +138,8 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
         output.WriteLine(summary);
         Assert.Matches(@"stopped: \d+ unchanged, [1-9]\d* dropped, [1-9]\d* replayed, [1-9]\d* field-mutated, \d+ re-signed accepts, [1-9]\d* byte-mutated", summary);
 
-        // Where each correct replica ended: a liar that led must have been replaced (the throughput above came after).
+        // Where each correct replica ended: a liar that led must have been replaced (the throughput above came after);
+        // before suspicion on evidence, a leader lying in 30% of its frames kept its regency (issue 14).
         foreach (int i in correct)
         {
             string stopped = File.ReadAllLines(Path.Combine(net, $"node{i}", "node.log")).Last(l => l.Contains("stopped: replica", StringComparison.Ordinal));
@@ -144,6 +147,11 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             output.WriteLine($"replica {i} ended in {state.Value}");
             Assert.True(state.Success, stopped);
             Assert.NotEqual(byzantine == 0 ? "0" : "-", state.Groups[2].Value);
+            if (byzantine == 0)
+            {
+                // Each correct replica had its own proof that the leader lied (suspicion on evidence, docs/consensus.md).
+                Assert.Contains(File.ReadLines(Path.Combine(net, $"node{i}", "node.log")), l => l.Contains("evidence against replica 0", StringComparison.Ordinal));
+            }
         }
 
         string[] dataDirs = [.. correct.Select(i => Path.Combine(net, $"node{i}", "data"))];

@@ -68,11 +68,11 @@ public class ClientQueueBoundsTests
 
         // The flood came first; the ticks after it still come out first, and between two turns of 64 requests.
         replicas.Writer.TryWrite(new NodeInput.Tick());
-        replicas.Writer.TryWrite(NodeInput.ClientsWaiting.Instance);
+        replicas.Writer.TryWrite(NodeInput.InputsWaiting.Instance);
         replicas.Writer.TryWrite(new NodeInput.Tick());
         var order = new List<string>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await foreach (NodeInput input in ReplicaHost.Prioritized(replicas.Reader, clients, 64, () => { }, cts.Token))
+        await foreach (NodeInput input in ReplicaHost.Prioritized(replicas.Reader, new PeerInputQueues(16), clients, 64, () => { }, cts.Token))
         {
             order.Add(input is NodeInput.Tick ? "tick" : "client");
             if (order.Count == 66)

@@ -186,6 +186,11 @@ public sealed partial class Simulation : IDisposable
             {
                 Step(_replicas[to], to, packet.From, message);
             }
+            else
+            {
+                // As the node does: bytes a faulty peer sealed that do not decode are evidence against it.
+                _replicas[to].Malformed(packet.From, "a consensus message that does not decode");
+            }
         }
 
         Drain(to);
