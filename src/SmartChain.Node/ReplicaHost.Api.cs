@@ -33,6 +33,9 @@ public sealed partial class ReplicaHost
     /// <exception cref="Core.Encoding.EncodingException">Not a query the application knows.</exception>
     internal byte[] QueryApplication(ReadOnlySpan<byte> query) => _app.Query(query);
 
+    /// <summary>The view that certifies the block with <paramref name="header"/>, if this replica's history knows it.</summary>
+    internal Core.Views.View? CertifyingView(BlockHeader header) => _history.CertifyingView(header, out _);
+
     /// <summary>The proofs of every view after the genesis view, oldest first (at most <see cref="Ledger.Reconfiguration.ViewChain.MaxProofs"/> per call).</summary>
     internal IReadOnlyList<TransactionReceipt> ApiViewProofs(long after) => ViewProofsAfter(after);
 }

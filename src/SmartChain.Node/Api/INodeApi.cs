@@ -56,6 +56,12 @@ public interface INodeApi
     /// <summary>Completes once <see cref="CertifiedHeight"/> reaches <paramref name="block"/>.</summary>
     Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken);
 
+    /// <summary>Completes once <see cref="Height"/> reaches <paramref name="block"/>.</summary>
+    Task WaitForHeightAsync(long block, CancellationToken cancellationToken);
+
+    /// <summary>The view whose quorum certifies the block with <paramref name="header"/>, if known here.</summary>
+    Core.Views.View? CertifyingView(BlockHeader header);
+
     /// <summary>A feed of newly certified block numbers; null if too many feeds are open.</summary>
     BlockFeed? Subscribe();
 }

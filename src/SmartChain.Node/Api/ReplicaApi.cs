@@ -133,12 +133,20 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken)
+    public Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken) => WaitForAsync(() => CertifiedHeight, block, cancellationToken);
+
+    /// <inheritdoc />
+    public Task WaitForHeightAsync(long block, CancellationToken cancellationToken) => WaitForAsync(() => Height, block, cancellationToken);
+
+    /// <inheritdoc />
+    public Core.Views.View? CertifyingView(BlockHeader header) => _host.CertifyingView(header);
+
+    private async Task WaitForAsync(Func<long> height, long block, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task advanced = Volatile.Read(ref _advanced).Task;
-            if (CertifiedHeight >= block)
+            if (height() >= block)
             {
                 return;
             }
@@ -224,11 +232,21 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
             _indexed = n;
         }
 
-        Interlocked.Exchange(ref _height, Math.Max(_height, height));
+        bool grew = height > Interlocked.Read(ref _height);
+        if (grew)
+        {
+            Interlocked.Exchange(ref _height, height);
+        }
+
         long certified = Math.Min(status.CertifiedHeight, height);
         long from = Interlocked.Read(ref _certified);
         if (certified <= from)
         {
+            if (grew)
+            {
+                Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+
             return;
         }
 
