@@ -4,7 +4,8 @@
 # floods every replica's API with status and block requests for the whole bench. Prints both sets of SPEND tx/s and
 # the flood's request counts. RATE is the API's requests a second per source (--http-rate; the flood comes from one
 # address, so the default 200 turns most of it into cheap 429s; a large RATE measures the API answering everything).
-# Usage: bench/api-flood.sh [DIR] [SECONDS] [RUNS] [RATE] [THREADS]   (build first: dotnet build -c Release src/SmartChain.Cli)
+# CLIENTS bench clients of 4 streams each (at most 8: a replica admits 8 handshakes at once from one address).
+# Usage: bench/api-flood.sh [DIR] [SECONDS] [RUNS] [RATE] [THREADS] [CLIENTS]   (build first: dotnet build -c Release src/SmartChain.Cli)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-/tmp/smartchain-api-flood}
@@ -12,14 +13,15 @@ seconds=${2:-10}
 runs=${3:-3}
 rate=${4:-1000000}
 threads=${5:-4}
+clients=${6:-4}
 cli=(dotnet src/SmartChain.Cli/bin/Release/net10.0/smartchain.dll)
 http=$((20000 + RANDOM % 10000))
 rm -rf "$dir"
-"${cli[@]}" testnet init --dir "$dir" --replicas 4 --minters 64 --base-port $((http + 100)) > /dev/null
+"${cli[@]}" testnet init --dir "$dir" --replicas 4 --base-port $((http + 100)) > /dev/null
 trap '"${cli[@]}" testnet stop --dir "$dir" > /dev/null || true' EXIT
 "${cli[@]}" testnet start --dir "$dir" --http "$http" --http-rate "$rate"
 urls=(); for i in 0 1 2 3; do urls+=("http://127.0.0.1:$((http + i))"); done
-bench=("${cli[@]}" bench --network "$dir/genesis.json" --operations spend --clients 16 --runs "$runs" --duration "$seconds")
+bench=("${cli[@]}" bench --network "$dir/genesis.json" --operations spend --clients "$clients" --runs "$runs" --duration "$seconds")
 echo "== SPEND without API load"
 "${bench[@]}" --out "$dir/alone" | grep -E "spend .* run "
 echo "== SPEND while flooding the API of every replica ($threads connections each, --http-rate $rate)"
