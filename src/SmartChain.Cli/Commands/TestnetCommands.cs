@@ -100,17 +100,37 @@ internal static class TestnetCommands
         {
             Description = "The replicas stop when process PID exits (a script or test run that owns them); passed to 'node run --parent-pid'.",
         };
+        var http = new Option<int?>("--http")
+        {
+            Description = "Serve the HTTP API and explorer of replica I on http://127.0.0.1:(PORT+I)/ (docs/api.md); off by default.",
+        };
+        var httpRate = new Option<int?>("--http-rate") { Description = "With --http: requests a second one source address may make to each API." };
         var command = new Command("start", "Start every replica of the testnet in the background (logs in node*/node.log) and wait until they are connected.")
         {
-            dir, timeout, node, parentPid,
+            dir, timeout, node, http, httpRate, parentPid,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
             try
             {
-                await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output, TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                    parse.GetValue(parentPid) is int owner ? ["--parent-pid", owner.ToString(CultureInfo.InvariantCulture)] : null, only: parse.GetValue(node));
+                int? httpBase = parse.GetValue(http);
+                if (httpBase is < 1 or > 65000)
+                {
+                    throw new CliException($"--http: {httpBase} is not a port from 1 to 65000");
+                }
+
+                IReadOnlyList<string> started = await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output,
+                    TimeSpan.FromSeconds(parse.GetValue(timeout)), ExtraArgs(parse.GetValue(httpRate), parse.GetValue(parentPid)), parse.GetValue(node),
+                    homeArgs: httpBase is int port ? home => ["--http", $"127.0.0.1:{port + ReplicaIdOf(home)}"] : null);
+                if (httpBase is int first)
+                {
+                    foreach (string home in started)
+                    {
+                        await output.WriteLineAsync($"{Path.GetFileName(home)}: HTTP API and explorer on http://127.0.0.1:{first + ReplicaIdOf(home)}/");
+                    }
+                }
+
                 return CommandRunner.Success;
             }
             catch (Exception e) when (e is CliException or GenesisException or IOException)
@@ -121,6 +141,25 @@ internal static class TestnetCommands
         });
         return command;
     }
+
+    // Arguments every replica of the testnet gets: the API's rate and the owner whose exit stops them.
+    private static List<string>? ExtraArgs(int? httpRate, int? parentPid)
+    {
+        var args = new List<string>();
+        if (httpRate is int rate)
+        {
+            args.AddRange(["--http-rate", rate.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (parentPid is int owner)
+        {
+            args.AddRange(["--parent-pid", owner.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        return args.Count == 0 ? null : args;
+    }
+
+    private static int ReplicaIdOf(string home) => Core.Configuration.NodeConfig.Load(Path.Combine(home, Core.Configuration.NodeConfig.FileName)).ReplicaId;
 
     private static Command CreateStop()
     {
