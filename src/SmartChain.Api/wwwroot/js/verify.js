@@ -170,3 +170,11 @@ export async function verifyReceipt(genesis, receiptBytes, viewProofBytes) {
     blockId: toHex(await headerHash(receipt.header)),
   };
 }
+
+/** The `.receipt.views` form (ViewQuery answer: u32 n · n × bytes receipt) of proof receipts' canonical bytes. */
+export function encodeViewProofs(receipts) {
+  const w = new Writer();
+  w.u32(receipts.length);
+  for (const r of receipts) w.bytesField(r);
+  return w.toArray();
+}
