@@ -2,9 +2,9 @@
 // TransactionReceipt.Verify, BlockCertificate.Verify / QuorumSignatures.Verify, ViewChain and ViewHistory: the same
 // checks in the same order, failing with the same words. Its only inputs are the genesis (genesis.js) and bytes;
 // nothing a node says is believed unless these checks prove it.
-import { EncodingError, Writer, toHex } from './canonical.js';
+import { EncodingError, Writer, decodeAll, toHex } from './canonical.js';
 import { ed25519Problem, ed25519Verify, verifyBlockItem, webCryptoProblem } from './crypto.js';
-import { decodeReceipt, decodeRequest, decodeViewProofs, headerHash, installedView, mayChangeView } from './ledger.js';
+import { decodeReceipt, decodeRequest, decodeViewProofs, headerHash, installedView, mayChangeView, readHeader } from './ledger.js';
 
 /** The checks, in the order they run; a result names the one that failed. */
 export const checks = Object.freeze({
@@ -19,7 +19,7 @@ export const checks = Object.freeze({
 });
 
 /** BlockCertificate.Statement: u8 0x03 · chain id · 32 B header hash. */
-function statement(chainId, hash) {
+export function statement(chainId, hash) {
   const w = new Writer();
   w.u8(3);
   w.string(chainId);
@@ -177,4 +177,46 @@ export function encodeViewProofs(receipts) {
   w.u32(receipts.length);
   for (const r of receipts) w.bytesField(r);
   return w.toArray();
+}
+
+/**
+ * The views from `genesis` through the proofs (`.receipt.views` bytes or null), each step checked: [{block, view}],
+ * and the problem of the first step that fails (null if all hold).
+ */
+export async function followViews(genesis, viewProofBytes) {
+  const history = [{ block: 0n, view: genesis.view }];
+  if (!viewProofBytes) return { history, problem: null };
+  let proofs;
+  try {
+    proofs = decodeViewProofs(viewProofBytes);
+  } catch (e) {
+    if (!(e instanceof EncodingError)) throw e;
+    return { history, problem: e.message };
+  }
+  for (const proof of proofs) {
+    const step = await viewStep(history[history.length - 1].view, genesis.chainId, proof);
+    if (step.problem) return { history, problem: step.problem };
+    history.push({ block: proof.header.number, view: step.view });
+  }
+  return { history, problem: null };
+}
+
+/**
+ * Checks a block's certificate here: the header bytes hash to the block id the node claims, and a quorum of the view
+ * in force at the block (from the trusted genesis and the checked view history) signed it. Null or the problem.
+ */
+export async function certificateProblem(genesis, history, headerBytes, claimedHashHex, signatures) {
+  let header;
+  try {
+    header = decodeAll(headerBytes, readHeader);
+  } catch (e) {
+    if (!(e instanceof EncodingError)) throw e;
+    return `the header does not decode: ${e.message}`;
+  }
+  const hash = await headerHash(header);
+  if (toHex(hash) !== claimedHashHex) return `the header hashes to ${toHex(hash)}, not to the block id the node gave`;
+  const certifying = certifyingView(history, header);
+  if (!certifying.view) return certifying.problem;
+  const bad = await quorumProblem(certifying.view, statement(genesis.chainId, hash), signatures);
+  return bad ? `certificate of block ${header.number}: ${bad}` : null;
 }

@@ -1,9 +1,24 @@
 // #/block/N or #/block/HASH: header, Merkle roots, certificate (signers and their view), entries with results.
 import { api } from '../api.js';
-import { fromBase64 } from '../canonical.js';
+import { fromBase64, fromHex } from '../canonical.js';
 import { describeOperation, describeResult } from '../coin.js';
 import { decodeRequest } from '../ledger.js';
 import { facts, fill, h, link, short, table } from '../dom.js';
+import { certificateProblem, followViews } from '../verify.js';
+import { servedViewProofs } from './transaction.js';
+
+/** The certificate checked in this browser from the trusted genesis, as a badge. */
+async function certificateCheck(genesis, b) {
+  if (!b.certificate) return null;
+  if (!genesis) return h('span', { class: 'badge warn' }, 'not checked here: no genesis trusted');
+  let proofs = null;
+  try { proofs = await servedViewProofs(); } catch { proofs = null; }
+  const { history } = await followViews(genesis, proofs);
+  const signatures = b.certificate.signatures.map((s) => ({ replicaId: s.replica, signature: fromHex(s.signature) ?? new Uint8Array(0) }));
+  const problem = await certificateProblem(genesis, history, fromBase64(b.header.encoded) ?? new Uint8Array(0), b.hash, signatures);
+  return problem ? h('span', { class: 'badge bad', id: 'certificate-check' }, `does not hold: ${problem}`)
+    : h('span', { class: 'badge ok', id: 'certificate-check' }, 'checked here: a quorum of the view signed this block id');
+}
 
 function describeEntry(bytes) {
   try {
@@ -13,8 +28,9 @@ function describeEntry(bytes) {
   }
 }
 
-export async function blockPage({ view }, id) {
+export async function blockPage({ view, genesis }, id) {
   const b = await api.block(id);
+  const check = await certificateCheck(genesis(), b);
   const hd = b.header;
   const certificate = b.certificate
     ? h('div', {}, `signed by ${b.certificate.signatures.length} members of `,
@@ -43,6 +59,7 @@ export async function blockPage({ view }, id) {
       ['last checkpoint', link(`block/${hd.lastCheckpoint}`, `block ${hd.lastCheckpoint}`)],
       ['consensus instance', b.consensusId],
       ['certificate', certificate],
+      b.certificate ? ['certificate, checked here', check] : null,
     ]),
     h('div', { class: 'row' },
       b.number > 0 ? link(`block/${b.number - 1}`, '← previous') : null,
