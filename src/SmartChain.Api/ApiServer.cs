@@ -1,0 +1,131 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SmartChain.Api.Endpoints;
+using SmartChain.Node.Api;
+
+namespace SmartChain.Api;
+
+/// <summary>
+/// The HTTP/JSON API of one replica (docs/api.md): ASP.NET Core minimal APIs on Kestrel, reading the replica only
+/// through <see cref="INodeApi"/>. Every request is size-limited and rated per source address; every bad input is
+/// answered with a 4xx application/problem+json; the OpenAPI document is at <c>/openapi/v1.json</c> and the block
+/// explorer (embedded files) at <c>/</c>.
+/// </summary>
+public sealed class ApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>The address the API answers on, e.g. http://127.0.0.1:8080/.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Starts the API for <paramref name="node"/>.</summary>
+    /// <exception cref="ArgumentException">The options do not hold together.</exception>
+    /// <exception cref="IOException">The address is in use.</exception>
+    public static async Task<ApiServer> StartAsync(INodeApi node, ApiServerOptions options, ILoggerFactory loggers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        if (options.Problem is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        WebApplication app = Build(node, options, loggers);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ApiServer(app, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal) + "/"));
+    }
+
+    private static WebApplication Build(INodeApi node, ApiServerOptions options, ILoggerFactory loggers)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.Listen);
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            k.Limits.MaxRequestLineSize = 8 * 1024;
+            k.Limits.MaxRequestHeaderCount = 64;
+            k.Limits.MaxConcurrentConnections = 1024;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        });
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "SmartChain replica API";
+            document.Info.Description = "The HTTP/JSON API of one SmartChain replica (docs/api.md).";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
+                RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.BurstPerSource,
+                    TokensPerPeriod = Math.Max(1, options.RequestsPerSecondPerSource / 10),
+                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, token) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                return new ValueTask(Problems.Busy($"more than {options.RequestsPerSecondPerSource} requests a second (burst {options.BurstPerSource}) from {context.HttpContext.Connection.RemoteIpAddress}")
+                    .ExecuteAsync(context.HttpContext));
+            };
+        });
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        var files = new ManifestEmbeddedFileProvider(typeof(ApiServer).Assembly, "wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        app.MapOpenApi();
+        ChainEndpoints.Map(app, node);
+        BlockEndpoints.Map(app, node, options);
+        TransactionEndpoints.Map(app, node, options);
+        CoinEndpoints.Map(app, node);
+        EventEndpoints.Map(app, node);
+        return app;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace SmartChain.Api;
+
+/// <summary>The HTTP API's listen address and limits; validated when the server starts.</summary>
+public sealed record ApiServerOptions
+{
+    /// <summary>Where the API listens (port 0: any free port).</summary>
+    public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 8080);
+
+    /// <summary>Requests one source address may make per second, on average (a token bucket refilled every 100 ms).</summary>
+    public int RequestsPerSecondPerSource { get; init; } = 200;
+
+    /// <summary>Requests one source address may make at once above the rate (the bucket's size).</summary>
+    public int BurstPerSource { get; init; } = 400;
+
+    /// <summary>Largest request body: a signed transaction in hex is twice its bytes, so twice the largest request and some JSON.</summary>
+    public long MaxRequestBodyBytes { get; init; } = (2L * Core.Limits.MaxRequestBytes) + 4096;
+
+    /// <summary>Longest a <c>?wait=</c> submission waits before answering 202 pending.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most blocks in one page.</summary>
+    public int MaxPageBlocks { get; init; } = 100;
+
+    /// <summary>The defaults (127.0.0.1:8080).</summary>
+    public static ApiServerOptions Default { get; } = new();
+
+    /// <summary>Null if the options hold together, else why not.</summary>
+    public string? Problem =>
+        RequestsPerSecondPerSource < 1 ? "requests per second per source must be at least 1"
+        : BurstPerSource < 1 ? "the burst per source must be at least 1"
+        : MaxRequestBodyBytes < 1024 ? "the largest request body must be at least 1 KiB"
+        : MaxWait <= TimeSpan.Zero ? "the longest wait must be positive"
+        : MaxPageBlocks < 1 ? "a page must hold at least one block"
+        : null;
+
+    /// <summary>Parses <c>HOST:PORT</c> or <c>PORT</c> (host 127.0.0.1); null and why not if it is neither.</summary>
+    public static IPEndPoint? ParseListen(string text, out string? error)
+    {
+        error = null;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port <= 65535)
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        if (IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && text.Contains(':', StringComparison.Ordinal))
+        {
+            return endpoint;
+        }
+
+        error = $"'{text}' is not PORT or ADDRESS:PORT (an IP address, e.g. 127.0.0.1:8080)";
+        return null;
+    }
+}
