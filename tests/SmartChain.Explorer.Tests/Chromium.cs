@@ -48,6 +48,13 @@ public sealed class Chromium : IAsyncLifetime
     {
         IPage page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         page.PageError += (_, e) => { lock (errors) { errors.Add($"page error: {e}"); } };
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+            {
+                lock (errors) { errors.Add($"HTTP {r.Status} for {r.Url}"); }
+            }
+        };
         page.Console += (_, m) =>
         {
             if (m.Type == "error")

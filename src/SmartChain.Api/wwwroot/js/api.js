@@ -24,7 +24,7 @@ async function get(path) {
 
 export const api = {
   status: () => get('/status'),
-  blocks: (from, limit = 20) => get(`/blocks/?limit=${limit}${from === undefined || from === null ? '' : `&from=${from}`}`),
+  blocks: (from, limit = 20) => get(`/blocks?limit=${limit}${from === undefined || from === null ? '' : `&from=${from}`}`),
   block: (id) => get(`/blocks/${encodeURIComponent(id)}`),
   transaction: (id) => get(`/transactions/${encodeURIComponent(id)}`),
   receipt: (id) => get(`/transactions/${encodeURIComponent(id)}/receipt`),
