@@ -66,6 +66,18 @@ public sealed class ExplorerPageTests(Chromium chromium)
             Assert.Equal(0, await page.Locator("#steps li.fail, #steps li.skipped").CountAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Chromium.ResultsFolder, "explorer-receipt.png"), FullPage = true });
 
+            // The receipt's block: its certificate checked in the page too, its entry linking to the transaction.
+            long block = tx.GetProperty("block").GetInt64();
+            int index = tx.GetProperty("index").GetInt32();
+            await page.GotoAsync(net.Address + $"#/block/{block}");
+            await page.WaitForSelectorAsync("#certificate-check");
+            Assert.Equal("badge ok", await page.GetAttributeAsync("#certificate-check", "class"));
+            Assert.Equal($"#/tx/{mint.Digest}", await page.GetAttributeAsync($"#entries tbody tr:nth-child({index + 1}) a", "href"));
+
+            // The view history: the node's genesis view is the trusted one.
+            await page.GotoAsync(net.Address + "#/views");
+            await page.WaitForSelectorAsync("text=as in the genesis you trust");
+
             // 4. The same receipt with one certificate signature byte changed is shown failing, in the C# verifier's words.
             TransactionReceipt good = TransactionReceipt.Decode(receipt);
             var signatures = good.Certificate.Signatures.ToArray();
