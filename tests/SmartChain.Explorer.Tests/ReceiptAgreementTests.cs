@@ -90,6 +90,26 @@ public sealed class ReceiptAgreementTests(Chromium chromium) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignatureUnderASmallOrderKeyCountsInNeither()
+    {
+        var f = new SmallOrderKeyFixture();
+        string? expected = f.CSharpVerdict();
+        Assert.Equal("certificate of block 1: the signature of replica 3 does not verify with its key of view 0", expected);
+        JsonElement js = await _page.EvaluateAsync<JsonElement>(
+            """
+            async ([json, receipt]) => {
+              const c = await import('/js/canonical.js');
+              const genesis = await (await import('/js/genesis.js')).genesisFromJson(json);
+              const r = await (await import('/js/verify.js')).verifyReceipt(genesis, c.fromBase64(receipt), null);
+              return { ok: r.ok, check: r.check, problem: r.problem };
+            }
+            """,
+            new object[] { f.GenesisJsonText, Convert.ToBase64String(f.Receipt) });
+        Assert.Equal(expected, js.GetProperty("problem").GetString());
+        Assert.Equal("certificate", js.GetProperty("check").GetString());
+    }
+
+    [Fact]
     public async Task BadGenesisJsonNamesTheField()
     {
         string json = Fixtures.GenesisJsonText.Replace("\"persistence\": \"strong\"", "\"persistence\": \"fast\"", StringComparison.Ordinal)
