@@ -79,7 +79,19 @@ public sealed class ApiServer : IAsyncDisposable
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Answers the framework writes itself (no route, wrong method, wrong content type) say what was asked.
+            HttpRequest request = context.HttpContext.Request;
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => $"no endpoint at {request.Path} (docs/api.md lists them; /openapi/v1.json too)",
+                StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}",
+                StatusCodes.Status415UnsupportedMediaType =>
+                    $"send a transaction as application/json ({{\"base64\": …}} or {{\"hex\": …}}) or application/octet-stream, not '{Parse.Clip(request.ContentType)}'",
+                _ => null,
+            };
+        });
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "SmartChain replica API";
@@ -92,8 +104,9 @@ public sealed class ApiServer : IAsyncDisposable
                 RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.BurstPerSource,
-                    TokensPerPeriod = Math.Max(1, options.RequestsPerSecondPerSource / 10),
-                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                    // Refilled every 100 ms so a source's rate is smooth; a rate under 10 a second refills once a second.
+                    TokensPerPeriod = options.RequestsPerSecondPerSource >= 10 ? options.RequestsPerSecondPerSource / 10 : options.RequestsPerSecondPerSource,
+                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(options.RequestsPerSecondPerSource >= 10 ? 100 : 1000),
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));

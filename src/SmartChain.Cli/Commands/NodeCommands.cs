@@ -37,15 +37,40 @@ internal static class NodeCommands
         {
             Description = "Benchmark baseline: verify client signatures sequentially inside execution instead of in parallel before ordering.",
         };
+        var http = new Option<string?>("--http")
+        {
+            Description = "Serve the HTTP/JSON API and the explorer on PORT (127.0.0.1) or ADDRESS:PORT (docs/api.md); off by default.",
+        };
+        var httpRate = new Option<int>("--http-rate")
+        {
+            Description = "Requests a second one source address may make to the HTTP API (burst twice as many).",
+            DefaultValueFactory = _ => Api.ApiServerOptions.Default.RequestsPerSecondPerSource,
+        };
         var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.")
         {
-            home, logLevel, metricsPort, ledger, verifyInExecution,
+            home, logLevel, metricsPort, ledger, verifyInExecution, http, httpRate,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter error = parse.InvocationConfiguration.Error;
             try
             {
+                Api.ApiServerOptions? api = null;
+                if (parse.GetValue(http) is { } listen)
+                {
+                    int rate = parse.GetValue(httpRate);
+                    api = Api.ApiServerOptions.Default with
+                    {
+                        Listen = Api.ApiServerOptions.ParseListen(listen, out string? bad) ?? throw new CliException($"--http: {bad}"),
+                        RequestsPerSecondPerSource = rate,
+                        BurstPerSource = (int)Math.Min(int.MaxValue, 2L * rate),
+                    };
+                    if (api.Problem is { } problem)
+                    {
+                        throw new CliException($"--http-rate: {problem}");
+                    }
+                }
+
                 var options = new ReplicaOptions
                 {
                     Ledger = parse.GetValue(ledger) switch
@@ -57,9 +82,9 @@ internal static class NodeCommands
                     },
                     Coin = new Coin.CoinExecutionOptions { VerifySignaturesInExecution = parse.GetValue(verifyInExecution) },
                 };
-                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), options, cancellationToken);
+                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), options, api, cancellationToken);
             }
-            catch (Exception e) when (e is KeyFileException or GenesisException or InvalidDataException or IOException or InvalidOperationException
+            catch (Exception e) when (e is CliException or KeyFileException or GenesisException or InvalidDataException or IOException or InvalidOperationException
                                           or System.Net.Sockets.SocketException or Ledger.Store.LedgerCorruptException)
             {
                 await error.WriteLineAsync($"error: {e.Message}");
@@ -83,7 +108,8 @@ internal static class NodeCommands
         return DirectoryLock.Acquire(dataDir);
     }
 
-    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, Api.ApiServerOptions? api,
+        CancellationToken cancellationToken)
     {
         // Before anything is read or written: a second replica on a live home would recover its ledger (truncating
         // what it takes for a torn tail), rewrite its vote log and delete its pid file. The holder wrote node.pid.
@@ -119,6 +145,13 @@ internal static class NodeCommands
         try
         {
             await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers, options);
+            await using Node.Api.ReplicaApi? nodeApi = api is null ? null : Node.Api.ReplicaApi.Start(host, loggers);
+            await using Api.ApiServer? server = api is null ? null : await Api.ApiServer.StartAsync(nodeApi!, api, loggers, cancellationToken);
+            if (server is not null)
+            {
+                await Console.Out.WriteLineAsync($"HTTP API and explorer on {server.Address} (OpenAPI document: {server.Address}openapi/v1.json)");
+            }
+
             Task finished = await Task.WhenAny(stopped.Task, host.Completion, host.Removed);
             if (finished == host.Completion)
             {

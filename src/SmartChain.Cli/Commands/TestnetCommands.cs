@@ -95,17 +95,37 @@ internal static class TestnetCommands
         var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder made by 'testnet init'.", Required = true };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the replicas to connect.", DefaultValueFactory = _ => 60 };
         var node = NodeOption("Start only this replica (say, one that was stopped); the others must be running for it to connect.");
+        var http = new Option<int?>("--http")
+        {
+            Description = "Serve the HTTP API and explorer of replica I on http://127.0.0.1:(PORT+I)/ (docs/api.md); off by default.",
+        };
+        var httpRate = new Option<int?>("--http-rate") { Description = "With --http: requests a second one source address may make to each API." };
         var command = new Command("start", "Start every replica of the testnet in the background (logs in node*/node.log) and wait until they are connected.")
         {
-            dir, timeout, node,
+            dir, timeout, node, http, httpRate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
             try
             {
-                await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output, TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                    only: parse.GetValue(node));
+                int? httpBase = parse.GetValue(http);
+                if (httpBase is < 1 or > 65000)
+                {
+                    throw new CliException($"--http: {httpBase} is not a port from 1 to 65000");
+                }
+
+                IReadOnlyList<string> started = await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output,
+                    TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(httpRate) is int rate ? ["--http-rate", $"{rate}"] : null, parse.GetValue(node),
+                    homeArgs: httpBase is int port ? home => ["--http", $"127.0.0.1:{port + ReplicaIdOf(home)}"] : null);
+                if (httpBase is int first)
+                {
+                    foreach (string home in started)
+                    {
+                        await output.WriteLineAsync($"{Path.GetFileName(home)}: HTTP API and explorer on http://127.0.0.1:{first + ReplicaIdOf(home)}/");
+                    }
+                }
+
                 return CommandRunner.Success;
             }
             catch (Exception e) when (e is CliException or GenesisException or IOException)
@@ -116,6 +136,8 @@ internal static class TestnetCommands
         });
         return command;
     }
+
+    private static int ReplicaIdOf(string home) => Core.Configuration.NodeConfig.Load(Path.Combine(home, Core.Configuration.NodeConfig.FileName)).ReplicaId;
 
     private static Command CreateStop()
     {

@@ -82,7 +82,7 @@ internal static class TestnetProcesses
     /// <paramref name="nodeArgs"/> added to <c>node run</c>, and waits until all are connected.
     /// </summary>
     public static async Task<IReadOnlyList<string>> StartAllAsync(string folder, TextWriter output, TimeSpan timeout, IReadOnlyList<string>? nodeArgs = null,
-        int? only = null)
+        int? only = null, Func<string, IReadOnlyList<string>>? homeArgs = null)
     {
         IReadOnlyList<string> all = Homes(folder);
         IReadOnlyList<string> homes = Select(folder, all, only);
@@ -98,7 +98,7 @@ internal static class TestnetProcesses
         var launched = new Dictionary<string, int>();
         foreach (string home in homes)
         {
-            launched[home] = Launch(home, nodeArgs ?? []);
+            launched[home] = Launch(home, [.. nodeArgs ?? [], .. homeArgs?.Invoke(home) ?? []]);
             output.WriteLine($"started {Path.GetFileName(home)} (log: {Path.Combine(home, LogFileName)})");
         }
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# What the HTTP API costs the network (docs/api.md): a 4-replica testnet with the API on every replica runs SPEND load
+# with `smartchain bench --network` (RUNS measured runs of SECONDS each), first alone, then while bench/api-flood.py
+# floods every replica's API with status and block requests for the whole bench. Prints both sets of SPEND tx/s and
+# the flood's request counts. RATE is the API's requests a second per source (--http-rate; the flood comes from one
+# address, so the default 200 turns most of it into cheap 429s; a large RATE measures the API answering everything).
+# CLIENTS bench clients of 4 streams each (at most 8: a replica admits 8 handshakes at once from one address).
+# Usage: bench/api-flood.sh [DIR] [SECONDS] [RUNS] [RATE] [THREADS] [CLIENTS]   (build first: dotnet build -c Release src/SmartChain.Cli)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-/tmp/smartchain-api-flood}
+seconds=${2:-10}
+runs=${3:-3}
+rate=${4:-1000000}
+threads=${5:-4}
+clients=${6:-4}
+cli=(dotnet src/SmartChain.Cli/bin/Release/net10.0/smartchain.dll)
+http=$((20000 + RANDOM % 10000))
+rm -rf "$dir"
+"${cli[@]}" testnet init --dir "$dir" --replicas 4 --base-port $((http + 100)) > /dev/null
+trap '"${cli[@]}" testnet stop --dir "$dir" > /dev/null || true' EXIT
+"${cli[@]}" testnet start --dir "$dir" --http "$http" --http-rate "$rate"
+urls=(); for i in 0 1 2 3; do urls+=("http://127.0.0.1:$((http + i))"); done
+bench=("${cli[@]}" bench --network "$dir/genesis.json" --operations spend --clients "$clients" --runs "$runs" --duration "$seconds")
+echo "== SPEND without API load"
+"${bench[@]}" --out "$dir/alone" | grep -E "spend .* run "
+echo "== SPEND while flooding the API of every replica ($threads connections each, --http-rate $rate)"
+python3 bench/api-flood.py $(( (seconds + 3) * (runs + 1) + 30 )) "$threads" "${urls[@]}" > "$dir/flood.txt" &
+flood=$!
+"${bench[@]}" --out "$dir/flooded" | grep -E "spend .* run "
+kill -TERM "$flood" 2>/dev/null || true
+wait "$flood" 2>/dev/null || true
+cat "$dir/flood.txt"
