@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the HTTP API costs the network (docs/api.md): a 4-replica testnet with the API on every replica runs SPEND load
-# with `smartchain bench --network` (RUNS measured runs of SECONDS each), first alone, then while bench/api-flood.py
+# with `smartchain bench --network`, RUNS rounds of one run of SECONDS alone and one while bench/api-flood.py
 # floods every replica's API with status and block requests for the whole bench. Prints both sets of SPEND tx/s and
 # the flood's request counts. RATE is the API's requests a second per source (--http-rate; the flood comes from one
 # address, so the default 200 turns most of it into cheap 429s; a large RATE measures the API answering everything).
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-/tmp/smartchain-api-flood}
 seconds=${2:-10}
-runs=${3:-3}
+runs=${3:-5}
 rate=${4:-1000000}
 threads=${5:-4}
 clients=${6:-4}
@@ -21,13 +21,20 @@ rm -rf "$dir"
 trap '"${cli[@]}" testnet stop --dir "$dir" > /dev/null || true' EXIT
 "${cli[@]}" testnet start --dir "$dir" --http "$http" --http-rate "$rate"
 urls=(); for i in 0 1 2 3; do urls+=("http://127.0.0.1:$((http + i))"); done
-bench=("${cli[@]}" bench --network "$dir/genesis.json" --operations spend --clients "$clients" --runs "$runs" --duration "$seconds")
-echo "== SPEND without API load"
-"${bench[@]}" --out "$dir/alone" | grep -E "spend .* run "
-echo "== SPEND while flooding the API of every replica ($threads connections each, --http-rate $rate)"
-python3 bench/api-flood.py $(( (seconds + 3) * (runs + 1) + 30 )) "$threads" "${urls[@]}" > "$dir/flood.txt" &
-flood=$!
-"${bench[@]}" --out "$dir/flooded" | grep -E "spend .* run "
-kill -TERM "$flood" 2>/dev/null || true
-wait "$flood" 2>/dev/null || true
-cat "$dir/flood.txt"
+bench=("${cli[@]}" bench --network "$dir/genesis.json" --operations spend --clients "$clients" --runs 1 --duration "$seconds")
+# Rounds alternate alone and flooded, so a machine whose load drifts (a shared one) moves both sides alike.
+for round in $(seq 1 "$runs"); do
+  echo "== round $round: SPEND without API load"
+  "${bench[@]}" --out "$dir/alone-$round" | grep -E "spend .* run " | tee -a "$dir/alone.txt"
+  echo "== round $round: SPEND while flooding the API of every replica ($threads connections each, --http-rate $rate)"
+  python3 bench/api-flood.py 600 "$threads" "${urls[@]}" > "$dir/flood-$round.txt" &
+  flood=$!
+  "${bench[@]}" --out "$dir/flooded-$round" | grep -E "spend .* run " | tee -a "$dir/flooded.txt"
+  kill -TERM "$flood" 2>/dev/null || true
+  wait "$flood" 2>/dev/null || true
+  cat "$dir/flood-$round.txt"
+done
+median() { grep -oE '[0-9,]+ tx/s' "$1" | tr -d ', tx/s' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+alone=$(median "$dir/alone.txt")
+flooded=$(median "$dir/flooded.txt")
+echo "median SPEND tx/s: alone $alone, under the API flood $flooded ($(awk -v a="$alone" -v f="$flooded" 'BEGIN {printf "%+.1f%%", (f - a) * 100 / a}'))"

@@ -26,6 +26,11 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
     private readonly List<BlockFeed> _feeds = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _follower;
+
+    // The most recent certified blocks, decoded, by number modulo its size: the head pages, the block events and the
+    // receipts of fresh transactions (what an explorer asks most) are answered from memory, not from the files.
+    private const int RecentBlocks = 512;
+    private readonly Block?[] _recent = new Block?[RecentBlocks];
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _height;
     private long _certified;
@@ -71,6 +76,11 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
         if (number < 0 || number > Height)
         {
             return null;
+        }
+
+        if (Volatile.Read(ref _recent[number % RecentBlocks]) is { } recent && recent.Header.Number == number)
+        {
+            return recent;
         }
 
         lock (_storeGate)
@@ -229,6 +239,11 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
             }
 
             _index.Add(block);
+            if (block.Certificate is not null)
+            {
+                Volatile.Write(ref _recent[n % RecentBlocks], block);
+            }
+
             _indexed = n;
         }
 
@@ -248,6 +263,25 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
             }
 
             return;
+        }
+
+        for (long n = Math.Max(from + 1, certified - RecentBlocks + 1); n <= certified; n++)
+        {
+            if (Volatile.Read(ref _recent[n % RecentBlocks]) is { Certificate: not null } cached && cached.Header.Number == n)
+            {
+                continue;
+            }
+
+            Block block;
+            lock (_storeGate)
+            {
+                block = _reader.Read(n);
+            }
+
+            if (block.Certificate is not null || n == 0)
+            {
+                Volatile.Write(ref _recent[n % RecentBlocks], block);
+            }
         }
 
         Interlocked.Exchange(ref _certified, certified);
