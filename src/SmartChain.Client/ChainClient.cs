@@ -208,7 +208,13 @@ public sealed partial class ChainClient : IAsyncDisposable
         try
         {
             await BroadcastAsync(FrameType.Request, request.Encoded, cancellationToken);
-            return await WaitAsync(quorum.Completion.Task, () => $"{request}: {quorum.Describe(AllReplicas())}", cancellationToken);
+            ReplyMessage reply = await WaitAsync(quorum.Completion.Task, () => $"{request}: {quorum.Describe(AllReplicas())}", cancellationToken);
+            if (reply.Status is ReplyStatus.Executed or ReplyStatus.Duplicate)
+            {
+                NoteInstance(reply.Instance);
+            }
+
+            return reply;
         }
         finally
         {

@@ -30,6 +30,12 @@ public sealed class CoinWallet
         _nextSequence = firstSequence;
     }
 
+    /// <summary>
+    /// The not-before the wallet's next requests name: an instance the network has decided (from
+    /// <c>ChainClient.KnownInstance</c> or <c>CurrentInstanceAsync</c>). They can be ordered only in the W instances after it.
+    /// </summary>
+    public long NotBefore { get; set; }
+
     /// <summary>The wallet's public key: where coins are sent.</summary>
     public Ed25519PublicKey Address => _key.PublicKey;
 
@@ -136,7 +142,7 @@ public sealed class CoinWallet
     }
 
     private SignedRequest Sign(CoinOperation operation) =>
-        SignedRequest.Create(_chainId, _key, _nextSequence++, operation.Encode());
+        SignedRequest.Create(_chainId, _key, _nextSequence++, NotBefore, operation.Encode());
 
     private void MarkPending(Hash256 spend, IReadOnlyList<Hash256> inputs)
     {
