@@ -211,7 +211,9 @@ public sealed partial class ChainClient : IAsyncDisposable
             ReplyMessage reply = await WaitAsync(quorum.Completion.Task, () => $"{request}: {quorum.Describe(AllReplicas())}", cancellationToken);
             if (reply.Status is ReplyStatus.Executed or ReplyStatus.Duplicate)
             {
-                NoteInstance(reply.Instance);
+                // A reply accepted alone for its receipt proves its block, not its instance; an instance never exceeds
+                // its block's number, so a lying replica cannot push the client's not-before past that.
+                NoteInstance(reply.Receipt.IsEmpty ? reply.Instance : Math.Min(reply.Instance, reply.Block));
             }
 
             return reply;
