@@ -24,7 +24,7 @@ public class RequestEncodingBenchmarks
         _client = key.PublicKey;
         _operation = new byte[300 - SmartChain.Core.Limits.RequestOverheadBytes - ChainId.Length];
         Random.Shared.NextBytes(_operation);
-        _encoded = SignedRequest.Create(ChainId, key, 1, _operation).Encoded.ToArray();
+        _encoded = SignedRequest.Create(ChainId, key, 1, 0, _operation).Encoded.ToArray();
         if (_encoded.Length != 300)
         {
             throw new InvalidOperationException($"request is {_encoded.Length} bytes, expected 300");
@@ -36,7 +36,7 @@ public class RequestEncodingBenchmarks
     {
         _buffer.ResetWrittenCount();
         var writer = new CanonicalWriter(_buffer);
-        SignedRequest.WriteUnsigned(ref writer, ChainId, _client, 42, _operation);
+        SignedRequest.WriteUnsigned(ref writer, ChainId, _client, 42, 0, _operation);
         writer.WriteFixed(_encoded.AsSpan(_encoded.Length - Ed25519.SignatureSize));
         return writer.Written;
     }

@@ -32,7 +32,7 @@ internal static class Corpus
         using Ed25519KeyPair key = Ed25519KeyPair.FromSeed(Hash256.Compute("fuzz key"u8).ToArray());
         GenesisDocument genesis = Genesis(key);
         Block block0 = Block.Genesis(genesis);
-        SignedRequest request = SignedRequest.Create(ChainId, key, 1, CoinOperation.Mint([new CoinOutput(key.PublicKey, 5)]).Encode());
+        SignedRequest request = SignedRequest.Create(ChainId, key, 1, 7, CoinOperation.Mint([new CoinOutput(key.PublicKey, 5)]).Encode());
         byte[] signature = key.Sign("statement"u8);
         var certificate = new BlockCertificate([(0, signature), (2, signature)]);
         var receipt = new TransactionReceipt(block0.Header, certificate, 0, request.Encoded, new byte[] { 0 },
@@ -73,7 +73,7 @@ internal static class Corpus
             ["decision-proof"] = [proof.EncodeForBlock(2)],
             ["reconfiguration"] = [],
             ["coin"] = [CoinOperation.Mint([new CoinOutput(key.PublicKey, 5)]).Encode(), CoinOperation.Spend([hash], [new CoinOutput(key.PublicKey, 5)]).Encode()],
-            ["snapshot"] = [ReplicaSnapshot.Take(1000, 999, [new(key.PublicKey, 3)], [1, 2], static w => w.Write<byte>([7, 7])).Bytes],
+            ["snapshot"] = [ReplicaSnapshot.Take(1000, 999, [new ClientEntry(key.PublicKey, 3, 998)], [1, 2], static w => w.Write<byte>([7, 7])).Bytes],
             ["genesis"] = [GenesisJson.Serialize(genesis)],
         };
         string scratch = Path.Combine(Path.GetTempPath(), $"smartchain-corpus-{Environment.ProcessId}");

@@ -7,6 +7,8 @@ namespace SmartChain.Client;
 /// <summary>Read-only queries: one answer Q replicas agree on, or what each replica says (for status and timeout errors).</summary>
 public sealed partial class ChainClient
 {
+    private long _knownInstance;
+
     /// <summary>Asks every replica the same read-only query and returns the answer Q of them agree on.</summary>
     /// <exception cref="ChainClientException">No Q matching answers within the timeout.</exception>
     public async Task<QueryResultMessage> QueryAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -54,6 +56,46 @@ public sealed partial class ChainClient
         {
             _queries.TryRemove(id, out _);
             _eachAnswers.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// The highest instance this client knows the network decided: from replies it accepted (Q matching, or a verified
+    /// receipt) and from <see cref="CurrentInstanceAsync"/>. What a request's not-before should name; 0 before either.
+    /// </summary>
+    public long KnownInstance => Interlocked.Read(ref _knownInstance);
+
+    /// <summary>
+    /// Asks every replica how far it has executed and returns the (f+1)-th highest answer (at least f+1 replicas, one of
+    /// them correct, have decided that far, so no lie can push it ahead of the network), or <see cref="KnownInstance"/>
+    /// if that is higher or fewer than f+1 answered within the query timeout. Cheap: one status query, no ordering.
+    /// </summary>
+    public async Task<long> CurrentInstanceAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<int, QueryResultMessage> answers = await QueryEachAsync(ReadOnlyMemory<byte>.Empty, TimeSpan.FromSeconds(2), cancellationToken);
+        long[] executed = [.. answers.Values.Select(a => a.ExecutedInstance)];
+        int f = (_view.N - 1) / 3;
+        if (executed.Length > f)
+        {
+            Array.Sort(executed);
+            NoteInstance(executed[^(f + 1)]);
+        }
+
+        return KnownInstance;
+    }
+
+    private void NoteInstance(long instance)
+    {
+        long known = Interlocked.Read(ref _knownInstance);
+        while (instance > known)
+        {
+            long seen = Interlocked.CompareExchange(ref _knownInstance, instance, known);
+            if (seen == known)
+            {
+                return;
+            }
+
+            known = seen;
         }
     }
 

@@ -208,7 +208,15 @@ public sealed partial class ChainClient : IAsyncDisposable
         try
         {
             await BroadcastAsync(FrameType.Request, request.Encoded, cancellationToken);
-            return await WaitAsync(quorum.Completion.Task, () => $"{request}: {quorum.Describe(AllReplicas())}", cancellationToken);
+            ReplyMessage reply = await WaitAsync(quorum.Completion.Task, () => $"{request}: {quorum.Describe(AllReplicas())}", cancellationToken);
+            if (reply.Status is ReplyStatus.Executed or ReplyStatus.Duplicate)
+            {
+                // A reply accepted alone for its receipt proves its block, not its instance; an instance never exceeds
+                // its block's number, so a lying replica cannot push the client's not-before past that.
+                NoteInstance(reply.Receipt.IsEmpty ? reply.Instance : Math.Min(reply.Instance, reply.Block));
+            }
+
+            return reply;
         }
         finally
         {

@@ -30,7 +30,7 @@ public static class Membership
         ArgumentNullException.ThrowIfNull(join);
         for (int attempt = 1; ; attempt++)
         {
-            SignedRequest joinRequest = join.Sign(chainId, identity, NextSequence());
+            SignedRequest joinRequest = join.Sign(chainId, identity, NextSequence(), await client.CurrentInstanceAsync(cancellationToken));
             (SystemResult approval, IReadOnlyList<(int ReplicaId, ReadOnlyMemory<byte> Signature)> votes) = await client.SubmitForVotesAsync(joinRequest, cancellationToken);
             if (approval.Code != SystemResultCode.Approved)
             {
@@ -39,7 +39,7 @@ public static class Membership
 
             ApprovalRecord record = approval.Record!;
             progress?.Invoke($"JOIN {approval}; {votes.Count} votes ({string.Join(", ", votes.Select(v => v.ReplicaId))})");
-            SignedRequest certificate = new ReconfigureOperation(joinRequest, record, votes).Sign(chainId, identity, NextSequence());
+            SignedRequest certificate = new ReconfigureOperation(joinRequest, record, votes).Sign(chainId, identity, NextSequence(), client.KnownInstance);
             SystemResult installed = await SubmitAsync(client, certificate, "join certificate", cancellationToken);
             if (installed.Code == SystemResultCode.ViewInstalled)
             {
@@ -63,7 +63,7 @@ public static class Membership
     public static async Task<View> LeaveAsync(ChainClient client, string chainId, Ed25519KeyPair identity, int replicaId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        SystemResult result = await SubmitAsync(client, new LeaveOperation(replicaId).Sign(chainId, identity, NextSequence()), "LEAVE", cancellationToken);
+        SystemResult result = await SubmitAsync(client, new LeaveOperation(replicaId).Sign(chainId, identity, NextSequence(), await client.CurrentInstanceAsync(cancellationToken)), "LEAVE", cancellationToken);
         return result.Code == SystemResultCode.ViewInstalled ? result.View!
             : throw new ChainClientException($"the network refused the LEAVE of replica {replicaId}: {result.Reason}");
     }
@@ -76,7 +76,7 @@ public static class Membership
     public static async Task<SystemResult> ExcludeAsync(ChainClient client, string chainId, Ed25519KeyPair identity, int target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        SystemResult result = await SubmitAsync(client, new ExcludeOperation(target).Sign(chainId, identity, NextSequence()), "exclusion vote", cancellationToken);
+        SystemResult result = await SubmitAsync(client, new ExcludeOperation(target).Sign(chainId, identity, NextSequence(), await client.CurrentInstanceAsync(cancellationToken)), "exclusion vote", cancellationToken);
         return result.Code == SystemResultCode.Rejected
             ? throw new ChainClientException($"the network refused the exclusion vote against replica {target}: {result.Reason}")
             : result;

@@ -11,6 +11,12 @@ public sealed record ConsensusOptions
     /// <summary>Most request bytes in a proposal (genesis).</summary>
     public int MaxBatchBytes { get; init; } = ConsensusParameters.Default.MaxBatchBytes;
 
+    /// <summary>
+    /// W (genesis <c>consensus.requestWindow</c>): a request must name a not-before at most W instances back, and a
+    /// client's row in the <see cref="Core.Requests.ClientTable"/> expires W instances after its last decision.
+    /// </summary>
+    public long RequestWindow { get; init; } = ConsensusParameters.Default.RequestWindow;
+
     /// <summary>Ticks without a decision before the replica resends its votes of the open instance and asks peers for it.</summary>
     public int RetransmitTicks { get; init; } = 20;
 
@@ -49,6 +55,7 @@ public sealed record ConsensusOptions
         {
             MaxBatch = parameters.MaxBatch,
             MaxBatchBytes = parameters.MaxBatchBytes,
+            RequestWindow = parameters.RequestWindow,
             RequestTimeoutTicks = Math.Max(2, parameters.RequestTimeoutMs / Math.Max(1, parameters.TickMs)),
         };
     }

@@ -15,6 +15,12 @@ public enum PoolAddResult
     /// <summary>This client's sequence was already decided (a replay); answer from the reply cache.</summary>
     AlreadyDecided,
 
+    /// <summary>
+    /// The request's not-before does not let it be ordered in the next instance: its window has passed (sign again
+    /// naming a recent instance), or it names an instance this replica has not decided yet.
+    /// </summary>
+    OutsideWindow,
+
     /// <summary>The pool is full; the client should retry later.</summary>
     PoolFull,
 

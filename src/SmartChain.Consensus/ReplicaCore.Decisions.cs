@@ -10,8 +10,9 @@ public sealed partial class ReplicaCore
     private void Decide(IReadOnlyList<SignedRequest> batch, Hash256 hash, int regency, DecisionProof proof)
     {
         long instance = _current.Id;
-        bool[] fresh = _clients.Record(batch);
+        bool[] fresh = _clients.Record(batch, instance);
         _pool.RemoveDecided(batch, _clients);
+        _pool.Open(instance + 1);
         bool barrier = NeedsBarrier(batch, fresh);
         var decision = new Decision(instance, regency, batch, hash, proof, fresh) { ViewId = _view.Id, AwaitsView = barrier };
         _decisions.Add(decision);

@@ -1,5 +1,6 @@
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
 using SmartChain.Core.Views;
 
 namespace SmartChain.Consensus;
@@ -20,7 +21,7 @@ public sealed partial class ReplicaCore
     /// <paramref name="key"/> (this replica's key of it; null if not a member). A later <paramref name="regency"/> seen in
     /// the transferred blocks is adopted. Does nothing if the core already decided that far.
     /// </summary>
-    public void JumpTo(long instance, int regency, IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> clients, View view, Ed25519KeyPair? key)
+    public void JumpTo(long instance, int regency, IEnumerable<ClientEntry> clients, View view, Ed25519KeyPair? key)
     {
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(view);
@@ -44,6 +45,7 @@ public sealed partial class ReplicaCore
 
         _clients.Reset(clients);
         _pool.RemoveAllDecided(_clients);
+        _pool.Open(instance + 1);
         _recent.Clear();
         _recentOrder.Clear();
         foreach (long stale in _future.Keys.Where(k => k <= instance).ToList())

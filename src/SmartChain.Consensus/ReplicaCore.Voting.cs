@@ -103,6 +103,12 @@ public sealed partial class ReplicaCore
                 return $"{request} was already decided";
             }
 
+            // Deterministic: the window depends on the request and this instance only.
+            if (!_clients.InWindow(request, _current.Id))
+            {
+                return $"{request} cannot be ordered in instance {_current.Id}: its not-before must be {Math.Max(0, _current.Id - _clients.Window)}..{_current.Id - 1}";
+            }
+
             // Known with the same digest: verified when it arrived. Otherwise (new to us, or different bytes under a
             // sequence we hold) it is verified now; the Java reference skipped both checks.
             if (!_pool.ContainsSame(request) && !_verifyRequest(request))

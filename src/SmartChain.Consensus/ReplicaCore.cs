@@ -56,8 +56,14 @@ public sealed partial class ReplicaCore
         _key = key;
         _options = options;
         _verifyRequest = verifyRequest;
-        _clients = clients ?? new ClientTable();
-        _pool = new RequestPool(options.PoolCapacity, options.PoolPerClient);
+        _clients = clients ?? new ClientTable(options.RequestWindow);
+        if (_clients.Window != options.RequestWindow)
+        {
+            throw new ArgumentException($"the client table's window is {_clients.Window} instances; the options say {options.RequestWindow}", nameof(clients));
+        }
+
+        _pool = new RequestPool(options.PoolCapacity, options.PoolPerClient, options.RequestWindow);
+        _pool.Open(lastDecided + 1);
         LastDecided = lastDecided;
         _current = new InstanceState(lastDecided + 1);
     }

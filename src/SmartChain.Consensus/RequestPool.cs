@@ -6,7 +6,9 @@ namespace SmartChain.Consensus;
 /// <summary>
 /// Verified requests waiting to be ordered: bounded in total and per client, deduplicated per (client, sequence),
 /// and drawn fairly, one request per client per round, starting from a client that rotates after every batch.
-/// Requests enter only after their signature was verified (by the driver, on worker threads).
+/// Requests enter only after their signature was verified (by the driver, on worker threads), and only if their
+/// not-before lets them be ordered in the next instance (<see cref="ClientTable.InWindow(long, long, long)"/>); a
+/// request whose window passes while it waits is dropped when a batch reaches it.
 /// </summary>
 public sealed class RequestPool
 {
@@ -15,18 +17,34 @@ public sealed class RequestPool
     private readonly Dictionary<Ed25519PublicKey, LinkedListNode<Ed25519PublicKey>> _rotationNodes = [];
     private readonly int _capacity;
     private readonly int _perClient;
+    private readonly long _window;
 
-    /// <summary>Creates a pool holding at most <paramref name="capacity"/> requests, <paramref name="perClient"/> per client.</summary>
-    public RequestPool(int capacity, int perClient)
+    /// <summary>
+    /// Creates a pool holding at most <paramref name="capacity"/> requests, <paramref name="perClient"/> per client, for
+    /// instances whose requests must name a not-before at most <paramref name="window"/> instances back.
+    /// </summary>
+    public RequestPool(int capacity, int perClient, long window)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(perClient, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         _capacity = capacity;
         _perClient = perClient;
+        _window = window;
     }
 
     /// <summary>Pending requests.</summary>
     public int Count { get; private set; }
+
+    /// <summary>The instance the next batch is for (the pool admits and selects requests valid in it).</summary>
+    public long NextInstance { get; private set; } = 1;
+
+    /// <summary>Everything before <paramref name="instance"/> is decided: batches are selected for it from now on.</summary>
+    public void Open(long instance)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(instance, 1);
+        NextInstance = instance;
+    }
 
     /// <summary>Offers a verified request.</summary>
     public PoolAddResult Add(SignedRequest request, ClientTable decided)
@@ -36,6 +54,11 @@ public sealed class RequestPool
         if (decided.IsDecided(request.Client, request.Sequence))
         {
             return PoolAddResult.AlreadyDecided;
+        }
+
+        if (!ClientTable.InWindow(request.NotBefore, NextInstance, _window))
+        {
+            return PoolAddResult.OutsideWindow;
         }
 
         if (_byClient.TryGetValue(request.Client, out SortedDictionary<ulong, SignedRequest>? pending))
@@ -78,8 +101,9 @@ public sealed class RequestPool
     }
 
     /// <summary>
-    /// Up to <paramref name="maxCount"/> requests and <paramref name="maxBytes"/> bytes: each round takes every
-    /// client's lowest pending sequence, so a client's requests stay in order and no client crowds out the others.
+    /// Up to <paramref name="maxCount"/> requests and <paramref name="maxBytes"/> bytes valid in <see cref="NextInstance"/>:
+    /// each round takes every client's lowest pending sequence, so a client's requests stay in order and no client crowds
+    /// out the others. Requests whose window has passed are dropped on the way (they can never be ordered).
     /// </summary>
     public List<SignedRequest> SelectBatch(int maxCount, int maxBytes)
     {
@@ -90,9 +114,11 @@ public sealed class RequestPool
             cursors.Add(_byClient[client].Values.GetEnumerator());
         }
 
+        List<SignedRequest>? expired = null;
         int bytes = 0;
         bool progress = true;
-        while (progress && batch.Count < maxCount)
+        bool full = false;
+        while (progress && !full && batch.Count < maxCount)
         {
             progress = false;
             for (int c = 0; c < cursors.Count && batch.Count < maxCount; c++)
@@ -104,15 +130,34 @@ public sealed class RequestPool
                 }
 
                 cursors[c] = cursor;
+                progress = true;
                 SignedRequest request = cursor.Current;
+                if (!ClientTable.InWindow(request.NotBefore, NextInstance, _window))
+                {
+                    if (NextInstance - request.NotBefore > _window)
+                    {
+                        (expired ??= []).Add(request);
+                    }
+
+                    continue;
+                }
+
                 if (bytes + request.Size > maxBytes)
                 {
-                    return Rotate(batch);
+                    full = true;
+                    break;
                 }
 
                 batch.Add(request);
                 bytes += request.Size;
-                progress = true;
+            }
+        }
+
+        if (expired is not null)
+        {
+            foreach (SignedRequest request in expired)
+            {
+                Remove(request);
             }
         }
 
@@ -174,6 +219,19 @@ public sealed class RequestPool
         }
 
         RemoveDecided(stale, decided);
+    }
+
+    private void Remove(SignedRequest request)
+    {
+        SortedDictionary<ulong, SignedRequest> pending = _byClient[request.Client];
+        pending.Remove(request.Sequence);
+        Count--;
+        if (pending.Count == 0)
+        {
+            _byClient.Remove(request.Client);
+            _rotation.Remove(_rotationNodes[request.Client]);
+            _rotationNodes.Remove(request.Client);
+        }
     }
 
     private static ulong LowestSequence(SortedDictionary<ulong, SignedRequest> pending)

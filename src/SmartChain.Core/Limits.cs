@@ -17,8 +17,8 @@ public static class Limits
     /// </summary>
     public const int MaxOperationBytes = 64 * 1024;
 
-    /// <summary>Fixed part of an encoded request: tag, chain id prefix, key, sequence, operation prefix, signature.</summary>
-    public const int RequestOverheadBytes = 1 + 4 + Ed25519PublicKey.Size + 8 + 4 + Ed25519.SignatureSize;
+    /// <summary>Fixed part of an encoded request: tag, chain id prefix, key, sequence, not-before, operation prefix, signature.</summary>
+    public const int RequestOverheadBytes = 1 + 4 + Ed25519PublicKey.Size + 8 + 8 + 4 + Ed25519.SignatureSize;
 
     /// <summary>Largest encoded request.</summary>
     public const int MaxRequestBytes = RequestOverheadBytes + MaxChainIdBytes + MaxOperationBytes;

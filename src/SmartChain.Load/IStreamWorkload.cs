@@ -12,11 +12,11 @@ public interface IStreamWorkload
     /// <summary>Number of streams.</summary>
     int Streams { get; }
 
-    /// <summary>Transactions to run once before the streams start (minting their coins), in order.</summary>
-    IReadOnlyList<SignedRequest> Setup();
+    /// <summary>Transactions to run once before the streams start (minting their coins), in order, naming <paramref name="notBefore"/>.</summary>
+    IReadOnlyList<SignedRequest> Setup(long notBefore);
 
-    /// <summary>The next request of stream <paramref name="stream"/>.</summary>
-    SignedRequest NextRequest(int stream);
+    /// <summary>The next request of stream <paramref name="stream"/>, naming <paramref name="notBefore"/> (an instance the network decided).</summary>
+    SignedRequest NextRequest(int stream, long notBefore);
 
     /// <summary>Stream <paramref name="stream"/>'s request was accepted with <paramref name="reply"/>; false if the result breaks the stream.</summary>
     bool Accepted(int stream, ReplyMessage reply);

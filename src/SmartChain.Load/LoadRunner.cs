@@ -25,6 +25,9 @@ public static class LoadRunner
         ArgumentNullException.ThrowIfNull(plan);
         await SetupAsync(clients[0], workload, cancellationToken);
 
+        // Each client then learns the instance its streams' first requests name; replies keep it current after that.
+        await Task.WhenAll(clients.Select(c => c.CurrentInstanceAsync(cancellationToken)));
+
         var total = new LongConcurrentHistogram(1, MaxLatencyMicros, 3);
         var interval = new LongConcurrentHistogram(1, MaxLatencyMicros, 3);
         var state = new RunState();
@@ -58,7 +61,7 @@ public static class LoadRunner
     private static async Task SetupAsync(ChainClient client, IStreamWorkload workload, CancellationToken cancellationToken)
     {
         // One key's requests go out in sequence order over one client, so none overtakes another.
-        IReadOnlyList<SignedRequest> setup = workload.Setup();
+        IReadOnlyList<SignedRequest> setup = workload.Setup(await client.CurrentInstanceAsync(cancellationToken));
         ReplyMessage[] replies = await Task.WhenAll(setup.Select(r => client.SubmitAsync(r, cancellationToken)));
         foreach (ReplyMessage reply in replies)
         {
@@ -76,7 +79,7 @@ public static class LoadRunner
         {
             while (!stop.IsCancellationRequested)
             {
-                SignedRequest request = workload.NextRequest(stream);
+                SignedRequest request = workload.NextRequest(stream, client.KnownInstance);
                 long started = Stopwatch.GetTimestamp();
                 ReplyMessage reply = await client.SubmitAsync(request, stop);
                 long micros = Math.Clamp((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, 1, MaxLatencyMicros);

@@ -33,11 +33,11 @@ public sealed class MintStreams : IStreamWorkload
     public int Streams => _minters.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<SignedRequest> Setup() => [];
+    public IReadOnlyList<SignedRequest> Setup(long notBefore) => [];
 
     /// <inheritdoc />
-    public SignedRequest NextRequest(int stream) =>
-        SignedRequest.Create(_chainId, _minters[stream], ++_sequence[stream],
+    public SignedRequest NextRequest(int stream, long notBefore) =>
+        SignedRequest.Create(_chainId, _minters[stream], ++_sequence[stream], notBefore,
             CoinOperation.Mint([new CoinOutput(_minters[stream].PublicKey, 1 + (++_minted[stream] % 1000))]).Encode());
 
     /// <inheritdoc />

@@ -58,13 +58,13 @@ public sealed class SpendStreams : IStreamWorkload, IDisposable
     public int Streams => _wallets.Length;
 
     /// <inheritdoc />
-    public IReadOnlyList<SignedRequest> Setup()
+    public IReadOnlyList<SignedRequest> Setup(long notBefore)
     {
         var mints = new SignedRequest[_wallets.Length];
         for (int i = 0; i < mints.Length; i++)
         {
             CoinOutput coin = new(_wallets[i].PublicKey, StartValue);
-            mints[i] = SignedRequest.Create(_chainId, _minter, _mintSequenceStart + (ulong)i, CoinOperation.Mint([coin, coin]).Encode());
+            mints[i] = SignedRequest.Create(_chainId, _minter, _mintSequenceStart + (ulong)i, notBefore, CoinOperation.Mint([coin, coin]).Encode());
             _coins[i] = [(CoinIds.Derive(mints[i].Digest, 0), StartValue), (CoinIds.Derive(mints[i].Digest, 1), StartValue)];
         }
 
@@ -72,7 +72,7 @@ public sealed class SpendStreams : IStreamWorkload, IDisposable
     }
 
     /// <inheritdoc />
-    public SignedRequest NextRequest(int stream)
+    public SignedRequest NextRequest(int stream, long notBefore)
     {
         (Hash256 Id, ulong Value)[] held = _coins[stream] ?? throw new InvalidOperationException("run Setup first");
         ulong total = held[0].Value + held[1].Value;
@@ -82,7 +82,7 @@ public sealed class SpendStreams : IStreamWorkload, IDisposable
         Ed25519PublicKey self = _wallets[stream].PublicKey;
         byte[] operation = CoinOperation.Spend([held[0].Id, held[1].Id],
             [new CoinOutput(_wallets[payee].PublicKey, pay), new CoinOutput(self, change / 2), new CoinOutput(self, change - (change / 2))]).Encode();
-        SignedRequest request = SignedRequest.Create(_chainId, _wallets[stream], ++_sequence[stream], operation);
+        SignedRequest request = SignedRequest.Create(_chainId, _wallets[stream], ++_sequence[stream], notBefore, operation);
         _pending[stream] = request;
         return request;
     }

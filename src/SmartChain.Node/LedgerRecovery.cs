@@ -71,10 +71,7 @@ internal static class LedgerRecovery
             lastConsensusId = checkpoint.Body.ConsensusId;
             lastCertified = checkpoint.Header.Number;
             start = checkpoint.Header.Number + 1;
-            foreach ((Core.Crypto.Ed25519PublicKey client, ulong sequence) in replayer.Clients)
-            {
-                clients.RecordSequence(client, sequence);
-            }
+            clients.Reset(replayer.Clients.Entries);
         }
 
         for (long n = start; n <= store.Height; n++)
@@ -119,7 +116,7 @@ internal static class LedgerRecovery
                 lastCertified = n;
             }
 
-            clients.Record(requests);
+            clients.Record(requests, block.Body.ConsensusId);
             lastConsensusId = block.Body.ConsensusId;
             var blockReplies = new ReplyMessage?[requests.Count];
             for (int j = 0; j < requests.Count; j++)

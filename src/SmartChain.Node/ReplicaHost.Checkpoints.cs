@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SmartChain.Consensus;
 using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Checkpoints;
 
@@ -21,17 +22,16 @@ public sealed partial class ReplicaHost
 
     // The replay-protection table as execution sees it: the core's own table runs ahead (it records batches when they
     // are decided, before they are executed), so execution keeps the table that matches the state it holds.
-    private readonly Dictionary<Ed25519PublicKey, ulong> _executedClients = [];
+    private readonly ClientTable _executedClients;
     private Task<(long Block, Hash256 Hash, long Size)> _pendingSnapshot = null!;
 
     private void RecordExecuted(Decision decision)
     {
-        for (int j = 0; j < decision.Batch.Count; j++)
+        bool[] fresh = _executedClients.Record(decision.Batch, decision.Instance);
+        if (!fresh.SequenceEqual(decision.Fresh))
         {
-            if (decision.Fresh[j])
-            {
-                _executedClients[decision.Batch[j].Client] = decision.Batch[j].Sequence;
-            }
+            // Both tables are functions of the same decisions: a difference is a bug, and snapshots would diverge.
+            throw new InvalidOperationException($"instance {decision.Instance}: execution's client table disagrees with the core's on which requests are fresh");
         }
     }
 
@@ -50,7 +50,7 @@ public sealed partial class ReplicaHost
         _chainHead = checkpoint.Block.Header;
         long number = checkpoint.Block.Header.Number;
         IStateView view = _app.CaptureState();
-        var clients = new Dictionary<Ed25519PublicKey, ulong>(_executedClients);
+        ClientTable clients = _executedClients.Clone();
         byte[] reconfiguration = _machine.Reconfiguration.Encode();
         double paused = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.SnapshotPause.Record(paused);
@@ -59,9 +59,9 @@ public sealed partial class ReplicaHost
         await _ledger.Writer.WriteAsync(new LedgerInput.Persist(checkpoint, [], []), _stop.Token);
     }
 
-    private (long, Hash256, long) EncodeSnapshot(long number, long instance, Dictionary<Ed25519PublicKey, ulong> clients, byte[] reconfiguration, IStateView view)
+    private (long, Hash256, long) EncodeSnapshot(long number, long instance, ClientTable clients, byte[] reconfiguration, IStateView view)
     {
-        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, instance, clients, reconfiguration, view.WriteSnapshot);
+        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, instance, clients.Entries, reconfiguration, view.WriteSnapshot);
         try
         {
             _snapshots.Write(number, snapshot);

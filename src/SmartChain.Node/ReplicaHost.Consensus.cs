@@ -86,6 +86,7 @@ public sealed partial class ReplicaHost
             PoolAddResult.AlreadyDecided => new ExecutionItem.Repeated(request, client.Session),
             PoolAddResult.ConflictingSequence => new ExecutionItem.Refused(request, client.Session,
                 $"another request of this client with sequence {request.Sequence} is pending; use a new sequence"),
+            PoolAddResult.OutsideWindow => new ExecutionItem.Refused(request, client.Session, OutsideWindow(request)),
             _ => new ExecutionItem.Refused(request, client.Session, $"busy ({result}); retry later"),
         };
         if (answer is null)
@@ -96,6 +97,16 @@ public sealed partial class ReplicaHost
         {
             await _execution.Writer.WriteAsync(answer, _stop.Token);
         }
+    }
+
+    // Expired for good, or ahead of what this replica has decided (it may be behind: the client may retry).
+    private string OutsideWindow(SignedRequest request)
+    {
+        long next = _core.LastDecided + 1;
+        long window = _core.Clients.Window;
+        return request.NotBefore >= next
+            ? $"not-before {request.NotBefore} is ahead of this replica's last decided instance {next - 1}; retry, or name an instance the network has decided"
+            : $"expired: not-before {request.NotBefore} is more than {window} instances before instance {next}; sign again naming a recent instance";
     }
 
     private readonly Dictionary<string, long> _regencyChangesCounted = [];

@@ -246,7 +246,7 @@ public sealed partial class ReplicaHost : ITransferTarget
                 break;
             case NodeInput.Jump jump:
                 Core.Views.View view = jump.Reconfiguration.View;
-                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, ToPairs(jump.Snapshot.Clients), view, _signer.KeyFor(view));
+                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, jump.Snapshot.Clients, view, _signer.KeyFor(view));
 
                 // Before anything the jump decided: execution restores the snapshot first.
                 await _execution.Writer.WriteAsync(new ExecutionItem.Restore(jump.At, jump.Snapshot, jump.Record, jump.Reconfiguration), _stop.Token);
@@ -254,14 +254,6 @@ public sealed partial class ReplicaHost : ITransferTarget
             case NodeInput.Transferred transferred:
                 _core.DeliverTransferred(transferred.Decision);
                 break;
-        }
-    }
-
-    private static IEnumerable<KeyValuePair<Ed25519PublicKey, ulong>> ToPairs(IReadOnlyList<(Ed25519PublicKey Client, ulong Sequence)> clients)
-    {
-        foreach ((Ed25519PublicKey client, ulong sequence) in clients)
-        {
-            yield return new KeyValuePair<Ed25519PublicKey, ulong>(client, sequence);
         }
     }
 
@@ -310,11 +302,7 @@ public sealed partial class ReplicaHost : ITransferTarget
 
         _app.RestoreSnapshot(snapshot.Application.Span);
         _machine.Reconfiguration = reconfiguration;
-        _executedClients.Clear();
-        foreach ((Ed25519PublicKey client, ulong sequence) in snapshot.Clients)
-        {
-            _executedClients[client] = sequence;
-        }
+        _executedClients.Reset(snapshot.Clients);
 
         await AppendCertifiedAsync(at);
         Interlocked.Exchange(ref _executed, snapshot.ConsensusId);

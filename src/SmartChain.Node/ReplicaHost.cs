@@ -7,6 +7,7 @@ using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Certification;
@@ -84,14 +85,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             }
 
             var consensusOptions = ConsensusOptions.From(genesis.Consensus);
-            var clients = new ClientTable();
+            var clients = new ClientTable(consensusOptions.RequestWindow);
             _snapshots = new SnapshotStore(config.DataDir);
             LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
                 _replyCache, consensusOptions.RecentDecisions, _snapshots, line => NodeLog.Transfer(_log, line));
-            foreach ((Ed25519PublicKey client, ulong sequence) in clients.Entries)
-            {
-                _executedClients[client] = sequence;
-            }
+            _executedClients = clients.Clone();
 
             _pendingSnapshot = Task.FromResult(recovered.PendingSnapshot);
             _machine = recovered.Machine;

@@ -42,7 +42,7 @@ public sealed class CoinFixture : IDisposable
     {
         ulong sequence = _sequences.GetValueOrDefault(signer.PublicKey) + 1;
         _sequences[signer.PublicKey] = sequence;
-        return SignedRequest.Create(Chain, signer, sequence, operation);
+        return SignedRequest.Create(Chain, signer, sequence, 0, operation);
     }
 
     public CoinResult Run(Ed25519KeyPair signer, CoinOperation operation) => App.Execute(Sign(signer, operation));

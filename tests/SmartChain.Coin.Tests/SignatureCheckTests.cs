@@ -19,7 +19,7 @@ public class SignatureCheckTests
         Assert.True(f.App.CheckTx(good).Accepted);
 
         Assert.Equal((byte)CoinResultCode.BadSignature, f.App.CheckTx(Tampered(good)).Code);
-        SignedRequest foreign = SignedRequest.Create("other-chain", f.Minter, 9, good.Operation.Span);
+        SignedRequest foreign = SignedRequest.Create("other-chain", f.Minter, 9, 0, good.Operation.Span);
         Assert.Equal((byte)CoinResultCode.BadSignature, f.App.CheckTx(foreign).Code);
     }
 

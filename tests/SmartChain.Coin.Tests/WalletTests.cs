@@ -31,6 +31,17 @@ public sealed class WalletTests : IDisposable
     }
 
     [Fact]
+    public void Requests_name_the_wallets_not_before_which_never_goes_back()
+    {
+        _minter.NotBefore = 40;
+        Assert.Equal(40, _minter.Mint([new CoinOutput(_alice.Address, 1)]).NotBefore);
+        _minter.NotBefore = 12; // an older answer: a later sequence must not name an earlier instance
+        Assert.Equal(40, _minter.Mint([new CoinOutput(_alice.Address, 1)]).NotBefore);
+        _minter.NotBefore = 41;
+        Assert.Equal(41, _minter.Mint([new CoinOutput(_alice.Address, 1)]).NotBefore);
+    }
+
+    [Fact]
     public void A_wallet_learns_minted_coins_and_pays_with_change()
     {
         Submit(_minter.Mint([new CoinOutput(_alice.Address, 50), new CoinOutput(_alice.Address, 30), new CoinOutput(_alice.Address, 5)]));

@@ -59,11 +59,11 @@ public class WorkloadTests
         using var load = new CoinWorkload("smartchain-local", minter, walletCount: 2, seed: 1);
         SignedRequest[] mints = load.MintPhase();
         SignedRequest[] spends = load.NextSpendRound();
-        Assert.Equal(214, mints[0].Size);    // 2 outputs
-        Assert.Equal(282, spends[0].Size);   // 2 inputs, 2 outputs
+        Assert.Equal(222, mints[0].Size);    // 2 outputs
+        Assert.Equal(290, spends[0].Size);   // 2 inputs, 2 outputs
 
-        var oneOutputMint = SignedRequest.Create("smartchain-local", minter, 9, CoinOperation.Mint([new CoinOutput(minter.PublicKey, 1)]).Encode());
-        Assert.Equal(174, oneOutputMint.Size);
+        var oneOutputMint = SignedRequest.Create("smartchain-local", minter, 9, 0, CoinOperation.Mint([new CoinOutput(minter.PublicKey, 1)]).Encode());
+        Assert.Equal(182, oneOutputMint.Size); // 8 B of not-before since issue 14
         Assert.Equal(37, CoinResult.Ok([oneOutputMint.Digest]).Encode().Length);
         Assert.Equal(69, CoinResult.Ok([oneOutputMint.Digest, oneOutputMint.Digest]).Encode().Length);
     }

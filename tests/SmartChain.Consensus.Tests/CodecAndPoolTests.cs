@@ -89,8 +89,8 @@ public sealed class CodecAndPoolTests : IDisposable
     [Fact]
     public void The_pool_deduplicates_bounds_and_refuses_decided_sequences()
     {
-        var pool = new RequestPool(capacity: 3, perClient: 2);
-        var table = new ClientTable();
+        var pool = new RequestPool(capacity: 3, perClient: 2, window: 100);
+        var table = new ClientTable(100);
         SignedRequest a1 = TestCluster.Request(_alice, 1);
         Assert.Equal(PoolAddResult.Added, pool.Add(a1, table));
         Assert.Equal(PoolAddResult.AlreadyPending, pool.Add(a1, table));
@@ -100,7 +100,7 @@ public sealed class CodecAndPoolTests : IDisposable
         Assert.Equal(PoolAddResult.Added, pool.Add(TestCluster.Request(_bob, 1), table));
         Assert.Equal(PoolAddResult.PoolFull, pool.Add(TestCluster.Request(_bob, 2), table));
 
-        table.Record([a1]);
+        table.Record([a1], 1);
         pool.RemoveDecided([a1], table);
         Assert.Equal(2, pool.Count);
         Assert.Equal(PoolAddResult.AlreadyDecided, pool.Add(a1, table));
@@ -109,8 +109,8 @@ public sealed class CodecAndPoolTests : IDisposable
     [Fact]
     public void The_pool_draws_one_request_per_client_per_round_and_respects_byte_limits()
     {
-        var pool = new RequestPool(100, 100);
-        var table = new ClientTable();
+        var pool = new RequestPool(100, 100, 100);
+        var table = new ClientTable(100);
         for (ulong s = 1; s <= 3; s++)
         {
             pool.Add(TestCluster.Request(_alice, s), table);

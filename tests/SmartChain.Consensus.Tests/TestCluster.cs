@@ -14,13 +14,15 @@ public sealed class TestCluster : IDisposable
     public const string Chain = "consensus-test";
     private readonly Queue<(int From, int To, ConsensusMessage Message)> _inFlight = new();
     private readonly int _requestTimeoutTicks;
+    private readonly long _requestWindow;
 
-    public TestCluster(int n = 4, int maxBatch = 64, int requestTimeoutTicks = 200, Func<Ed25519KeyPair[], View>? view = null)
+    public TestCluster(int n = 4, int maxBatch = 64, int requestTimeoutTicks = 200, Func<Ed25519KeyPair[], View>? view = null, long requestWindow = 10_000)
     {
         _requestTimeoutTicks = requestTimeoutTicks;
+        _requestWindow = requestWindow;
         Keys = [.. Enumerable.Range(0, n).Select(i => Key((byte)(100 + i)))];
         View = view?.Invoke(Keys) ?? new View(0, Enumerable.Range(0, n).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), Keys[i].PublicKey)));
-        var options = new ConsensusOptions { MaxBatch = maxBatch, RetransmitTicks = 5, RequestTimeoutTicks = requestTimeoutTicks };
+        var options = new ConsensusOptions { MaxBatch = maxBatch, RetransmitTicks = 5, RequestTimeoutTicks = requestTimeoutTicks, RequestWindow = requestWindow };
         Cores = [.. Enumerable.Range(0, n).Select(i => new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain)))];
         Decisions = [.. Enumerable.Range(0, n).Select(_ => new List<Decision>())];
         Events = [.. Enumerable.Range(0, n).Select(_ => new List<ConsensusEvent>())];
@@ -58,8 +60,8 @@ public sealed class TestCluster : IDisposable
         return Ed25519KeyPair.FromSeed(seed);
     }
 
-    public static SignedRequest Request(Ed25519KeyPair client, ulong sequence, string operation = "op") =>
-        SignedRequest.Create(Chain, client, sequence, System.Text.Encoding.UTF8.GetBytes(operation));
+    public static SignedRequest Request(Ed25519KeyPair client, ulong sequence, string operation = "op", long notBefore = 0) =>
+        SignedRequest.Create(Chain, client, sequence, notBefore, System.Text.Encoding.UTF8.GetBytes(operation));
 
     /// <summary>Gives the request to the given replicas (all by default), as their drivers would after verifying it.</summary>
     public void Submit(SignedRequest request, params int[] replicas)
@@ -111,7 +113,7 @@ public sealed class TestCluster : IDisposable
     /// </summary>
     public void Restart(int i, long lastDecided = 0)
     {
-        var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5, RequestTimeoutTicks = _requestTimeoutTicks };
+        var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5, RequestTimeoutTicks = _requestTimeoutTicks, RequestWindow = _requestWindow };
         Cores[i] = new ReplicaCore(i, View, Chain, Keys[i], options, r => r.Verify(Chain), lastDecided);
         Cores[i].RestoreVotes(Persisted[i]);
         Drain(i);

@@ -129,7 +129,7 @@ public sealed class ViewChangeTests : IDisposable
     }
 
     private SignedRequest Leave(int replica, ulong sequence) =>
-        SignedRequest.Create(TestCluster.Chain, _cluster.Keys[replica], sequence, [SystemOperation.Tag, (byte)SystemOperationKind.Leave, (byte)replica, 0, 0, 0]);
+        SignedRequest.Create(TestCluster.Chain, _cluster.Keys[replica], sequence, 0, [SystemOperation.Tag, (byte)SystemOperationKind.Leave, (byte)replica, 0, 0, 0]);
 
     // Two-key chains: key 0 (the cluster's key) for view 0, key 1 for view 1.
     private View ViewZero(Ed25519KeyPair[] keys) =>

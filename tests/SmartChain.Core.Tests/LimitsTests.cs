@@ -8,7 +8,7 @@ public class LimitsTests
     [Fact]
     public void Limits_are_consistent_with_each_other()
     {
-        Assert.Equal(1 + 4 + Ed25519PublicKey.Size + 8 + 4 + Ed25519.SignatureSize, Limits.RequestOverheadBytes);
+        Assert.Equal(1 + 4 + Ed25519PublicKey.Size + 8 + 8 + 4 + Ed25519.SignatureSize, Limits.RequestOverheadBytes);
         Assert.True(Limits.MaxRequestBytes >= Limits.RequestOverheadBytes + Limits.MaxChainIdBytes + Limits.MaxOperationBytes);
         Assert.True(Limits.MaxBatchBytes >= Limits.MaxRequestBytes, "one largest request must fit in a batch");
         Assert.True(Limits.MinViewMembers == 4 && Limits.MaxViewMembers >= 31);

@@ -207,13 +207,13 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
 
         public int Streams => inner.Streams;
 
-        public IReadOnlyList<SignedRequest> Setup()
+        public IReadOnlyList<SignedRequest> Setup(long notBefore)
         {
             _clock.Restart(); // the load starts now
-            return inner.Setup();
+            return inner.Setup(notBefore);
         }
 
-        public SignedRequest NextRequest(int stream) => inner.NextRequest(stream);
+        public SignedRequest NextRequest(int stream, long notBefore) => inner.NextRequest(stream, notBefore);
 
         public bool Accepted(int stream, ReplyMessage reply)
         {

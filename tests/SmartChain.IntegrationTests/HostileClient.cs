@@ -187,7 +187,7 @@ internal sealed class HostileClient(GenesisDocument genesis)
                     Interlocked.Add(ref BytesSent, maximal.Length);
                     break;
                 case 1:
-                    SignedRequest request = SignedRequest.Create(genesis.ChainId, key, i, CoinOperation.Mint([new CoinOutput(key.PublicKey, 1)]).Encode());
+                    SignedRequest request = SignedRequest.Create(genesis.ChainId, key, i, 0, CoinOperation.Mint([new CoinOutput(key.PublicKey, 1)]).Encode());
                     await link.SendAsync(FrameType.Request, request.Encoded, ct);
                     break;
                 default:

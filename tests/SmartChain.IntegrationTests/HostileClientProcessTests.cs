@@ -104,7 +104,7 @@ public sealed class HostileClientProcessTests(ITestOutputHelper output) : IDispo
     {
         using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
         within.CancelAfter(TimeSpan.FromSeconds(20));
-        SignedRequest mint = SignedRequest.Create(genesis.ChainId, minter, sequence, CoinOperation.Mint([new CoinOutput(minter.PublicKey, sequence)]).Encode());
+        SignedRequest mint = SignedRequest.Create(genesis.ChainId, minter, sequence, 0, CoinOperation.Mint([new CoinOutput(minter.PublicKey, sequence)]).Encode());
         ReplyMessage reply = await client.SubmitAsync(mint, within.Token);
         Assert.True(reply.Status == ReplyStatus.Executed, $"{reply.Status}: {System.Text.Encoding.UTF8.GetString(reply.Result.Span)}");
         Assert.Equal(CoinResultCode.Ok, CoinResult.Decode(reply.Result.Span).Code);

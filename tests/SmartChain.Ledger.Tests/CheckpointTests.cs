@@ -15,16 +15,24 @@ namespace SmartChain.Ledger.Tests;
 public sealed class CheckpointTests : IDisposable
 {
     private const long Period = 4;
+    private const long Window = 3;
     private readonly LedgerFixture _f = new();
     private readonly GenesisDocument _genesis;
-    private readonly Ed25519KeyPair _client = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)78, 32).ToArray());
+
+    // Clients take turns, so with a window of 3 instances rows expire between checkpoints, and a snapshot holds rows of
+    // different ages: restoring one must expire them exactly as the replay from genesis does.
+    private readonly Ed25519KeyPair[] _clients = [.. Enumerable.Range(0, 5).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(78 + i), 32).ToArray()))];
 
     public CheckpointTests() =>
-        _genesis = new GenesisDocument(LedgerFixture.Chain, PersistenceMode.Strong, _f.View, ConsensusParameters.Default, Period, []);
+        _genesis = new GenesisDocument(LedgerFixture.Chain, PersistenceMode.Strong, _f.View, ConsensusParameters.Default with { RequestWindow = Window }, Period, []);
 
     public void Dispose()
     {
-        _client.Dispose();
+        foreach (Ed25519KeyPair client in _clients)
+        {
+            client.Dispose();
+        }
+
         _f.Dispose();
     }
 
@@ -38,10 +46,10 @@ public sealed class CheckpointTests : IDisposable
         var snapshots = new SnapshotStore(dataDir);
         using BlockStore store = BlockStore.Open(dataDir);
         var app = new DigestApplication();
-        var clients = new Dictionary<Ed25519PublicKey, ulong>();
+        var clients = new ClientTable(Window);
         Block previous = Block.Genesis(_genesis);
         store.Append(previous);
-        (byte[] pending, Hash256 pendingHash) = ReplicaSnapshot.Take(0, 0, clients, ReconfigurationState.FromGenesis(_genesis).Encode(), app.WriteSnapshot);
+        (byte[] pending, Hash256 pendingHash) = ReplicaSnapshot.Take(0, 0, clients.Entries, ReconfigurationState.FromGenesis(_genesis).Encode(), app.WriteSnapshot);
         long pendingBlock = 0;
         long instance = 0;
         ulong sequence = 1;
@@ -55,9 +63,10 @@ public sealed class CheckpointTests : IDisposable
             else
             {
                 instance++;
-                SignedRequest[] requests = [.. Enumerable.Range(0, 2).Select(_ => SignedRequest.Create(LedgerFixture.Chain, _client, sequence++, [(byte)n]))];
+                Ed25519KeyPair client = _clients[instance % _clients.Length];
+                SignedRequest[] requests = [.. Enumerable.Range(0, 2).Select(_ => SignedRequest.Create(LedgerFixture.Chain, client, sequence++, instance - 1, [(byte)n]))];
                 ReadOnlyMemory<byte>[] results = [.. app.ExecuteBatch(new(n, instance), requests).Select(r => (ReadOnlyMemory<byte>)r)];
-                clients[_client.PublicKey] = sequence - 1;
+                Assert.Equal([true, true], clients.Record(requests, instance));
                 block = Block.Next(previous.Header, instance, [.. requests.Select(r => r.Encoded)], results, ReadOnlyMemory<byte>.Empty);
             }
 
@@ -67,7 +76,7 @@ public sealed class CheckpointTests : IDisposable
             previous = block;
             if (CheckpointBlock.IsCheckpoint(n, Period))
             {
-                (pending, pendingHash) = ReplicaSnapshot.Take(n, instance, clients, ReconfigurationState.FromGenesis(_genesis).Encode(), app.WriteSnapshot);
+                (pending, pendingHash) = ReplicaSnapshot.Take(n, instance, clients.Entries, ReconfigurationState.FromGenesis(_genesis).Encode(), app.WriteSnapshot);
                 pendingBlock = n;
                 snapshots.Write(n, pending);
             }

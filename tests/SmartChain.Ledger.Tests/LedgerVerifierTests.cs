@@ -18,7 +18,7 @@ public sealed class LedgerVerifierTests : IDisposable
     }
 
     private ReadOnlyMemory<byte> Request(ulong sequence) =>
-        SignedRequest.Create(LedgerFixture.Chain, _client, sequence, System.Text.Encoding.UTF8.GetBytes($"op {sequence}")).Encoded;
+        SignedRequest.Create(LedgerFixture.Chain, _client, sequence, 0, System.Text.Encoding.UTF8.GetBytes($"op {sequence}")).Encoded;
 
     /// <summary>Genesis then <paramref name="count"/> blocks of 3 signed requests; <paramref name="tamper"/> may alter block k before it is certified or stored.</summary>
     private VerifyReport Verify(int count, Func<int, Block, Block>? tamper = null, bool certify = true)

@@ -12,7 +12,7 @@ public sealed class TransactionReceiptTests : IDisposable
 
     public TransactionReceiptTests()
     {
-        ReadOnlyMemory<byte>[] entries = [.. Enumerable.Range(1, 5).Select(s => SignedRequest.Create(LedgerFixture.Chain, _client, (ulong)s, [(byte)s]).Encoded)];
+        ReadOnlyMemory<byte>[] entries = [.. Enumerable.Range(1, 5).Select(s => SignedRequest.Create(LedgerFixture.Chain, _client, (ulong)s, 0, [(byte)s]).Encoded)];
         ReadOnlyMemory<byte>[] results = [.. Enumerable.Range(1, 5).Select(s => (ReadOnlyMemory<byte>)new byte[] { 0, (byte)s })];
         _built = BuiltBlock.Next(Block.Genesis(_f.Genesis).Header, 1, entries, results, ReadOnlyMemory<byte>.Empty);
         _certificate = _f.Certify(_built.Block);

@@ -40,7 +40,7 @@ public class ClientBadInputTests
         await link.SendAsync(FrameType.Request, new byte[net.Genesis.Consensus.MaxRequestBytes + 1], Timeout());
         Assert.Contains("exceeds", System.Text.Encoding.UTF8.GetString((await NextReplyAsync(link)).Result.Span), StringComparison.Ordinal);
 
-        byte[] forged = SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode()).Encoded.ToArray();
+        byte[] forged = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode()).Encoded.ToArray();
         forged[^1] ^= 1;
         await link.SendAsync(FrameType.Request, forged, Timeout());
         ReplyMessage badSignature = await NextReplyAsync(link);
@@ -52,7 +52,7 @@ public class ClientBadInputTests
         Assert.Null(await link.ReceiveAsync(Timeout()));
 
         await using SecureLink again = await ConnectAsync(net, 0, client);
-        SignedRequest good = SignedRequest.Create(net.Chain, net.Minter, 2, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode());
+        SignedRequest good = SignedRequest.Create(net.Chain, net.Minter, 2, 0, CoinOperation.Mint([new CoinOutput(client.PublicKey, 9)]).Encode());
         for (int i = 1; i < 4; i++)
         {
             await using SecureLink other = await ConnectAsync(net, i, client);
@@ -85,7 +85,7 @@ public class ClientBadInputTests
 
         using var client = Ed25519KeyPair.Generate();
         await using SmartChain.Client.ChainClient chain = await SmartChain.Client.ChainClient.ConnectAsync(net.Genesis, client, null, Timeout());
-        ReplyMessage reply = await chain.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(client.PublicKey, 3)]).Encode()), Timeout());
+        ReplyMessage reply = await chain.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(client.PublicKey, 3)]).Encode()), Timeout());
         Assert.Equal((ReplyStatus.Executed, 1L), (reply.Status, reply.Instance));
         Assert.All(net.Hosts, h => Assert.NotEqual(Environment.CurrentManagedThreadId, h!.ConsensusThreadId));
     }
@@ -106,7 +106,7 @@ public class ClientBadInputTests
         using var alice = Ed25519KeyPair.Generate();
         await using SmartChain.Client.ChainClient client = await SmartChain.Client.ChainClient.ConnectAsync(net.Genesis, alice,
             new SmartChain.Client.ClientOptions { RequestTimeout = TimeSpan.FromSeconds(20) }, Timeout());
-        ReplyMessage reply = await client.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 3)]).Encode()), Timeout());
+        ReplyMessage reply = await client.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 3)]).Encode()), Timeout());
         Assert.Equal(ReplyStatus.Executed, reply.Status);
     }
 }

@@ -113,8 +113,8 @@ public class ClientBudgetTests
         ReplicaHost replica1 = net.Hosts[1]!;
 
         // A (sequence 1) reaches replica 1 only; B (also sequence 1) the others, and B is what gets ordered.
-        SignedRequest a = SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(wallet.PublicKey, 1)]).Encode());
-        SignedRequest b = SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(wallet.PublicKey, 2)]).Encode());
+        SignedRequest a = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(wallet.PublicKey, 1)]).Encode());
+        SignedRequest b = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(wallet.PublicKey, 2)]).Encode());
         SecureLink toReplica1 = await ConnectAsync(net, 1, wallet);
         await toReplica1.SendAsync(FrameType.Request, a.Encoded, Timeout());
         var others = new List<SecureLink>();

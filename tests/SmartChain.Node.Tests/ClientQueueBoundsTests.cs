@@ -12,7 +12,7 @@ public class ClientQueueBoundsTests
     public void The_client_input_queue_refuses_by_bytes_and_by_count_and_gives_bytes_back_when_read()
     {
         using var key = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)5, 32).ToArray());
-        SignedRequest request = SignedRequest.Create("bounds", key, 1, CoinOperation.Mint([new CoinOutput(key.PublicKey, 1)]).Encode());
+        SignedRequest request = SignedRequest.Create("bounds", key, 1, 0, CoinOperation.Mint([new CoinOutput(key.PublicKey, 1)]).Encode());
         var item = new NodeInput.ClientRequest(request, null!);
         var queue = new ClientInputQueue(maxCount: 3, maxBytes: (2 * request.Size) + 1);
 
@@ -62,7 +62,7 @@ public class ClientQueueBoundsTests
         var replicas = System.Threading.Channels.Channel.CreateUnbounded<NodeInput>();
         for (ulong i = 1; i <= 100; i++)
         {
-            SignedRequest request = SignedRequest.Create("bounds", key, i, CoinOperation.Mint([new CoinOutput(key.PublicKey, i)]).Encode());
+            SignedRequest request = SignedRequest.Create("bounds", key, i, 0, CoinOperation.Mint([new CoinOutput(key.PublicKey, i)]).Encode());
             Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(request, null!)));
         }
 

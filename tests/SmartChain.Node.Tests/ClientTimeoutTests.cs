@@ -19,7 +19,7 @@ public class ClientTimeoutTests
         // Two of four replicas gone: no quorum of 3 can form, so nothing is decided.
         await net.Hosts[2]!.DisposeAsync();
         await net.Hosts[3]!.DisposeAsync();
-        SignedRequest mint = SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 1)]).Encode());
+        SignedRequest mint = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 1)]).Encode());
         ChainClientException e = await Assert.ThrowsAsync<ChainClientException>(() => client.SubmitAsync(mint, timeout.Token));
 
         Assert.Contains("no 3 matching answers within 2 s", e.Message, StringComparison.Ordinal);

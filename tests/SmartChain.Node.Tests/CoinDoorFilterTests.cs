@@ -24,7 +24,7 @@ public class CoinDoorFilterTests
         {
             using var stranger = Ed25519KeyPair.Generate();
             ReplyMessage refused = await client.SubmitAsync(
-                SignedRequest.Create(net.Chain, stranger, 1, CoinOperation.Spend([Hash256.Compute([(byte)i])], [new CoinOutput(alice.PublicKey, 1)]).Encode()), Timeout());
+                SignedRequest.Create(net.Chain, stranger, 1, 0, CoinOperation.Spend([Hash256.Compute([(byte)i])], [new CoinOutput(alice.PublicKey, 1)]).Encode()), Timeout());
             Assert.Equal(ReplyStatus.Rejected, refused.Status);
             Assert.Contains("owns no coin", System.Text.Encoding.UTF8.GetString(refused.Result.Span), StringComparison.Ordinal);
         }

@@ -47,8 +47,8 @@ public class LoadRunnerTests
         using var a = new SpendStreams("c", minter, 3, seed: 9);
         using var b = new SpendStreams("c", minter, 3, seed: 9);
         using var c = new SpendStreams("c", minter, 3, seed: 10);
-        Assert.Equal(a.Setup().Select(r => r.Digest), b.Setup().Select(r => r.Digest));
-        Assert.Equal(a.NextRequest(1).Digest, b.NextRequest(1).Digest);
-        Assert.NotEqual(a.Setup()[0].Digest, c.Setup()[0].Digest);
+        Assert.Equal(a.Setup(5).Select(r => r.Digest), b.Setup(5).Select(r => r.Digest));
+        Assert.Equal(a.NextRequest(1, 5).Digest, b.NextRequest(1, 5).Digest);
+        Assert.NotEqual(a.Setup(5)[0].Digest, c.Setup(5)[0].Digest);
     }
 }

@@ -30,7 +30,7 @@ public class MetricsTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, timeout.Token))
         {
-            await client.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 1)]).Encode()), timeout.Token);
+            await client.SubmitAsync(SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 1)]).Encode()), timeout.Token);
 
             // One strong-mode reply is enough for the client; wait until every replica has executed the instance too.
             while ((await client.QueryEachAsync(CoinQuery.CoinsOf(alice.PublicKey), TimeSpan.FromSeconds(1), timeout.Token)).Values.Count(a => a.ExecutedInstance >= 1) < 4)

@@ -46,7 +46,7 @@ public class ReplicaHostTests
         Assert.Equal((ReplyStatus.Duplicate, minted.Instance), (again.Status, again.Instance));
 
         // A request from a non-minter is refused before ordering by every replica alike.
-        ReplyMessage refused = await client.SubmitAsync(SignedRequest.Create(net.Chain, alice, 1, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 5)]).Encode()), Timeout());
+        ReplyMessage refused = await client.SubmitAsync(SignedRequest.Create(net.Chain, alice, 1, 0, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 5)]).Encode()), Timeout());
         Assert.Equal(ReplyStatus.Rejected, refused.Status);
         Assert.Contains("not a minter", System.Text.Encoding.UTF8.GetString(refused.Result.Span), StringComparison.Ordinal);
 

@@ -39,7 +39,7 @@ public sealed class TransferVerifierTests : IDisposable
     private Block Decided(BlockHeader previous, long instance, byte operation, int regency = 0, int[]? voters = null, long? signedInstance = null)
     {
         using var client = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
-        SignedRequest request = SignedRequest.Create("transfer-test", client, (ulong)instance, [operation]);
+        SignedRequest request = SignedRequest.Create("transfer-test", client, (ulong)instance, 0, [operation]);
         Hash256 batch = BatchHash.Compute([request]);
         byte[] statement = AcceptStatement.Encode("transfer-test", 0, signedInstance ?? instance, regency, batch);
         var proof = new DecisionProof([.. (voters ?? [0, 1, 2]).Select(i => new AcceptVote(i, _keys[i].Sign(statement)))]);

@@ -80,7 +80,7 @@ internal sealed class Consortium : IDisposable
         Sign(_keys[ReconfigurationOperation.Decode(join.Operation.Span) is JoinOperation j ? j.ReplicaId : throw new InvalidOperationException()].Identity,
             new ReconfigureOperation(join, record, votes));
 
-    public SignedRequest Sign(Ed25519KeyPair issuer, ReconfigurationOperation operation) => operation.Sign(Chain, issuer, _sequence++);
+    public SignedRequest Sign(Ed25519KeyPair issuer, ReconfigurationOperation operation) => operation.Sign(Chain, issuer, _sequence++, 0);
 
     /// <summary>Decides and executes one system request in the next instance.</summary>
     public SystemResult Execute(SignedRequest request)

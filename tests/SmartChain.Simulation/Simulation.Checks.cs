@@ -128,7 +128,7 @@ public sealed partial class Simulation
         {
             if (client.Outstanding.Remove(stale.Digest))
             {
-                SignedRequest again = SignedRequest.Create(ChainId, client.Key, client.NextSequence++, stale.Operation.Span);
+                SignedRequest again = SignedRequest.Create(ChainId, client.Key, client.NextSequence++, 0, stale.Operation.Span);
                 _submitted.Add(again.Digest, again);
                 client.Outstanding.Add(again.Digest, (again, _now));
                 SendToAll(client, again);
@@ -142,7 +142,7 @@ public sealed partial class Simulation
         while (client.Outstanding.Count < _config.ClientWindow && client.Operations < _config.RequestsPerClient)
         {
             byte[] operation = BitConverter.GetBytes(++client.Operations * 7919);
-            SignedRequest request = SignedRequest.Create(ChainId, client.Key, client.NextSequence++, operation);
+            SignedRequest request = SignedRequest.Create(ChainId, client.Key, client.NextSequence++, 0, operation);
             _submitted.Add(request.Digest, request);
             client.Outstanding.Add(request.Digest, (request, _now));
             SendToAll(client, request);

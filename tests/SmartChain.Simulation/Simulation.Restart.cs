@@ -2,6 +2,7 @@ using System.Buffers;
 using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
 using SmartChain.Core;
+using SmartChain.Core.Requests;
 
 namespace SmartChain.Simulation;
 
@@ -94,11 +95,11 @@ public sealed partial class Simulation
     {
         List<(long At, Decision Decision)> ledger = _ledgers[i];
         long lastDecided = ledger.Count;
-        var clients = new ClientTable();
+        var clients = new ClientTable(_options.RequestWindow);
         _freshSeen[i].Clear();
         foreach ((long _, Decision decision) in ledger)
         {
-            clients.Record(decision.Batch);
+            clients.Record(decision.Batch, decision.Instance);
             for (int j = 0; j < decision.Batch.Count; j++)
             {
                 if (decision.Fresh[j])

@@ -47,6 +47,7 @@ internal static class CoinCommands
         SetAction(command, async (session, parse, output, ct) =>
         {
             Ed25519PublicKey owner = parse.GetValue(to) is { } recipient ? ParseRecipient(recipient) : session.Wallet.Address;
+            await session.RefreshInstanceAsync(ct);
             SignedRequest request = session.Wallet.Mint([new CoinOutput(owner, parse.GetValue(amount))]);
             CoinResult result = await session.SubmitAsync(request, "MINT", ct);
             output.WriteLine($"minted {parse.GetValue(amount)} to {owner}: coin {result.CreatedCoins[0]} (block {session.LastReply!.Block})");
@@ -67,6 +68,7 @@ internal static class CoinCommands
         {
             Ed25519PublicKey payee = ParseRecipient(parse.GetRequiredValue(to));
             await session.LoadCoinsAsync(ct);
+            await session.RefreshInstanceAsync(ct);
             SignedRequest request = session.Wallet.Pay(payee, parse.GetValue(amount));
             await session.SubmitAsync(request, "SPEND", ct);
             output.WriteLine($"paid {parse.GetValue(amount)} to {payee} in block {session.LastReply!.Block} (transaction {request.Digest})");
@@ -188,6 +190,9 @@ internal static class CoinCommands
                 Wallet.AddCoin(id, value);
             }
         }
+
+        // A request names an instance the network decided (its not-before): asked for just before signing.
+        public async Task RefreshInstanceAsync(CancellationToken ct) => Wallet.NotBefore = await client.CurrentInstanceAsync(ct);
 
         public async Task<(int Coins, UInt128 Total)> BalanceAsync(CancellationToken ct) =>
             DecodeBalance(await AskAsync(CoinQuery.BalanceOf(key.PublicKey), ct));

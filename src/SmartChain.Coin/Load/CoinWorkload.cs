@@ -43,6 +43,9 @@ public sealed class CoinWorkload : IDisposable
     /// <summary>Number of wallets.</summary>
     public int WalletCount => _wallets.Length;
 
+    /// <summary>The not-before the requests signed from now on name (an instance the network has decided).</summary>
+    public long NotBefore { get; set; }
+
     /// <summary>SPEND rounds generated so far.</summary>
     public int Rounds { get; private set; }
 
@@ -65,7 +68,7 @@ public sealed class CoinWorkload : IDisposable
         Parallel.For(0, _wallets.Length, i =>
         {
             CoinOutput output = new(_wallets[i].PublicKey, _coinValue);
-            mints[i] = SignedRequest.Create(_chainId, _minter, firstSequence + (ulong)i, CoinOperation.Mint([output, output]).Encode());
+            mints[i] = SignedRequest.Create(_chainId, _minter, firstSequence + (ulong)i, NotBefore, CoinOperation.Mint([output, output]).Encode());
         });
 
         for (int i = 0; i < mints.Length; i++)
@@ -102,7 +105,8 @@ public sealed class CoinWorkload : IDisposable
         // Wallet sequences are 1 + round: the MINTs came from the minter's key.
         ulong sequence = (ulong)Rounds + 1;
         var spends = new SignedRequest[n];
-        Parallel.For(0, n, i => spends[i] = SignedRequest.Create(_chainId, _wallets[i], sequence, operations[i]));
+        long notBefore = NotBefore;
+        Parallel.For(0, n, i => spends[i] = SignedRequest.Create(_chainId, _wallets[i], sequence, notBefore, operations[i]));
 
         // Each wallet now holds its change (output 1 of its SPEND) and its predecessor's payment (output 0 of that one).
         for (int i = 0; i < n; i++)

@@ -13,6 +13,7 @@ public sealed class CoinWallet
     private readonly string _chainId;
     private readonly Ed25519KeyPair _key;
     private readonly Dictionary<Hash256, OwnedCoin> _coins = [];
+    private long _notBefore;
     private readonly Dictionary<Hash256, Hash256[]> _pendingBySpend = [];
     private ulong _nextSequence;
 
@@ -29,6 +30,19 @@ public sealed class CoinWallet
         _key = key;
         _nextSequence = firstSequence;
     }
+
+    /// <summary>
+    /// The not-before the wallet's next requests name: an instance the network has decided (from
+    /// <c>ChainClient.KnownInstance</c> or <c>CurrentInstanceAsync</c>). They can be ordered only in the W instances after it.
+    /// It only grows (a lower value is ignored), so a later sequence never names an earlier instance: that keeps a
+    /// "stale" answer final (coin.md "The client table").
+    /// </summary>
+    public long NotBefore
+    {
+        get => _notBefore;
+        set => _notBefore = Math.Max(_notBefore, value);
+    }
+
 
     /// <summary>The wallet's public key: where coins are sent.</summary>
     public Ed25519PublicKey Address => _key.PublicKey;
@@ -136,7 +150,7 @@ public sealed class CoinWallet
     }
 
     private SignedRequest Sign(CoinOperation operation) =>
-        SignedRequest.Create(_chainId, _key, _nextSequence++, operation.Encode());
+        SignedRequest.Create(_chainId, _key, _nextSequence++, NotBefore, operation.Encode());
 
     private void MarkPending(Hash256 spend, IReadOnlyList<Hash256> inputs)
     {

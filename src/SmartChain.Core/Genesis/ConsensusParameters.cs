@@ -24,6 +24,14 @@ public sealed record ConsensusParameters
     /// </summary>
     public int RequestTimeoutMs { get; init; } = 2000;
 
+    /// <summary>
+    /// W, in instances: a request naming not-before <c>b</c> may be ordered only in instances <c>b + 1</c> to <c>b + W</c>,
+    /// and a client's replay-protection row is forgotten W instances after its last decided request. Bounds the
+    /// replicated client table to the keys with a request decided in the last W instances (at most W × maxBatch).
+    /// 10,000 instances is minutes of a busy network (instances come at most every few milliseconds) and ≤ 10 Mi rows.
+    /// </summary>
+    public long RequestWindow { get; init; } = 10_000;
+
     /// <summary>The defaults written by <c>smartchain testnet init</c>.</summary>
     public static ConsensusParameters Default { get; } = new();
 }

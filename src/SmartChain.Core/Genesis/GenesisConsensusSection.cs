@@ -12,4 +12,6 @@ internal sealed class GenesisConsensusSection
     public int? TickMs { get; set; }
 
     public int? RequestTimeoutMs { get; set; }
+
+    public long? RequestWindow { get; set; }
 }

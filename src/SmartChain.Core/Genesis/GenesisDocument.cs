@@ -80,7 +80,7 @@ public sealed class GenesisDocument
 
     /// <summary>
     /// The canonical encoding that <see cref="Hash"/> covers: u8 format, chain id, u8 persistence, view, five i32
-    /// consensus parameters, i64 checkpoint period, minter count and keys in the order listed, u8 join policy, allow-list
+    /// consensus parameters, i64 request window, i64 checkpoint period, minter count and keys in the order listed, u8 join policy, allow-list
     /// count and keys, i64 join expiry, i64 exclusion expiry, and per member in id order: i32 id, key count, keys.
     /// </summary>
     public byte[] Encode()
@@ -96,6 +96,7 @@ public sealed class GenesisDocument
         writer.WriteInt32(Consensus.MaxRequestBytes);
         writer.WriteInt32(Consensus.TickMs);
         writer.WriteInt32(Consensus.RequestTimeoutMs);
+        writer.WriteInt64(Consensus.RequestWindow);
         writer.WriteInt64(CheckpointPeriod);
         writer.WriteCount(Minters.Count, Limits.MaxMinters);
         foreach (Ed25519PublicKey minter in Minters)

@@ -86,6 +86,7 @@ public static class GenesisJson
                 MaxRequestBytes = c.MaxRequestBytes,
                 TickMs = c.TickMs,
                 RequestTimeoutMs = c.RequestTimeoutMs,
+                RequestWindow = c.RequestWindow,
             },
             CheckpointPeriod = genesis.CheckpointPeriod,
             Reconfiguration = new GenesisReconfigurationSection

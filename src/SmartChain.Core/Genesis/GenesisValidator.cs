@@ -264,12 +264,14 @@ internal sealed class GenesisValidator
             MaxRequestBytes = s.MaxRequestBytes ?? d.MaxRequestBytes,
             TickMs = s.TickMs ?? d.TickMs,
             RequestTimeoutMs = s.RequestTimeoutMs ?? d.RequestTimeoutMs,
+            RequestWindow = s.RequestWindow ?? d.RequestWindow,
         };
         Range("consensus.maxBatch", p.MaxBatch, 1, Limits.MaxBatchRequests);
         Range("consensus.maxRequestBytes", p.MaxRequestBytes, Limits.RequestOverheadBytes + 1, Limits.MaxRequestBytes);
         Range("consensus.maxBatchBytes", p.MaxBatchBytes, p.MaxRequestBytes, Limits.MaxBatchBytes);
         Range("consensus.tickMs", p.TickMs, 1, 10_000);
         Range("consensus.requestTimeoutMs", p.RequestTimeoutMs, 2 * p.TickMs, 3_600_000);
+        Range("consensus.requestWindow", p.RequestWindow, 1, 100_000_000);
         return p;
     }
 

@@ -10,6 +10,7 @@ namespace SmartChain.Core.Requests;
 /// string chainId      u32 length + UTF-8, ≤ 64 bytes
 /// 32 B   client       Ed25519 public key, the issuer
 /// u64    sequence     per-client, increasing (may skip)
+/// i64    notBefore    an instance the client saw decided (≥ 0); ordered only in instances notBefore+1 .. notBefore+W
 /// bytes  operation    u32 length + bytes, application-defined
 /// 64 B   signature    Ed25519 over every byte before it
 /// </code>
@@ -18,12 +19,13 @@ namespace SmartChain.Core.Requests;
 /// </summary>
 public sealed class SignedRequest
 {
-    private SignedRequest(string chainId, Ed25519PublicKey client, ulong sequence, ReadOnlyMemory<byte> operation,
+    private SignedRequest(string chainId, Ed25519PublicKey client, ulong sequence, long notBefore, ReadOnlyMemory<byte> operation,
         ReadOnlyMemory<byte> encoded)
     {
         ChainId = chainId;
         Client = client;
         Sequence = sequence;
+        NotBefore = notBefore;
         Operation = operation;
         Encoded = encoded;
         Digest = Hash256.Compute(encoded.Span);
@@ -37,6 +39,13 @@ public sealed class SignedRequest
 
     /// <summary>The client's sequence number.</summary>
     public ulong Sequence { get; }
+
+    /// <summary>
+    /// An instance the client saw decided: the request may be ordered only in instances <c>NotBefore + 1</c> to
+    /// <c>NotBefore + W</c> (genesis <c>consensus.requestWindow</c>), so it is invalid for ever once its window has passed,
+    /// and the client table may forget its client (<see cref="ClientTable"/>).
+    /// </summary>
+    public long NotBefore { get; }
 
     /// <summary>The application's operation bytes (a slice of <see cref="Encoded"/>).</summary>
     public ReadOnlyMemory<byte> Operation { get; }
@@ -58,9 +67,11 @@ public sealed class SignedRequest
 
     /// <summary>Builds and signs a request.</summary>
     /// <exception cref="ArgumentException">Invalid chain id, or an operation above <see cref="Limits.MaxOperationBytes"/>.</exception>
-    public static SignedRequest Create(string chainId, Ed25519KeyPair client, ulong sequence, ReadOnlySpan<byte> operation)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="notBefore"/> is negative.</exception>
+    public static SignedRequest Create(string chainId, Ed25519KeyPair client, ulong sequence, long notBefore, ReadOnlySpan<byte> operation)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfNegative(notBefore);
         if (Core.ChainId.Validate(chainId) is { } problem)
         {
             throw new ArgumentException($"chain id {problem}", nameof(chainId));
@@ -74,25 +85,27 @@ public sealed class SignedRequest
         int chainIdBytes = System.Text.Encoding.UTF8.GetByteCount(chainId);
         byte[] buffer = new byte[Limits.RequestOverheadBytes + chainIdBytes + operation.Length];
         var writer = new CanonicalWriter(new FixedBufferWriter(buffer));
-        WriteUnsigned(ref writer, chainId, client.PublicKey, sequence, operation);
+        WriteUnsigned(ref writer, chainId, client.PublicKey, sequence, notBefore, operation);
         int signedLength = writer.Written;
         client.Sign(buffer.AsSpan(0, signedLength), buffer.AsSpan(signedLength, Ed25519.SignatureSize));
 
         int operationStart = signedLength - operation.Length;
-        return new SignedRequest(chainId, client.PublicKey, sequence, buffer.AsMemory(operationStart, operation.Length), buffer);
+        return new SignedRequest(chainId, client.PublicKey, sequence, notBefore, buffer.AsMemory(operationStart, operation.Length), buffer);
     }
 
     /// <summary>
     /// Writes every field before the signature: the exact bytes a client signs. For signers that live elsewhere
     /// (a hardware key); append the 64-byte signature to complete the request.
     /// </summary>
-    public static void WriteUnsigned(ref CanonicalWriter writer, string chainId, Ed25519PublicKey client, ulong sequence,
+    public static void WriteUnsigned(ref CanonicalWriter writer, string chainId, Ed25519PublicKey client, ulong sequence, long notBefore,
         scoped ReadOnlySpan<byte> operation)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(notBefore);
         writer.WriteUInt8((byte)SignatureDomain.ClientRequest);
         writer.WriteString(chainId, Limits.MaxChainIdBytes);
         client.WriteTo(ref writer);
         writer.WriteUInt64(sequence);
+        writer.WriteInt64(notBefore);
         writer.WriteBytes(operation, Limits.MaxOperationBytes);
     }
 
@@ -119,11 +132,12 @@ public sealed class SignedRequest
 
         Ed25519PublicKey client = Ed25519PublicKey.ReadFrom(ref reader);
         ulong sequence = reader.ReadUInt64();
+        long notBefore = reader.ReadInt64(0, long.MaxValue);
         ReadOnlySpan<byte> operation = reader.ReadBytes(Math.Min(maxOperationBytes, Limits.MaxOperationBytes));
         int operationStart = reader.Position - operation.Length;
         reader.ReadFixed(Ed25519.SignatureSize);
         reader.EnsureEnd();
-        return new SignedRequest(chainId, client, sequence, encoded.Slice(operationStart, operation.Length), encoded);
+        return new SignedRequest(chainId, client, sequence, notBefore, encoded.Slice(operationStart, operation.Length), encoded);
     }
 
     /// <summary>Like <see cref="Decode"/>, reporting failure instead of throwing.</summary>
@@ -153,5 +167,5 @@ public sealed class SignedRequest
         Ed25519.Verify(Client, SignedBytes.Span, Signature.Span);
 
     /// <inheritdoc />
-    public override string ToString() => $"request {Digest} from {Client} seq {Sequence} ({Size} B)";
+    public override string ToString() => $"request {Digest} from {Client} seq {Sequence} not-before {NotBefore} ({Size} B)";
 }

@@ -14,8 +14,10 @@ namespace SmartChain.Ledger.Verification;
 /// Applies blocks in order to an application and the platform's reconfiguration state, checking each on the way (SPEC
 /// §4.3): number and link, both Merkle roots, the certificate against the view in force (views followed through
 /// reconfiguration blocks: a block of view v must be certified by view-v keys of view-v members), the entries' client
-/// signatures, and that re-execution reproduces every recorded result, the new views included. A request whose sequence its client already had decided stays in the block (the decision covers
-/// it) with an empty result and is not executed again. Consensus instances follow each other, and every
+/// signatures, and that re-execution reproduces every recorded result, the new views included. A request that is not
+/// fresh (its sequence its client already had decided, or its not-before outside the window of its instance: the
+/// replicated <see cref="ClientTable"/>, expiry included) stays in the block (the decision covers it) with an empty
+/// result and is not executed again. Consensus instances follow each other, and every
 /// <c>lastCheckpoint</c> names the latest checkpoint block; at a checkpoint block the replayer takes the snapshot
 /// itself and checks its hash and size against the record (SPEC §4.4). It can also start from a verified snapshot
 /// instead of genesis (<see cref="StartAt"/>). Used by <c>ledger verify</c>, by a restarting replica and by state transfer.
@@ -24,7 +26,7 @@ public sealed class ChainReplayer
 {
     private readonly GenesisDocument _genesis;
     private readonly ReplicatedStateMachine _machine;
-    private readonly Dictionary<Ed25519PublicKey, ulong> _highest = [];
+    private readonly ClientTable _clients;
     private Hash256 _previous;
     private long _lastCheckpoint;
     private long _lastConsensusId;
@@ -39,6 +41,7 @@ public sealed class ChainReplayer
         _genesis = genesis;
         _machine = new ReplicatedStateMachine(genesis.ChainId, app, ReconfigurationState.FromGenesis(genesis));
         _view = genesis.InitialView;
+        _clients = new ClientTable(genesis.Consensus.RequestWindow);
     }
 
     /// <summary>What the replay executes onto: the application and the reconfiguration state.</summary>
@@ -62,8 +65,8 @@ public sealed class ChainReplayer
     /// <summary>Consensus instance of the last block applied.</summary>
     public long LastConsensusId => _lastConsensusId;
 
-    /// <summary>Per client, the highest sequence decided so far (the replicated replay-protection table).</summary>
-    public IReadOnlyDictionary<Ed25519PublicKey, ulong> Clients => _highest;
+    /// <summary>The replicated replay-protection table as of the last block applied.</summary>
+    public ClientTable Clients => _clients;
 
     /// <summary>
     /// Hears the number of each checkpoint block passed and the snapshot of the state there (the one the next checkpoint
@@ -111,11 +114,7 @@ public sealed class ChainReplayer
             return $"the snapshot's view was installed by block {reconfiguration.LastReconfigBlock}; block {at.Header.Number} names block {at.Header.LastReconfig}";
         }
 
-        _highest.Clear();
-        foreach ((Ed25519PublicKey client, ulong sequence) in snapshot.Clients)
-        {
-            _highest[client] = sequence;
-        }
+        _clients.Reset(snapshot.Clients);
 
         _machine.Reconfiguration = reconfiguration;
         _view = reconfiguration.View;
@@ -258,7 +257,7 @@ public sealed class ChainReplayer
     // block records it.
     private void TakeSnapshot(long number)
     {
-        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, _lastConsensusId, _highest, _machine.Reconfiguration.Encode(), _machine.Application.WriteSnapshot);
+        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, _lastConsensusId, _clients.Entries, _machine.Reconfiguration.Encode(), _machine.Application.WriteSnapshot);
         _pending = (number, hash, snapshot.Length);
         if (number > 0)
         {
@@ -352,22 +351,17 @@ public sealed class ChainReplayer
     private string? Execute(Block block, SignedRequest[] requests, out bool[] fresh, out View? installed)
     {
         installed = null;
-        fresh = new bool[requests.Length];
+        fresh = _clients.Record(requests, block.Body.ConsensusId);
         var toRun = new List<SignedRequest>(requests.Length);
-        var lastInBlock = new Dictionary<Ed25519PublicKey, ulong>();
         for (int j = 0; j < requests.Length; j++)
         {
-            SignedRequest r = requests[j];
-            ulong highest = Math.Max(_highest.GetValueOrDefault(r.Client), lastInBlock.GetValueOrDefault(r.Client));
-            fresh[j] = r.Sequence > highest;
             if (fresh[j])
             {
-                lastInBlock[r.Client] = r.Sequence;
-                toRun.Add(r);
+                toRun.Add(requests[j]);
             }
             else if (!block.Body.Results[j].IsEmpty)
             {
-                return $"entry {j} repeats sequence {r.Sequence} of its client, yet has a result (it must not have been executed)";
+                return $"entry {j} ({requests[j]}) is not fresh in instance {block.Body.ConsensusId} (sequence already decided, or not-before outside the window), yet has a result (it must not have been executed)";
             }
         }
 
@@ -381,11 +375,6 @@ public sealed class ChainReplayer
             {
                 return $"result {j} ({requests[j].Digest}) is not what re-executing the entry produces";
             }
-        }
-
-        foreach ((Ed25519PublicKey client, ulong sequence) in lastInBlock)
-        {
-            _highest[client] = sequence;
         }
 
         return null;

@@ -81,7 +81,7 @@ public abstract record ReconfigurationOperation
     }
 
     /// <summary>Signs this operation into a request by <paramref name="issuer"/>.</summary>
-    public SignedRequest Sign(string chainId, Ed25519KeyPair issuer, ulong sequence) => SignedRequest.Create(chainId, issuer, sequence, Encode());
+    public SignedRequest Sign(string chainId, Ed25519KeyPair issuer, ulong sequence, long notBefore) => SignedRequest.Create(chainId, issuer, sequence, notBefore, Encode());
 
     internal static void CheckLimit(int count, int limit, int at, string what)
     {
