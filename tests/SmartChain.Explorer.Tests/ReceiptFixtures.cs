@@ -135,7 +135,7 @@ public sealed class ReceiptFixtures
     public BlockCertificate Certify(BlockHeader header, int view, params int[] replicas) =>
         new([.. replicas.Select(i => (i, (ReadOnlyMemory<byte>)BlockCertificate.Sign(_chainKeys[i][view], Genesis.ChainId, header.Hash())))]);
 
-    private byte[] Request(ulong sequence, byte[] operation) => SignedRequest.Create(Genesis.ChainId, Client, sequence, operation).Encoded.ToArray();
+    private byte[] Request(ulong sequence, byte[] operation) => SignedRequest.Create(Genesis.ChainId, Client, sequence, 0, operation).Encoded.ToArray();
 
     private static byte[] Seed(int b) => Enumerable.Repeat((byte)b, 32).ToArray();
 }

@@ -29,7 +29,7 @@ public sealed class SmallOrderKeyFixture
         Genesis = new GenesisDocument("small-order-test", PersistenceMode.Strong, new View(0, members), ConsensusParameters.Default, 1000, [client.PublicKey]);
         GenesisJsonText = Encoding.UTF8.GetString(GenesisJson.Serialize(Genesis));
 
-        BuiltBlock b1 = BuiltBlock.Next(Block.Genesis(Genesis).Header, 1, [SignedRequest.Create(Genesis.ChainId, client, 1, [1, 2]).Encoded],
+        BuiltBlock b1 = BuiltBlock.Next(Block.Genesis(Genesis).Header, 1, [SignedRequest.Create(Genesis.ChainId, client, 1, 0, [1, 2]).Encoded],
             [new byte[] { 0 }], ReadOnlyMemory<byte>.Empty);
         Hash256 id = b1.Block.Header.Hash();
         byte[] forged = new byte[64];

@@ -16,7 +16,7 @@ export class GenesisError extends Error {
 }
 
 const defaults = Object.freeze({
-  maxBatch: 1024, maxBatchBytes: 4 * 1024 * 1024, maxRequestBytes: 16 * 1024, tickMs: 10, requestTimeoutMs: 2000,
+  maxBatch: 1024, maxBatchBytes: 4 * 1024 * 1024, maxRequestBytes: 16 * 1024, tickMs: 10, requestTimeoutMs: 2000, requestWindow: 10000n,
   checkpointPeriod: 1000n, joinExpiryInstances: 10000n, exclusionExpiryInstances: 100000n,
 });
 const joinPolicies = { 'endorsement-or-allow-list': 1, endorsement: 2, 'allow-list': 3 };
@@ -24,7 +24,7 @@ const allowedFields = {
   $: ['format', 'chainId', 'persistence', 'view', 'consensus', 'checkpointPeriod', 'reconfiguration', 'coin'],
   view: ['id', 'members'],
   member: ['id', 'host', 'port', 'clientPort', 'publicKey', 'viewKeys'],
-  consensus: ['maxBatch', 'maxBatchBytes', 'maxRequestBytes', 'tickMs', 'requestTimeoutMs'],
+  consensus: ['maxBatch', 'maxBatchBytes', 'maxRequestBytes', 'tickMs', 'requestTimeoutMs', 'requestWindow'],
   reconfiguration: ['joinExpiryInstances', 'exclusionExpiryInstances'],
   coin: ['minters', 'joinPolicy', 'joinAllowList'],
 };
@@ -80,6 +80,7 @@ function encodeGenesis(g) {
   w.u32(g.view.members.length);
   for (const m of g.view.members) writeMember(w, m);
   for (const v of [g.consensus.maxBatch, g.consensus.maxBatchBytes, g.consensus.maxRequestBytes, g.consensus.tickMs, g.consensus.requestTimeoutMs]) w.i32(v);
+  w.i64(g.consensus.requestWindow);
   w.i64(g.checkpointPeriod);
   w.u32(g.minters.length);
   for (const k of g.minters) w.fixed(k);
@@ -196,13 +197,14 @@ export async function genesisFromJson(text) {
   const consensus = {
     maxBatch: c.maxBatch ?? defaults.maxBatch, maxBatchBytes: c.maxBatchBytes ?? defaults.maxBatchBytes,
     maxRequestBytes: c.maxRequestBytes ?? defaults.maxRequestBytes, tickMs: c.tickMs ?? defaults.tickMs,
-    requestTimeoutMs: c.requestTimeoutMs ?? defaults.requestTimeoutMs,
+    requestTimeoutMs: c.requestTimeoutMs ?? defaults.requestTimeoutMs, requestWindow: BigInt(c.requestWindow ?? defaults.requestWindow),
   };
   range('consensus.maxBatch', consensus.maxBatch, 1, 65536, errors);
-  range('consensus.maxRequestBytes', consensus.maxRequestBytes, 114, 65713, errors);
+  range('consensus.maxRequestBytes', consensus.maxRequestBytes, 122, 65721, errors);
   range('consensus.maxBatchBytes', consensus.maxBatchBytes, consensus.maxRequestBytes, 64 * 1024 * 1024, errors);
   range('consensus.tickMs', consensus.tickMs, 1, 10000, errors);
   range('consensus.requestTimeoutMs', consensus.requestTimeoutMs, 2 * consensus.tickMs, 3600000, errors);
+  range('consensus.requestWindow', consensus.requestWindow, 1n, 100000000n, errors);
   const checkpointPeriod = BigInt(file.checkpointPeriod ?? defaults.checkpointPeriod);
   if (checkpointPeriod < 2n) errors.push(`checkpointPeriod: ${checkpointPeriod} must be at least 2 (every checkpointPeriod-th block is a checkpoint block)`);
   const rc = file.reconfiguration ?? {};
@@ -253,7 +255,7 @@ export async function genesisFromCanonical(bytes, expectedHashHex) {
     const chainId = r.string(limits.maxChainIdBytes);
     const persistenceByte = r.u8();
     const view = await readView(r);
-    const consensus = { maxBatch: r.i32(), maxBatchBytes: r.i32(), maxRequestBytes: r.i32(), tickMs: r.i32(), requestTimeoutMs: r.i32() };
+    const consensus = { maxBatch: r.i32(), maxBatchBytes: r.i32(), maxRequestBytes: r.i32(), tickMs: r.i32(), requestTimeoutMs: r.i32(), requestWindow: r.i64() };
     const checkpointPeriod = r.i64();
     const readKeys = () => { const n = r.count(limits.maxMinters, 32); return Array.from({ length: n }, () => r.fixed(32)); };
     const minters = readKeys();

@@ -99,7 +99,8 @@ export function chainIdProblem(value) {
 }
 
 /**
- * SignedRequest.Decode: u8 0x01 · string chainId · 32 B client · u64 sequence · bytes operation · 64 B signature.
+ * SignedRequest.Decode: u8 0x01 · string chainId · 32 B client · u64 sequence · i64 notBefore (≥ 0) · bytes operation ·
+ * 64 B signature.
  * The signature covers every byte before it; the transaction id is SHA-256 of all of them.
  */
 export function decodeRequest(bytes) {
@@ -112,11 +113,12 @@ export function decodeRequest(bytes) {
   if (problem) throw new EncodingError(chainIdAt, `chain id ${problem}`);
   const client = r.fixed(32);
   const sequence = r.u64();
+  const notBefore = r.i64(0n, 9223372036854775807n);
   const operation = r.bytesField(limits.maxOperationBytes);
   const signedLength = r.position;
   const signature = r.fixed(64);
   r.ensureEnd();
-  return { chainId, client, sequence, operation, signature, signed: bytes.subarray(0, signedLength), encoded: bytes };
+  return { chainId, client, sequence, notBefore, operation, signature, signed: bytes.subarray(0, signedLength), encoded: bytes };
 }
 
 /** KeyChainCommitment (32 B root · i32 length 1..1024 · i64 first view) and ViewKey (32 B key · proof). */
