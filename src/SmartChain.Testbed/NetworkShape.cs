@@ -1,0 +1,27 @@
+namespace SmartChain.Testbed;
+
+/// <summary>
+/// What the bridge applies: each host link's profile and the host pairs that are cut. The testbed saves it in its state
+/// file (<c>netns.json</c>) with a new <see cref="Generation"/> and signals the bridge (SIGHUP), which re-reads the file,
+/// applies it and writes the generation to <c>netns-shape.applied</c>; a change returns only once the bridge applied it.
+/// </summary>
+public sealed record NetworkShape
+{
+    /// <summary>The file the bridge writes the applied generation to.</summary>
+    public const string AppliedFileName = "netns-shape.applied";
+
+    /// <summary>Increases with every change.</summary>
+    public long Generation { get; init; }
+
+    /// <summary>The seed of the bridge's loss, duplication, reorder and jitter draws.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Profile of each host's link, by host name.</summary>
+    public IReadOnlyDictionary<string, LinkProfile> Links { get; init; } = new Dictionary<string, LinkProfile>();
+
+    /// <summary>Cut host pairs, each as "a|b" with a &lt; b (ordinal): nothing passes between them, either way.</summary>
+    public IReadOnlyList<string> Cuts { get; init; } = [];
+
+    /// <summary>The key of the pair a, b in <see cref="Cuts"/>.</summary>
+    public static string CutKey(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"{a}|{b}" : $"{b}|{a}";
+}
