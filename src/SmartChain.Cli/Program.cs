@@ -22,6 +22,7 @@ internal static class Program
             CoinCommands.Create(),
             LedgerCommands.Create(),
             ReceiptCommands.Create(),
+            CheckCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -50,7 +50,7 @@ public sealed class NemesisPlotTests
         string path = folder.File("history.jsonl");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         HistoryRecord record = Run(1)[1] with { Inputs = [Hash256.Compute([1])], Error = "timeout", Outcome = OperationOutcome.Unknown };
-        using (var writer = new HistoryWriter(path, clock))
+        using (var writer = new HistoryWriter(path, () => clock.Elapsed.TotalMilliseconds))
         {
             writer.Add(record);
         }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SmartChain.Nemesis.History;
 
 /// <summary>
@@ -11,17 +9,20 @@ public sealed class HistoryWriter : IDisposable
     private readonly Lock _lock = new();
     private readonly StreamWriter _file;
     private readonly List<HistoryRecord> _records = [];
-    private readonly Stopwatch _clock;
+    private readonly Func<double> _nowMs;
 
-    /// <summary>Creates (or replaces) <paramref name="path"/>; times are measured on <paramref name="clock"/>, the run's clock.</summary>
-    public HistoryWriter(string path, Stopwatch clock)
+    /// <summary>
+    /// Creates (or replaces) <paramref name="path"/>; <paramref name="nowMs"/> tells the milliseconds since the run
+    /// started (the fault scheduler and the clients run in different processes and share the run's start time).
+    /// </summary>
+    public HistoryWriter(string path, Func<double> nowMs)
     {
-        _clock = clock;
+        _nowMs = nowMs;
         _file = new StreamWriter(path, append: false) { AutoFlush = true };
     }
 
     /// <summary>Milliseconds since the run started.</summary>
-    public double NowMs => _clock.Elapsed.TotalMilliseconds;
+    public double NowMs => _nowMs();
 
     /// <summary>A copy of every record so far.</summary>
     public IReadOnlyList<HistoryRecord> Records
