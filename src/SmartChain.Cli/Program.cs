@@ -18,6 +18,7 @@ internal static class Program
             BenchCommand.Create(),
             KeysCommands.Create(),
             TestnetCommands.Create(),
+            NetnsCommands.Create(),
             NodeCommands.Create(),
             CoinCommands.Create(),
             LedgerCommands.Create(),

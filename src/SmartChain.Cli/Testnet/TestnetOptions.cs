@@ -13,6 +13,9 @@ internal sealed record TestnetOptions
 
     public string Host { get; init; } = "127.0.0.1";
 
+    /// <summary>Each replica's own host (by replica id), overriding <see cref="Host"/>: the namespace testbed gives each replica an address.</summary>
+    public IReadOnlyList<string>? Hosts { get; init; }
+
     public int BasePort { get; init; } = 27000;
 
     public int Minters { get; init; } = 1;
