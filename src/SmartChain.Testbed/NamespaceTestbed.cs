@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
 
 namespace SmartChain.Testbed;
 
@@ -18,7 +16,6 @@ public sealed class NamespaceTestbed : IDisposable
 {
     private const string BridgeHostName = "bridge";
     private const string BridgeLog = "bridge.log";
-    private static readonly TimeSpan ApplyTimeout = TimeSpan.FromSeconds(15);
     private readonly Lock _gate = new();
     private readonly TestbedState _state;
 
@@ -110,33 +107,9 @@ public sealed class NamespaceTestbed : IDisposable
             throw new TestbedException($"{folder} already holds a testbed that is up; run 'smartchain netns down --dir {folder}' first");
         }
 
-        Ipv4Subnet subnet = TestbedNetwork.ChooseSubnet(options.Subnet);
-        string prefix = options.Prefix ?? "sc" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
-        if (TestbedNetwork.ExistingNamespaces().Any(ns => ns.StartsWith(prefix + "-", StringComparison.Ordinal)))
-        {
-            throw new TestbedException($"namespaces named {prefix}-… exist already (another run?); choose another prefix");
-        }
-
-        byte[] mac = RandomNumberGenerator.GetBytes(2);
-        string macPrefix = $"02:5c:{mac[0]:x2}:{mac[1]:x2}:";
-        var hosts = new List<TestbedHost>();
-        for (int i = 0; i < options.Replicas; i++)
-        {
-            hosts.Add(TestbedNetwork.ReplicaHost(prefix, macPrefix, subnet, i));
-        }
-
-        hosts.Add(new TestbedHost(TestbedHost.ClientName, $"{prefix}-c", subnet.Host(250), macPrefix + "00:fa", null));
-        var links = hosts.ToDictionary(h => h.Name, h => h.ReplicaId is int id ? options.Far.Contains(id) ? options.FarProfile : options.Profile : options.ClientProfile);
-        var state = new TestbedState
-        {
-            Prefix = prefix,
-            Subnet = subnet.ToString(),
-            MacPrefix = macPrefix,
-            Hosts = hosts,
-            Namespaces = [$"{prefix}-br", .. hosts.Select(h => h.Namespace)],
-            Shape = new NetworkShape { Generation = 1, Seed = options.Seed, Links = links },
-            SmartChainCommand = options.SmartChainCommand,
-        };
+        TestbedState state = TestbedNetwork.Plan(options);
+        var subnet = Ipv4Subnet.Parse(state.Subnet);
+        string prefix = state.Prefix;
         state.Save(folder);
         var testbed = new NamespaceTestbed(folder, state);
         try
@@ -144,7 +117,7 @@ public sealed class NamespaceTestbed : IDisposable
             Shell.Run("ip", "netns", "add", state.BridgeNamespace);
             TestbedNetwork.DisableIpv6AndForwarding(state.BridgeNamespace);
             Shell.Run("ip", "-n", state.BridgeNamespace, "link", "set", "lo", "up");
-            foreach (TestbedHost host in hosts)
+            foreach (TestbedHost host in state.Hosts)
             {
                 TestbedNetwork.CreateHost(state, host, subnet);
             }
@@ -261,19 +234,7 @@ public sealed class NamespaceTestbed : IDisposable
         List<HashSet<int>> sets = [.. groups.Select(g => g.ToHashSet())];
         lock (_gate)
         {
-            List<TestbedHost> replicas = [.. _state.Hosts.Where(h => h.ReplicaId is not null)];
-            var cuts = new List<string>();
-            foreach (TestbedHost a in replicas)
-            {
-                foreach (TestbedHost b in replicas.Where(b => b.ReplicaId > a.ReplicaId))
-                {
-                    if (!sets.Any(s => s.Contains(a.ReplicaId!.Value) && s.Contains(b.ReplicaId!.Value)))
-                    {
-                        cuts.Add(NetworkShape.CutKey(a.Name, b.Name));
-                    }
-                }
-            }
-
+            List<string> cuts = NetworkShape.PartitionCuts(_state.Hosts, sets);
             Reshape(shape => shape with { Cuts = cuts });
         }
     }
@@ -352,7 +313,7 @@ public sealed class NamespaceTestbed : IDisposable
     }
 
     /// <summary>
-    /// Sends a signal (<see cref="ProcFs.SigKill"/> 9, SIGSTOP 19, SIGCONT 18, SIGTERM 15) to replica
+    /// Sends a signal (see <see cref="TestbedSignals"/>) to replica
     /// <paramref name="replicaId"/>'s process; false if it does not run.
     /// </summary>
     public bool SignalReplica(int replicaId, int signal) => ReplicaPid(replicaId) is int pid && ProcFs.Signal(pid, signal);
@@ -385,18 +346,7 @@ public sealed class NamespaceTestbed : IDisposable
     {
         lock (_gate)
         {
-            var text = new System.Text.StringBuilder();
-            text.AppendLine(CultureInfo.InvariantCulture, $"testbed {Prefix} on {Subnet}, bridge in {BridgeNamespace}");
-            foreach (TestbedHost host in _state.Hosts)
-            {
-                TestbedProcess? process = _state.Processes.LastOrDefault(p => p.Host == host.Name);
-                string running = process is null ? "no process" : ProcFs.IsRunning(process) ? $"pid {process.Pid} ({process.Role})" : $"pid {process.Pid} ({process.Role}) ended";
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {host.Name,-4} {host.Namespace,-14} {host.Address,-15} {_state.Shape.Links.GetValueOrDefault(host.Name)?.Name ?? "?",-10} {running}");
-            }
-
-            text.Append(_state.Shape.Cuts.Count == 0 ? "  no cuts" : $"  cut: {string.Join(' ', _state.Shape.Cuts)}");
-            return text.ToString();
+            return TestbedDescription.Of(_state, BridgeNamespace);
         }
     }
 
@@ -422,21 +372,7 @@ public sealed class NamespaceTestbed : IDisposable
 
     private TestbedProcess StartIn(string hostName, string ns, IReadOnlyList<string> command, string logFile, string role)
     {
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        // ip netns exec and setsid both exec in place, so the pid we see is the pid of the command itself.
-        start.ArgumentList.Add("exec ip netns exec \"$SMARTCHAIN_NS\" setsid \"$@\" >>\"$SMARTCHAIN_LOG\" 2>&1 </dev/null");
-        start.ArgumentList.Add("sh");
-        foreach (string part in command)
-        {
-            start.ArgumentList.Add(part);
-        }
-
-        start.Environment["SMARTCHAIN_NS"] = ns;
-        start.Environment["SMARTCHAIN_LOG"] = Path.GetFullPath(logFile);
-        using Process process = Process.Start(start) ?? throw new TestbedException($"could not start {command[0]} in {ns}");
-        long startTime = ProcFs.StartTime(process.Id) ?? throw new TestbedException($"{command[0]} in {ns} exited at once; see {logFile}");
-        var record = new TestbedProcess(hostName, process.Id, startTime, [.. command], Path.GetFullPath(logFile), role);
+        TestbedProcess record = ProcessLauncher.Launch(hostName, ns, command, logFile, role);
         _state.Processes.Add(record);
         _state.Save(Folder);
         return record;
@@ -465,35 +401,6 @@ public sealed class NamespaceTestbed : IDisposable
         WaitApplied(next.Generation);
     }
 
-    private void WaitApplied(long generation)
-    {
-        string applied = Path.Combine(Folder, NetworkShape.AppliedFileName);
-        TestbedProcess bridge = _state.Processes.Last(p => p.Role == "switch");
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < ApplyTimeout)
-        {
-            try
-            {
-                if (File.Exists(applied) && long.TryParse(File.ReadAllText(applied).Trim(), CultureInfo.InvariantCulture, out long done) && done >= generation)
-                {
-                    return;
-                }
-            }
-            catch (IOException)
-            {
-                // being replaced right now: read it again
-            }
-
-            if (!ProcFs.IsRunning(bridge))
-            {
-                throw new TestbedException($"the bridge exited: {Tail(bridge.Log)}");
-            }
-
-            Thread.Sleep(10); // the bridge reports through a file; there is no event to await across processes
-        }
-
-        throw new TestbedException($"the bridge did not apply shape {generation} within {ApplyTimeout.TotalSeconds} s: {Tail(bridge.Log)}");
-    }
-
-    private static string Tail(string log) => File.Exists(log) ? string.Join(" | ", File.ReadAllLines(log).TakeLast(5)) : "(no log)";
+    private void WaitApplied(long generation) =>
+        BridgeControl.WaitApplied(Folder, _state.Processes.Last(p => p.Role == "switch"), generation);
 }

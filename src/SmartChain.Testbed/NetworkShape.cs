@@ -24,4 +24,23 @@ public sealed record NetworkShape
 
     /// <summary>The key of the pair a, b in <see cref="Cuts"/>.</summary>
     public static string CutKey(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"{a}|{b}" : $"{b}|{a}";
+
+    /// <summary>The replica pairs a partition into <paramref name="groups"/> cuts: those that share no group.</summary>
+    internal static List<string> PartitionCuts(IEnumerable<TestbedHost> hosts, List<HashSet<int>> groups)
+    {
+        List<TestbedHost> replicas = [.. hosts.Where(h => h.ReplicaId is not null)];
+        var cuts = new List<string>();
+        foreach (TestbedHost a in replicas)
+        {
+            foreach (TestbedHost b in replicas.Where(b => b.ReplicaId > a.ReplicaId))
+            {
+                if (!groups.Any(s => s.Contains(a.ReplicaId!.Value) && s.Contains(b.ReplicaId!.Value)))
+                {
+                    cuts.Add(NetworkShape.CutKey(a.Name, b.Name));
+                }
+            }
+        }
+
+        return cuts;
+    }
 }

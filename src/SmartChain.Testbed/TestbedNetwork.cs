@@ -5,6 +5,39 @@ namespace SmartChain.Testbed;
 /// <summary>The <c>ip</c> steps that build the testbed's network: subnet choice, namespaces, veth links, addresses.</summary>
 internal static class TestbedNetwork
 {
+    /// <summary>The state of a testbed about to be created: prefix, subnet, hosts, addresses, initial shape.</summary>
+    internal static TestbedState Plan(TestbedOptions options)
+    {
+        Ipv4Subnet subnet = TestbedNetwork.ChooseSubnet(options.Subnet);
+        string prefix = options.Prefix ?? "sc" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        if (TestbedNetwork.ExistingNamespaces().Any(ns => ns.StartsWith(prefix + "-", StringComparison.Ordinal)))
+        {
+            throw new TestbedException($"namespaces named {prefix}-… exist already (another run?); choose another prefix");
+        }
+
+        byte[] mac = RandomNumberGenerator.GetBytes(2);
+        string macPrefix = $"02:5c:{mac[0]:x2}:{mac[1]:x2}:";
+        var hosts = new List<TestbedHost>();
+        for (int i = 0; i < options.Replicas; i++)
+        {
+            hosts.Add(TestbedNetwork.ReplicaHost(prefix, macPrefix, subnet, i));
+        }
+
+        hosts.Add(new TestbedHost(TestbedHost.ClientName, $"{prefix}-c", subnet.Host(250), macPrefix + "00:fa", null));
+        var links = hosts.ToDictionary(h => h.Name, h => h.ReplicaId is int id ? options.Far.Contains(id) ? options.FarProfile : options.Profile : options.ClientProfile);
+        var state = new TestbedState
+        {
+            Prefix = prefix,
+            Subnet = subnet.ToString(),
+            MacPrefix = macPrefix,
+            Hosts = hosts,
+            Namespaces = [$"{prefix}-br", .. hosts.Select(h => h.Namespace)],
+            Shape = new NetworkShape { Generation = 1, Seed = options.Seed, Links = links },
+            SmartChainCommand = options.SmartChainCommand,
+        };
+        return state;
+    }
+
     internal static IReadOnlyList<string> ExistingNamespaces() =>
         [.. Shell.Run("ip", "netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')[0])];
 
