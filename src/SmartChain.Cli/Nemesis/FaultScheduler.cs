@@ -18,7 +18,9 @@ namespace SmartChain.Cli.Nemesis;
 internal sealed class FaultScheduler(NamespaceTestbed bed, FaultTimeline timeline, Func<double> nowMs, int seed, LinkProfile profile, string statusFile,
     TextWriter log)
 {
-    private readonly SplitMix64 _random = new((ulong)seed * 0x9E3779B97F4A7C15UL);
+    // Not readonly: SplitMix64 is a mutable struct, and a readonly field would draw every number from a fresh copy (the
+    // first schedule drew the same victim and hold every time).
+    private SplitMix64 _random = new((ulong)seed * 0x9E3779B97F4A7C15UL);
     private readonly SortedSet<int> _members = [.. bed.Replicas.Select(h => h.ReplicaId!.Value)];
     private int _nextId;
 
@@ -62,7 +64,7 @@ internal sealed class FaultScheduler(NamespaceTestbed bed, FaultTimeline timelin
         bed.SetReplicaProfiles(profile);
         foreach (int id in _members)
         {
-            bed.SignalReplica(id, RunProcess.SigCont);
+            bed.SignalReplica(id, TestbedSignals.Continue);
             if (bed.ReplicaPid(id) is null)
             {
                 bed.RestartReplica(id);
@@ -110,9 +112,9 @@ internal sealed class FaultScheduler(NamespaceTestbed bed, FaultTimeline timelin
                 heal = () => { bed.RestartReplica(victim); return Task.CompletedTask; };
                 break;
             case FaultKind.Pause:
-                bed.SignalReplica(victim, RunProcess.SigStop);
+                bed.SignalReplica(victim, TestbedSignals.Stop);
                 description = $"SIGSTOP replica {victim}, SIGCONT after {hold.TotalSeconds:0} s";
-                heal = () => { bed.SignalReplica(victim, RunProcess.SigCont); return Task.CompletedTask; };
+                heal = () => { bed.SignalReplica(victim, TestbedSignals.Continue); return Task.CompletedTask; };
                 break;
             case FaultKind.Loss:
                 foreach (int m in members)
@@ -169,7 +171,7 @@ internal sealed class FaultScheduler(NamespaceTestbed bed, FaultTimeline timelin
         }
 
         _members.Remove(replica);
-        bed.SignalReplica(replica, RunProcess.SigTerm);
+        bed.SignalReplica(replica, TestbedSignals.Terminate);
         timeline.Add(new FaultEvent(nowMs(), FaultEvent.End, FaultKind.Leave, $"replica {replica} left: {output.Trim()}") { Id = id });
         log.WriteLine($"[{Seconds()}] end leave: {output.Trim()}");
         Ran.Add(FaultKind.Leave);
@@ -177,7 +179,7 @@ internal sealed class FaultScheduler(NamespaceTestbed bed, FaultTimeline timelin
 
     private async Task KillAsync(int replica)
     {
-        bed.SignalReplica(replica, RunProcess.SigKill);
+        bed.SignalReplica(replica, TestbedSignals.Kill);
         for (int i = 0; i < 100 && bed.ReplicaPid(replica) is not null; i++)
         {
             await Task.Delay(50);

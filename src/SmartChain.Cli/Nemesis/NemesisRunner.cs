@@ -106,7 +106,7 @@ internal static class NemesisRunner
 
         foreach (TestbedHost host in bed.Replicas)
         {
-            bed.SignalReplica(host.ReplicaId!.Value, RunProcess.SigTerm);
+            bed.SignalReplica(host.ReplicaId!.Value, TestbedSignals.Terminate);
         }
 
         await WaitForAsync(() => bed.Replicas.All(h => bed.ReplicaPid(h.ReplicaId!.Value) is null), TimeSpan.FromSeconds(30), () => true, "replicas did not stop");

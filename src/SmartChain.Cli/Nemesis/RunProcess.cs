@@ -3,14 +3,9 @@ using SmartChain.Testbed;
 
 namespace SmartChain.Cli.Nemesis;
 
-/// <summary>Signal numbers the nemesis sends, and whether a process the testbed started still runs (Linux /proc).</summary>
+/// <summary>Whether a process the testbed started still runs (Linux /proc).</summary>
 internal static class RunProcess
 {
-    public const int SigKill = 9;
-    public const int SigTerm = 15;
-    public const int SigCont = 18;
-    public const int SigStop = 19;
-
     /// <summary>
     /// True while <paramref name="process"/> runs: its pid exists, is not a zombie, and has the start time recorded when
     /// the testbed started it (a later process reusing the pid is not it).
