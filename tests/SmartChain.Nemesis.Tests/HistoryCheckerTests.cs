@@ -126,6 +126,23 @@ public sealed class HistoryCheckerTests : IDisposable
         Assert.Equal(10u, (ulong)facts.Balances[f.Alice.PublicKey]);
     }
 
+    [Fact]
+    public void A_member_whose_ledger_stayed_far_behind_did_not_catch_up()
+    {
+        for (int n = 0; n < HistoryChecker.LaggingBlocks + 5; n++)
+        {
+            _f.AddBlock(_f.Mint(_f.Bob, 1));
+        }
+
+        LedgerFacts longest = LedgerScanner.Scan("node0", _f.WriteLedger("a"), _f.Genesis, replica: 0);
+        LedgerFacts stuck = LedgerScanner.Scan("node1", _f.WriteLedger("b", count: 3), _f.Genesis, replica: 1);
+        LedgerFacts gone = LedgerScanner.Scan("node9", _f.WriteLedger("c", count: 3), _f.Genesis, replica: 9); // not a member: exempt
+        CheckReport report = HistoryChecker.Check(_f.History, [longest, stuck, gone]);
+
+        string violation = Assert.Single(report.Violations);
+        Assert.StartsWith("replica 1 (a member of the final view, 0,1,2,3) holds 3 blocks", violation, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _f.Dispose();
 
     private CheckReport Check(IReadOnlyList<HistoryRecord> history, params string[] ledgers) =>

@@ -23,7 +23,7 @@ internal static class RunLedgers
             NodeConfig config = NodeConfig.Load(configFile);
             GenesisDocument genesis = GenesisJson.Load(config.Genesis);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            LedgerFacts ledger = LedgerScanner.Scan(Path.GetFileName(Path.TrimEndingDirectorySeparator(home)), config.DataDir, genesis);
+            LedgerFacts ledger = LedgerScanner.Scan(Path.GetFileName(Path.TrimEndingDirectorySeparator(home)), config.DataDir, genesis, config.ReplicaId);
             log.WriteLine($"read {ledger.Name}: {ledger.Blocks} blocks in {clock.Elapsed.TotalSeconds:0.0} s{(ledger.Failure is null ? "" : $" (fails: {ledger.Failure})")}");
             facts.Add(ledger);
         }

@@ -15,11 +15,15 @@ namespace SmartChain.Nemesis.Checking;
 /// an unknown one may be either; no transaction executes twice in one ledger;</item>
 /// <item>no coin is spent twice, by the history's ok operations or by any ledger; the coins recomputed from each
 /// ledger hash to the coin state the replay (and every checkpoint) holds;</item>
+/// <item>every member of the final view holds nearly as many blocks as the longest ledger (it caught up);</item>
 /// <item>with a fault timeline, the ok rate returns to speed within a bound of the heal (<see cref="RecoveryOptions"/>).</item>
 /// </list>
 /// </summary>
 public static class HistoryChecker
 {
+    /// <summary>How far behind the longest ledger a member's ledger may be when the run ends (two checkpoint periods' worth of a short run's tail).</summary>
+    public const long LaggingBlocks = 256;
+
     /// <summary>Checks <paramref name="history"/> against <paramref name="ledgers"/> (and <paramref name="timeline"/> if given).</summary>
     public static CheckReport Check(IReadOnlyList<HistoryRecord> history, IReadOnlyList<LedgerFacts> ledgers, IReadOnlyList<FaultEvent>? timeline = null,
         RecoveryOptions? recovery = null)
@@ -77,6 +81,18 @@ public static class HistoryChecker
                         break;
                     }
                 }
+            }
+        }
+
+        // Liveness of catching up: after the heal every member of the view in force at the longest ledger's head must
+        // hold nearly as many blocks (a replica that left is exempt; one still certifying its tail is within the bound).
+        LedgerFacts longestLedger = ledgers.MaxBy(l => l.Blocks)!;
+        foreach (LedgerFacts ledger in ledgers)
+        {
+            if (ledger.Replica is int id && longestLedger.FinalMembers.Contains(id) && longestLedger.Blocks - ledger.Blocks > LaggingBlocks)
+            {
+                report.Violations.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"replica {id} (a member of the final view, {string.Join(",", longestLedger.FinalMembers)}) holds {ledger.Blocks} blocks, {longestLedger.Blocks - ledger.Blocks} behind ledger {longestLedger.Name}: it did not catch up"));
             }
         }
 

@@ -11,6 +11,12 @@ public sealed class LedgerFacts
     /// <summary>The ledger's name in reports (its replica home or data folder).</summary>
     public required string Name { get; init; }
 
+    /// <summary>The replica whose ledger this is (null if unknown): the checker asks whether a member caught up.</summary>
+    public int? Replica { get; init; }
+
+    /// <summary>The members of the view in force at the ledger's head.</summary>
+    public IReadOnlyList<int> FinalMembers { get; set; } = [];
+
     /// <summary>Blocks read (genesis included) up to the first bad one.</summary>
     public long Blocks => BlockHashes.Count;
 

@@ -21,10 +21,10 @@ namespace SmartChain.Nemesis.Checking;
 public static class LedgerScanner
 {
     /// <summary>Scans the ledger in <paramref name="dataDir"/> (opened read-only: safe beside a running replica).</summary>
-    public static LedgerFacts Scan(string name, string dataDir, GenesisDocument genesis)
+    public static LedgerFacts Scan(string name, string dataDir, GenesisDocument genesis, int? replica = null)
     {
         ArgumentNullException.ThrowIfNull(genesis);
-        var facts = new LedgerFacts { Name = name };
+        var facts = new LedgerFacts { Name = name, Replica = replica };
         BlockStore store;
         try
         {
@@ -97,6 +97,7 @@ public static class LedgerScanner
             }
         }
 
+        facts.FinalMembers = [.. replayer.View.Members.Select(m => m.Id)];
         facts.ReplayedStateHash = app.ComputeStateHash();
         facts.RecomputedStateHash = StateHash(genesis, coins);
         if (facts.ReplayedStateHash != facts.RecomputedStateHash)
