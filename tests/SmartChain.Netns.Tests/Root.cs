@@ -47,7 +47,3 @@ internal static class Root
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])];
     }
 }
-
-/// <summary>The namespace tests run one after another: they measure delays, which a parallel replica test would blur.</summary>
-[CollectionDefinition("netns", DisableParallelization = true)]
-public sealed class NetnsTestGroup;

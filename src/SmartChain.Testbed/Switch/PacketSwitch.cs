@@ -55,7 +55,17 @@ public sealed class PacketSwitch : IDisposable
             while (true)
             {
                 await bridge._reload.WaitAsync(TimeSpan.FromSeconds(10), stop.Token);
-                bridge.Apply();
+                try
+                {
+                    bridge.Apply();
+                }
+                catch (Exception e) when (e is TestbedException or IOException or System.Text.Json.JsonException)
+                {
+                    // A state file that cannot be read (or a port that cannot open) leaves the current shape in force:
+                    // the bridge keeps forwarding, and the caller's wait for the new generation times out with this log.
+                    log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} shape not applied: {e.Message}");
+                    log.Flush();
+                }
             }
         }
         catch (OperationCanceledException)

@@ -16,6 +16,3 @@ internal sealed class SwitchTable(IReadOnlyList<SwitchPort> ports, IReadOnlyDict
     /// <summary>True if nothing may pass between ports <paramref name="a"/> and <paramref name="b"/>.</summary>
     public bool IsCut(int a, int b) => cuts.Contains(a < b ? (a, b) : (b, a));
 }
-
-/// <summary>One port of the bridge: a host's veth end, its socket, and its link's profile in this generation.</summary>
-internal sealed record SwitchPort(int Index, string Host, PacketSocket Socket, LinkProfile Profile);
