@@ -23,6 +23,8 @@ internal static class Program
             CoinCommands.Create(),
             LedgerCommands.Create(),
             ReceiptCommands.Create(),
+            NemesisCommands.Create(),
+            CheckCommand.Create(),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
