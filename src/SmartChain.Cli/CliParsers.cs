@@ -159,6 +159,16 @@ internal static class CliParsers
     public static string Host(ArgumentResult result) =>
         Uri.CheckHostName(Token(result)) != UriHostNameType.Unknown ? Token(result) : Fail(result, Token(result), "not an IP address or host name", "");
 
+    /// <summary>host,host,...: IP addresses or host names.</summary>
+    public static string[] HostList(ArgumentResult result)
+    {
+        string value = string.Join(',', result.Tokens.Select(t => t.Value));
+        string[] hosts = value.Split(',', StringSplitOptions.TrimEntries);
+        return Array.TrueForAll(hosts, h => Uri.CheckHostName(h) != UriHostNameType.Unknown)
+            ? hosts
+            : Fail<string[]>(result, value, "give host,host,... (IP addresses or host names, one per replica)", []);
+    }
+
     /// <summary>A positive number of seconds, "10", "10s" or "2.5s".</summary>
     public static string? Seconds(ArgumentResult result) =>
         SecondsOf(Token(result)) is { } seconds && seconds > TimeSpan.Zero ? Token(result) : Fail<string?>(result, Token(result), "give seconds, like 10s", null);

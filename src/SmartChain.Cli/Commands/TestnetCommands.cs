@@ -49,6 +49,12 @@ internal static class TestnetCommands
             DefaultValueFactory = _ => defaults.Host,
             CustomParser = CliParsers.Host,
         };
+        var hosts = new Option<string[]>("--hosts")
+        {
+            Description = "One address per replica, comma-separated, replica 0's first, for replicas on their own machines (instead of --host); " +
+                          "docs/operations.md, \"Run a replica on its own machine\".",
+            CustomParser = CliParsers.HostList,
+        };
         var minters = new Option<int>("--minters")
         {
             Description = "Number of SMaRtCoin minter wallets to create in wallets/ and authorize in genesis.",
@@ -73,7 +79,7 @@ internal static class TestnetCommands
 
         var command = new Command("init", "Create genesis.json, a home folder per replica (keys, node.json, data/) and minter wallets.")
         {
-            dir, replicas, persistence, basePort, host, minters, checkpointPeriod, chainId, force,
+            dir, replicas, persistence, basePort, host, hosts, minters, checkpointPeriod, chainId, force,
         };
         CommandRunner.SetAction(command, (parse, output) =>
         {
@@ -84,6 +90,7 @@ internal static class TestnetCommands
                 Persistence = parse.GetValue(persistence) == "weak" ? PersistenceMode.Weak : PersistenceMode.Strong,
                 BasePort = parse.GetValue(basePort),
                 Host = parse.GetValue(host) ?? defaults.Host,
+                Hosts = parse.GetValue(hosts) ?? [],
                 Minters = parse.GetValue(minters),
                 CheckpointPeriod = parse.GetValue(checkpointPeriod),
                 ChainId = parse.GetValue(chainId) ?? defaults.ChainId,

@@ -13,6 +13,9 @@ internal sealed record TestnetOptions
 
     public string Host { get; init; } = "127.0.0.1";
 
+    /// <summary>One address per replica (replica i at Hosts[i]), for replicas on their own machines; empty: all at <see cref="Host"/>.</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+
     public int BasePort { get; init; } = 27000;
 
     public int Minters { get; init; } = 1;
