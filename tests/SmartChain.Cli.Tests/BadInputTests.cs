@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace SmartChain.Cli.Tests;
 
 /// <summary>
@@ -91,6 +93,26 @@ public sealed class BadInputTests(BadInputNetwork network) : IClassFixture<BadIn
     [Theory]
     [MemberData(nameof(DemoAndBenchCases))]
     public void Demo_and_bench_refuse_bad_values_before_starting_replicas(string commandLine, string expected) => AssertRefused(commandLine, expected);
+
+    // The checks must not refuse what is right: command lines the docs and the other tests use parse without an error.
+    [Theory]
+    [InlineData($"coin spend {Coin} --to {{wallet}} --amount 300 --peers 127.0.0.1:27001,localhost:27003")]
+    [InlineData($"coin mint {Coin} --amount 18446744073709551615 --to {{key}}")]
+    [InlineData("bench --only strong seq-sync --operations spend --clients 2 4 --runs 1 --duration 1 --out {root}/b")]
+    [InlineData("demo --duration 12 --clients 4 --kill-leader-at 4s --grow-to 5 --persistence weak --replicas 4")]
+    [InlineData("demo --kill-leader-at 2.5")]
+    [InlineData("node run --home {home} --log-level Debug --metrics-port 9464 --ledger naive-sync")]
+    [InlineData("node join --home {root}/new --network {genesis} --id 9 --listen 10.0.0.5:27000 --client-listen [::1]:27001 --key-chain-length 4")]
+    [InlineData("node endorse --home {home} --joiner {wallet} --id 5 --out {root}/e.json")]
+    [InlineData("testnet init --dir {root}/t --hosts 10.0.0.1,host-b.example,10.0.0.3,10.0.0.4 --replicas 4")]
+    [InlineData("testnet start --dir {net} --node 3 --timeout 30")]
+    [InlineData("ledger show --home {home} --block 0")]
+    [InlineData("receipt verify {wallet} --network {genesis}")]
+    public void Good_values_are_accepted(string commandLine)
+    {
+        ParseResult parse = Program.CreateRoot().Parse(network.Expand(commandLine.Split(' ')));
+        Assert.True(parse.Errors.Count == 0, string.Join("; ", parse.Errors.Select(e => e.Message)));
+    }
 
     [Fact]
     public async Task The_executable_refuses_a_zero_amount_with_one_line_and_no_stack_trace()
