@@ -28,6 +28,12 @@ internal abstract record LedgerInput
     /// <summary>A peer's state-transfer request for the tip or a block range, served from the store.</summary>
     public sealed record ServeTransfer(int From, Transfer.TransferMessage Request) : LedgerInput;
 
+    /// <summary>
+    /// The certificate of a checkpoint block that state transfer received, for when execution built the block before
+    /// the certificate arrived (the block before it ended a range): the ledger attaches it to the stored block.
+    /// </summary>
+    public sealed record TransferredCertificate(long Number, Core.Crypto.Hash256 Hash, BlockCertificate Certificate) : LedgerInput;
+
     /// <summary>Once a second: ask again for signatures of blocks still uncertified.</summary>
     public sealed record Retransmit : LedgerInput;
 }

@@ -130,15 +130,20 @@ public sealed partial class ReplicaHost
             await foreach (SecureLink link in _clientListener.Accepted.ReadAllAsync(_stop.Token))
             {
                 IPAddress source = (link.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-                if (_sessionLimiter.TryEnter(source) is { } refusal)
+                if (_sessionLimiter.TryEnter(source, _stop.Token, out ClientSessionTicket? ticket, out string? evicted) is { } refusal)
                 {
                     LogSampled(ref _refusedSessions, $"refused a client session from {link.RemoteEndPoint}: {refusal}");
                     await link.DisposeAsync();
                     continue;
                 }
 
+                if (evicted is not null)
+                {
+                    LogSampled(ref _refusedSessions, $"closed {evicted} to admit a client session from {link.RemoteEndPoint}");
+                }
+
                 sessions.RemoveAll(static t => t.IsCompleted);
-                sessions.Add(ClientSessionAsync(link, source));
+                sessions.Add(ClientSessionAsync(link, ticket!));
             }
         }
         catch (OperationCanceledException)
@@ -148,14 +153,16 @@ public sealed partial class ReplicaHost
         await Task.WhenAll(sessions);
     }
 
-    private async Task ClientSessionAsync(SecureLink link, IPAddress source)
+    private async Task ClientSessionAsync(SecureLink link, ClientSessionTicket ticket)
     {
         await Task.Yield(); // the accept loop goes on at once
         var session = new ClientSession(link, _options.Clients.MaxSessionQueueBytes, _replyBytes, _stop.Token);
         try
         {
-            while (await link.ReceiveAsync(_stop.Token) is { } frame)
+            // The ticket's token ends the loop when the replica stops or a newcomer evicts this session.
+            while (await link.ReceiveAsync(ticket.Token) is { } frame)
             {
+                ticket.Touch();
                 switch (frame.Type)
                 {
                     case FrameType.Request:
@@ -180,7 +187,8 @@ public sealed partial class ReplicaHost
         {
             await session.DisposeAsync(); // marks it closed before its requests are forgotten
             ForgetAll(session);
-            _sessionLimiter.Leave(source);
+            _sessionLimiter.Leave(ticket);
+            ticket.Dispose();
             ClientSessionClosed?.Invoke();
         }
     }

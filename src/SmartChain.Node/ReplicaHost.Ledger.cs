@@ -83,22 +83,23 @@ public sealed partial class ReplicaHost
                     switch (input)
                     {
                         case LedgerInput.Persist persist:
-                            _store.Append(persist.Block.Block);
+                            BuiltBlock built = WithLateCertificate(persist.Block);
+                            _store.Append(built.Block);
                             Hold(persist);
                             if (persist.Installed is { } installed)
                             {
-                                long installing = persist.Block.Block.Header.Number;
+                                long installing = built.Block.Header.Number;
                                 _collector.ViewFrom(installing + 1, installed);
-                                _uncertifiedReconfigurations[installing] = (persist.Block, installed);
+                                _uncertifiedReconfigurations[installing] = (built, installed);
                             }
 
-                            if (persist.Block.Block.Certificate is { } transferred)
+                            if (built.Block.Certificate is { } transferred)
                             {
-                                _precertified.Add((persist.Block.Block.Header.Number, transferred));
+                                _precertified.Add((built.Block.Header.Number, transferred));
                             }
                             else
                             {
-                                appended.Add(persist.Block);
+                                appended.Add(built);
                             }
 
                             _lastAppendedConsensusId = persist.Block.Block.Body.ConsensusId;
@@ -122,6 +123,9 @@ public sealed partial class ReplicaHost
                             break;
                         case LedgerInput.ServeFetch fetch:
                             ServeFetch(fetch.From, fetch.Instance);
+                            break;
+                        case LedgerInput.TransferredCertificate certificate:
+                            OnTransferredCertificate(certificate);
                             break;
                         case LedgerInput.Retransmit:
                             RetransmitSignatures();

@@ -211,7 +211,11 @@ public sealed partial class ReplicaHost : ITransferTarget
         _transferredCertificates[block.Header.Number] = (block.Hash, block.Certificate!);
         if (CheckpointBlock.IsCheckpoint(block.Header.Number, _genesis.CheckpointPeriod))
         {
-            return; // execution builds it after the block before, and takes the certificate from here
+            // Execution builds it after the block before, and takes the certificate from here; but when the block
+            // before ended a range, execution may have built it already, before this certificate came. Nobody can
+            // certify it again later (the signers may have erased that view's keys), so the ledger attaches this one.
+            await _ledger.Writer.WriteAsync(new LedgerInput.TransferredCertificate(block.Header.Number, block.Hash, block.Certificate!), cancellationToken);
+            return;
         }
 
         var batch = new SignedRequest[block.Body.Entries.Count];

@@ -1,5 +1,6 @@
 using SmartChain.Consensus;
 using SmartChain.Ledger;
+using SmartChain.Ledger.Checkpoints;
 using SmartChain.Network;
 using SmartChain.Node.Transfer;
 
@@ -106,6 +107,13 @@ public sealed partial class ReplicaHost
             _ => 1,
         };
         byte[] bytes = answer.Encode();
+        if (_options.TransferFault == TransferFault.SlowCheckpoints && answer is TransferMessage.Blocks late &&
+            CheckpointBlock.IsCheckpoint(late.From, _genesis.CheckpointPeriod))
+        {
+            _ = Task.Delay(300, _stop.Token).ContinueWith(_ => _network.Send(to, FrameType.StateTransfer, bytes), TaskScheduler.Default);
+            return;
+        }
+
         for (int i = 0; i < copies; i++)
         {
             _network.Send(to, FrameType.StateTransfer, bytes);
@@ -118,6 +126,11 @@ public sealed partial class ReplicaHost
         long bytes = 0;
         for (long n = from; n <= to && blocks.Count < TransferMessage.MaxBlocksPerAnswer && (blocks.Count == 0 || bytes < TransferMessage.AnswerBudgetBytes); n++)
         {
+            if (_options.TransferFault == TransferFault.SlowCheckpoints && n > from && CheckpointBlock.IsCheckpoint(n, _genesis.CheckpointPeriod))
+            {
+                break;
+            }
+
             Block block = _store.Read(n);
             foreach (ReadOnlyMemory<byte> entry in block.Body.Entries)
             {
@@ -135,6 +148,7 @@ public sealed partial class ReplicaHost
             TransferFault.MalformedProofs => [.. blocks.Select(b => WithProof(b, new byte[] { 1, 2, 3 }))],
             TransferFault.ForgedProofs => [.. blocks.Select(b => WithProof(b,
                 new DecisionProof([.. Enumerable.Range(0, 3).Select(i => new AcceptVote(i, new byte[64]))]).EncodeForBlock(1_000_000)))],
+            TransferFault.CheckpointInstances => [.. blocks.Select(b => b.Body.DecisionProof.IsEmpty ? b with { Body = b.Body with { ConsensusId = b.Body.ConsensusId + 1_000 } } : b)],
             _ => blocks,
         };
     }

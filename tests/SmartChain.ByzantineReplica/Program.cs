@@ -48,6 +48,12 @@ var filter = new MutatingFilter(key, genesis.ChainId, MessageLimits.From(genesis
 var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
+if (ParentWatch.FromEnvironment() is int owner)
+{
+    // Started by a test run: it stops when the test host is gone (a timed-out or killed run leaves no replica behind).
+    _ = ParentWatch.ExitOfAsync(owner).ContinueWith(_ => stopped.TrySetResult(), TaskScheduler.Default);
+}
+
 await using (ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers, new ReplicaOptions { OutboundFilter = filter }))
 {
     Console.WriteLine($"byzantine replica {config.ReplicaId} started (seed {seed}, {rate}% of frames changed)");

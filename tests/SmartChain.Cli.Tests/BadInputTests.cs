@@ -42,6 +42,7 @@ public sealed class BadInputTests(BadInputNetwork network) : IClassFixture<BadIn
         { "node endorse --home {home} --joiner {key} --id 5 --out {root}/nofolder/e.json", "--out {root}/nofolder/e.json: no folder {root}/nofolder" },
         { "node leave --home {root}/missing", "--home {root}/missing: not a replica home (no node.json)" },
         { "node leave --home {home} --peers a:b", "--peers a:b: give host:port" },
+        { "node run --home {home} --parent-pid 0", "--parent-pid 0: give a whole number of at least 1" },
         { "node exclude --home {home} --id -1", "--id -1: give a whole number of at least 0" },
         { "node exclude --home {home}", "Option '--id' is required (see 'smartchain node exclude --help')" },
     };

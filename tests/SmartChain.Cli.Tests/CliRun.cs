@@ -26,7 +26,7 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-        };
+        }.OwnedByThisRun(); // replicas it starts (node run, testnet start) exit if this test run dies
         start.ArgumentList.Add(dll);
         foreach (string arg in args)
         {

@@ -87,7 +87,8 @@ public class HomeLockTests
 
     private static Process StartReplica(string home, Action<string> onLine)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true }
+            .OwnedByThisRun();
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smartchain.dll"));
         foreach (string arg in (string[])["node", "run", "--home", home])
         {

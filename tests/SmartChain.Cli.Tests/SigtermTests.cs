@@ -21,7 +21,7 @@ public class SigtermTests
         var stdout = new ConcurrentQueue<string>();
         var stderr = new ConcurrentQueue<string>();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true }.OwnedByThisRun();
         foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "smartchain.dll"), "node", "run", "--home", home])
         {
             start.ArgumentList.Add(arg);

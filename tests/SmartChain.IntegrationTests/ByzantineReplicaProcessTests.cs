@@ -23,6 +23,12 @@ namespace SmartChain.IntegrationTests;
 /// </summary>
 public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDisposable
 {
+    /// <summary>
+    /// What one Byzantine peer can make a correct replica hold, by the byte bounds of docs/network.md ("Resident memory
+    /// of a replica under a Byzantine replica"): ≈ 270 MiB with the default genesis, rounded up.
+    /// </summary>
+    public const long ByzantinePeerBudgetBytes = 300L << 20;
+
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -56,10 +62,22 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             await TestnetProcesses.WaitUntilConnectedAsync(genesis, new Dictionary<string, int>(), TextWriter.Null, TimeSpan.FromSeconds(30));
 
             clients = await LocalNetwork.ConnectClientsAsync(genesis, 4, timeout.Token);
+            int[] pids = [.. correct.Select(i => int.Parse(File.ReadAllText(Path.Combine(net, $"node{i}", "node.pid")).Trim(), CultureInfo.InvariantCulture))];
+            long[] idle = [.. pids.Select(ProcessMemory.ResidentBytes)];
             var clock = Stopwatch.StartNew();
-            LoadResult result = await LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, TimeSpan.FromSeconds(12)), _ => { }, timeout.Token);
+            Task<LoadResult> load = LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, TimeSpan.FromSeconds(12)), _ => { }, timeout.Token);
+            long[] peak = await ProcessMemory.PeakWhileAsync(pids, load); // sampled while the load runs: no longer a test
+            LoadResult result = await load;
             output.WriteLine($"{result.Transactions} transactions acknowledged in {clock.Elapsed.TotalSeconds:0.0} s ({result.Errors} errors); " +
                 $"{workload.AcknowledgedAfter(TimeSpan.FromSeconds(6))} after 6 s");
+            for (int k = 0; k < pids.Length; k++)
+            {
+                output.WriteLine($"replica {correct[k]}: VmRSS idle {idle[k] >> 20} MiB, peak under load and the liar {peak[k] >> 20} MiB " +
+                    $"(+{(peak[k] - idle[k]) >> 20} MiB; budget +{ByzantinePeerBudgetBytes >> 20} MiB)");
+            }
+
+            Assert.All(Enumerable.Range(0, pids.Length), k => Assert.True(peak[k] - idle[k] <= ByzantinePeerBudgetBytes,
+                $"replica {correct[k]} grew by {(peak[k] - idle[k]) >> 20} MiB with a Byzantine peer, over the budget of {ByzantinePeerBudgetBytes >> 20} MiB"));
 
             // Ordering went on: thousands acknowledged, and still in the second half (after any leader change).
             Assert.True(workload.Acknowledged.Count >= 300, $"only {workload.Acknowledged.Count} acknowledged");
@@ -149,7 +167,7 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-        };
+        }.OwnedByThisRun();
         foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "SmartChain.ByzantineReplica.dll"), "--home", home,
                      "--seed", seed.ToString(CultureInfo.InvariantCulture), "--rate", ratePercent.ToString(CultureInfo.InvariantCulture)])
         {

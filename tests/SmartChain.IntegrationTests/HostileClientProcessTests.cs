@@ -8,6 +8,7 @@ using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
 using SmartChain.Network.Client;
 using Xunit.Abstractions;
+using static SmartChain.IntegrationTests.ProcessMemory;
 
 namespace SmartChain.IntegrationTests;
 
@@ -107,19 +108,5 @@ public sealed class HostileClientProcessTests(ITestOutputHelper output) : IDispo
         ReplyMessage reply = await client.SubmitAsync(mint, within.Token);
         Assert.True(reply.Status == ReplyStatus.Executed, $"{reply.Status}: {System.Text.Encoding.UTF8.GetString(reply.Result.Span)}");
         Assert.Equal(CoinResultCode.Ok, CoinResult.Decode(reply.Result.Span).Code);
-    }
-
-    // VmRSS from /proc/<pid>/status, in bytes.
-    private static long ResidentBytes(int pid)
-    {
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        throw new InvalidOperationException($"no VmRSS for process {pid}");
     }
 }

@@ -22,7 +22,7 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal(0, (await CliRun.AsProcessAsync("testnet", "init", "--dir", _dir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
         int metricsPort = basePort + 8;
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true }.OwnedByThisRun();
         foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "smartchain.dll"), "node", "run", "--home", Path.Combine(_dir, "node0"), "--metrics-port", metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             start.ArgumentList.Add(arg);

@@ -13,14 +13,14 @@ using Xunit.Abstractions;
 namespace SmartChain.IntegrationTests;
 
 /// <summary>
-/// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 50,000
-/// transactions (several checkpoints) comes back — or comes back with an empty data folder, or resumes after being
+/// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 10,000
+/// transactions (dozens of checkpoints) comes back — or comes back with an empty data folder, or resumes after being
 /// stalled — and catches up by state transfer while the load goes on. Afterwards all four ledgers verify from genesis
 /// and agree.
 /// </summary>
 public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDisposable
 {
-    private const int CheckpointPeriod = 400;
+    private const int CheckpointPeriod = 100;
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -35,16 +35,16 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_replica_away_for_50000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
+    public async Task A_replica_away_for_10000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
     {
-        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 50_000);
+        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 10_000);
         Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_stalled_replica_that_finds_the_others_far_ahead_starts_one_transfer_not_a_storm()
     {
-        string log = await RunAsync(Away.Stalled, 10_000);
+        string log = await RunAsync(Away.Stalled, 5_000);
         Assert.Single(log.Split('\n'), l => l.Contains("far ahead of instance", StringComparison.Ordinal));
         Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
     }

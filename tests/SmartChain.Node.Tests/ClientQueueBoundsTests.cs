@@ -38,16 +38,20 @@ public class ClientQueueBoundsTests
         IPAddress a = IPAddress.Parse("127.0.0.1");
         IPAddress b = IPAddress.Parse("127.0.0.2");
 
-        Assert.Null(limiter.TryEnter(a));
-        Assert.Null(limiter.TryEnter(a));
-        Assert.Contains("per address", limiter.TryEnter(a), StringComparison.Ordinal);
-        Assert.Null(limiter.TryEnter(b));
-        Assert.Contains("cap 3", limiter.TryEnter(b), StringComparison.Ordinal);
+        Assert.Null(limiter.TryEnter(a, CancellationToken.None, out ClientSessionTicket? first, out _));
+        Assert.Null(limiter.TryEnter(a, CancellationToken.None, out ClientSessionTicket? second, out _));
+        Assert.Contains("per source", limiter.TryEnter(a, CancellationToken.None, out _, out _), StringComparison.Ordinal);
+        Assert.Null(limiter.TryEnter(b, CancellationToken.None, out ClientSessionTicket? third, out _));
+        Assert.Contains("cap 3", limiter.TryEnter(b, CancellationToken.None, out _, out _), StringComparison.Ordinal);
         Assert.Equal(3, limiter.Open);
 
-        limiter.Leave(a);
-        Assert.Null(limiter.TryEnter(a));
+        limiter.Leave(first!);
+        Assert.Null(limiter.TryEnter(a, CancellationToken.None, out ClientSessionTicket? again, out _));
         Assert.Equal(3, limiter.Open);
+        foreach (ClientSessionTicket? ticket in (ClientSessionTicket?[])[first, second, third, again])
+        {
+            ticket!.Dispose();
+        }
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
     private readonly Dictionary<int, (NodeConfig Config, Ed25519KeyPair Identity)> _replicas = [];
 
     public ReconfiguringNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong, long checkpointPeriod = 1000,
-        ReconfigurationParameters? reconfiguration = null)
+        ReconfigurationParameters? reconfiguration = null, Func<int, ReplicaOptions?>? optionsOf = null)
     {
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
         Minter = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)99, 32).ToArray());
@@ -41,7 +41,7 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
             [Minter.PublicKey], keys, reconfiguration);
         for (int i = 0; i < n; i++)
         {
-            Start(i);
+            Start(i, optionsOf?.Invoke(i));
         }
     }
 
@@ -95,7 +95,7 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
     /// Creates replica <paramref name="id"/>'s home and joins it with an endorsement by <paramref name="endorser"/>, then
     /// starts it; returns the view that admitted it.
     /// </summary>
-    public async Task<View> JoinAsync(int id, int endorser, CancellationToken cancellationToken, byte[]? payload = null)
+    public async Task<View> JoinAsync(int id, int endorser, CancellationToken cancellationToken, byte[]? payload = null, ReplicaOptions? options = null)
     {
         (ReplicaMember member, IReadOnlyList<Ed25519PublicKey> chain) = CreateHome(id, firstView: 0);
         Ed25519KeyPair identity = _replicas[id].Identity;
@@ -104,7 +104,7 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
         await using ChainClient client = await ClientAsync(cancellationToken);
         View admitted = await Membership.JoinAsync(client, Chain, identity, join, null, cancellationToken);
         await File.WriteAllBytesAsync(Path.Combine(DataDir(id), ReplicaHost.BootstrapViewFileName), admitted.Encode(), cancellationToken);
-        Start(id);
+        Start(id, options);
         return admitted;
     }
 

@@ -65,6 +65,45 @@ public class StateTransferTests
         await CatchUpAsync(net, QuickTransfer with { Transfer = QuickTransfer.Transfer with { CatchUpThreshold = 4 } }, expectSnapshot: false);
     }
 
+    // Execution builds a checkpoint block right after the block before it; when that block ends a range and the next
+    // range comes late, the checkpoint block exists here before its transferred certificate. A joiner holds no key of
+    // the view that certified it, and its signers erased theirs when they moved on: only that certificate can reach it.
+    [Fact]
+    public async Task A_joiner_that_executes_a_checkpoint_block_before_its_transferred_certificate_arrives_certifies_it_with_that_one()
+    {
+        await using var net = new ReconfiguringNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period,
+            optionsOf: _ => ReplicaOptions.Default with { TransferFault = TransferFault.SlowCheckpoints });
+        await using ChainClient client = await net.ClientAsync(Timeout());
+        await net.MintAsync(client, 12); // past checkpoint block 10, not yet at 20: the joiner transfers blocks only
+
+        await net.JoinAsync(4, endorser: 1, Timeout(),
+            options: QuickTransfer with { Transfer = QuickTransfer.Transfer with { CatchUpThreshold = 4, ParallelRanges = 1 } });
+        TransferResult result = await net.Hosts[4].FirstTransfer.WaitAsync(Timeout());
+        Assert.Null(result.Checkpoint);
+        long head = net.Hosts[0].CommittedHeight;
+        using var certified = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await net.Hosts[4].WaitForCertifiedAsync(head, certified.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the joiner's certified prefix stays at block {net.Hosts[4].CertifiedPrefix}; the others are at block {head}");
+        }
+
+        foreach (int id in net.Hosts.Keys.ToList())
+        {
+            await net.StopAsync(id);
+        }
+
+        using (var store = SmartChain.Ledger.Store.BlockStore.OpenReadOnly(net.DataDir(4)))
+        {
+            Assert.NotNull(store.Read(Period).Certificate);
+        }
+
+        LedgerAssert.VerifiedAndIdentical(net.Genesis, [.. Enumerable.Range(0, 5).Select(net.DataDir)]);
+    }
+
     [Theory]
     [InlineData(nameof(TransferFault.FarTip), "claimed a tip at block")]
     [InlineData(nameof(TransferFault.BadSnapshot), "that hashes to")]

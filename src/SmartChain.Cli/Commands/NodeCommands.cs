@@ -43,9 +43,15 @@ internal static class NodeCommands
         {
             Description = "Benchmark baseline: verify client signatures sequentially inside execution instead of in parallel before ordering.",
         };
+        var parentPid = new Option<int?>("--parent-pid")
+        {
+            Description = "Stop when process PID exits: the test run, demo or benchmark that owns this replica, so it never outlives it " +
+                          $"(default: ${ParentWatch.EnvironmentVariable} if set).",
+            CustomParser = CliParsers.OptionalWhole(1, int.MaxValue),
+        };
         var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.")
         {
-            home, logLevel, metricsPort, ledger, verifyInExecution,
+            home, logLevel, metricsPort, ledger, verifyInExecution, parentPid,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,7 +69,8 @@ internal static class NodeCommands
                     },
                     Coin = new Coin.CoinExecutionOptions { VerifySignaturesInExecution = parse.GetValue(verifyInExecution) },
                 };
-                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), options, cancellationToken);
+                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), options,
+                    parse.GetValue(parentPid) ?? ParentWatch.FromEnvironment(), cancellationToken);
             }
             catch (Exception e) when (e is KeyFileException or GenesisException or InvalidDataException or IOException or InvalidOperationException
                                           or System.Net.Sockets.SocketException or Ledger.Store.LedgerCorruptException)
@@ -89,7 +96,18 @@ internal static class NodeCommands
         return DirectoryLock.Acquire(dataDir);
     }
 
-    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, CancellationToken cancellationToken)
+    // A replica owned by a test run, demo or benchmark stops when its owner exits, however it exits (kill -9, a test
+    // session timeout): it stops as on SIGTERM, and if that has not ended the process in 15 s, the process exits anyway.
+    private static void StopWhenParentExits(int parent, TaskCompletionSource stopped) =>
+        _ = ParentWatch.ExitOfAsync(parent).ContinueWith(_ =>
+        {
+            Console.WriteLine($"parent process {parent} exited; stopping");
+            stopped.TrySetResult();
+            _ = Task.Delay(TimeSpan.FromSeconds(15)).ContinueWith(_ => Environment.Exit(CommandRunner.Failure), TaskScheduler.Default);
+        }, TaskScheduler.Default);
+
+    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, int? parentPid,
+        CancellationToken cancellationToken)
     {
         // Before anything is read or written: a second replica on a live home would recover its ledger (truncating
         // what it takes for a torn tail), rewrite its vote log and delete its pid file. The holder wrote node.pid.
@@ -118,6 +136,10 @@ internal static class NodeCommands
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
         using CancellationTokenRegistration onCancel = cancellationToken.Register(() => stopped.TrySetResult());
+        if (parentPid is int parent)
+        {
+            StopWhenParentExits(parent, stopped);
+        }
 
         // The pid file is written by the replica itself, so it is right however the process was started.
         string pidFile = Path.Combine(home, TestnetProcesses.PidFileName);

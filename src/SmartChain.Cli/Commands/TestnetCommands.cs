@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using SmartChain.Cli.Testnet;
 using SmartChain.Core.Genesis;
 
@@ -112,9 +113,14 @@ internal static class TestnetCommands
             CustomParser = CliParsers.Whole(1, 86400),
         };
         var node = NodeOption("Start only this replica (say, one that was stopped); the others must be running for it to connect.");
+        var parentPid = new Option<int?>("--parent-pid")
+        {
+            Description = "The replicas stop when process PID exits (a script or test run that owns them); passed to 'node run --parent-pid'.",
+            CustomParser = CliParsers.OptionalWhole(1, int.MaxValue),
+        };
         var command = new Command("start", "Start every replica of the testnet in the background (logs in node*/node.log) and wait until they are connected.")
         {
-            dir, timeout, node,
+            dir, timeout, node, parentPid,
         };
         RequireNodeIn(command, dir, node);
         command.SetAction(async (parse, cancellationToken) =>
@@ -123,7 +129,7 @@ internal static class TestnetCommands
             try
             {
                 await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output, TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                    only: parse.GetValue(node));
+                    parse.GetValue(parentPid) is int owner ? ["--parent-pid", owner.ToString(CultureInfo.InvariantCulture)] : null, only: parse.GetValue(node));
                 return CommandRunner.Success;
             }
             catch (Exception e) when (e is CliException or GenesisException or IOException)

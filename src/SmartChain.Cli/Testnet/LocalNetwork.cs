@@ -46,6 +46,8 @@ internal sealed class LocalNetwork : IAsyncDisposable
             BasePort = FreePorts.Range(2 * replicas),
             ChainId = $"smartchain-{DateTime.UtcNow:yyyyMMddHHmmss}",
         });
+        // The replicas (and any restarted or joined later) stop if this process dies, so a killed demo or benchmark leaves none behind.
+        nodeArgs = [.. nodeArgs, "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)];
         var network = new LocalNetwork(created.Directory, created.Genesis, log, nodeArgs) { _running = true };
         try
         {

@@ -87,6 +87,19 @@ public sealed class CertificateCollector
     /// </summary>
     public void SkipTo(long height) => _highestLocal = Math.Max(_highestLocal, height);
 
+    /// <summary>The header hash of block <paramref name="number"/> if it is built here and still waits for its certificate.</summary>
+    public Hash256? UncertifiedHash(long number) => _uncertified.Contains(number) ? _pending[number].Local : null;
+
+    /// <summary>
+    /// Block <paramref name="number"/> was certified without this collector (its certificate came by state transfer):
+    /// stop collecting signatures for it.
+    /// </summary>
+    public void Certified(long number)
+    {
+        _pending.Remove(number);
+        _uncertified.Remove(number);
+    }
+
     /// <summary>
     /// This replica has built (and persisted) block <paramref name="number"/> with header hash <paramref name="hash"/>.
     /// Returns its certificate if signatures that arrived earlier already complete it.

@@ -35,4 +35,16 @@ internal enum TransferFault
 
     /// <summary>Serves certified blocks whose decision proofs claim a far-future regency with votes that do not sign it.</summary>
     ForgedProofs,
+
+    /// <summary>
+    /// Serves honestly but slowly around checkpoints: a range ends before the next checkpoint block, and a range that
+    /// starts with one is answered 300 ms late (so the receiver executes up to the checkpoint before its certificate comes).
+    /// </summary>
+    SlowCheckpoints,
+
+    /// <summary>
+    /// Serves checkpoint blocks whose consensus id names another instance (the id is outside every hash, and a checkpoint
+    /// block has no decision proof to bind it), so the certificate still verifies.
+    /// </summary>
+    CheckpointInstances,
 }
