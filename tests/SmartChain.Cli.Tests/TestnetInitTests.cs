@@ -92,4 +92,21 @@ public class TestnetInitTests
         Assert.Equal([31001, 31003, 31005, 31007], genesis.InitialView.Members.Select(m => m.ClientPort));
         Assert.Equal(50, genesis.CheckpointPeriod);
     }
+
+    [Fact]
+    public void Hosts_put_each_replica_at_its_own_address_and_a_wrong_count_is_refused()
+    {
+        using var dir = new TempDirectory();
+        string net = dir.Combine("net");
+        CliRun wrong = CliRun.InProcess("testnet", "init", "--dir", net, "--hosts", "10.0.0.1,10.0.0.2");
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Equal("error: --hosts names 2 address(es) for 4 replicas: give one per replica, replica 0's first", wrong.Error.Trim());
+        Assert.False(Directory.Exists(net));
+
+        CliRun run = CliRun.InProcess("testnet", "init", "--dir", net, "--hosts", "10.0.0.1,10.0.0.2,node3.example,10.0.0.4", "--base-port", "27000");
+        Assert.True(run.ExitCode == 0, run.Error);
+        GenesisDocument genesis = GenesisJson.Load(Path.Combine(net, "genesis.json"));
+        Assert.Equal(["10.0.0.1", "10.0.0.2", "node3.example", "10.0.0.4"], genesis.InitialView.Members.Select(m => m.Host));
+        Assert.Equal("10.0.0.2:27002", NodeConfig.Load(Path.Combine(net, "node1", "node.json")).Listen);
+    }
 }

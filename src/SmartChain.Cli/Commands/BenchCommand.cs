@@ -8,6 +8,9 @@ namespace SmartChain.Cli.Commands;
 /// <summary><c>smartchain bench</c>: the paper's Table I and SmartChain weak/strong, on this machine.</summary>
 internal static class BenchCommand
 {
+    // Each client is four request streams and connections to every replica: more is not a benchmark on one machine.
+    private const int MaxClients = 10_000;
+
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "A reduced matrix (one client count, one short run each) that takes under 3 minutes." };
@@ -16,12 +19,31 @@ internal static class BenchCommand
         {
             Description = $"Run only these configurations: {string.Join(", ", BenchConfiguration.All.Select(c => c.Key))}.",
             AllowMultipleArgumentsPerToken = true,
+            CustomParser = CliParsers.SomeOf([.. BenchConfiguration.All.Select(c => c.Key)]),
         };
-        var operations = new Option<string[]>("--operations") { Description = "mint, spend, or both (default).", AllowMultipleArgumentsPerToken = true };
-        var clients = new Option<int[]>("--clients") { Description = "Client counts to sweep (default 4 16 64; each client runs 4 streams).", AllowMultipleArgumentsPerToken = true };
-        var runs = new Option<int?>("--runs") { Description = "Measured runs at the saturating client count (default 3)." };
-        var duration = new Option<int?>("--duration") { Description = "Seconds measured per run (default 5; warm-up 2 s before each)." };
-        var network = new Option<FileInfo?>("--network") { Description = "Drive an already running network (its genesis.json, with its minter wallets in wallets/ beside it) instead of local ones." };
+        var operations = new Option<string[]>("--operations")
+        {
+            Description = "mint, spend, or both (default).",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = CliParsers.SomeOf("mint", "spend"),
+        };
+        var clients = new Option<int[]>("--clients")
+        {
+            Description = $"Client counts to sweep (default 4 16 64; each client runs 4 streams; 1 to {MaxClients}).",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = CliParsers.WholeList(1, MaxClients),
+        };
+        var runs = new Option<int?>("--runs") { Description = "Measured runs at the saturating client count (default 3).", CustomParser = CliParsers.OptionalWhole(1, 1000) };
+        var duration = new Option<int?>("--duration")
+        {
+            Description = "Seconds measured per run (default 5; warm-up 2 s before each; at most 86400).",
+            CustomParser = CliParsers.OptionalWhole(1, 86400),
+        };
+        var network = new Option<FileInfo?>("--network")
+        {
+            Description = "Drive an already running network (its genesis.json, with its minter wallets in wallets/ beside it) instead of local ones.",
+            CustomParser = CliParsers.ExistingFile,
+        };
         var command = new Command("bench",
             "Reproduce the paper's Table I on this machine and add SmartChain weak and strong: MINT and SPEND, a client sweep to find " +
             "saturation, several warmed-up runs there, tx/s median and spread, p50/p99/p99.9 latency, CPU per replica, and this machine's " +

@@ -12,11 +12,12 @@ namespace SmartChain.Cli.Commands;
 /// <summary><c>smartchain coin</c>: a SMaRtCoin wallet against a running network.</summary>
 internal static class CoinCommands
 {
-    private static readonly Option<FileInfo> Network = new("--network") { Description = "The network's genesis.json.", Required = true };
-    private static readonly Option<FileInfo> WalletFile = new("--wallet") { Description = "Your key file (from 'keys new', or DIR/wallets/ for a minter).", Required = true };
+    private static readonly Option<FileInfo> Network = new("--network") { Description = "The network's genesis.json.", Required = true, CustomParser = CliParsers.ExistingFile };
+    private static readonly Option<FileInfo> WalletFile = new("--wallet") { Description = "Your key file (from 'keys new', or DIR/wallets/ for a minter).", Required = true, CustomParser = CliParsers.ExistingFile };
     private static readonly Option<string?> Peers = new("--peers")
     {
         Description = "Client endpoints (host:port,...) of current members, if the network's genesis members may have left; their answer is verified from genesis.",
+        CustomParser = CliParsers.EndpointList,
     };
 
     private static readonly Option<FileInfo?> ReceiptFile = new("--receipt")
@@ -41,8 +42,8 @@ internal static class CoinCommands
 
     private static Command CreateMint()
     {
-        var amount = new Option<ulong>("--amount") { Description = "Value of the coin to create.", Required = true };
-        var to = new Option<string?>("--to") { Description = "Owner: a 64-hex public key or a key file (default: your wallet)." };
+        var amount = new Option<ulong>("--amount") { Description = "Value of the coin to create (1 or more).", Required = true, CustomParser = CliParsers.Whole(1UL, ulong.MaxValue) };
+        var to = new Option<string?>("--to") { Description = "Owner: a 64-hex public key or a key file (default: your wallet).", CustomParser = CliParsers.PublicKeyOrKeyFile };
         var command = new Command("mint", "Create a coin (your key must be a minter in genesis).") { Network, WalletFile, amount, to, ReceiptFile };
         SetAction(command, async (session, parse, output, ct) =>
         {
@@ -58,8 +59,8 @@ internal static class CoinCommands
 
     private static Command CreateSpend()
     {
-        var amount = new Option<ulong>("--amount") { Description = "Value to pay.", Required = true };
-        var to = new Option<string>("--to") { Description = "Payee: a 64-hex public key or a key file.", Required = true };
+        var amount = new Option<ulong>("--amount") { Description = "Value to pay (1 or more).", Required = true, CustomParser = CliParsers.Whole(1UL, ulong.MaxValue) };
+        var to = new Option<string>("--to") { Description = "Payee: a 64-hex public key or a key file.", Required = true, CustomParser = CliParsers.PublicKeyOrKeyFile };
         var command = new Command("spend", "Pay an amount; coins are chosen automatically and the change comes back to you.")
         {
             Network, WalletFile, to, amount, ReceiptFile,

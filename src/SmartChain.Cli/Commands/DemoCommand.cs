@@ -10,26 +10,48 @@ internal static class DemoCommand
     public static Command Create()
     {
         var defaults = new DemoOptions();
-        var replicas = new Option<int>("--replicas") { Description = "Replicas in the network (4 to 64).", DefaultValueFactory = _ => defaults.Replicas };
-        var duration = new Option<int>("--duration") { Description = "Seconds of load.", DefaultValueFactory = _ => (int)defaults.Duration.TotalSeconds };
-        var persistence = new Option<string>("--persistence") { Description = "strong (a certificate before each reply) or weak.", DefaultValueFactory = _ => "strong" };
-        persistence.AcceptOnlyFromAmong("strong", "weak");
-        var clients = new Option<int>("--clients") { Description = "Concurrent clients (each runs 4 SPEND chains).", DefaultValueFactory = _ => defaults.Clients };
+        var replicas = new Option<int>("--replicas")
+        {
+            Description = $"Replicas in the network ({Core.Limits.MinViewMembers} to {Core.Limits.MaxViewMembers}).",
+            DefaultValueFactory = _ => defaults.Replicas,
+            CustomParser = CliParsers.Whole(Core.Limits.MinViewMembers, Core.Limits.MaxViewMembers),
+        };
+        var duration = new Option<int>("--duration")
+        {
+            Description = $"Seconds of load (1 to {MaxSeconds}).",
+            DefaultValueFactory = _ => (int)defaults.Duration.TotalSeconds,
+            CustomParser = CliParsers.Whole(1, MaxSeconds),
+        };
+        var persistence = new Option<string>("--persistence")
+        {
+            Description = "strong (a certificate before each reply) or weak.",
+            DefaultValueFactory = _ => "strong",
+            CustomParser = CliParsers.OneOf("strong", "weak"),
+        };
+        var clients = new Option<int>("--clients")
+        {
+            Description = $"Concurrent clients (each runs 4 SPEND chains; 1 to {MaxClients}).",
+            DefaultValueFactory = _ => defaults.Clients,
+            CustomParser = CliParsers.Whole(1, MaxClients),
+        };
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Create the network here and keep it afterwards (default: a fresh temporary folder, removed at the end)." };
         var checkpointPeriod = new Option<long>("--checkpoint-period")
         {
             Description = "Blocks between checkpoint blocks (snapshots).",
             DefaultValueFactory = _ => defaults.CheckpointPeriod,
+            CustomParser = CliParsers.Whole(long.MinValue, long.MaxValue),
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object at the end instead of progress and a table." };
         var killLeaderAt = new Option<string?>("--kill-leader-at")
         {
             Description = "Kill the leader's process (SIGKILL) this far into the load, e.g. 10s, to watch the others change leader; it is restarted 3 s later and catches up.",
+            CustomParser = CliParsers.Seconds,
         };
         var growTo = new Option<int?>("--grow-to")
         {
             Description = "Grow the network to this many replicas by joins while the load runs (from a quarter of it on): each new replica is endorsed " +
                           "by a member, admitted by the members' votes and catches up by state transfer.",
+            CustomParser = CliParsers.OptionalWhole(int.MinValue, int.MaxValue),
         };
         var command = new Command("demo",
             "Run a local network of replica processes doing real SMaRtCoin work: MINT to many wallets, then SPEND chains " +
@@ -51,7 +73,7 @@ internal static class DemoCommand
                 Directory = parse.GetValue(dir)?.FullName,
                 Json = parse.GetValue(json),
                 CheckpointPeriod = parse.GetValue(checkpointPeriod),
-                KillLeaderAt = parse.GetValue(killLeaderAt) is { } at ? ParseSeconds(at) ?? TimeSpan.MinValue : null,
+                KillLeaderAt = parse.GetValue(killLeaderAt) is { } at ? CliParsers.SecondsOf(at) : null,
                 GrowTo = parse.GetValue(growTo),
             };
             if (options.GrowTo is { } grow && (grow <= options.Replicas || grow > Core.Limits.MaxViewMembers))
@@ -99,9 +121,9 @@ internal static class DemoCommand
         return command;
     }
 
-    // "10s", "10" or "2.5s".
-    private static TimeSpan? ParseSeconds(string value) =>
-        double.TryParse(value.EndsWith('s') ? value[..^1] : value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
+    // A day of load is far beyond a demo; the bound keeps TimeSpan arithmetic far from overflow.
+    private const int MaxSeconds = 86400;
+
+    // Each client is four SPEND streams and connections to every replica: more than this is not a demo on one machine.
+    private const int MaxClients = 10_000;
 }

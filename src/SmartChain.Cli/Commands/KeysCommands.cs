@@ -42,6 +42,7 @@ internal static class KeysCommands
         {
             Description = "Key file to read. It must be readable by its owner only (chmod 600).",
             Required = true,
+            CustomParser = CliParsers.ExistingFile,
         };
         var command = new Command("show", "Check a key file and print its public key.") { keyOption };
         CommandRunner.SetAction(command, (parse, output) =>

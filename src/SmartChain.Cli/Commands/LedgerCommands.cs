@@ -13,7 +13,12 @@ namespace SmartChain.Cli.Commands;
 /// <summary><c>smartchain ledger</c>: verify and read one replica's ledger, alone, without the network.</summary>
 internal static class LedgerCommands
 {
-    private static readonly Option<DirectoryInfo> Home = new("--home") { Description = "The replica's home folder (with node.json), e.g. DIR/node0.", Required = true };
+    private static readonly Option<DirectoryInfo> Home = new("--home")
+    {
+        Description = "The replica's home folder (with node.json), e.g. DIR/node0.",
+        Required = true,
+        CustomParser = CliParsers.ReplicaHome,
+    };
 
     public static Command Create()
     {

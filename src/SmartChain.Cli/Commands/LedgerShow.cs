@@ -14,7 +14,11 @@ internal static class LedgerShow
 
     public static Command Create(Option<DirectoryInfo> home)
     {
-        var block = new Option<long?>("--block") { Description = "Show this block in full: header, certificate, every entry and its result." };
+        var block = new Option<long?>("--block")
+        {
+            Description = "Show this block in full: header, certificate, every entry and its result.",
+            CustomParser = CliParsers.OptionalWhole(0L, long.MaxValue),
+        };
         var command = new Command("show", $"Without --block: the ledger's height and its last {SummaryBlocks} blocks, one line each.") { home, block };
         CommandRunner.SetAction(command, (parse, output) =>
         {

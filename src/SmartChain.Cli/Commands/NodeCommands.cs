@@ -18,12 +18,18 @@ internal static class NodeCommands
     public static Command Create()
     {
         var node = new Command("node", "Run a SmartChain replica.");
-        var home = new Option<DirectoryInfo>("--home") { Description = "The replica's home folder (with node.json), e.g. DIR/node0.", Required = true };
-        var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level printed.", DefaultValueFactory = _ => LogLevel.Information };
+        var home = new Option<DirectoryInfo>("--home") { Description = "The replica's home folder (with node.json), e.g. DIR/node0.", Required = true, CustomParser = CliParsers.ReplicaHome };
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Least severe log level printed: trace, debug, information, warning, error, critical or none.",
+            DefaultValueFactory = _ => LogLevel.Information,
+            CustomParser = CliParsers.Named<LogLevel>(),
+        };
         var metricsPort = new Option<int>("--metrics-port")
         {
             Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: off).",
             DefaultValueFactory = _ => 0,
+            CustomParser = CliParsers.Whole(0, 65535),
         };
         var ledger = new Option<string>("--ledger")
         {
@@ -31,8 +37,8 @@ internal static class NodeCommands
                           "Table I, which cannot restart: naive-sync (the application writes and fsyncs each batch), naive-async " +
                           "(writes without fsync), none (no ledger).",
             DefaultValueFactory = _ => "blockchain",
+            CustomParser = CliParsers.OneOf("blockchain", "naive-sync", "naive-async", "none"),
         };
-        ledger.AcceptOnlyFromAmong("blockchain", "naive-sync", "naive-async", "none");
         var verifyInExecution = new Option<bool>("--verify-in-execution")
         {
             Description = "Benchmark baseline: verify client signatures sequentially inside execution instead of in parallel before ordering.",
@@ -41,6 +47,7 @@ internal static class NodeCommands
         {
             Description = "Stop when process PID exits: the test run, demo or benchmark that owns this replica, so it never outlives it " +
                           $"(default: ${ParentWatch.EnvironmentVariable} if set).",
+            CustomParser = CliParsers.OptionalWhole(1, int.MaxValue),
         };
         var http = new Option<string?>("--http")
         {

@@ -14,11 +14,25 @@ namespace SmartChain.Cli.Commands;
 /// <summary><c>smartchain node join|endorse|leave|exclude</c>: the members decide who is in the network (SPEC §5).</summary>
 internal static class NodeMembershipCommands
 {
-    private static readonly Option<DirectoryInfo> Home = new("--home") { Description = "The replica's home folder (node.json, replica.key, keychain.bin, data/).", Required = true };
+    private static readonly Option<DirectoryInfo> Home = new("--home")
+    {
+        Description = "The replica's home folder (node.json, replica.key, keychain.bin, data/).",
+        Required = true,
+        CustomParser = CliParsers.ReplicaHome,
+    };
+
+    // A joiner's home may not exist yet: join creates it.
+    private static readonly Option<DirectoryInfo> JoinHome = new("--home")
+    {
+        Description = "The replica's home folder (node.json, replica.key, keychain.bin, data/); created if it does not hold a replica yet.",
+        Required = true,
+    };
+
     private static readonly Option<string?> Peers = new("--peers")
     {
         Description = "Client endpoints (host:port,...) of current members to learn the network's view from, if its genesis members may have left. " +
                       "What they answer is verified from genesis.",
+        CustomParser = CliParsers.EndpointList,
     };
 
     public static void AddTo(Command node)
@@ -31,24 +45,29 @@ internal static class NodeMembershipCommands
 
     private static Command CreateJoin()
     {
-        var network = new Option<FileInfo>("--network") { Description = "The network's genesis.json.", Required = true };
-        var id = new Option<int?>("--id") { Description = "The replica id to ask for (a new home only; never one a member has or had)." };
-        var listen = new Option<string?>("--listen") { Description = "host:port for replicas (a new home only)." };
-        var clientListen = new Option<string?>("--client-listen") { Description = "host:port for clients, on the same host (a new home only)." };
-        var endorsement = new Option<FileInfo?>("--endorsement") { Description = "An endorsement by a current member ('node endorse'); without it, the joiner's key must be on genesis' join allow-list." };
+        var network = new Option<FileInfo>("--network") { Description = "The network's genesis.json.", Required = true, CustomParser = CliParsers.ExistingFile };
+        var id = new Option<int?>("--id") { Description = "The replica id to ask for (a new home only; never one a member has or had).", CustomParser = CliParsers.OptionalWhole(0, int.MaxValue) };
+        var listen = new Option<string?>("--listen") { Description = "host:port for replicas (a new home only).", CustomParser = CliParsers.Endpoint };
+        var clientListen = new Option<string?>("--client-listen") { Description = "host:port for clients, on the same host (a new home only).", CustomParser = CliParsers.Endpoint };
+        var endorsement = new Option<FileInfo?>("--endorsement")
+        {
+            Description = "An endorsement by a current member ('node endorse'); without it, the joiner's key must be on genesis' join allow-list.",
+            CustomParser = CliParsers.ExistingFile,
+        };
         var chainLength = new Option<int>("--key-chain-length")
         {
             Description = "Keys in the new home's key chain: the views it can take part in before it must rejoin.",
             DefaultValueFactory = _ => ViewKeyChain.DefaultLength,
+            CustomParser = CliParsers.Whole(1, KeyChainCommitment.MaxLength),
         };
         var command = new Command("join", "Ask the network to admit this replica: JOIN, the members' votes, the join certificate. Creates the home if it has none. " +
                                           "Then start it with 'node run'; it catches up by state transfer.")
         {
-            Home, network, id, listen, clientListen, endorsement, chainLength, Peers,
+            JoinHome, network, id, listen, clientListen, endorsement, chainLength, Peers,
         };
         SetAction(command, async (parse, output, ct) =>
         {
-            string home = parse.GetRequiredValue(Home).FullName;
+            string home = parse.GetRequiredValue(JoinHome).FullName;
             GenesisDocument genesis = GenesisJson.Load(parse.GetRequiredValue(network).FullName);
             if (!File.Exists(Path.Combine(home, NodeConfig.FileName)))
             {
@@ -84,9 +103,19 @@ internal static class NodeMembershipCommands
 
     private static Command CreateEndorse()
     {
-        var joiner = new Option<string>("--joiner") { Description = "The joiner's identity key: 64 hex digits, or its key file (replica.key).", Required = true };
-        var id = new Option<int>("--id") { Description = "The replica id the joiner asks for.", Required = true };
-        var outFile = new Option<FileInfo>("--out") { Description = "Where to write the endorsement (hand it to the joiner's operator).", Required = true };
+        var joiner = new Option<string>("--joiner")
+        {
+            Description = "The joiner's identity key: 64 hex digits, or its key file (replica.key).",
+            Required = true,
+            CustomParser = CliParsers.PublicKeyOrKeyFile,
+        };
+        var id = new Option<int>("--id") { Description = "The replica id the joiner asks for.", Required = true, CustomParser = CliParsers.Whole(0, int.MaxValue) };
+        var outFile = new Option<FileInfo>("--out")
+        {
+            Description = "Where to write the endorsement (hand it to the joiner's operator); its folder must exist.",
+            Required = true,
+            CustomParser = CliParsers.FileToWrite,
+        };
         var command = new Command("endorse", "As a member (--home), endorse a node that wants to join: SMaRtCoin's join policy admits a joiner a member endorses.")
         {
             Home, joiner, id, outFile,
@@ -136,7 +165,7 @@ internal static class NodeMembershipCommands
 
     private static Command CreateExclude()
     {
-        var target = new Option<int>("--id") { Description = "The member to exclude.", Required = true };
+        var target = new Option<int>("--id") { Description = "The member to exclude.", Required = true, CustomParser = CliParsers.Whole(0, int.MaxValue) };
         var command = new Command("exclude", "As a member (--home), vote to exclude another member; f+1 members' votes remove it. Votes expire (genesis " +
                                              "reconfiguration.exclusionExpiryInstances) and survive restarts.")
         {

@@ -16,8 +16,8 @@ internal static class ReceiptCommands
     public static Command Create()
     {
         var receipt = new Command("receipt", "Transaction receipts (strong persistence): proof that a transaction is in a certified block with its result.");
-        var file = new Argument<FileInfo>("FILE") { Description = "A receipt saved by 'coin mint' or 'coin spend'." };
-        var network = new Option<FileInfo>("--network") { Description = "The network's genesis.json (its view certifies blocks).", Required = true };
+        var file = new Argument<FileInfo>("FILE") { Description = "A receipt saved by 'coin mint' or 'coin spend'.", CustomParser = CliParsers.ExistingFile };
+        var network = new Option<FileInfo>("--network") { Description = "The network's genesis.json (its view certifies blocks).", Required = true, CustomParser = CliParsers.ExistingFile };
         var verify = new Command("verify", "Check a receipt alone, offline: certificate, Merkle paths, client signature. Exit code 1 if it does not hold.") { file, network };
         CommandRunner.SetAction(verify, (parse, output) =>
         {

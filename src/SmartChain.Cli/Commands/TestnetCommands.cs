@@ -30,6 +30,7 @@ internal static class TestnetCommands
         {
             Description = "Number of replicas (n >= 4, tolerating f = (n-1)/3 Byzantine ones).",
             DefaultValueFactory = _ => defaults.Replicas,
+            CustomParser = CliParsers.Whole(int.MinValue, int.MaxValue),
         };
         var persistence = new Option<string>("--persistence")
         {
@@ -41,21 +42,31 @@ internal static class TestnetCommands
         {
             Description = "First TCP port; replica i listens on base+2i (replicas) and base+2i+1 (clients).",
             DefaultValueFactory = _ => defaults.BasePort,
+            CustomParser = CliParsers.Whole(int.MinValue, int.MaxValue),
         };
         var host = new Option<string>("--host")
         {
             Description = "Address every replica listens on and is reached at.",
             DefaultValueFactory = _ => defaults.Host,
+            CustomParser = CliParsers.Host,
+        };
+        var hosts = new Option<string[]>("--hosts")
+        {
+            Description = "One address per replica, comma-separated, replica 0's first, for replicas on their own machines (instead of --host); " +
+                          "docs/operations.md, \"Run a replica on its own machine\".",
+            CustomParser = CliParsers.HostList,
         };
         var minters = new Option<int>("--minters")
         {
             Description = "Number of SMaRtCoin minter wallets to create in wallets/ and authorize in genesis.",
             DefaultValueFactory = _ => defaults.Minters,
+            CustomParser = CliParsers.Whole(int.MinValue, int.MaxValue),
         };
         var checkpointPeriod = new Option<long>("--checkpoint-period")
         {
             Description = "Blocks between checkpoints (snapshots linked to the chain).",
             DefaultValueFactory = _ => defaults.CheckpointPeriod,
+            CustomParser = CliParsers.Whole(long.MinValue, long.MaxValue),
         };
         var chainId = new Option<string>("--chain-id")
         {
@@ -69,7 +80,7 @@ internal static class TestnetCommands
 
         var command = new Command("init", "Create genesis.json, a home folder per replica (keys, node.json, data/) and minter wallets.")
         {
-            dir, replicas, persistence, basePort, host, minters, checkpointPeriod, chainId, force,
+            dir, replicas, persistence, basePort, host, hosts, minters, checkpointPeriod, chainId, force,
         };
         CommandRunner.SetAction(command, (parse, output) =>
         {
@@ -80,6 +91,7 @@ internal static class TestnetCommands
                 Persistence = parse.GetValue(persistence) == "weak" ? PersistenceMode.Weak : PersistenceMode.Strong,
                 BasePort = parse.GetValue(basePort),
                 Host = parse.GetValue(host) ?? defaults.Host,
+                Hosts = parse.GetValue(hosts) ?? [],
                 Minters = parse.GetValue(minters),
                 CheckpointPeriod = parse.GetValue(checkpointPeriod),
                 ChainId = parse.GetValue(chainId) ?? defaults.ChainId,
@@ -93,12 +105,18 @@ internal static class TestnetCommands
 
     private static Command CreateStart()
     {
-        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder made by 'testnet init'.", Required = true };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the replicas to connect.", DefaultValueFactory = _ => 60 };
+        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder made by 'testnet init'.", Required = true, CustomParser = CliParsers.TestnetFolder };
+        var timeout = new Option<int>("--timeout")
+        {
+            Description = "Seconds to wait for the replicas to connect (1 to 86400).",
+            DefaultValueFactory = _ => 60,
+            CustomParser = CliParsers.Whole(1, 86400),
+        };
         var node = NodeOption("Start only this replica (say, one that was stopped); the others must be running for it to connect.");
         var parentPid = new Option<int?>("--parent-pid")
         {
             Description = "The replicas stop when process PID exits (a script or test run that owns them); passed to 'node run --parent-pid'.",
+            CustomParser = CliParsers.OptionalWhole(1, int.MaxValue),
         };
         var http = new Option<int?>("--http")
         {
@@ -109,6 +127,7 @@ internal static class TestnetCommands
         {
             dir, timeout, node, http, httpRate, parentPid,
         };
+        RequireNodeIn(command, dir, node);
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -163,9 +182,10 @@ internal static class TestnetCommands
 
     private static Command CreateStop()
     {
-        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder.", Required = true };
+        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder.", Required = true, CustomParser = CliParsers.TestnetFolder };
         var node = NodeOption("Stop only this replica.");
         var command = new Command("stop", "Stop every running replica of the testnet (SIGTERM, then SIGKILL after 15 s).") { dir, node };
+        RequireNodeIn(command, dir, node);
         command.SetAction(async (parse, cancellationToken) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
@@ -186,8 +206,8 @@ internal static class TestnetCommands
 
     private static Command CreateJoin()
     {
-        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder (its replicas running).", Required = true };
-        var id = new Option<int?>("--id") { Description = "The new replica's id (default: one above the highest in the folder)." };
+        var dir = new Option<DirectoryInfo>("--dir", "-d") { Description = "The testnet folder (its replicas running).", Required = true, CustomParser = CliParsers.TestnetFolder };
+        var id = new Option<int?>("--id") { Description = "The new replica's id (default: one above the highest in the folder).", CustomParser = CliParsers.OptionalWhole(0, int.MaxValue) };
         var noStart = new Option<bool>("--no-start") { Description = "Only join; start it later with 'testnet start --node ID'." };
         var command = new Command("join", "Add a replica to a running testnet: a new home beside the others (free ports, its own keys), endorsed by a member, " +
                                           "admitted by the members' votes (JOIN, join certificate), then started; it catches up by state transfer.")
@@ -211,7 +231,22 @@ internal static class TestnetCommands
         return command;
     }
 
-    private static Option<int?> NodeOption(string description) => new("--node") { Description = description + " The replica id, e.g. 3 for node3/." };
+    private static Option<int?> NodeOption(string description) =>
+        new("--node") { Description = description + " The replica id, e.g. 3 for node3/.", CustomParser = CliParsers.OptionalWhole(0, int.MaxValue) };
+
+    // Checked with the command line, so a wrong id is refused before any replica is started or stopped.
+    private static void RequireNodeIn(Command command, Option<DirectoryInfo> dir, Option<int?> node) =>
+        command.Validators.Add(result =>
+        {
+            // The tokens, not the values: a value that failed to parse is already reported and would throw here.
+            if (result.GetResult(dir)?.Tokens is [{ } folderToken] && result.GetResult(node)?.Tokens is [{ } idToken] &&
+                int.TryParse(idToken.Value, System.Globalization.CultureInfo.InvariantCulture, out int id) && id >= 0 &&
+                Path.GetFullPath(folderToken.Value) is { } folder && File.Exists(Path.Combine(folder, TestnetInitializer.GenesisFileName)) &&
+                !File.Exists(Path.Combine(folder, TestnetInitializer.NodeFolder(id), Core.Configuration.NodeConfig.FileName)))
+            {
+                result.AddError($"--node {id}: {folder} has no replica {id} (no {TestnetInitializer.NodeFolder(id)}/{Core.Configuration.NodeConfig.FileName})");
+            }
+        });
 
     private static void Print(TestnetResult result, TextWriter output)
     {

@@ -66,9 +66,9 @@ internal static partial class TestnetInitializer
             throw new CliException($"--base-port {o.BasePort}: replicas need ports {o.BasePort}..{o.BasePort + (2 * o.Replicas) - 1}, within 1..65535");
         }
 
-        if (o.Hosts is { } hosts && hosts.Count != o.Replicas)
+        if (o.Hosts.Count > 0 && o.Hosts.Count != o.Replicas)
         {
-            throw new CliException($"{hosts.Count} hosts given for {o.Replicas} replicas");
+            throw new CliException($"--hosts names {o.Hosts.Count} address(es) for {o.Replicas} replicas: give one per replica, replica 0's first");
         }
 
         if (o.Minters is < 0 or > Limits.MaxMinters)
@@ -128,7 +128,7 @@ internal static partial class TestnetInitializer
             KeyFile.Save(key, Path.Combine(home, ReplicaKeyFileName));
             using ViewKeyChain chain = ViewKeyChain.Create(Path.Combine(home, ViewKeyChain.DefaultFileName), o.KeyChainLength);
             var commitment = KeyChainCommitment.Create(chain.PublicKeys, 0);
-            var member = new ReplicaMember(i, o.Hosts?[i] ?? o.Host, o.BasePort + (2 * i), o.BasePort + (2 * i) + 1, key.PublicKey, commitment, commitment.Prove(chain.PublicKeys, 0));
+            var member = new ReplicaMember(i, o.Hosts.Count > 0 ? o.Hosts[i] : o.Host, o.BasePort + (2 * i), o.BasePort + (2 * i) + 1, key.PublicKey, commitment, commitment.Prove(chain.PublicKeys, 0));
             members.Add(member);
             viewKeys[i] = chain.PublicKeys;
             new NodeConfig(i, Path.Combine("..", GenesisFileName), member.ReplicaEndpoint, member.ClientEndpoint, DataFolder, ReplicaKeyFileName)

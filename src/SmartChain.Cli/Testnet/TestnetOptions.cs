@@ -13,8 +13,8 @@ internal sealed record TestnetOptions
 
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>Each replica's own host (by replica id), overriding <see cref="Host"/>: the namespace testbed gives each replica an address.</summary>
-    public IReadOnlyList<string>? Hosts { get; init; }
+    /// <summary>One address per replica (replica i at Hosts[i]), for replicas on their own machines; empty: all at <see cref="Host"/>.</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
 
     public int BasePort { get; init; } = 27000;
 

@@ -153,7 +153,8 @@ internal static class TestnetProcesses
         List<string> command = [self];
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
-            command.Add(Assembly.GetEntryAssembly()!.Location);
+            // Not Assembly.Location: it is empty in a single-file binary (there ProcessPath is the binary itself).
+            command.Add(Path.Combine(AppContext.BaseDirectory, Assembly.GetEntryAssembly()!.GetName().Name + ".dll"));
         }
 
         command.AddRange(["node", "run", "--home", home]);

@@ -169,7 +169,7 @@ public sealed class NemesisLoad
                 outputs.Add(new CoinOutput(_wallets[i].PublicKey, startValue));
             }
 
-            SignedRequest mint = SignedRequest.Create(_options.Genesis.ChainId, _options.Minter, ++_mintSequence, CoinOperation.Mint(outputs).Encode());
+            SignedRequest mint = SignedRequest.Create(_options.Genesis.ChainId, _options.Minter, ++_mintSequence, client.KnownInstance, CoinOperation.Mint(outputs).Encode());
             Submission outcome = await UntilDefinitiveAsync(client, _wallets.Length, OperationKind.Mint, mint, stop);
             if (!outcome.Ok)
             {
@@ -192,7 +192,7 @@ public sealed class NemesisLoad
         while (!stop.IsCancellationRequested)
         {
             CoinOutput coin = new(_wallets[(int)random.NextBelow((ulong)_wallets.Length)].PublicKey, 1 + random.NextBelow(1000));
-            SignedRequest mint = SignedRequest.Create(_options.Genesis.ChainId, _options.Minter, ++_mintSequence, CoinOperation.Mint([coin]).Encode());
+            SignedRequest mint = SignedRequest.Create(_options.Genesis.ChainId, _options.Minter, ++_mintSequence, client.KnownInstance, CoinOperation.Mint([coin]).Encode());
             await UntilDefinitiveAsync(client, _wallets.Length, OperationKind.Mint, mint, stop);
             try
             {

@@ -69,7 +69,7 @@ internal sealed class SpendStream(NemesisLoad load, int index, ChainClient clien
             ? [new CoinOutput(load.Wallet(payee), pay), new CoinOutput(self, change / 2), new CoinOutput(self, change - (change / 2))]
             : [new CoinOutput(load.Wallet(payee), total)];
         byte[] operation = CoinOperation.Spend([.. _held.Select(c => c.Id)], outputs).Encode();
-        return SignedRequest.Create(chain, load.WalletKey(index), ++_sequence, operation);
+        return SignedRequest.Create(chain, load.WalletKey(index), ++_sequence, client.KnownInstance, operation);
     }
 
     private void Advance(Submission outcome, SignedRequest request)
