@@ -49,10 +49,10 @@ internal sealed class CoinLedgerFixture : IDisposable
     public List<HistoryRecord> History { get; } = [];
 
     public SignedRequest Mint(Ed25519KeyPair to, ulong value) =>
-        SignedRequest.Create(Chain, Minter, ++_sequence, CoinOperation.Mint([new CoinOutput(to.PublicKey, value)]).Encode());
+        SignedRequest.Create(Chain, Minter, ++_sequence, 0, CoinOperation.Mint([new CoinOutput(to.PublicKey, value)]).Encode());
 
     public static SignedRequest Spend(Ed25519KeyPair from, ulong sequence, Hash256 coin, Ed25519KeyPair to, ulong value) =>
-        SignedRequest.Create(Chain, from, sequence, CoinOperation.Spend([coin], [new CoinOutput(to.PublicKey, value)]).Encode());
+        SignedRequest.Create(Chain, from, sequence, 0, CoinOperation.Spend([coin], [new CoinOutput(to.PublicKey, value)]).Encode());
 
     /// <summary>Executes <paramref name="batch"/> as the next certified block and records each request's history.</summary>
     public Block AddBlock(params SignedRequest[] batch)
