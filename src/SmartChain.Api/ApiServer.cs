@@ -61,6 +61,16 @@ public sealed class ApiServer : IAsyncDisposable
         return new ApiServer(app, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal) + "/"));
     }
 
+    // Refilled every 100 ms so the rate is smooth; a rate under 10 a second refills once a second.
+    private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()
+    {
+        TokenLimit = burst,
+        TokensPerPeriod = perSecond >= 10 ? perSecond / 10 : perSecond,
+        ReplenishmentPeriod = TimeSpan.FromMilliseconds(perSecond >= 10 ? 100 : 1000),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
     private static WebApplication Build(INodeApi node, ApiServerOptions options, ILoggerFactory loggers)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -100,21 +110,20 @@ public sealed class ApiServer : IAsyncDisposable
         }));
         builder.Services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
-                RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.BurstPerSource,
-                    // Refilled every 100 ms so a source's rate is smooth; a rate under 10 a second refills once a second.
-                    TokensPerPeriod = options.RequestsPerSecondPerSource >= 10 ? options.RequestsPerSecondPerSource / 10 : options.RequestsPerSecondPerSource,
-                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(options.RequestsPerSecondPerSource >= 10 ? 100 : 1000),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+            // Per source first, then all sources together: many addresses cannot add up to more than the API's share.
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
+                    RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None,
+                        _ => Bucket(options.RequestsPerSecondPerSource, options.BurstPerSource))),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    context.Request.Path.StartsWithSegments("/api/v1/events", StringComparison.Ordinal)
+                        ? RateLimitPartition.GetNoLimiter("events") // bounded by the number of streams instead
+                        : RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(options.RequestsPerSecondInAll, options.RequestsPerSecondInAll))));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, token) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
-                return new ValueTask(Problems.Busy($"more than {options.RequestsPerSecondPerSource} requests a second (burst {options.BurstPerSource}) from {context.HttpContext.Connection.RemoteIpAddress}")
+                return new ValueTask(Problems.Busy($"more than {options.RequestsPerSecondPerSource} requests a second (burst {options.BurstPerSource}) from {context.HttpContext.Connection.RemoteIpAddress}, or more than {options.RequestsPerSecondInAll} requests a second from all sources")
                     .ExecuteAsync(context.HttpContext));
             };
         });

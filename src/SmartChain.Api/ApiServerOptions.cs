@@ -14,6 +14,12 @@ public sealed record ApiServerOptions
     /// <summary>Requests one source address may make at once above the rate (the bucket's size).</summary>
     public int BurstPerSource { get; init; } = 400;
 
+    /// <summary>
+    /// Requests all sources together may make per second (event streams apart): however many addresses flood the API,
+    /// it answers at most this many, so its share of the replica's cores stays bounded.
+    /// </summary>
+    public int RequestsPerSecondInAll { get; init; } = 1_000;
+
     /// <summary>Largest request body: a signed transaction in hex is twice its bytes, so twice the largest request and some JSON.</summary>
     public long MaxRequestBodyBytes { get; init; } = (2L * Core.Limits.MaxRequestBytes) + 4096;
 
@@ -30,6 +36,7 @@ public sealed record ApiServerOptions
     public string? Problem =>
         RequestsPerSecondPerSource < 1 ? "requests per second per source must be at least 1"
         : BurstPerSource < 1 ? "the burst per source must be at least 1"
+        : RequestsPerSecondInAll < 1 ? "requests per second in all must be at least 1"
         : MaxRequestBodyBytes < 1024 ? "the largest request body must be at least 1 KiB"
         : MaxWait <= TimeSpan.Zero ? "the longest wait must be positive"
         : MaxPageBlocks < 1 ? "a page must hold at least one block"

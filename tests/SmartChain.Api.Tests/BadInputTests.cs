@@ -107,6 +107,36 @@ public sealed class BadInputTests(ApiFixture fixture)
         Assert.Contains("requests a second", await Http.AssertProblemAsync(refused, 429), StringComparison.Ordinal);
     }
 
+    // Many sources cannot add up to more than the API's share: the bound for all sources together answers 429 even when
+    // no single source is over its own rate. (The tests' sources all share 127.0.0.1, so its own rate is set far above.)
+    [Fact]
+    public async Task Requests_over_the_rate_for_all_sources_together_are_answered_429_and_event_streams_are_not_counted()
+    {
+        await using ApiServer strict = await ApiServer.StartAsync(fixture.Node,
+            ApiServerOptions.Default with
+            {
+                Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerSource = 1_000_000, BurstPerSource = 1_000_000, RequestsPerSecondInAll = 3,
+            },
+            NullLoggerFactory.Instance);
+        using var http = new HttpClient { BaseAddress = strict.Address };
+        var codes = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        for (int i = 0; i < 10 && refused is null; i++)
+        {
+            HttpResponseMessage response = await http.GetAsync("healthz");
+            codes.Add(response.StatusCode);
+            refused = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+        }
+
+        Assert.NotNull(refused);
+        Assert.True(codes.Take(3).All(c => c == HttpStatusCode.OK), string.Join(", ", codes));
+        Assert.Contains("from all sources", await Http.AssertProblemAsync(refused, 429), StringComparison.Ordinal);
+
+        // The bucket is empty, yet a block stream still opens.
+        using var stream = await http.GetAsync("api/v1/events/blocks", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+    }
+
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     private static ByteArrayContent Bytes(byte[] bytes)

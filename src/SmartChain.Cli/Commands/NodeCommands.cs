@@ -58,9 +58,14 @@ internal static class NodeCommands
             Description = "Requests a second one source address may make to the HTTP API (burst twice as many).",
             DefaultValueFactory = _ => Api.ApiServerOptions.Default.RequestsPerSecondPerSource,
         };
+        var httpRateAll = new Option<int>("--http-rate-all")
+        {
+            Description = "Requests a second all sources together may make to the HTTP API (event streams apart): its bound on the replica's cores.",
+            DefaultValueFactory = _ => Api.ApiServerOptions.Default.RequestsPerSecondInAll,
+        };
         var run = new Command("run", "Start the replica and run until SIGINT or SIGTERM; logs go to standard output.")
         {
-            home, logLevel, metricsPort, ledger, verifyInExecution, http, httpRate, parentPid,
+            home, logLevel, metricsPort, ledger, verifyInExecution, http, httpRate, httpRateAll, parentPid,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
@@ -76,10 +81,11 @@ internal static class NodeCommands
                         Listen = Api.ApiServerOptions.ParseListen(listen, out string? bad) ?? throw new CliException($"--http: {bad}"),
                         RequestsPerSecondPerSource = rate,
                         BurstPerSource = (int)Math.Min(int.MaxValue, 2L * rate),
+                        RequestsPerSecondInAll = parse.GetValue(httpRateAll),
                     };
                     if (api.Problem is { } problem)
                     {
-                        throw new CliException($"--http-rate: {problem}");
+                        throw new CliException($"--http-rate or --http-rate-all: {problem}");
                     }
                 }
 

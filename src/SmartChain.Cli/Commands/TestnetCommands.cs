@@ -123,9 +123,10 @@ internal static class TestnetCommands
             Description = "Serve the HTTP API and explorer of replica I on http://127.0.0.1:(PORT+I)/ (docs/api.md); off by default.",
         };
         var httpRate = new Option<int?>("--http-rate") { Description = "With --http: requests a second one source address may make to each API." };
+        var httpRateAll = new Option<int?>("--http-rate-all") { Description = "With --http: requests a second all sources together may make to each API." };
         var command = new Command("start", "Start every replica of the testnet in the background (logs in node*/node.log) and wait until they are connected.")
         {
-            dir, timeout, node, http, httpRate, parentPid,
+            dir, timeout, node, http, httpRate, httpRateAll, parentPid,
         };
         RequireNodeIn(command, dir, node);
         command.SetAction(async (parse, cancellationToken) =>
@@ -140,7 +141,7 @@ internal static class TestnetCommands
                 }
 
                 IReadOnlyList<string> started = await TestnetProcesses.StartAllAsync(parse.GetRequiredValue(dir).FullName, output,
-                    TimeSpan.FromSeconds(parse.GetValue(timeout)), ExtraArgs(parse.GetValue(httpRate), parse.GetValue(parentPid)), parse.GetValue(node),
+                    TimeSpan.FromSeconds(parse.GetValue(timeout)), ExtraArgs(parse.GetValue(httpRate), parse.GetValue(httpRateAll), parse.GetValue(parentPid)), parse.GetValue(node),
                     homeArgs: httpBase is int port ? home => ["--http", $"127.0.0.1:{port + ReplicaIdOf(home)}"] : null);
                 if (httpBase is int first)
                 {
@@ -162,12 +163,17 @@ internal static class TestnetCommands
     }
 
     // Arguments every replica of the testnet gets: the API's rate and the owner whose exit stops them.
-    private static List<string>? ExtraArgs(int? httpRate, int? parentPid)
+    private static List<string>? ExtraArgs(int? httpRate, int? httpRateAll, int? parentPid)
     {
         var args = new List<string>();
         if (httpRate is int rate)
         {
             args.AddRange(["--http-rate", rate.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (httpRateAll is int all)
+        {
+            args.AddRange(["--http-rate-all", all.ToString(CultureInfo.InvariantCulture)]);
         }
 
         if (parentPid is int owner)
