@@ -5,7 +5,7 @@ namespace SmartChain.Consensus;
 /// <summary>Limits and timers of the consensus core. Sizes come from genesis; the rest are local.</summary>
 public sealed record ConsensusOptions
 {
-    private static readonly long DefaultBufferedBytesPerPeer = 4L * ConsensusParameters.Default.MaxBatchBytes;
+    private static readonly long DefaultBufferedBytesPerPeer = 2L * ConsensusParameters.Default.MaxBatchBytes;
 
     /// <summary>Most requests in a proposal (genesis).</summary>
     public int MaxBatch { get; init; } = ConsensusParameters.Default.MaxBatch;
@@ -32,8 +32,9 @@ public sealed record ConsensusOptions
     /// Encoded bytes each peer may have in the early-message buffer, and again in the messages held for the next view:
     /// with the count share (1/n of each), what bounds the memory one Byzantine peer can park in the core by sending
     /// maximal messages for instances or a view ahead. A peer with nothing kept may always have one message kept,
-    /// whatever its size, so a share smaller than the largest message cannot stall it. Default: 4 × the default
-    /// <see cref="MaxBatchBytes"/> (16 MiB); <see cref="From"/> makes it at least 4 × the genesis batch bytes.
+    /// whatever its size, so a share smaller than the largest message cannot stall it. 2 × <see cref="MaxBatchBytes"/>
+    /// (8 MiB by default): a correct leader's maximal PROPOSE for the next instance and the votes around it fit; more
+    /// than that ahead, this replica is lagging and catches up by FETCH or state transfer anyway.
     /// </summary>
     public long BufferedBytesPerPeer { get; init; } = DefaultBufferedBytesPerPeer;
 
@@ -68,7 +69,7 @@ public sealed record ConsensusOptions
             MaxBatchBytes = parameters.MaxBatchBytes,
             RequestWindow = parameters.RequestWindow,
             RequestTimeoutTicks = Math.Max(2, parameters.RequestTimeoutMs / Math.Max(1, parameters.TickMs)),
-            BufferedBytesPerPeer = Math.Max(DefaultBufferedBytesPerPeer, 4L * parameters.MaxBatchBytes),
+            BufferedBytesPerPeer = 2L * parameters.MaxBatchBytes,
         };
     }
 }
