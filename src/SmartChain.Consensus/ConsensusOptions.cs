@@ -5,6 +5,8 @@ namespace SmartChain.Consensus;
 /// <summary>Limits and timers of the consensus core. Sizes come from genesis; the rest are local.</summary>
 public sealed record ConsensusOptions
 {
+    private static readonly long DefaultBufferedBytesPerPeer = 2L * ConsensusParameters.Default.MaxBatchBytes;
+
     /// <summary>Most requests in a proposal (genesis).</summary>
     public int MaxBatch { get; init; } = ConsensusParameters.Default.MaxBatch;
 
@@ -25,6 +27,16 @@ public sealed record ConsensusOptions
 
     /// <summary>Most buffered future messages in total.</summary>
     public int MaxBufferedMessages { get; init; } = 4096;
+
+    /// <summary>
+    /// Encoded bytes each peer may have in the early-message buffer, and again in the messages held for the next view:
+    /// with the count share (1/n of each), what bounds the memory one Byzantine peer can park in the core by sending
+    /// maximal messages for instances or a view ahead. A peer with nothing kept may always have one message kept,
+    /// whatever its size, so a share smaller than the largest message cannot stall it. 2 × <see cref="MaxBatchBytes"/>
+    /// (8 MiB by default): a correct leader's maximal PROPOSE for the next instance and the votes around it fit; more
+    /// than that ahead, this replica is lagging and catches up by FETCH or state transfer anyway.
+    /// </summary>
+    public long BufferedBytesPerPeer { get; init; } = DefaultBufferedBytesPerPeer;
 
     /// <summary>
     /// Most FETCHes answered per peer and tick (each instance once per tick); the rest are dropped, and the asker asks
@@ -57,6 +69,7 @@ public sealed record ConsensusOptions
             MaxBatchBytes = parameters.MaxBatchBytes,
             RequestWindow = parameters.RequestWindow,
             RequestTimeoutTicks = Math.Max(2, parameters.RequestTimeoutMs / Math.Max(1, parameters.TickMs)),
+            BufferedBytesPerPeer = 2L * parameters.MaxBatchBytes,
         };
     }
 }

@@ -18,11 +18,18 @@ public sealed partial class ReplicaCore
 {
     private const int MaxHeld = 4096;
     private readonly List<(int From, ConsensusMessage Message)> _held = [];
-    private readonly Dictionary<int, int> _heldFrom = [];
+    private readonly Dictionary<int, (int Count, long Bytes)> _heldFrom = [];
     private long? _barrier;
 
     /// <summary>True if this replica is a member of the view in force (and so orders).</summary>
     public bool IsMember => _key is not null;
+
+    /// <summary>
+    /// Encoded bytes of the messages for the next view (or behind a barrier) this replica holds from
+    /// <paramref name="peer"/>: at most <see cref="ConsensusOptions.BufferedBytesPerPeer"/>, or one message if a single
+    /// one is larger.
+    /// </summary>
+    public long HeldBytesFrom(int peer) => _heldFrom.GetValueOrDefault(peer).Bytes;
 
     /// <summary>The view in force.</summary>
     public View View => _view;
@@ -115,18 +122,20 @@ public sealed partial class ReplicaCore
     }
 
     // Between a barrier's decision and its resolution, or for the next view, messages wait (bounded; peers retransmit).
-    // Each peer may fill only its share, so one that floods cannot crowd out the others' messages for the next view.
+    // Each peer may fill only its share (count and bytes), so one that floods cannot crowd out the others' messages for
+    // the next view, nor park maximal messages here.
     private void Hold(int from, ConsensusMessage message)
     {
-        int fromCount = _heldFrom.GetValueOrDefault(from);
-        if (_held.Count < MaxHeld && fromCount < MaxHeld / _view.N)
+        (int fromCount, long fromBytes) = _heldFrom.GetValueOrDefault(from);
+        long size = MessageSize.Of(message);
+        if (_held.Count < MaxHeld && fromCount < MaxHeld / _view.N && WithinByteShare(fromBytes, size))
         {
             _held.Add((from, message));
-            _heldFrom[from] = fromCount + 1;
+            _heldFrom[from] = (fromCount + 1, fromBytes + size);
             return;
         }
 
-        Reject(from, "hold-share-full", $"{message.Type} for view {message.ViewId} not held: {fromCount} of replica {from}, {_held.Count} in all, wait already", evidence: false);
+        Reject(from, "hold-share-full", $"{message.Type} for view {message.ViewId} ({size} B) not held: {fromCount} ({fromBytes} B) of replica {from}, {_held.Count} in all, wait already; the share is {_options.BufferedBytesPerPeer} B", evidence: false);
     }
 
     private void Release()

@@ -32,7 +32,7 @@ public sealed partial class ReplicaCore
     private readonly List<(int, long)> _fetchesToServe = [];
     private InstanceState _current;
     private int _buffered;
-    private readonly Dictionary<int, int> _bufferedFrom = [];
+    private readonly Dictionary<int, (int Count, long Bytes)> _bufferedFrom = [];
     private long _ticksWithoutDecision;
 
     /// <summary>
@@ -289,10 +289,18 @@ public sealed partial class ReplicaCore
         }
 
         // Each peer gets an equal share of the buffer, so one that floods it cannot crowd out the others' early votes.
-        int fromCount = _bufferedFrom.GetValueOrDefault(from);
+        (int fromCount, long fromBytes) = _bufferedFrom.GetValueOrDefault(from);
         if (fromCount >= _options.MaxBufferedMessages / _view.N)
         {
             Reject(from, "buffer-share-full", $"{message.Type} for instance {message.Instance}: replica {from} already has {fromCount} early messages buffered", evidence: false);
+            return;
+        }
+
+        // And a share of bytes: a count alone let one peer park 1,024 maximal PROPOSEs here (issue 14).
+        long size = MessageSize.Of(message);
+        if (!WithinByteShare(fromBytes, size))
+        {
+            Reject(from, "buffer-share-full", $"{message.Type} for instance {message.Instance} ({size} B): replica {from} already has {fromBytes} B of early messages buffered, its share is {_options.BufferedBytesPerPeer} B", evidence: false);
             return;
         }
 
@@ -304,18 +312,22 @@ public sealed partial class ReplicaCore
 
         list.Add((from, message));
         _buffered++;
-        _bufferedFrom[from] = fromCount + 1;
+        _bufferedFrom[from] = (fromCount + 1, fromBytes + size);
     }
 
-    // Early messages leave the buffer (handled, or stale): each sender's share is given back.
+    // A peer with nothing kept may always have one message kept, so a share below the largest message stalls nobody.
+    private bool WithinByteShare(long fromBytes, long size) => fromBytes == 0 || fromBytes + size <= _options.BufferedBytesPerPeer;
+
+    // Early messages leave the buffer (handled, or stale): each sender's share is given back. Sizes are computed again
+    // rather than kept: only messages that were buffered come here, and the sum is a pass over their requests.
     private void Unbuffer(List<(int From, ConsensusMessage Message)> removed)
     {
         _buffered -= removed.Count;
-        foreach ((int from, ConsensusMessage _) in removed)
+        foreach ((int from, ConsensusMessage message) in removed)
         {
-            if (_bufferedFrom.TryGetValue(from, out int count) && count > 1)
+            if (_bufferedFrom.TryGetValue(from, out (int Count, long Bytes) share) && share.Count > 1)
             {
-                _bufferedFrom[from] = count - 1;
+                _bufferedFrom[from] = (share.Count - 1, share.Bytes - MessageSize.Of(message));
             }
             else
             {
@@ -323,6 +335,13 @@ public sealed partial class ReplicaCore
             }
         }
     }
+
+    /// <summary>
+    /// Encoded bytes of the early messages (for instances ahead of the open one) this replica keeps from
+    /// <paramref name="peer"/>: at most <see cref="ConsensusOptions.BufferedBytesPerPeer"/>, or one message if a single
+    /// one is larger.
+    /// </summary>
+    public long BufferedBytesFrom(int peer) => _bufferedFrom.GetValueOrDefault(peer).Bytes;
 
     private void Reject(int from, string kind, string detail, bool evidence)
     {
