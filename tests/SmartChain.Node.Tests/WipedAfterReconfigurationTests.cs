@@ -58,6 +58,14 @@ public class WipedAfterReconfigurationTests
         Assert.NotEmpty(log.Containing("no verifiable tip after 1 attempt(s); asking the peers again"));
     }
 
+    [Fact]
+    public void The_wait_between_rounds_without_a_tip_doubles_from_half_a_second_and_stays_at_most_ten_seconds()
+    {
+        Assert.Equal(
+            [0.5, 1, 2, 4, 8, 10, 10, 10],
+            new[] { 1, 2, 3, 4, 5, 6, 40, int.MaxValue }.Select(n => ReplicaHost.NoTipBackoff(n).TotalSeconds));
+    }
+
     // View 1 = {0, 1, 2, 3} after replica 4 leaves (and is gone for good); then replica 0 is stopped and its data
     // folder deleted, so it restarts believing the genesis view. Returns the client that minted.
     private static async Task<ChainClient> LeaveAndWipeAsync(ReconfiguringNetwork net)
