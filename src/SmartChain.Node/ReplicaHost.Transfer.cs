@@ -57,8 +57,10 @@ public sealed partial class ReplicaHost : ITransferTarget
 
     private async Task RunTransferAsync()
     {
+        int unanswered = 0;
         for (int attempt = 1; ; attempt++)
         {
+            TimeSpan? retryIn = null;
             await HoldDecisionsAsync(); // peers' FETCH answers wait: the transfer decides how this replica catches up
 
             // A joiner transfers all the way, until it has the block that admitted it: blocks of views it was not in
@@ -81,7 +83,16 @@ public sealed partial class ReplicaHost : ITransferTarget
                 }
 
                 _firstTransfer.TrySetResult(LastTransfer);
-                return;
+                if (!LastTransfer.NoVerifiableTip || _network.Peers.Count == 0)
+                {
+                    return;
+                }
+
+                // Nobody vouched for a tip (links still coming up, peers down or partitioned): this replica may be far
+                // behind, even in an older view, and nothing else would start another transfer. Ask again, backing off.
+                retryIn = NoTipBackoff(++unanswered);
+                string again = $"state transfer: no verifiable tip after {unanswered} attempt(s); asking the peers again in {retryIn.Value.TotalSeconds:0.#} s";
+                NodeLog.Transfer(_log, again);
             }
             catch (TransferException e)
             {
@@ -99,8 +110,16 @@ public sealed partial class ReplicaHost : ITransferTarget
                 _transfer = null;
                 await _inputs.Writer.WriteAsync(new NodeInput.ReleaseDecisions(), CancellationToken.None);
             }
+
+            if (retryIn is { } wait)
+            {
+                await Task.Delay(wait, _stop.Token); // decisions flow meanwhile: this replica may be only a little behind
+            }
         }
     }
+
+    /// <summary>Wait before asking for tips again after the <paramref name="unanswered"/>th round nobody answered: 0.5 s doubling, at most 10 s.</summary>
+    internal static TimeSpan NoTipBackoff(int unanswered) => TimeSpan.FromMilliseconds(Math.Min(10_000, 500 * (1L << Math.Min(unanswered - 1, 16))));
 
     // Called on the consensus thread for each TOO-FAR-AHEAD refusal: more than f senders make it credible.
     private void NoteFarAhead(int from)
@@ -168,6 +187,8 @@ public sealed partial class ReplicaHost : ITransferTarget
             return (head.Number, head.Hash());
         }
     }
+
+    long ITransferTarget.InViewId => _machine.View.Id;
 
     long ITransferTarget.HeadConsensusId => Interlocked.Read(ref _executed);
 

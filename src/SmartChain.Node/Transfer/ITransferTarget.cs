@@ -44,6 +44,9 @@ internal interface ITransferTarget
     /// <summary>The id of the newest view this replica knows (tips carry the proofs of the views after it).</summary>
     long KnownViewId => Views.Latest.View.Id;
 
+    /// <summary>The id of the view this replica's state is in (older than <see cref="KnownViewId"/> while it lags a reconfiguration).</summary>
+    long InViewId { get; }
+
     /// <summary>Hands a verified certified block to the core as a decision, to be executed and compared with it.</summary>
     ValueTask ReplayAsync(Block block, CancellationToken cancellationToken);
 

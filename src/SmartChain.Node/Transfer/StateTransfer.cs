@@ -97,13 +97,18 @@ internal sealed partial class StateTransfer
             (long head, Hash256 headHash) = _target.Head;
             if (tips.Count == 0)
             {
-                return Result($"no peer answered with a verifiable tip; staying at block {head}", installed, clock);
+                return Result($"no peer answered with a verifiable tip; staying at block {head}", installed, clock) with { NoVerifiableTip = true };
             }
 
             BlockHeader tip = tips.Values.MaxBy(h => h.Number)!;
-            if (tip.Number <= head + _options.CatchUpThreshold)
+
+            // FETCH only runs within the view a replica is in: one whose state is of an older view than the tip's (wiped,
+            // or down across a reconfiguration) cannot close any gap that way, so it transfers all the way.
+            long tipView = _target.Views.CertifyingView(tip, out _)?.Id ?? 0;
+            long threshold = tipView > _target.InViewId ? 0 : _options.CatchUpThreshold;
+            if (tip.Number <= head + threshold)
             {
-                return Result(round == 1 ? $"at block {head}, within {_options.CatchUpThreshold} blocks of the certified tip {tip.Number}; nothing to transfer"
+                return Result(round == 1 ? $"at block {head}, within {threshold} blocks of the certified tip {tip.Number}; nothing to transfer"
                     : $"reached block {head}; the certified tip is {tip.Number}", installed, clock);
             }
 

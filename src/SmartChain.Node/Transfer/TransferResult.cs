@@ -8,4 +8,8 @@ namespace SmartChain.Node.Transfer;
 /// <param name="Head">The head after the transfer.</param>
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="Summary">One line for the log.</param>
-internal sealed record TransferResult(long Blocks, long BlockBytes, long SnapshotBytes, long? Checkpoint, long Head, TimeSpan Elapsed, string Summary);
+internal sealed record TransferResult(long Blocks, long BlockBytes, long SnapshotBytes, long? Checkpoint, long Head, TimeSpan Elapsed, string Summary)
+{
+    /// <summary>No peer answered with a tip that verified: nothing is known about how far behind this replica is.</summary>
+    public bool NoVerifiableTip { get; init; }
+}
