@@ -59,10 +59,15 @@ public class EntryPointTests
                 Assert.False(string.IsNullOrWhiteSpace(argument.Description), $"'{name} {argument.Name}' has no description");
             }
 
+            if (command.Hidden)
+            {
+                continue; // plumbing the tools run themselves (netns switch), not shown in help, so no help of its own
+            }
+
             CliRun run = CliRun.InProcess([.. path, "--help"]);
             Assert.True(run.ExitCode == 0, $"'{name} --help' exited {run.ExitCode}: {run.Error}");
-            Assert.Contains("Usage:", run.Output, StringComparison.Ordinal);
-            Assert.Contains(command.Description!, run.Output, StringComparison.Ordinal);
+            Assert.True(run.Output.Contains("Usage:", StringComparison.Ordinal), $"'{name} --help' printed no usage: '{run.Output}'");
+            Assert.True(run.Output.Contains(command.Description!, StringComparison.Ordinal), $"'{name} --help' does not say what it does");
             Assert.Empty(run.Error);
         }
     }

@@ -22,16 +22,23 @@ internal sealed class HostileClient(GenesisDocument genesis)
     // The largest sealed frame the client port accepts: payload, 6 header bytes, 16 tag bytes.
     private static readonly int MaxSealedFrame = Limits.MaxClientFrameBytes + 6 + 16;
 
+    private readonly TaskCompletionSource _enough = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _minSessions = int.MaxValue;
+
     public int SessionsOpened;
     public int SessionsRefused;
     public int HalfOpen;
     public long BytesSent;
 
-    /// <summary>Attacks every replica for <paramref name="duration"/> with <paramref name="sessionsPerReplica"/> session slots each.</summary>
-    public async Task RunAsync(int sessionsPerReplica, int halfOpenPerReplica, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Attacks every replica with <paramref name="sessionsPerReplica"/> session slots each, for <paramref name="duration"/>
+    /// and until at least <paramref name="minSessions"/> sessions were opened in all (a slow machine opens them more slowly).
+    /// </summary>
+    public async Task RunAsync(int sessionsPerReplica, int halfOpenPerReplica, TimeSpan duration, int minSessions, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(duration);
+        _minSessions = minSessions;
+        _ = StopWhenDoneAsync(duration, stop);
         var sockets = new List<Socket>();
         var tasks = new List<Task>();
         var gates = new List<SemaphoreSlim>();
@@ -77,6 +84,18 @@ internal sealed class HostileClient(GenesisDocument genesis)
         }
     }
 
+    private async Task StopWhenDoneAsync(TimeSpan duration, CancellationTokenSource stop)
+    {
+        try
+        {
+            await Task.WhenAll(Task.Delay(duration, stop.Token), _enough.Task.WaitAsync(stop.Token));
+            await stop.CancelAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     // One session slot: reconnects with a fresh key whenever the replica closes it, until the attack ends.
     private async Task SlotAsync(ReplicaMember member, SemaphoreSlim gate, int behaviour, CancellationToken ct)
     {
@@ -109,7 +128,11 @@ internal sealed class HostileClient(GenesisDocument genesis)
                 gate.Release();
             }
 
-            Interlocked.Increment(ref SessionsOpened);
+            if (Interlocked.Increment(ref SessionsOpened) == _minSessions)
+            {
+                _enough.TrySetResult();
+            }
+
             await using (link)
             {
                 try

@@ -53,7 +53,7 @@ public sealed class HostileClientProcessTests(ITestOutputHelper output) : IDispo
 
             var hostile = new HostileClient(genesis);
             var attackTime = TimeSpan.FromSeconds(15);
-            Task attack = hostile.RunAsync(sessionsPerReplica: 150, halfOpenPerReplica: 100, attackTime, timeout.Token);
+            Task attack = hostile.RunAsync(sessionsPerReplica: 150, halfOpenPerReplica: 100, attackTime, minSessions: 200, timeout.Token);
             long[] peak = [.. idle];
             var clock = Stopwatch.StartNew();
             var minted = new List<double>();
