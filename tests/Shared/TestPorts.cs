@@ -6,14 +6,32 @@ namespace SmartChain.Tests.Shared;
 /// <summary>Free TCP ports on 127.0.0.1 for tests (linked into every test project that opens sockets).</summary>
 internal static class TestPorts
 {
-    /// <summary><paramref name="count"/> distinct ports the system reports free right now.</summary>
+    /// <summary>
+    /// <paramref name="count"/> distinct ports the system reports free right now, none handed out before in this process
+    /// (the system may offer a port it just released again, and two replicas of one test network must not share one).
+    /// </summary>
     public static int[] Free(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        listeners.ForEach(l => l.Stop());
-        return ports;
+        var ports = new List<int>(count);
+        for (int attempt = 0; ports.Count < count && attempt < 100; attempt++)
+        {
+            var listeners = Enumerable.Range(0, count - ports.Count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+            listeners.ForEach(l => l.Start());
+            lock (Issued)
+            {
+                foreach (int port in listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port))
+                {
+                    if (Issued.Add(port))
+                    {
+                        ports.Add(port);
+                    }
+                }
+            }
+
+            listeners.ForEach(l => l.Stop());
+        }
+
+        return ports.Count == count ? [.. ports] : throw new InvalidOperationException("no free ports on 127.0.0.1");
     }
 
     private static readonly HashSet<int> Issued = [];

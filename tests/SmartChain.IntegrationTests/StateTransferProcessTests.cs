@@ -13,7 +13,7 @@ using Xunit.Abstractions;
 namespace SmartChain.IntegrationTests;
 
 /// <summary>
-/// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 10,000
+/// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 6,000
 /// transactions (dozens of checkpoints) comes back — or comes back with an empty data folder, or resumes after being
 /// stalled — and catches up by state transfer while the load goes on. Afterwards all four ledgers verify from genesis
 /// and agree.
@@ -35,16 +35,16 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_replica_away_for_10000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
+    public async Task A_replica_away_for_6000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
     {
-        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 10_000);
+        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 6_000);
         Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_stalled_replica_that_finds_the_others_far_ahead_starts_one_transfer_not_a_storm()
     {
-        string log = await RunAsync(Away.Stalled, 5_000);
+        string log = await RunAsync(Away.Stalled, 3_000);
         Assert.Single(log.Split('\n'), l => l.Contains("far ahead of instance", StringComparison.Ordinal));
         Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
     }
