@@ -92,17 +92,7 @@ public sealed class BadInputTests(ApiFixture fixture)
             ApiServerOptions.Default with { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerSource = 1, BurstPerSource = 3 },
             NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = strict.Address };
-        var codes = new List<HttpStatusCode>();
-        HttpResponseMessage? refused = null;
-        for (int i = 0; i < 10 && refused is null; i++)
-        {
-            HttpResponseMessage response = await http.GetAsync("healthz");
-            codes.Add(response.StatusCode);
-            refused = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
-        }
-
-        Assert.NotNull(refused);
-        Assert.True(codes.Take(3).All(c => c == HttpStatusCode.OK), string.Join(", ", codes));
+        HttpResponseMessage refused = await ThreeAnsweredThenRefusedAsync(http);
         Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
         Assert.Contains("requests a second", await Http.AssertProblemAsync(refused, 429), StringComparison.Ordinal);
     }
@@ -119,6 +109,17 @@ public sealed class BadInputTests(ApiFixture fixture)
             },
             NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = strict.Address };
+        HttpResponseMessage refused = await ThreeAnsweredThenRefusedAsync(http);
+        Assert.Contains("from all sources", await Http.AssertProblemAsync(refused, 429), StringComparison.Ordinal);
+
+        // The bucket is empty, yet a block stream still opens.
+        using var stream = await http.GetAsync("api/v1/events/blocks", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+    }
+
+    // Asks until the API refuses (at most 10 times): the first three must be answered, and a refusal must come.
+    private static async Task<HttpResponseMessage> ThreeAnsweredThenRefusedAsync(HttpClient http)
+    {
         var codes = new List<HttpStatusCode>();
         HttpResponseMessage? refused = null;
         for (int i = 0; i < 10 && refused is null; i++)
@@ -130,11 +131,7 @@ public sealed class BadInputTests(ApiFixture fixture)
 
         Assert.NotNull(refused);
         Assert.True(codes.Take(3).All(c => c == HttpStatusCode.OK), string.Join(", ", codes));
-        Assert.Contains("from all sources", await Http.AssertProblemAsync(refused, 429), StringComparison.Ordinal);
-
-        // The bucket is empty, yet a block stream still opens.
-        using var stream = await http.GetAsync("api/v1/events/blocks", HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        return refused;
     }
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");

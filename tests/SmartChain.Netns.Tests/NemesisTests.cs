@@ -41,11 +41,11 @@ public sealed class NemesisTests
             await WaitAsync(() => File.Exists(loadLog) && File.ReadAllText(loadLog).Contains("load running", StringComparison.Ordinal), loadLog);
 
             bed.Partition([[0], [1, 2, 3]]); // replica 0 leads regency 0
-            await Task.Delay(3000);
+            await Task.Delay(PartitionHeld); // the fault's length, not a wait for an event
             bed.Heal();
             Assert.True(bed.SignalReplica(1, TestbedSignals.Kill));
             await WaitAsync(() => bed.ReplicaPid(1) is null, "replica 1 still runs after kill -9");
-            await Task.Delay(1500);
+            await Task.Delay(DownFor); // the fault's length: how long the killed replica stays down
             bed.RestartReplica(1);
             await WaitAsync(() => !RunProcess.IsRunning(load), loadLog);
 
@@ -78,6 +78,10 @@ public sealed class NemesisTests
         return store.Height;
     }
 
+    private static readonly TimeSpan PartitionHeld = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan DownFor = TimeSpan.FromSeconds(1.5);
+
+    // Polls state another process writes (a log file, a process that is not our child): no event to await there.
     private static async Task WaitAsync(Func<bool> done, string what)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
