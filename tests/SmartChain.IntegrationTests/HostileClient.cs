@@ -31,14 +31,15 @@ internal sealed class HostileClient(GenesisDocument genesis)
     public long BytesSent;
 
     /// <summary>
-    /// Attacks every replica with <paramref name="sessionsPerReplica"/> session slots each, for <paramref name="duration"/>
-    /// and until at least <paramref name="minSessions"/> sessions were opened in all (a slow machine opens them more slowly).
+    /// Attacks every replica with <paramref name="sessionsPerReplica"/> session slots each, for <paramref name="duration"/>,
+    /// until at least <paramref name="minSessions"/> sessions were opened in all (a slow machine opens them more slowly),
+    /// and until <paramref name="holdUntil"/> has ended (the legitimate work that must be done under attack).
     /// </summary>
-    public async Task RunAsync(int sessionsPerReplica, int halfOpenPerReplica, TimeSpan duration, int minSessions, CancellationToken cancellationToken)
+    public async Task RunAsync(int sessionsPerReplica, int halfOpenPerReplica, TimeSpan duration, int minSessions, Task holdUntil, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _minSessions = minSessions;
-        _ = StopWhenDoneAsync(duration, stop);
+        _ = StopWhenDoneAsync(duration, holdUntil, stop);
         var sockets = new List<Socket>();
         var tasks = new List<Task>();
         var gates = new List<SemaphoreSlim>();
@@ -84,11 +85,13 @@ internal sealed class HostileClient(GenesisDocument genesis)
         }
     }
 
-    private async Task StopWhenDoneAsync(TimeSpan duration, CancellationTokenSource stop)
+    private async Task StopWhenDoneAsync(TimeSpan duration, Task holdUntil, CancellationTokenSource stop)
     {
         try
         {
-            await Task.WhenAll(Task.Delay(duration, stop.Token), _enough.Task.WaitAsync(stop.Token));
+            // The legitimate work's own failure ends the attack too; its caller sees that failure.
+            Task held = holdUntil.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await Task.WhenAll(Task.Delay(duration, stop.Token), _enough.Task.WaitAsync(stop.Token), held.WaitAsync(stop.Token));
             await stop.CancelAsync();
         }
         catch (OperationCanceledException)
