@@ -2,9 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using SmartChain.Coin;
 using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
+using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
@@ -20,7 +20,7 @@ namespace SmartChain.Node;
 
 /// <summary>
 /// One replica process: the consensus core driven by one sequential loop, authenticated replica and client links,
-/// request verification on the thread pool, SMaRtCoin executed in decision order on its own loop, and the ledger
+/// request verification on the thread pool, the application executed in decision order on its own loop, and the ledger
 /// loop that persists, certifies and releases replies. Votes are fsynced before the messages that carry them leave;
 /// a reply leaves only once its block is durable (and certified, in strong mode). On start the replica rebuilds its
 /// state from its own ledger and the votes it cast, then rejoins ordering.
@@ -30,7 +30,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly GenesisDocument _genesis;
     private readonly Core.Views.View _networkView;
     private readonly ILogger _log;
-    private readonly CoinApplication _app;
+    private readonly IReplicatedApplication _app;
     private readonly ReplicaCore _core;
     private readonly ReplicaNetwork _network;
     private readonly LinkListener _clientListener;
@@ -55,7 +55,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private long _droppedPeerMessages;
     private long _networkEvents;
 
-    private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers, ReplicaOptions options)
+    private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ApplicationFactory application, ILoggerFactory loggers, ReplicaOptions options)
     {
         _genesis = genesis;
         _options = options;
@@ -67,7 +67,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
         _limits = MessageLimits.From(genesis.Consensus);
         _decodeConsensus = payload => MessageCodec.Decode(payload, _limits);
-        _app = CoinApplication.ForGenesis(genesis, options.Coin);
+        _app = application(genesis) ?? throw new InvalidOperationException("the application factory returned no application");
         Directory.CreateDirectory(config.DataDir);
         if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
         {
@@ -180,19 +180,24 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         $"ledger-fsyncs {Interlocked.Read(ref _ledgerFsyncs)} blocks-committed {Interlocked.Read(ref _blocksCommitted)} vote-fsyncs {_votes.Fsyncs}" +
         (_transfer is null ? "" : " state-transfer running");
 
-    /// <summary>Starts a replica from its home configuration; it runs until disposed.</summary>
+    /// <summary>
+    /// Starts a replica from its home configuration, running the application <paramref name="application"/> makes
+    /// (the composition's choice: SMaRtCoin for <c>node run</c>); it runs until disposed.
+    /// </summary>
     /// <exception cref="LedgerCorruptException">The ledger in the data folder does not check out; the message says where and why.</exception>
-    public static ReplicaHost Start(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ILoggerFactory loggers, ReplicaOptions? options = null)
+    public static ReplicaHost Start(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ApplicationFactory application, ILoggerFactory loggers,
+        ReplicaOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(genesis);
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(application);
         if (genesis.InitialView.TryGetMember(config.ReplicaId, out var member) && member!.PublicKey != key.PublicKey)
         {
             throw new InvalidOperationException($"replica {config.ReplicaId} of the genesis view has identity key {member.PublicKey}, not {key.PublicKey} (the key file in node.json)");
         }
 
-        var host = new ReplicaHost(config, genesis, key, loggers, options ?? ReplicaOptions.Default);
+        var host = new ReplicaHost(config, genesis, key, application, loggers, options ?? ReplicaOptions.Default);
         host._loops.Add(host._consensusThread.Run(host.ConsensusLoopAsync));
         host._loops.Add(host.ExecutionLoopAsync());
         host._loops.Add(host.LedgerLoopAsync());

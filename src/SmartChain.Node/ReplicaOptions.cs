@@ -1,16 +1,12 @@
-using SmartChain.Coin;
-
 namespace SmartChain.Node;
 
 /// <summary>
 /// Per-replica options that are not part of the network's genesis. Everything but the defaults exists to reproduce
-/// the naive baselines of the paper's Table I in benchmarks.
+/// the naive baselines of the paper's Table I in benchmarks. How the application executes is the application's own
+/// business: the composition passes it to <see cref="ReplicaHost.Start"/> as an application factory.
 /// </summary>
 public sealed record ReplicaOptions
 {
-    /// <summary>How SMaRtCoin executes (the baselines verify signatures inside execution, sequentially).</summary>
-    public CoinExecutionOptions Coin { get; init; } = CoinExecutionOptions.Default;
-
     /// <summary>The blockchain layer, or one of the baselines that replace it.</summary>
     public LedgerMode Ledger { get; init; } = LedgerMode.Blockchain;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SmartChain.ByzantineReplica;
+using SmartChain.Coin;
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
@@ -54,7 +55,7 @@ if (ParentWatch.FromEnvironment() is int owner)
     _ = ParentWatch.ExitOfAsync(owner).ContinueWith(_ => stopped.TrySetResult(), TaskScheduler.Default);
 }
 
-await using (ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers, new ReplicaOptions { OutboundFilter = filter }))
+await using (ReplicaHost host = ReplicaHost.Start(config, genesis, key, g => CoinApplication.ForGenesis(g), loggers, new ReplicaOptions { OutboundFilter = filter }))
 {
     Console.WriteLine($"byzantine replica {config.ReplicaId} started (seed {seed}, {rate}% of frames changed)");
     await Task.WhenAny(stopped.Task, host.Completion);

@@ -63,7 +63,7 @@ public sealed class ExplorerNetwork : IAsyncDisposable
         {
             ReplicaMember m = view.Members[i];
             hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", m.ReplicaEndpoint, m.ClientEndpoint, Path.Combine(folder.Path, $"node{i}"), "unused"),
-                genesis, keys[i], NullLoggerFactory.Instance);
+                genesis, keys[i], g => CoinApplication.ForGenesis(g), NullLoggerFactory.Instance);
         }
 
         ReplicaApi api = ReplicaApi.Start(hosts[0], NullLoggerFactory.Instance);

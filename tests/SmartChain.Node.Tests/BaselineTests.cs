@@ -18,8 +18,8 @@ public class BaselineTests
     [InlineData(LedgerMode.None, false)]
     public async Task A_baseline_orders_and_executes_without_blocks_and_refuses_to_restart(LedgerMode mode, bool verifyInExecution)
     {
-        var options = new ReplicaOptions { Ledger = mode, Coin = new CoinExecutionOptions { VerifySignaturesInExecution = verifyInExecution } };
-        await using var net = new InProcessNetwork(options: options);
+        var coin = new CoinExecutionOptions { VerifySignaturesInExecution = verifyInExecution };
+        await using var net = new InProcessNetwork(options: new ReplicaOptions { Ledger = mode }, application: g => CoinApplication.ForGenesis(g, coin));
         using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray());
         var minter = new CoinWallet(net.Chain, net.Minter);
         await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using SmartChain.Coin;
+using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
@@ -12,9 +14,12 @@ public sealed class InProcessNetwork : IAsyncDisposable
     /// <summary>A chain id of its own, so metrics and links of networks running side by side never mix.</summary>
     public string Chain { get; } = $"node-test-{Guid.NewGuid():N}"[..24];
 
+    /// <summary>Starts <paramref name="n"/> replicas running <paramref name="application"/> (SMaRtCoin when null).</summary>
     public InProcessNetwork(int n = 4, PersistenceMode persistence = PersistenceMode.Strong, ReplicaOptions? options = null,
-        ConsensusParameters? consensus = null, long checkpointPeriod = 1000, Func<int, ReplicaOptions?>? optionsOf = null)
+        ConsensusParameters? consensus = null, long checkpointPeriod = 1000, Func<int, ReplicaOptions?>? optionsOf = null,
+        ApplicationFactory? application = null)
     {
+        Application = application ?? (g => CoinApplication.ForGenesis(g));
         Options = options ?? ReplicaOptions.Default;
         _optionsOf = optionsOf ?? (_ => null);
         Folder = Path.Combine(Path.GetTempPath(), "smartchain-node-tests", Guid.NewGuid().ToString("N"));
@@ -35,7 +40,7 @@ public sealed class InProcessNetwork : IAsyncDisposable
     {
         ReplicaMember member = Genesis.InitialView.Members[i];
         ReplicaHost host = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
-            Genesis, ReplicaKeys[i], Loggers ?? NullLoggerFactory.Instance, options ?? _optionsOf(i) ?? Options);
+            Genesis, ReplicaKeys[i], Application, Loggers ?? NullLoggerFactory.Instance, options ?? _optionsOf(i) ?? Options);
         Hosts[i] = host;
         return host;
     }
@@ -58,6 +63,9 @@ public sealed class InProcessNetwork : IAsyncDisposable
     public Microsoft.Extensions.Logging.ILoggerFactory? Loggers { get; set; }
 
     public ReplicaOptions Options { get; }
+
+    /// <summary>What every replica of this network runs (and what its ledgers replay with).</summary>
+    public ApplicationFactory Application { get; }
 
     public Ed25519KeyPair[] ReplicaKeys { get; }
 

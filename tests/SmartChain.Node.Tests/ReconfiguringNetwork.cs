@@ -71,7 +71,7 @@ public sealed class ReconfiguringNetwork : IAsyncDisposable
     public ReplicaHost Start(int id, ReplicaOptions? options = null)
     {
         (NodeConfig config, Ed25519KeyPair identity) = _replicas[id];
-        ReplicaHost host = ReplicaHost.Start(config, Genesis, identity, Loggers ?? NullLoggerFactory.Instance, options ?? ReplicaOptions.Default);
+        ReplicaHost host = ReplicaHost.Start(config, Genesis, identity, g => CoinApplication.ForGenesis(g), Loggers ?? NullLoggerFactory.Instance, options ?? ReplicaOptions.Default);
         Hosts[id] = host;
         return host;
     }

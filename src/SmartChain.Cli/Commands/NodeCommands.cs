@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
@@ -98,9 +99,12 @@ internal static class NodeCommands
                         "none" => LedgerMode.None,
                         _ => LedgerMode.Blockchain,
                     },
-                    Coin = new Coin.CoinExecutionOptions { VerifySignaturesInExecution = parse.GetValue(verifyInExecution) },
                 };
-                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), options, api,
+
+                // The composition: the platform runs whatever application it is given; `node run` gives it SMaRtCoin.
+                var coin = new Coin.CoinExecutionOptions { VerifySignaturesInExecution = parse.GetValue(verifyInExecution) };
+                ApplicationFactory application = genesis => Coin.CoinApplication.ForGenesis(genesis, coin);
+                return await RunAsync(parse.GetRequiredValue(home).FullName, parse.GetValue(logLevel), parse.GetValue(metricsPort), options, application, api,
                     parse.GetValue(parentPid) ?? ParentWatch.FromEnvironment(), cancellationToken);
             }
             catch (Exception e) when (e is CliException or KeyFileException or GenesisException or InvalidDataException or IOException or InvalidOperationException
@@ -137,7 +141,8 @@ internal static class NodeCommands
             _ = Task.Delay(TimeSpan.FromSeconds(15)).ContinueWith(_ => Environment.Exit(CommandRunner.Failure), TaskScheduler.Default);
         }, TaskScheduler.Default);
 
-    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, Api.ApiServerOptions? api, int? parentPid,
+    private static async Task<int> RunAsync(string home, LogLevel level, int metricsPort, ReplicaOptions options, ApplicationFactory application,
+        Api.ApiServerOptions? api, int? parentPid,
         CancellationToken cancellationToken)
     {
         // Before anything is read or written: a second replica on a live home would recover its ledger (truncating
@@ -177,7 +182,7 @@ internal static class NodeCommands
         await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
         try
         {
-            await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, loggers, options);
+            await using ReplicaHost host = ReplicaHost.Start(config, genesis, key, application, loggers, options);
             await using Node.Api.ReplicaApi? nodeApi = api is null ? null : Node.Api.ReplicaApi.Start(host, loggers);
             await using Api.ApiServer? server = api is null ? null : await Api.ApiServer.StartAsync(nodeApi!, api, loggers, cancellationToken);
             if (server is not null)

@@ -1,0 +1,39 @@
+using System.Reflection;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>
+/// The project graph docs/architecture.md draws, checked on the built assemblies: the replica platform names no
+/// application (the composition supplies one), and a client does not carry a replica's storage code.
+/// </summary>
+public class ArchitectureTests
+{
+    [Fact]
+    public void The_replica_platform_references_no_application()
+    {
+        IReadOnlyList<string> closure = Closure(typeof(ReplicaHost).Assembly).Select(a => a.GetName().Name!).ToList();
+        Assert.Contains("SmartChain.Ledger", closure); // the walk sees the platform's own graph
+        Assert.DoesNotContain("SmartChain.Coin", closure);
+    }
+
+    // The SmartChain assemblies an assembly references, directly or through others (what loads with it).
+    private static List<Assembly> Closure(Assembly root)
+    {
+        var seen = new Dictionary<string, Assembly> { [root.GetName().Name!] = root };
+        var next = new Queue<Assembly>([root]);
+        while (next.TryDequeue(out Assembly? assembly))
+        {
+            foreach (AssemblyName name in assembly.GetReferencedAssemblies())
+            {
+                if (name.Name!.StartsWith("SmartChain.", StringComparison.Ordinal) && !seen.ContainsKey(name.Name))
+                {
+                    Assembly loaded = Assembly.Load(name);
+                    seen[name.Name] = loaded;
+                    next.Enqueue(loaded);
+                }
+            }
+        }
+
+        return [.. seen.Values];
+    }
+}
