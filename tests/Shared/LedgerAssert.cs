@@ -1,4 +1,5 @@
 using SmartChain.Coin;
+using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger.Store;
@@ -9,14 +10,18 @@ namespace SmartChain.Tests.Shared;
 /// <summary>Checks replicas' ledgers the way <c>smartchain ledger verify</c> does, and that they agree.</summary>
 internal static class LedgerAssert
 {
-    /// <summary>Verifies each data folder's ledger alone and returns the reports; all must pass with one head and one state.</summary>
-    public static IReadOnlyList<VerifyReport> VerifiedAndIdentical(GenesisDocument genesis, IEnumerable<string> dataDirs)
+    /// <summary>
+    /// Verifies each data folder's ledger alone, replaying it with <paramref name="application"/> (SMaRtCoin when null),
+    /// and returns the reports; all must pass with one head and one state.
+    /// </summary>
+    public static IReadOnlyList<VerifyReport> VerifiedAndIdentical(GenesisDocument genesis, IEnumerable<string> dataDirs, ApplicationFactory? application = null)
     {
+        application ??= g => CoinApplication.ForGenesis(g);
         var reports = new List<VerifyReport>();
         foreach (string dataDir in dataDirs)
         {
             using BlockStore store = BlockStore.OpenReadOnly(dataDir);
-            VerifyReport report = LedgerVerifier.Verify(store, genesis, CoinApplication.ForGenesis(genesis));
+            VerifyReport report = LedgerVerifier.Verify(store, genesis, application(genesis));
             Assert.True(report.Passed, $"{dataDir}: {report}");
             reports.Add(report);
         }

@@ -17,22 +17,24 @@ public class RecoveryTests
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 
     [Theory]
-    [InlineData(PersistenceMode.Weak)]
-    [InlineData(PersistenceMode.Strong)]
-    public async Task A_whole_network_restarted_from_its_ledgers_keeps_every_coin_and_goes_on(PersistenceMode mode)
+    [InlineData(PersistenceMode.Weak, TestApplication.Coin)]
+    [InlineData(PersistenceMode.Strong, TestApplication.Coin)]
+    [InlineData(PersistenceMode.Strong, TestApplication.Register)]
+    public async Task A_whole_network_restarted_from_its_ledgers_keeps_its_state_and_goes_on(PersistenceMode mode, string application)
     {
-        await using var net = new InProcessNetwork(persistence: mode);
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)5, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter);
-        SignedRequest firstMint;
+        TestApplication app = TestApplication.Named(application);
+        await using var net = new InProcessNetwork(persistence: mode, application: app.Factory);
+        using Ed25519KeyPair alice = TestApplication.Key(5);
+        Func<SignedRequest> write = app.Writer(net, alice);
+        SignedRequest firstWrite;
         ReplyMessage firstReply;
         await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
         {
-            firstMint = minter.Mint([new CoinOutput(alice.PublicKey, 40)]);
-            firstReply = await client.SubmitAsync(firstMint, Timeout());
+            firstWrite = write();
+            firstReply = await client.SubmitAsync(firstWrite, Timeout());
             for (int i = 0; i < 5; i++)
             {
-                Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
+                Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(write(), Timeout())).Status);
             }
         }
 
@@ -44,15 +46,15 @@ public class RecoveryTests
 
         await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
         {
-            IReadOnlyList<(Hash256 Id, ulong Value)> coins = CoinQuery.DecodeCoins((await client.QueryAsync(CoinQuery.CoinsOf(alice.PublicKey), Timeout())).Body.Span);
-            Assert.Equal(90UL, coins.Aggregate(0UL, (sum, c) => sum + c.Value));
+            Assert.Equal(6UL, await app.WritesAsync(client, alice.PublicKey, Timeout()));
 
             // The reply cache was rebuilt from the ledger: the first request again gets its first answer, not a new execution.
-            ReplyMessage again = await client.SubmitAsync(firstMint, Timeout());
+            ReplyMessage again = await client.SubmitAsync(firstWrite, Timeout());
             Assert.Equal((ReplyStatus.Duplicate, firstReply.Instance, firstReply.Block), (again.Status, again.Instance, again.Block));
 
-            ReplyMessage next = await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 1)]), Timeout());
+            ReplyMessage next = await client.SubmitAsync(write(), Timeout());
             Assert.Equal(ReplyStatus.Executed, next.Status);
+            app.AssertApplied(next);
             Assert.True(next.Block > firstReply.Block + 5, $"block {next.Block} continues the chain");
         }
 
@@ -66,12 +68,14 @@ public class RecoveryTests
         ReplicaHostTests.AssertVerifiedLedgers(net);
     }
 
-    [Fact]
-    public async Task A_replica_restarted_behind_the_others_catches_up_and_holds_the_same_ledger()
+    [Theory]
+    [MemberData(nameof(TestApplication.Names), MemberType = typeof(TestApplication))]
+    public async Task A_replica_restarted_behind_the_others_catches_up_and_holds_the_same_ledger(string application)
     {
-        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
+        TestApplication app = TestApplication.Named(application);
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, application: app.Factory);
         await net.StopAsync(3);
-        await MintAsync(net, seed: 6, count: 4);
+        await app.WriteAsync(net, seed: 6, count: 4, Timeout());
 
         ReplicaHost late = net.Start(3);
         long head = net.Hosts[0]!.CommittedHeight;
@@ -81,11 +85,13 @@ public class RecoveryTests
         ReplicaHostTests.AssertVerifiedLedgers(net);
     }
 
-    [Fact]
-    public async Task A_restart_after_several_checkpoints_replays_only_the_blocks_after_the_newest_usable_snapshot()
+    [Theory]
+    [MemberData(nameof(TestApplication.Names), MemberType = typeof(TestApplication))]
+    public async Task A_restart_after_several_checkpoints_replays_only_the_blocks_after_the_newest_usable_snapshot(string application)
     {
-        await using var net = new InProcessNetwork(persistence: PersistenceMode.Strong, checkpointPeriod: 10);
-        await MintAsync(net, seed: 8, count: 40); // blocks 1..44, checkpoint blocks 10..40
+        TestApplication app = TestApplication.Named(application);
+        await using var net = new InProcessNetwork(persistence: PersistenceMode.Strong, checkpointPeriod: 10, application: app.Factory);
+        await app.WriteAsync(net, seed: 8, count: 40, Timeout()); // blocks 1..44, checkpoint blocks 10..40
         long head = net.Hosts.Min(h => h!.CommittedHeight);
         foreach (ReplicaHost? host in net.Hosts)
         {
@@ -110,11 +116,11 @@ public class RecoveryTests
         Assert.Single(log.Containing("replica0: recovering from the snapshot of the state after block 30"));
         Assert.Single(log.Containing("replica1: not using the snapshot of block 30: the snapshot hashes to"));
         Assert.Single(log.Containing("replica1: recovering from the snapshot of the state after block 20"));
-        // Blocks 31..44 hold 13 MINTs (checkpoint block 40 holds none); replica 1 also replays 21..29.
+        // Blocks 31..44 hold 13 writes (checkpoint block 40 holds none); replica 1 also replays 21..29.
         Assert.Single(log.Containing("replica 0 recovered from its ledger: 45 blocks, replayed from the snapshot of block 30: 13 transactions re-executed"));
         Assert.Single(log.Containing("replica 1 recovered from its ledger: 45 blocks, replayed from the snapshot of block 20: 22 transactions re-executed"));
 
-        await MintAsync(net, seed: 9, count: 3);
+        await app.WriteAsync(net, seed: 9, count: 3, Timeout());
         await net.StopAsync();
         ReplicaHostTests.AssertVerifiedLedgers(net);
     }

@@ -55,6 +55,40 @@ public class ReplicaHostTests
         AssertVerifiedLedgers(net);
     }
 
+    // The platform's part alone, for each application: ordering, the reply cache, queries answered alike by every
+    // replica, and ledgers that verify from genesis (replayed with that application) and agree.
+    [Theory]
+    [MemberData(nameof(TestApplication.Names), MemberType = typeof(TestApplication))]
+    public async Task Four_replicas_order_writes_answer_queries_alike_and_hold_identical_verified_ledgers(string application)
+    {
+        TestApplication app = TestApplication.Named(application);
+        await using var net = new InProcessNetwork(application: app.Factory);
+        using Ed25519KeyPair owner = TestApplication.Key(21);
+        Func<SignedRequest> write = app.Writer(net, owner);
+        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, owner, null, Timeout());
+        SignedRequest first = write();
+        ReplyMessage firstReply = await client.SubmitAsync(first, Timeout());
+        Assert.Equal(ReplyStatus.Executed, firstReply.Status);
+        app.AssertApplied(firstReply);
+        long previous = firstReply.Instance;
+        for (int i = 0; i < 4; i++)
+        {
+            ReplyMessage reply = await client.SubmitAsync(write(), Timeout());
+            Assert.Equal(ReplyStatus.Executed, reply.Status);
+            app.AssertApplied(reply);
+            Assert.True(reply.Instance > previous, $"write {i + 2} decided in instance {reply.Instance}, after {previous}");
+            previous = reply.Instance;
+        }
+
+        Assert.Equal(5UL, await app.WritesAsync(client, owner.PublicKey, Timeout()));
+        ReplyMessage again = await client.SubmitAsync(first, Timeout());
+        Assert.Equal((ReplyStatus.Duplicate, firstReply.Instance), (again.Status, again.Instance));
+
+        await client.DisposeAsync();
+        await net.StopAsync();
+        AssertVerifiedLedgers(net);
+    }
+
     internal static void AssertVerifiedLedgers(InProcessNetwork net) =>
-        LedgerAssert.VerifiedAndIdentical(net.Genesis, Enumerable.Range(0, 4).Select(net.DataDir));
+        LedgerAssert.VerifiedAndIdentical(net.Genesis, Enumerable.Range(0, 4).Select(net.DataDir), net.Application);
 }

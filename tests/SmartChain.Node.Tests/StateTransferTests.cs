@@ -32,15 +32,17 @@ public class StateTransferTests
     };
 
     [Theory]
-    [InlineData(PersistenceMode.Weak)]
-    [InlineData(PersistenceMode.Strong)]
-    public async Task A_replica_stopped_across_several_checkpoints_catches_up_from_a_snapshot_and_blocks(PersistenceMode mode)
+    [InlineData(PersistenceMode.Weak, TestApplication.Coin)]
+    [InlineData(PersistenceMode.Strong, TestApplication.Coin)]
+    [InlineData(PersistenceMode.Weak, TestApplication.Register)]
+    public async Task A_replica_stopped_across_several_checkpoints_catches_up_from_a_snapshot_and_blocks(PersistenceMode mode, string application)
     {
-        await using var net = new InProcessNetwork(persistence: mode, checkpointPeriod: Period);
+        TestApplication app = TestApplication.Named(application);
+        await using var net = new InProcessNetwork(persistence: mode, checkpointPeriod: Period, application: app.Factory);
         await net.StopAsync(3);
-        await MintAsync(net, seed: 11, count: 60);
+        await app.WriteAsync(net, seed: 11, count: 60, Timeout());
 
-        await CatchUpAsync(net, QuickTransfer, expectSnapshot: true);
+        await CatchUpAsync(net, QuickTransfer, expectSnapshot: true, app);
     }
 
     [Fact]
@@ -173,7 +175,7 @@ public class StateTransferTests
 
     // Restarts replica 3, waits for its transfer and for it to hold the others' head, runs more load, and checks
     // that all four ledgers verify from genesis and agree.
-    private static async Task CatchUpAsync(InProcessNetwork net, ReplicaOptions options, bool expectSnapshot)
+    private static async Task CatchUpAsync(InProcessNetwork net, ReplicaOptions options, bool expectSnapshot, TestApplication? app = null)
     {
         long head = net.Hosts[0]!.CommittedHeight;
         var log = net.Loggers as LogCapture ?? new LogCapture();
@@ -195,7 +197,7 @@ public class StateTransferTests
         await late.WaitForCertifiedAsync(head, Timeout());
 
         // It orders again: new requests are decided with it among the replicas.
-        await MintAsync(net, seed: 16, count: 5);
+        await (app ?? TestApplication.Named(TestApplication.Coin)).WriteAsync(net, seed: 16, count: 5, Timeout());
         long after = net.Hosts[0]!.CommittedHeight;
         await late.WaitForCertifiedAsync(after, Timeout());
         await net.StopAsync();
