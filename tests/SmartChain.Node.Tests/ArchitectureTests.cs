@@ -1,4 +1,5 @@
 using System.Reflection;
+using SmartChain.Client;
 
 namespace SmartChain.Node.Tests;
 
@@ -14,6 +15,20 @@ public class ArchitectureTests
         IReadOnlyList<string> closure = Closure(typeof(ReplicaHost).Assembly).Select(a => a.GetName().Name!).ToList();
         Assert.Contains("SmartChain.Ledger", closure); // the walk sees the platform's own graph
         Assert.DoesNotContain("SmartChain.Coin", closure);
+    }
+
+    [Fact]
+    public void A_client_carries_neither_the_block_store_nor_the_verifier_nor_the_key_chain()
+    {
+        string[] replicaOnly =
+        [
+            "SmartChain.Ledger.Store.BlockStore", "SmartChain.Ledger.Verification.LedgerVerifier", "SmartChain.Ledger.Verification.ChainReplayer",
+            "SmartChain.Ledger.Checkpoints.SnapshotStore", "SmartChain.Reconfiguration.Keys.ViewKeyChain",
+        ];
+        IReadOnlyList<Assembly> closure = Closure(typeof(ChainClient).Assembly);
+        Assert.Contains(closure, a => a.GetName().Name == "SmartChain.Ledger"); // receipts and view proofs stay with the client
+        string[] carried = [.. closure.SelectMany(a => a.GetTypes()).Select(t => t.FullName!).Intersect(replicaOnly)];
+        Assert.True(carried.Length == 0, $"the client's assemblies carry {string.Join(", ", carried)}");
     }
 
     // The SmartChain assemblies an assembly references, directly or through others (what loads with it).
