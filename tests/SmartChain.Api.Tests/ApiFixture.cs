@@ -3,7 +3,6 @@ using SmartChain.Coin;
 using SmartChain.Coin.Wallet;
 using SmartChain.Core.Crypto;
 using SmartChain.Node.Api;
-using SmartChain.Node.Tests;
 
 namespace SmartChain.Api.Tests;
 

@@ -5,10 +5,10 @@ using SmartChain.Core.Genesis;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
 
-namespace SmartChain.Tests.Shared;
+namespace SmartChain.TestSupport;
 
 /// <summary>Checks replicas' ledgers the way <c>smartchain ledger verify</c> does, and that they agree.</summary>
-internal static class LedgerAssert
+public static class LedgerAssert
 {
     /// <summary>
     /// Verifies each data folder's ledger alone, replaying it with <paramref name="application"/> (SMaRtCoin when null),

@@ -1,7 +1,7 @@
-namespace SmartChain.Tests.Shared;
+namespace SmartChain.TestSupport;
 
 /// <summary>A fresh folder under the system temp path, deleted on dispose (linked into the test projects that need one).</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {

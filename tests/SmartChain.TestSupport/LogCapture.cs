@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SmartChain.Tests.Shared;
+namespace SmartChain.TestSupport;
 
 /// <summary>A logger factory that keeps every line, so tests can assert on what a replica logged and why.</summary>
-internal sealed class LogCapture : ILoggerFactory
+public sealed class LogCapture : ILoggerFactory
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private TaskCompletionSource _logged = new(TaskCreationOptions.RunContinuationsAsynchronously);

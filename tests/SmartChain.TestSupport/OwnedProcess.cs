@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace SmartChain.Tests.Shared;
+namespace SmartChain.TestSupport;
 
 /// <summary>
 /// Replica processes a test starts never outlive the test run: every process started through this names the test
@@ -9,7 +9,7 @@ namespace SmartChain.Tests.Shared;
 /// <c>testnet start</c> passes on to the replicas it launches), so a replica exits once the test host is gone, even if
 /// the run timed out or the host was killed.
 /// </summary>
-internal static class OwnedProcess
+public static class OwnedProcess
 {
     /// <summary>The variable the replica reads (SmartChain.Node.ParentWatch.EnvironmentVariable).</summary>
     public const string ParentPidVariable = "SMARTCHAIN_PARENT_PID";

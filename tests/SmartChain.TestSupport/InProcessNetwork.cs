@@ -5,8 +5,9 @@ using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Views;
+using SmartChain.Node;
 
-namespace SmartChain.Node.Tests;
+namespace SmartChain.TestSupport;
 
 /// <summary>Four real replica hosts in this process: real TCP on 127.0.0.1, real files with fsync, real signatures.</summary>
 public sealed class InProcessNetwork : IAsyncDisposable

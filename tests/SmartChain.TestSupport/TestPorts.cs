@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SmartChain.Tests.Shared;
+namespace SmartChain.TestSupport;
 
 /// <summary>Free TCP ports on 127.0.0.1 for tests (linked into every test project that opens sockets).</summary>
-internal static class TestPorts
+public static class TestPorts
 {
     /// <summary>
     /// <paramref name="count"/> distinct ports the system reports free right now, none handed out before in this process
