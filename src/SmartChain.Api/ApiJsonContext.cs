@@ -14,6 +14,5 @@ namespace SmartChain.Api;
 [JsonSerializable(typeof(TransactionResponse))]
 [JsonSerializable(typeof(SubmitRequest))]
 [JsonSerializable(typeof(ViewResponse))]
-[JsonSerializable(typeof(CoinsResponse))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

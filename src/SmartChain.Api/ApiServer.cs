@@ -88,7 +88,14 @@ public sealed class ApiServer : IAsyncDisposable
             k.Limits.MaxConcurrentConnections = 1024;
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
         });
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            if (options.Application?.Json is { } application)
+            {
+                o.SerializerOptions.TypeInfoResolverChain.Insert(1, application);
+            }
+        });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             // Answers the framework writes itself (no route, wrong method, wrong content type) say what was asked.
@@ -139,7 +146,7 @@ public sealed class ApiServer : IAsyncDisposable
         ChainEndpoints.Map(app, node);
         BlockEndpoints.Map(app, node, options);
         TransactionEndpoints.Map(app, node, options);
-        CoinEndpoints.Map(app, node);
+        options.Application?.Map(app, node);
         EventEndpoints.Map(app, node);
         return app;
     }

@@ -29,7 +29,13 @@ public sealed record ApiServerOptions
     /// <summary>Most blocks in one page.</summary>
     public int MaxPageBlocks { get; init; } = 100;
 
-    /// <summary>The defaults (127.0.0.1:8080).</summary>
+    /// <summary>
+    /// The application's own endpoints (its queries), mapped beside the platform's; null for none. The composition
+    /// chooses: <c>node run --http</c> passes SMaRtCoin's.
+    /// </summary>
+    public IApplicationEndpoints? Application { get; init; }
+
+    /// <summary>The defaults (127.0.0.1:8080, no application endpoints).</summary>
     public static ApiServerOptions Default { get; } = new();
 
     /// <summary>Null if the options hold together, else why not.</summary>

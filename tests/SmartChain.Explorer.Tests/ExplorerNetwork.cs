@@ -67,7 +67,7 @@ public sealed class ExplorerNetwork : IAsyncDisposable
         }
 
         ReplicaApi api = ReplicaApi.Start(hosts[0], NullLoggerFactory.Instance);
-        ApiServer server = await ApiServer.StartAsync(api, ApiServerOptions.Default with { Listen = new IPEndPoint(IPAddress.Loopback, ports[8]) }, NullLoggerFactory.Instance);
+        ApiServer server = await ApiServer.StartAsync(api, ApiServerOptions.Default with { Listen = new IPEndPoint(IPAddress.Loopback, ports[8]), Application = new Coin.Api.CoinApiEndpoints() }, NullLoggerFactory.Instance);
         return new ExplorerNetwork(folder, genesis, hosts, api, server, minters[..Minters]) { Spare = minters[Minters] };
     }
 

@@ -59,7 +59,9 @@ public sealed class ApiProcessTests : IDisposable
             Assert.Contains("quorum", await ready.Content.ReadAsStringAsync(deadline.Token), StringComparison.Ordinal);
             JsonElement genesisBlock = JsonDocument.Parse(await http.GetStringAsync("api/v1/blocks/0", deadline.Token)).RootElement;
             Assert.Equal(0, genesisBlock.GetProperty("number").GetInt64());
-            Assert.Contains("/api/v1/status", await http.GetStringAsync("openapi/v1.json", deadline.Token), StringComparison.Ordinal);
+            string openApi = await http.GetStringAsync("openapi/v1.json", deadline.Token);
+            Assert.Contains("/api/v1/status", openApi, StringComparison.Ordinal);
+            Assert.Contains("/api/v1/coins/{owner}", openApi, StringComparison.Ordinal); // node run composes SMaRtCoin's own endpoints in
             HttpResponseMessage bad = await http.GetAsync("api/v1/blocks/nope", deadline.Token);
             Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
 

@@ -12,7 +12,7 @@ public class ArchitectureTests
     [Fact]
     public void The_replica_platform_references_no_application()
     {
-        IReadOnlyList<string> closure = Closure(typeof(ReplicaHost).Assembly).Select(a => a.GetName().Name!).ToList();
+        IReadOnlyList<string> closure = AssemblyGraph.NamesOf(typeof(ReplicaHost).Assembly);
         Assert.Contains("SmartChain.Ledger", closure); // the walk sees the platform's own graph
         Assert.DoesNotContain("SmartChain.Coin", closure);
     }
@@ -25,30 +25,9 @@ public class ArchitectureTests
             "SmartChain.Ledger.Store.BlockStore", "SmartChain.Ledger.Verification.LedgerVerifier", "SmartChain.Ledger.Verification.ChainReplayer",
             "SmartChain.Ledger.Checkpoints.SnapshotStore", "SmartChain.Reconfiguration.Keys.ViewKeyChain",
         ];
-        IReadOnlyList<Assembly> closure = Closure(typeof(ChainClient).Assembly);
+        IReadOnlyList<Assembly> closure = AssemblyGraph.Closure(typeof(ChainClient).Assembly);
         Assert.Contains(closure, a => a.GetName().Name == "SmartChain.Ledger"); // receipts and view proofs stay with the client
         string[] carried = [.. closure.SelectMany(a => a.GetTypes()).Select(t => t.FullName!).Intersect(replicaOnly)];
         Assert.True(carried.Length == 0, $"the client's assemblies carry {string.Join(", ", carried)}");
-    }
-
-    // The SmartChain assemblies an assembly references, directly or through others (what loads with it).
-    private static List<Assembly> Closure(Assembly root)
-    {
-        var seen = new Dictionary<string, Assembly> { [root.GetName().Name!] = root };
-        var next = new Queue<Assembly>([root]);
-        while (next.TryDequeue(out Assembly? assembly))
-        {
-            foreach (AssemblyName name in assembly.GetReferencedAssemblies())
-            {
-                if (name.Name!.StartsWith("SmartChain.", StringComparison.Ordinal) && !seen.ContainsKey(name.Name))
-                {
-                    Assembly loaded = Assembly.Load(name);
-                    seen[name.Name] = loaded;
-                    next.Enqueue(loaded);
-                }
-            }
-        }
-
-        return [.. seen.Values];
     }
 }

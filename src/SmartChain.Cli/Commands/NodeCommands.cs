@@ -83,6 +83,7 @@ internal static class NodeCommands
                         RequestsPerSecondPerSource = rate,
                         BurstPerSource = (int)Math.Min(int.MaxValue, 2L * rate),
                         RequestsPerSecondInAll = parse.GetValue(httpRateAll),
+                        Application = new Coin.Api.CoinApiEndpoints(), // the composition: SMaRtCoin's own endpoints
                     };
                     if (api.Problem is { } problem)
                     {

@@ -1,4 +1,4 @@
-namespace SmartChain.Api.Models;
+namespace SmartChain.Coin.Api.Models;
 
 /// <summary>
 /// A key's coins, one page: the owner, the balance (decimal string: it can exceed 2^64) and count of all its coins, this

@@ -1,22 +1,32 @@
 using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using SmartChain.Api.Models;
-using SmartChain.Coin;
+using SmartChain.Api;
+using SmartChain.Coin.Api.Models;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Encoding;
 using SmartChain.Node.Api;
 
-namespace SmartChain.Api.Endpoints;
+namespace SmartChain.Coin.Api;
 
-/// <summary>SMaRtCoin's query through the application's own query interface: a key's balance and coins, paged.</summary>
-internal static class CoinEndpoints
+/// <summary>
+/// SMaRtCoin's HTTP endpoint, <c>GET /api/v1/coins/{owner}</c>: a key's balance and coins, paged, asked through the
+/// application's own query interface (<see cref="INodeApi.Query"/>). The composition passes it to the platform's API.
+/// </summary>
+public sealed class CoinApiEndpoints : IApplicationEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, INodeApi node)
+    /// <inheritdoc />
+    public IJsonTypeInfoResolver? Json => CoinApiJsonContext.Default;
+
+    /// <inheritdoc />
+    public void Map(IEndpointRouteBuilder routes, INodeApi node)
     {
-        app.MapGet("/api/v1/coins/{owner}", Results<Ok<CoinsResponse>, ProblemHttpResult> (string owner, string? after, string? limit) =>
+        ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(node);
+        routes.MapGet("/api/v1/coins/{owner}", Results<Ok<CoinsResponse>, ProblemHttpResult> (string owner, string? after, string? limit) =>
             {
                 if (!Ed25519PublicKey.TryParse(owner, out Ed25519PublicKey key))
                 {
