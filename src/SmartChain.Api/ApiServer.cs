@@ -86,6 +86,7 @@ public sealed class ApiServer : IAsyncDisposable
             k.Limits.MaxRequestLineSize = 8 * 1024;
             k.Limits.MaxRequestHeaderCount = 64;
             k.Limits.MaxConcurrentConnections = 1024;
+            k.Limits.Http2.MaxStreamsPerConnection = 32; // bounds the refusals waiting out RejectionDelay at once, with the line above
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
@@ -120,11 +121,23 @@ public sealed class ApiServer : IAsyncDisposable
                         ? RateLimitPartition.GetNoLimiter("events") // bounded by the number of streams instead
                         : RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(options.RequestsPerSecondInAll, options.RequestsPerSecondInAll))));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, token) =>
+            o.OnRejected = async (context, token) =>
             {
+                if (options.RejectionDelay > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(options.RejectionDelay, token); // token: the caller went away
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
                 context.HttpContext.Response.Headers.RetryAfter = "1";
-                return new ValueTask(Problems.Busy($"more than {options.RequestsPerSecondPerSource} requests a second (burst {options.BurstPerSource}) from {context.HttpContext.Connection.RemoteIpAddress}, or more than {options.RequestsPerSecondInAll} requests a second from all sources")
-                    .ExecuteAsync(context.HttpContext));
+                await Problems.Busy($"more than {options.RequestsPerSecondPerSource} requests a second (burst {options.BurstPerSource}) from {context.HttpContext.Connection.RemoteIpAddress}, or more than {options.RequestsPerSecondInAll} requests a second from all sources")
+                    .ExecuteAsync(context.HttpContext);
             };
         });
 
