@@ -140,7 +140,7 @@ public sealed class ApiServer : IAsyncDisposable
         BlockEndpoints.Map(app, node, options);
         TransactionEndpoints.Map(app, node, options);
         CoinEndpoints.Map(app, node);
-        EventEndpoints.Map(app, node);
+        EventEndpoints.Map(app, node, options);
         return app;
     }
 

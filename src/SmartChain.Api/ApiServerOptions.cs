@@ -20,6 +20,13 @@ public sealed record ApiServerOptions
     /// </summary>
     public int RequestsPerSecondInAll { get; init; } = 1_000;
 
+    /// <summary>
+    /// Block event streams one source may hold open at once: the replica's streams are few (NodeApiOptions.MaxFeeds), so
+    /// without a share per source one address could hold them all and shut every other explorer out. An IPv6 source is
+    /// its /64, which one host usually owns whole.
+    /// </summary>
+    public int EventStreamsPerSource { get; init; } = 4;
+
     /// <summary>Largest request body: a signed transaction in hex is twice its bytes, so twice the largest request and some JSON.</summary>
     public long MaxRequestBodyBytes { get; init; } = (2L * Core.Limits.MaxRequestBytes) + 4096;
 
@@ -37,6 +44,7 @@ public sealed record ApiServerOptions
         RequestsPerSecondPerSource < 1 ? "requests per second per source must be at least 1"
         : BurstPerSource < 1 ? "the burst per source must be at least 1"
         : RequestsPerSecondInAll < 1 ? "requests per second in all must be at least 1"
+        : EventStreamsPerSource < 1 ? "event streams per source must be at least 1"
         : MaxRequestBodyBytes < 1024 ? "the largest request body must be at least 1 KiB"
         : MaxWait <= TimeSpan.Zero ? "the longest wait must be positive"
         : MaxPageBlocks < 1 ? "a page must hold at least one block"
