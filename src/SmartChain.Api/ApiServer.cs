@@ -77,9 +77,10 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var connections = new SourceCounter(options.ConnectionsPerSource);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(options.Listen);
+            k.Listen(options.Listen, listen => listen.Use(next => connection => ConnectionShare.RunAsync(connection, next, connections, options.ConnectionsPerSource)));
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
@@ -87,6 +88,7 @@ public sealed class ApiServer : IAsyncDisposable
             k.Limits.MaxRequestHeaderCount = 64;
             k.Limits.MaxConcurrentConnections = 1024;
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(20); // an idle connection holds a place (default 130 s); the page polls every 2 s
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

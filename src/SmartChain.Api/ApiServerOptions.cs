@@ -27,6 +27,13 @@ public sealed record ApiServerOptions
     /// </summary>
     public int EventStreamsPerSource { get; init; } = 4;
 
+    /// <summary>
+    /// Connections one source may hold open at once (of Kestrel's 1,024): the rate limit counts requests, so without a
+    /// share one address could hold every connection, idle. A browser uses about 6; over the share the connection is
+    /// answered 429 and closed.
+    /// </summary>
+    public int ConnectionsPerSource { get; init; } = 64;
+
     /// <summary>Largest request body: a signed transaction in hex is twice its bytes, so twice the largest request and some JSON.</summary>
     public long MaxRequestBodyBytes { get; init; } = (2L * Core.Limits.MaxRequestBytes) + 4096;
 
@@ -45,6 +52,7 @@ public sealed record ApiServerOptions
         : BurstPerSource < 1 ? "the burst per source must be at least 1"
         : RequestsPerSecondInAll < 1 ? "requests per second in all must be at least 1"
         : EventStreamsPerSource < 1 ? "event streams per source must be at least 1"
+        : ConnectionsPerSource < 1 ? "connections per source must be at least 1"
         : MaxRequestBodyBytes < 1024 ? "the largest request body must be at least 1 KiB"
         : MaxWait <= TimeSpan.Zero ? "the longest wait must be positive"
         : MaxPageBlocks < 1 ? "a page must hold at least one block"
