@@ -132,6 +132,43 @@ public sealed class LyingNodeTests(Chromium chromium)
         }
     }
 
+    [Fact]
+    public async Task The_views_page_shows_the_members_it_proved_not_the_ones_the_node_names()
+    {
+        // The node names its own hosts for every view; the view proof it serves is real (block 2 installs view 1).
+        var lying = new
+        {
+            id = 0, n = 4, f = 1, q = 3,
+            members = Fixtures.View0.Members.Select(m => new
+            {
+                id = m.Id, host = "evil.example", port = m.Port, clientPort = m.ClientPort, publicKey = m.PublicKey.ToString(), viewKey = m.ViewKey.Key.ToString(),
+            }),
+        };
+        string view = JsonSerializer.Serialize(new
+        {
+            genesis = lying, current = new { id = 1, lying.n, lying.f, lying.q, lying.members },
+            proofs = new[] { new { encoded = Convert.ToBase64String(Fixtures.ViewProof.Encode()), block = Fixtures.ViewProof.BlockNumber } },
+        }, Json);
+
+        IPage page = await OpenAsync("#/views", new() { ["/api/v1/view"] = view });
+        try
+        {
+            await page.WaitForSelectorAsync("text=verified: certified by a quorum of view 0");
+            // The genesis view is not as in the trusted one, and the node's members of view 1 are not the proven ones.
+            Assert.Equal(2, await page.Locator(".panel .badge.bad").CountAsync());
+            foreach (ILocator panel in await page.Locator(".panel:has(.badge.ok)").AllAsync())
+            {
+                Assert.DoesNotContain("evil.example", await panel.TextContentAsync(), StringComparison.Ordinal);
+            }
+
+            Assert.Contains("127.0.0.1:27000", await page.Locator(".panel:has(.badge.ok)").Last.TextContentAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
     // The explorer page with the fixtures' genesis trusted (as a reader who gave it earlier), whose API calls are
     // answered from `answers` (path → JSON), an empty view history and status, and an event stream that ends at once.
     private async Task<IPage> OpenAsync(string route, Dictionary<string, string> answers)
@@ -142,7 +179,7 @@ public sealed class LyingNodeTests(Chromium chromium)
         string saved = JsonSerializer.Serialize(new { json = Fixtures.GenesisJsonText, trust = "the test's genesis.json" });
         await page.AddInitScriptAsync($"localStorage.setItem('smartchain-explorer-genesis', {JsonSerializer.Serialize(saved)});");
         await StaticSite.OpenBlankAsync(page);
-        answers["/api/v1/view"] = "{\"genesis\":{\"id\":0,\"n\":4,\"f\":1,\"q\":3,\"members\":[]},\"current\":{\"id\":0,\"n\":4,\"f\":1,\"q\":3,\"members\":[]},\"proofs\":[]}";
+        answers.TryAdd("/api/v1/view", "{\"genesis\":{\"id\":0,\"n\":4,\"f\":1,\"q\":3,\"members\":[]},\"current\":{\"id\":0,\"n\":4,\"f\":1,\"q\":3,\"members\":[]},\"proofs\":[]}");
         answers["/api/v1/status"] = "{\"height\":3,\"certifiedHeight\":3,\"ready\":true}";
         await page.RouteAsync(StaticSite.Origin + "/api/v1/**", async r =>
         {
