@@ -39,7 +39,7 @@ public sealed class EventStreamShareTests(ApiFixture fixture)
             held.RemoveAt(0);
             HttpStatusCode again = HttpStatusCode.TooManyRequests;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (again == HttpStatusCode.TooManyRequests && clock.Elapsed < TimeSpan.FromSeconds(10))
+            while (again == HttpStatusCode.TooManyRequests && clock.Elapsed < TimeSpan.FromSeconds(20))
             {
                 HttpResponseMessage retry = await http.GetAsync("api/v1/events/blocks", HttpCompletionOption.ResponseHeadersRead);
                 again = retry.StatusCode;
