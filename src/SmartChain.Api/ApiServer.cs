@@ -114,8 +114,9 @@ public sealed class ApiServer : IAsyncDisposable
         {
             // Per source first, then all sources together: many addresses cannot add up to more than the API's share.
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                // A source is an IPv4 address or an IPv6 /64: a host given a /64 would otherwise have a bucket per address.
                 PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
-                    RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None,
+                    RateLimitPartition.GetTokenBucketLimiter(SourceCounter.SourceOf(context.Connection.RemoteIpAddress),
                         _ => Bucket(options.RequestsPerSecondPerSource, options.BurstPerSource))),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     context.Request.Path.StartsWithSegments("/api/v1/events", StringComparison.Ordinal)
