@@ -49,7 +49,7 @@ internal static class Targets
         new("reconfiguration", "reconfiguration operation of a system request (ReconfigurationOperation.Decode)", b => ReconfigurationOperation.Decode(b),
             typeof(EncodingException)),
         new("coin", "coin operation of a client request (CoinOperation.TryDecode)", b => Coin.CoinOperation.TryDecode(b, out _, out _)),
-        new("snapshot", "replica snapshot file (ReplicaSnapshot.Parse)", b => ReplicaSnapshot.Parse(b), typeof(EncodingException)),
+        new("snapshot", "replica snapshot file (ReplicaSnapshot.Parse, then the client table restored from it)", Snapshot, typeof(EncodingException)),
         new("segment", "block store segment file (BlockStore.OpenReadOnly)", Segment, typeof(LedgerCorruptException)),
         new("votelog", "vote log file (VoteLog.Open)", Votes, typeof(InvalidDataException)),
         new("genesis", "genesis.json (GenesisJson.Parse)", b => GenesisJson.Parse(b), typeof(GenesisException)),
@@ -80,6 +80,16 @@ internal static class Targets
         }
 
         QueryResultMessage.Decode(bytes);
+    }
+
+    // A replica restores its client table from whatever rows Parse accepted (ReplicaHost, state transfer): the restore
+    // and the first expiry after it must take them too.
+    private static void Snapshot(byte[] bytes)
+    {
+        ReplicaSnapshot snapshot = ReplicaSnapshot.Parse(bytes);
+        var clients = new ClientTable(10_000);
+        clients.Reset(snapshot.Clients);
+        clients.Expire(snapshot.ConsensusId + 1);
     }
 
     private static void Segment(byte[] bytes)

@@ -77,16 +77,19 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var connections = new SourceCounter(options.ConnectionsPerSource);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(options.Listen);
+            k.Listen(options.Listen, listen => listen.Use(next => connection => ConnectionShare.RunAsync(connection, next, connections, options.ConnectionsPerSource)));
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             k.Limits.MaxRequestLineSize = 8 * 1024;
             k.Limits.MaxRequestHeaderCount = 64;
             k.Limits.MaxConcurrentConnections = 1024;
+            k.Limits.Http2.MaxStreamsPerConnection = 32; // bounds the refusals waiting out RejectionDelay at once, with the line above
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(20); // an idle connection holds a place (default 130 s); the page polls every 2 s
         });
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -119,19 +122,32 @@ public sealed class ApiServer : IAsyncDisposable
         {
             // Per source first, then all sources together: many addresses cannot add up to more than the API's share.
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                // A source is an IPv4 address or an IPv6 /64: a host given a /64 would otherwise have a bucket per address.
                 PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
-                    RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None,
+                    RateLimitPartition.GetTokenBucketLimiter(SourceCounter.SourceOf(context.Connection.RemoteIpAddress),
                         _ => Bucket(options.RequestsPerSecondPerSource, options.BurstPerSource))),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     context.Request.Path.StartsWithSegments("/api/v1/events", StringComparison.Ordinal)
                         ? RateLimitPartition.GetNoLimiter("events") // bounded by the number of streams instead
                         : RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(options.RequestsPerSecondInAll, options.RequestsPerSecondInAll))));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, token) =>
+            o.OnRejected = async (context, token) =>
             {
+                if (options.RejectionDelay > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(options.RejectionDelay, token); // token: the caller went away
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
                 context.HttpContext.Response.Headers.RetryAfter = "1";
-                return new ValueTask(Problems.Busy($"more than {options.RequestsPerSecondPerSource} requests a second (burst {options.BurstPerSource}) from {context.HttpContext.Connection.RemoteIpAddress}, or more than {options.RequestsPerSecondInAll} requests a second from all sources")
-                    .ExecuteAsync(context.HttpContext));
+                await Problems.Busy($"more than {options.RequestsPerSecondPerSource} requests a second (burst {options.BurstPerSource}) from {context.HttpContext.Connection.RemoteIpAddress}, or more than {options.RequestsPerSecondInAll} requests a second from all sources")
+                    .ExecuteAsync(context.HttpContext);
             };
         });
 
@@ -147,7 +163,7 @@ public sealed class ApiServer : IAsyncDisposable
         BlockEndpoints.Map(app, node, options);
         TransactionEndpoints.Map(app, node, options);
         options.Application?.Map(app, node);
-        EventEndpoints.Map(app, node);
+        EventEndpoints.Map(app, node, options);
         return app;
     }
 

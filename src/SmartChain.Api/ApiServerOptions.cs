@@ -20,6 +20,28 @@ public sealed record ApiServerOptions
     /// </summary>
     public int RequestsPerSecondInAll { get; init; } = 1_000;
 
+    /// <summary>
+    /// How long a refused request waits before its 429 is sent. A flooder that waits for each answer before asking again
+    /// (a script, wrk, a browser) is thereby slowed to the rate, instead of costing the replica one refusal after
+    /// another as fast as it can ask; a waiting refusal costs a timer, and there are at most as many as open requests.
+    /// Zero answers at once.
+    /// </summary>
+    public TimeSpan RejectionDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Block event streams one source may hold open at once: the replica's streams are few (NodeApiOptions.MaxFeeds), so
+    /// without a share per source one address could hold them all and shut every other explorer out. An IPv6 source is
+    /// its /64, which one host usually owns whole.
+    /// </summary>
+    public int EventStreamsPerSource { get; init; } = 4;
+
+    /// <summary>
+    /// Connections one source may hold open at once (of Kestrel's 1,024): the rate limit counts requests, so without a
+    /// share one address could hold every connection, idle. A browser uses about 6; over the share the connection is
+    /// answered 429 and closed.
+    /// </summary>
+    public int ConnectionsPerSource { get; init; } = 64;
+
     /// <summary>Largest request body: a signed transaction in hex is twice its bytes, so twice the largest request and some JSON.</summary>
     public long MaxRequestBodyBytes { get; init; } = (2L * Core.Limits.MaxRequestBytes) + 4096;
 
@@ -43,8 +65,11 @@ public sealed record ApiServerOptions
         RequestsPerSecondPerSource < 1 ? "requests per second per source must be at least 1"
         : BurstPerSource < 1 ? "the burst per source must be at least 1"
         : RequestsPerSecondInAll < 1 ? "requests per second in all must be at least 1"
+        : EventStreamsPerSource < 1 ? "event streams per source must be at least 1"
+        : ConnectionsPerSource < 1 ? "connections per source must be at least 1"
         : MaxRequestBodyBytes < 1024 ? "the largest request body must be at least 1 KiB"
         : MaxWait <= TimeSpan.Zero ? "the longest wait must be positive"
+        : RejectionDelay < TimeSpan.Zero || RejectionDelay > TimeSpan.FromSeconds(60) ? "the delay before a 429 must be between 0 and 60 s"
         : MaxPageBlocks < 1 ? "a page must hold at least one block"
         : null;
 

@@ -85,14 +85,17 @@ public sealed class BadInputTests(ApiFixture fixture)
         Assert.Contains("no endpoint", await Http.AssertProblemAsync(await fixture.Http.GetAsync("no/such/path"), 404), StringComparison.Ordinal);
     }
 
+    // The refusal waits out RejectionDelay, so a flooder that waits for each answer is slowed to the rate.
     [Fact]
-    public async Task A_source_over_its_rate_is_answered_429()
+    public async Task A_source_over_its_rate_is_answered_429_after_the_rejection_delay()
     {
+        var delay = TimeSpan.FromMilliseconds(400);
         await using ApiServer strict = await ApiServer.StartAsync(fixture.Node,
-            ApiServerOptions.Default with { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerSource = 1, BurstPerSource = 3 },
+            ApiServerOptions.Default with { Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerSource = 1, BurstPerSource = 3, RejectionDelay = delay },
             NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = strict.Address };
-        HttpResponseMessage refused = await ThreeAnsweredThenRefusedAsync(http);
+        (HttpResponseMessage refused, TimeSpan took) = await ThreeAnsweredThenRefusedAsync(http);
+        Assert.True(took >= delay, $"refused after {took.TotalMilliseconds:0} ms, before the {delay.TotalMilliseconds:0} ms delay");
         Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
         Assert.Contains("requests a second", await Http.AssertProblemAsync(refused, 429), StringComparison.Ordinal);
     }
@@ -106,10 +109,11 @@ public sealed class BadInputTests(ApiFixture fixture)
             ApiServerOptions.Default with
             {
                 Listen = new IPEndPoint(IPAddress.Loopback, 0), RequestsPerSecondPerSource = 1_000_000, BurstPerSource = 1_000_000, RequestsPerSecondInAll = 3,
+                RejectionDelay = TimeSpan.Zero,
             },
             NullLoggerFactory.Instance);
         using var http = new HttpClient { BaseAddress = strict.Address };
-        HttpResponseMessage refused = await ThreeAnsweredThenRefusedAsync(http);
+        (HttpResponseMessage refused, _) = await ThreeAnsweredThenRefusedAsync(http);
         Assert.Contains("from all sources", await Http.AssertProblemAsync(refused, 429), StringComparison.Ordinal);
 
         // The bucket is empty, yet a block stream still opens.
@@ -117,21 +121,25 @@ public sealed class BadInputTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
     }
 
-    // Asks until the API refuses (at most 10 times): the first three must be answered, and a refusal must come.
-    private static async Task<HttpResponseMessage> ThreeAnsweredThenRefusedAsync(HttpClient http)
+    // Asks until the API refuses (at most 10 times): the first three must be answered, and a refusal must come; returns
+    // it and how long that one request took.
+    private static async Task<(HttpResponseMessage Refused, TimeSpan Took)> ThreeAnsweredThenRefusedAsync(HttpClient http)
     {
         var codes = new List<HttpStatusCode>();
         HttpResponseMessage? refused = null;
+        TimeSpan took = TimeSpan.Zero;
         for (int i = 0; i < 10 && refused is null; i++)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             HttpResponseMessage response = await http.GetAsync("healthz");
+            took = clock.Elapsed;
             codes.Add(response.StatusCode);
             refused = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
         }
 
         Assert.NotNull(refused);
         Assert.True(codes.Take(3).All(c => c == HttpStatusCode.OK), string.Join(", ", codes));
-        return refused;
+        return (refused, took);
     }
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");

@@ -46,6 +46,7 @@ public sealed class ReceiptFixtures
         BuiltBlock b1 = BuiltBlock.Next(genesisHeader, 1, [Request(1, [1, 2, 3]), Request(2, [1, 9]), Request(3, [2, 7, 7, 7])],
             [new byte[] { 0, 1 }, new byte[] { 0, 2, 2 }, new byte[] { 0, 3 }], ReadOnlyMemory<byte>.Empty);
         Block1 = b1.Receipt(1, Certify(b1.Block.Header, view: 0, 0, 1, 2));
+        CertifiedBlock1 = b1.Block with { Certificate = Block1.Certificate };
 
         // A LEAVE-shaped system request whose result installs view 1: what a reconfiguration block holds.
         BuiltBlock b2 = BuiltBlock.Next(b1.Block.Header, 2, [Request(4, [0xFF, 3, 0, 0, 0, 0])], [SystemResult.Installed(View1).Encode()],
@@ -77,6 +78,9 @@ public sealed class ReceiptFixtures
 
     /// <summary>Entry 1 of block 1, certified by replicas 0, 1, 2 of view 0.</summary>
     public TransactionReceipt Block1 { get; }
+
+    /// <summary>Block 1 itself (three entries, certified by replicas 0, 1, 2 of view 0): what a node's block page serves.</summary>
+    public Block CertifiedBlock1 { get; }
 
     /// <summary>The receipt of block 2's entry, which installs view 1.</summary>
     public TransactionReceipt ViewProof { get; }

@@ -217,7 +217,7 @@ public sealed class ByzantineReplicaProcessTests(ITestOutputHelper output) : IDi
 
         public bool Accepted(int stream, ReplyMessage reply)
         {
-            if (reply.Status == ReplyStatus.Executed)
+            if (reply.Status is ReplyStatus.Executed or ReplyStatus.Duplicate)
             {
                 Acknowledged[reply.Digest] = _clock.Elapsed;
             }

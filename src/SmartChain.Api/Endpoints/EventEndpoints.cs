@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,20 +14,34 @@ internal static class EventEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static void Map(IEndpointRouteBuilder app, INodeApi node)
+    public static void Map(IEndpointRouteBuilder app, INodeApi node, ApiServerOptions options)
     {
+        var open = new SourceCounter(options.EventStreamsPerSource);
         app.MapGet("/api/v1/events/blocks", async Task<IResult> (HttpContext context) =>
             {
-                using BlockFeed? feed = node.Subscribe();
-                if (feed is null)
+                IPAddress source = SourceCounter.SourceOf(context.Connection.RemoteIpAddress);
+                if (!open.TryEnter(source))
                 {
-                    return Problems.Busy("too many block streams are open on this replica; retry later");
+                    return Problems.Busy($"{options.EventStreamsPerSource} block streams are already open from {source}; close one, or retry later");
                 }
 
-                CancellationToken stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-                using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-                await StreamAsync(context.Response, feed, node, done.Token);
-                return Results.Empty;
+                try
+                {
+                    using BlockFeed? feed = node.Subscribe();
+                    if (feed is null)
+                    {
+                        return Problems.Busy("too many block streams are open on this replica; retry later");
+                    }
+
+                    CancellationToken stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+                    using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+                    await StreamAsync(context.Response, feed, node, done.Token);
+                    return Results.Empty;
+                }
+                finally
+                {
+                    open.Leave(source);
+                }
             })
             .WithTags("blocks").WithName("BlockEvents")
             .WithSummary("Server-sent events: an event 'block' (id = block number, data = a block summary) for each newly certified block.")

@@ -31,6 +31,20 @@ internal static class CheckCommand
         };
         CommandRunner.SetAction(command, (parse, output) =>
         {
+            // Checked before any file is read: TimeSpan refuses NaN and overflows (an unexpected exception, after every
+            // ledger was read), and a share above 1 would judge every run slow.
+            double seconds = parse.GetValue(bound);
+            if (!(seconds is > 0 and <= 86_400))
+            {
+                throw new CliException($"--recovery-bound {seconds.ToString(CultureInfo.InvariantCulture)}: give seconds, more than 0 and at most 86400");
+            }
+
+            double share = parse.GetValue(fraction);
+            if (!(share is > 0 and <= 1))
+            {
+                throw new CliException($"--recovery-fraction {share.ToString(CultureInfo.InvariantCulture)}: give a share of the baseline, more than 0 and at most 1");
+            }
+
             DirectoryInfo? folder = parse.GetValue(net);
             DirectoryInfo[] homes = parse.GetValue(ledgers) ?? [];
             if ((folder is null) == (homes.Length == 0))
@@ -44,8 +58,8 @@ internal static class CheckCommand
             IReadOnlyList<LedgerFacts> facts = RunLedgers.Scan(paths, parse.InvocationConfiguration.Error);
             CheckReport report = HistoryChecker.Check(records, facts, events, new RecoveryOptions
             {
-                Bound = TimeSpan.FromSeconds(parse.GetValue(bound)),
-                Fraction = parse.GetValue(fraction),
+                Bound = TimeSpan.FromSeconds(seconds),
+                Fraction = share,
             });
             report.WriteTo(output);
             return report.Clean ? CommandRunner.Success : CommandRunner.Failure;

@@ -235,6 +235,17 @@ public static class HistoryChecker
         }
 
         double[] oks = [.. history.Where(r => r.Outcome == OperationOutcome.Ok).Select(r => r.TimeMs).Order()];
+
+        // The sweep below steps 250 ms from the heal to the last ok: a moment outside a run (records built in code; a file
+        // refuses them when read) would make it billions of steps, or endless once 250 ms is below a double's resolution.
+        string? outside = (oks.Length > 0 ? HistoryRecord.TimeProblem(oks[0]) ?? HistoryRecord.TimeProblem(oks[^1]) : null) ??
+            timeline.Select(e => HistoryRecord.TimeProblem(e.TimeMs)).FirstOrDefault(p => p is not null);
+        if (outside is not null)
+        {
+            report.Violations.Add($"recovery cannot be judged: {outside}");
+            return;
+        }
+
         double windowMs = options.Window.TotalMilliseconds;
         double baseFrom = loadStart?.TimeMs ?? 0;
         double baseline = (firstFault.TimeMs - baseFrom) >= windowMs

@@ -78,7 +78,13 @@ public sealed class FaultTimeline : IDisposable
             {
                 using JsonDocument document = JsonDocument.Parse(line);
                 JsonElement root = document.RootElement;
-                events.Add(new FaultEvent(root.GetProperty("t").GetDouble(), root.GetProperty("phase").GetString() ?? "", root.GetProperty("kind").GetString() ?? "",
+                double time = root.GetProperty("t").GetDouble();
+                if (History.HistoryRecord.TimeProblem(time) is { } late)
+                {
+                    throw new InvalidDataException($"{path}, line {number.ToString(CultureInfo.InvariantCulture)}: \"t\": {late}");
+                }
+
+                events.Add(new FaultEvent(time, root.GetProperty("phase").GetString() ?? "", root.GetProperty("kind").GetString() ?? "",
                     root.GetProperty("description").GetString() ?? "")
                 {
                     Id = root.TryGetProperty("id", out JsonElement id) ? id.GetInt32() : 0,

@@ -81,8 +81,13 @@ public static class HistoryJson
                 "spend" => OperationKind.Spend,
                 var other => throw new InvalidDataException($"\"kind\": \"{other}\" is neither mint nor spend"),
             };
-            return new HistoryRecord(outcome, Required(root, "process").GetInt32(), kind, ParseHash(Required(root, "tx").GetString(), "tx"),
-                Required(root, "t").GetDouble())
+            double time = Required(root, "t").GetDouble();
+            if (HistoryRecord.TimeProblem(time) is { } late)
+            {
+                throw new InvalidDataException($"\"t\": {late}");
+            }
+
+            return new HistoryRecord(outcome, Required(root, "process").GetInt32(), kind, ParseHash(Required(root, "tx").GetString(), "tx"), time)
             {
                 Inputs = Ids(root, "inputs"),
                 Created = Ids(root, "created"),

@@ -13,6 +13,18 @@ namespace SmartChain.Nemesis.History;
 /// <param name="TimeMs">Milliseconds since the run started.</param>
 public sealed record HistoryRecord(OperationOutcome Outcome, int Process, OperationKind Kind, Hash256 Transaction, double TimeMs)
 {
+    /// <summary>
+    /// The latest moment a history or timeline may name: 30 days after the run started. Runs last minutes to hours; the
+    /// bound is what keeps a damaged file from sending the recovery judgement (a 250 ms sweep from the heal to the last
+    /// ok) or the plot (one bucket a second) into billions of steps.
+    /// </summary>
+    public const double MaxTimeMs = 30.0 * 24 * 3600 * 1000;
+
+    /// <summary>Null if <paramref name="timeMs"/> is a moment of a run (0..<see cref="MaxTimeMs"/>), else why not.</summary>
+    public static string? TimeProblem(double timeMs) =>
+        timeMs is >= 0 and <= MaxTimeMs ? null
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{timeMs} ms is not a moment of a run (0 to {MaxTimeMs} ms, 30 days)");
+
     /// <summary>The coin ids the operation spends (empty for MINT).</summary>
     public IReadOnlyList<Hash256> Inputs { get; init; } = [];
 

@@ -28,20 +28,38 @@ internal sealed class ApiSubmitter : IAsyncDisposable
 
     private readonly ReplicaHost _host;
     private readonly ILogger _log;
+    private readonly TimeSpan _answerLifetime;
     private readonly Channel<SignedRequest> _queue = Channel.CreateBounded<SignedRequest>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
-    private readonly ConcurrentDictionary<Hash256, TaskCompletionSource<SubmitOutcome>> _waiting = new();
+    private readonly ConcurrentDictionary<Hash256, Waiter> _waiting = new();
     private readonly ConcurrentDictionary<Hash256, SubmitOutcome> _outcomes = new();
     private readonly ConcurrentQueue<Hash256> _remembered = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Ed25519KeyPair _linkKey = Ed25519KeyPair.Generate();
     private readonly Task _pump;
+    private readonly Task _sweep;
 
-    public ApiSubmitter(ReplicaHost host, ILogger log)
+    // A submission waiting for the replica's answer, since when (Stopwatch ticks).
+    private sealed record Waiter(TaskCompletionSource<SubmitOutcome> Answer, long Since);
+
+    /// <summary>
+    /// A submitter for <paramref name="host"/>. A transaction the replica has not answered within
+    /// <paramref name="answerLifetime"/> is given up (its status stays pending): the replica never answers one its pool
+    /// dropped unexecuted (superseded by another request with the same sequence, or its window passed), nor one whose
+    /// answer went to a newer link that sent the same bytes, and such a transaction must not hold one of the
+    /// <see cref="MaxWaiting"/> places for ever.
+    /// </summary>
+    public ApiSubmitter(ReplicaHost host, ILogger log, TimeSpan answerLifetime)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(answerLifetime, TimeSpan.Zero);
         _host = host;
         _log = log;
+        _answerLifetime = answerLifetime;
         _pump = PumpAsync();
+        _sweep = SweepAsync();
     }
+
+    /// <summary>Submissions waiting for the replica's answer.</summary>
+    public int Waiting => _waiting.Count;
 
     public SubmitOutcome? Outcome(Hash256 id) => _outcomes.GetValueOrDefault(id);
 
@@ -53,9 +71,9 @@ internal sealed class ApiSubmitter : IAsyncDisposable
         }
 
         TaskCompletionSource<SubmitOutcome> answer;
-        if (_waiting.TryGetValue(request.Digest, out TaskCompletionSource<SubmitOutcome>? earlier))
+        if (_waiting.TryGetValue(request.Digest, out Waiter? earlier))
         {
-            answer = earlier; // the same transaction again while the first is on its way: one answer for both
+            answer = earlier.Answer; // the same transaction again while the first is on its way: one answer for both
         }
         else
         {
@@ -65,9 +83,9 @@ internal sealed class ApiSubmitter : IAsyncDisposable
             }
 
             answer = new TaskCompletionSource<SubmitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_waiting.TryAdd(request.Digest, answer))
+            if (!_waiting.TryAdd(request.Digest, new Waiter(answer, System.Diagnostics.Stopwatch.GetTimestamp())))
             {
-                answer = _waiting[request.Digest];
+                answer = _waiting.TryGetValue(request.Digest, out Waiter? raced) ? raced.Answer : answer;
             }
             else if (!_queue.Writer.TryWrite(request))
             {
@@ -205,9 +223,9 @@ internal sealed class ApiSubmitter : IAsyncDisposable
                     _ => new SubmitOutcome(reply.Digest, SubmitState.Rejected, System.Text.Encoding.UTF8.GetString(reply.Result.Span)),
                 };
                 Remember(outcome);
-                if (_waiting.TryRemove(reply.Digest, out TaskCompletionSource<SubmitOutcome>? waiter))
+                if (_waiting.TryRemove(reply.Digest, out Waiter? waiter))
                 {
-                    waiter.TrySetResult(outcome);
+                    waiter.Answer.TrySetResult(outcome);
                 }
             }
         }
@@ -220,10 +238,40 @@ internal sealed class ApiSubmitter : IAsyncDisposable
     {
         foreach (Hash256 id in _waiting.Keys)
         {
-            if (_waiting.TryRemove(id, out TaskCompletionSource<SubmitOutcome>? waiter))
+            if (_waiting.TryRemove(id, out Waiter? waiter))
             {
-                waiter.TrySetResult(new SubmitOutcome(id, SubmitState.Pending, reason));
+                waiter.Answer.TrySetResult(new SubmitOutcome(id, SubmitState.Pending, reason));
             }
+        }
+    }
+
+    // Gives up the submissions the replica has not answered within the lifetime (see the constructor), a few times per
+    // lifetime so a place is free soon after.
+    private async Task SweepAsync()
+    {
+        TimeSpan period = TimeSpan.FromTicks(Math.Clamp(_answerLifetime.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond * 5));
+        long lifetime = (long)(_answerLifetime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        string reason = $"no answer from the replica within {_answerLifetime.TotalSeconds:0.#} s: it dropped the transaction unexecuted " +
+                        "(another with the same sequence was ordered, or its window passed) or still holds it; its status shows if it is ordered";
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                foreach (KeyValuePair<Hash256, Waiter> entry in _waiting)
+                {
+                    if (now - entry.Value.Since > lifetime && _waiting.TryRemove(entry))
+                    {
+                        var outcome = new SubmitOutcome(entry.Key, SubmitState.Pending, reason);
+                        Remember(outcome);
+                        entry.Value.Answer.TrySetResult(outcome);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -234,6 +282,7 @@ internal sealed class ApiSubmitter : IAsyncDisposable
         try
         {
             await _pump;
+            await _sweep;
         }
         catch (OperationCanceledException)
         {

@@ -15,6 +15,12 @@ public sealed record NodeApiOptions
     /// <summary>Block feeds (server-sent-event streams) open at once.</summary>
     public int MaxFeeds { get; init; } = 64;
 
+    /// <summary>
+    /// How long an API submission waits for the replica's answer before it is given up (still pending): as long as the
+    /// replica itself remembers whom to answer (ClientBudget.PendingReplyLifetime).
+    /// </summary>
+    public TimeSpan SubmitAnswerLifetime { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The defaults.</summary>
     public static NodeApiOptions Default { get; } = new();
 }

@@ -46,7 +46,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
         _indexed = Math.Max(0, _reader.Height - options.IndexBlocksAtStart) - 1;
         _height = -1;
         _certified = -1;
-        _submitter = new ApiSubmitter(host, _log);
+        _submitter = new ApiSubmitter(host, _log, options.SubmitAnswerLifetime);
         _follower = FollowAsync();
     }
 

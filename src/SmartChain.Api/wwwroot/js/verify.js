@@ -2,8 +2,8 @@
 // TransactionReceipt.Verify, BlockCertificate.Verify / QuorumSignatures.Verify, ViewChain and ViewHistory: the same
 // checks in the same order, failing with the same words. Its only inputs are the genesis (genesis.js) and bytes;
 // nothing a node says is believed unless these checks prove it.
-import { EncodingError, Writer, decodeAll, toHex } from './canonical.js';
-import { ed25519Problem, ed25519Verify, verifyBlockItem, webCryptoProblem } from './crypto.js';
+import { EncodingError, Writer, bytesEqual, decodeAll, fromBase64, toHex } from './canonical.js';
+import { ed25519Problem, ed25519Verify, hashLeaf, indexedLeaf, rootFromLeafHashes, sha256, verifyBlockItem, webCryptoProblem } from './crypto.js';
 import { decodeReceipt, decodeRequest, decodeViewProofs, headerHash, installedView, mayChangeView, readHeader } from './ledger.js';
 
 /** The checks, in the order they run; a result names the one that failed. */
@@ -16,7 +16,28 @@ export const checks = Object.freeze({
   certificate: 'certificate: a quorum of the view signed the header',
   entry: 'the entry is a client request',
   clientSignature: "the client's signature verifies for this chain",
+  matches: 'the receipt is of the transaction shown (id, block, entry, result)',
 });
+
+/**
+ * Null if `receipt` (verified) is of the transaction a page shows, else why not. `expected`: { transactionId (hex),
+ * block, index, result (bytes) }, each optional but the id: what the node said about the transaction, which a receipt of
+ * some other certified transaction would otherwise seem to prove.
+ */
+function mismatch(receipt, transactionId, expected) {
+  const wanted = String(expected.transactionId ?? '').toLowerCase();
+  if (transactionId !== wanted) return `the receipt is of transaction ${transactionId}, not of ${wanted}`;
+  if (expected.block !== undefined && expected.block !== null && !sameNumber(expected.block, receipt.header.number)) {
+    return `the receipt puts the transaction in block ${receipt.header.number}, the node says block ${expected.block}`;
+  }
+  if (expected.index !== undefined && expected.index !== null && Number(expected.index) !== receipt.index) {
+    return `the receipt makes it entry ${receipt.index}, the node says entry ${expected.index}`;
+  }
+  if (expected.result && !bytesEqual(expected.result, receipt.result)) {
+    return 'the result the node shows is not the result the receipt certifies';
+  }
+  return null;
+}
 
 /** BlockCertificate.Statement: u8 0x03 · chain id · 32 B header hash. */
 export function statement(chainId, hash) {
@@ -114,9 +135,11 @@ function certifyingView(history, header) {
  * Verifies `receiptBytes` from `genesis` (genesis.js), following `viewProofBytes` (a ViewQuery answer, the
  * `.receipt.views` file; optional) to later views. Returns
  * { ok, check, problem, message, steps: [{check, label, ok}], receipt, view, transactionId }.
- * `problem` is exactly what C#'s check returns; `message` is the line the page shows.
+ * `problem` is exactly what C#'s check returns; `message` is the line the page shows. With `expected` (see mismatch),
+ * a receipt that holds must also be of that transaction: a page showing what a node says about a transaction proves
+ * nothing with the receipt of another one.
  */
-export async function verifyReceipt(genesis, receiptBytes, viewProofBytes) {
+export async function verifyReceipt(genesis, receiptBytes, viewProofBytes, expected = null) {
   const steps = [];
   const pass = (check) => steps.push({ check, label: checks[check], ok: true });
   const fail = (check, problem, message, extra = {}) => {
@@ -164,10 +187,17 @@ export async function verifyReceipt(genesis, receiptBytes, viewProofBytes) {
   const bad = await receiptProblem(receipt, certifying.view, genesis.chainId, pass);
   if (bad) return fail(bad.check, bad.problem, undefined, { receipt, view: certifying.view });
   const request = decodeRequest(receipt.entry);
+  const transactionId = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', receipt.entry)));
+  if (expected) {
+    const wrong = mismatch(receipt, transactionId, expected);
+    if (wrong) {
+      return fail('matches', wrong, `this receipt does not prove what the node says: ${wrong}`, { receipt, view: certifying.view, request, transactionId });
+    }
+    pass('matches');
+  }
   return {
     ok: true, check: null, problem: null, message: 'verified from genesis', steps, receipt, view: certifying.view,
-    request, transactionId: toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', receipt.entry))),
-    blockId: toHex(await headerHash(receipt.header)),
+    request, transactionId, blockId: toHex(await headerHash(receipt.header)),
   };
 }
 
@@ -219,4 +249,55 @@ export async function certificateProblem(genesis, history, headerBytes, claimedH
   if (!certifying.view) return certifying.problem;
   const bad = await quorumProblem(certifying.view, statement(genesis.chainId, hash), signatures);
   return bad ? `certificate of block ${header.number}: ${bad}` : null;
+}
+
+/** True if the node's JSON number `claimed` is the header's BigInt `value`. */
+function sameNumber(claimed, value) {
+  try {
+    return claimed !== null && claimed !== undefined && BigInt(claimed) === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Null if a block page shows what the header bytes commit to, else why not. A certificate proves the header bytes only;
+ * the number, the header's fields, the entries and results (and their ids) the page shows are the node's JSON. So each
+ * is compared with the header, and the entries and results are hashed into the header's two Merkle roots here (leaf
+ * j = u32-LE j ‖ bytes, as BlockMerkle). `shown` is the node's block JSON (docs/api.md).
+ */
+export async function blockContentProblem(headerBytes, shown) {
+  let header;
+  try {
+    header = decodeAll(headerBytes, readHeader);
+  } catch (e) {
+    if (!(e instanceof EncodingError)) throw e;
+    return `the header does not decode: ${e.message}`;
+  }
+  const hd = shown.header ?? {};
+  if (!sameNumber(shown.number, header.number) || !sameNumber(hd.number, header.number)) {
+    return `the certified header is of block ${header.number}, not of block ${shown.number} the page shows`;
+  }
+  if (!sameNumber(hd.lastReconfig, header.lastReconfig) || !sameNumber(hd.lastCheckpoint, header.lastCheckpoint)) {
+    return `the header names blocks ${header.lastReconfig} and ${header.lastCheckpoint} as its last reconfiguration and checkpoint, not ${hd.lastReconfig} and ${hd.lastCheckpoint}`;
+  }
+  for (const [name, value] of [['hashTransactions', header.hashTransactions], ['hashResults', header.hashResults], ['hashLastBlock', header.hashLastBlock]]) {
+    if (hd[name] !== toHex(value)) return `the header's ${name} is ${toHex(value)}, not ${hd[name]}`;
+  }
+  const entries = Array.isArray(shown.entries) ? shown.entries : [];
+  if (entries.length !== shown.transactionCount) return `${entries.length} entries shown for a block of ${shown.transactionCount}`;
+  const entryLeaves = [];
+  const resultLeaves = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const entry = typeof e.entry === 'string' ? fromBase64(e.entry) : null;
+    const result = typeof e.result === 'string' ? fromBase64(e.result) : null;
+    if (!entry || !result || e.index !== i) return `entry ${i} is not shown as its index and base64 entry and result`;
+    if (e.id !== toHex(await sha256(entry))) return `entry ${i}'s transaction id ${e.id} is not the SHA-256 of its bytes`;
+    entryLeaves.push(await hashLeaf(indexedLeaf(i, entry)));
+    resultLeaves.push(await hashLeaf(indexedLeaf(i, result)));
+  }
+  if (!bytesEqual(await rootFromLeafHashes(entryLeaves), header.hashTransactions)) return "the entries shown are not the ones under the header's hashTransactions";
+  if (!bytesEqual(await rootFromLeafHashes(resultLeaves), header.hashResults)) return "the results shown are not the ones under the header's hashResults";
+  return null;
 }

@@ -8,7 +8,9 @@ import { describeResult } from '../coin.js';
 export function verdictPanel(result) {
   const failedAt = result.check;
   const done = new Map(result.steps.map((s) => [s.check, s]));
-  const items = Object.entries(checks).filter(([c]) => c !== 'viewProofs' || done.has('viewProofs')).map(([check, label]) => {
+  // The view proofs and the match with the page's transaction are checked only when there is something to check.
+  const optional = new Set(['viewProofs', 'matches']);
+  const items = Object.entries(checks).filter(([c]) => !optional.has(c) || done.has(c)).map(([check, label]) => {
     const step = done.get(check);
     const state = step ? (step.ok ? 'ok' : 'fail') : 'skipped';
     return h('li', { class: state, dataset: { check } }, label,

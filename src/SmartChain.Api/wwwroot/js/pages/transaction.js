@@ -48,8 +48,11 @@ export async function transactionPage({ view, genesis, onNewBlock, isCurrent }, 
       fill(verification, h('p', {}, 'To verify this receipt here, ', link('verify', 'set the genesis you trust'), ' first.'));
       return true;
     }
+    // The facts above are the node's word: the receipt must be of this very transaction, in that block and entry, with
+    // that result, or its verdict proves nothing about them.
     const bytes = fromBase64(t.receipt.encoded);
-    const result = await verifyReceipt(trusted, bytes, await servedViewProofs());
+    const expected = { transactionId: id, block: t.block, index: t.index, result: t.result ? fromBase64(t.result) ?? new Uint8Array(0) : null };
+    const result = await verifyReceipt(trusted, bytes, await servedViewProofs(), expected);
     if (!isCurrent()) return true;
     fill(verification, verdictPanel(result),
       h('details', {}, h('summary', {}, 'receipt bytes (base64, what `smartchain receipt verify` reads)'),
