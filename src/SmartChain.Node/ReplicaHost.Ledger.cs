@@ -105,15 +105,7 @@ public sealed partial class ReplicaHost
                             _lastAppendedConsensusId = persist.Block.Block.Body.ConsensusId;
                             break;
                         case LedgerInput.ServeTransfer serve:
-                            try
-                            {
-                                ServeTransfer(serve.From, serve.Request);
-                            }
-                            finally
-                            {
-                                ServeBudget.Release(serve.From, ServeBytes(serve.Request));
-                            }
-
+                            _transferServer.ServeFromStore(serve.From, serve.Request, _store, Interlocked.Read(ref _certifiedPrefix));
                             break;
                         case LedgerInput.Signature signature:
                             OnBlockSignature(signature.From, signature.Message);

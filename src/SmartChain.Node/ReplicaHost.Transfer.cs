@@ -23,8 +23,6 @@ public sealed partial class ReplicaHost : ITransferTarget
     private readonly ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
     private readonly HashSet<int> _seenFarAhead = [];
     private volatile StateTransfer? _transfer;
-    private ServeBudget? _serveBudget;
-    private const long TipAnswerBytes = 64 * 1024;
     private int _transferWanted;
     private bool _holdDecisions;
 
@@ -144,34 +142,8 @@ public sealed partial class ReplicaHost : ITransferTarget
 
         switch (message)
         {
-            case TransferMessage.TipRequest or TransferMessage.BlocksRequest:
-                if (AdmitServe(from, message))
-                {
-                    if (!_ledger.Writer.TryWrite(new LedgerInput.ServeTransfer(from, message)))
-                    {
-                        ServeBudget.Release(from, ServeBytes(message));
-                        string line = $"refused replica {from}'s state-transfer request: the ledger loop's queue is full";
-                        NodeLog.Transfer(_log, line);
-                    }
-                }
-
-                break;
-            case TransferMessage.SnapshotRequest request:
-                if (AdmitServe(from, message))
-                {
-                    _ = Task.Run(() =>
-                    {
-                        try
-                        {
-                            ServeSnapshot(from, request);
-                        }
-                        finally
-                        {
-                            ServeBudget.Release(from, ServeBytes(request));
-                        }
-                    });
-                }
-
+            case TransferMessage.TipRequest or TransferMessage.BlocksRequest or TransferMessage.SnapshotRequest:
+                _transferServer.OnRequest(from, message, _ledger.Writer);
                 break;
             default:
                 _transfer?.Deliver(from, message);

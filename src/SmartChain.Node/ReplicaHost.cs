@@ -51,6 +51,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly NodeMetrics _metrics;
     private readonly DedicatedThread _consensusThread;
+    private readonly Transfer.TransferServer _transferServer;
     private long _executed;
     private long _droppedPeerMessages;
     private long _networkEvents;
@@ -151,6 +152,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(_networkView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
             line => LogSampled(ref _networkEvents, line)) { OutboundFilter = _options.OutboundFilter };
+        _transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, _snapshots, ViewProofsAfter, _log, _stop.Token);
         _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
             () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);
