@@ -15,7 +15,7 @@ public sealed partial class ReplicaHost
     internal string DataDirectory => _dataDir;
 
     /// <summary>Completes at the ledger loop's next commit (durable and certified heights have moved).</summary>
-    internal Task CommitPulse => Volatile.Read(ref _commitPulse).Task;
+    internal Task CommitPulse => _ledgerPipeline.Status.Next;
 
     /// <summary>Where the client port listens (the API submits through it, as any client does).</summary>
     internal System.Net.IPEndPoint ClientEndPoint => _clientListener.LocalEndPoint;

@@ -35,7 +35,7 @@ public sealed partial class ReplicaHost
             _naiveLedger.Flush(flushToDisk: _options.Ledger == LedgerMode.NaiveSync);
         }
 
-        ReleaseReplies(replies, waiting, withReceipt: null);
+        _replyCache.Release(replies, waiting, withReceipt: null);
         _metrics.Released.Add(entries.Length);
     }
 }

@@ -146,7 +146,7 @@ public sealed partial class ReplicaHost
         if (ready.Persist.Count > 0)
         {
             _votes.Append(ready.Persist);
-            _votes.MaybeCompact(Interlocked.Read(ref _durableConsensusId));
+            _votes.MaybeCompact(_ledgerPipeline.Status.DurableConsensusId);
         }
 
         foreach (OutboundMessage outbound in ready.Messages)

@@ -15,7 +15,6 @@ namespace SmartChain.Node;
 public sealed partial class ReplicaHost
 {
     private static readonly ReadOnlyMemory<byte> NotExecuted = ReadOnlyMemory<byte>.Empty;
-    private long _durableConsensusId;
 
     private async Task ExecutionLoopAsync()
     {

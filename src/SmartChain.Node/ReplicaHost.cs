@@ -14,7 +14,6 @@ using SmartChain.Ledger.Certification;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Network;
-using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
 
@@ -36,7 +35,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly LinkListener _clientListener;
     private readonly VoteLog _votes;
     private readonly BlockStore _store;
-    private readonly CertificateCollector _collector;
     private BlockHeader _chainHead;
     private readonly ReplicaOptions _options;
     private readonly string _dataDir;
@@ -77,6 +75,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         _store = BlockStore.Open(config.DataDir, log: line => NodeLog.Storage(_log, line));
+        CertificateCollector collector;
+        Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures = [];
+        LedgerRecovery.Result ledgerStart;
         try
         {
             if (_store.Height < 0)
@@ -90,6 +91,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             _snapshots = new SnapshotStore(config.DataDir);
             LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
                 _replyCache, consensusOptions.RecentDecisions, _snapshots, line => NodeLog.Transfer(_log, line));
+            ledgerStart = recovered;
             _executedClients = clients.Clone();
 
             _pendingSnapshot = Task.FromResult(recovered.PendingSnapshot);
@@ -100,9 +102,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
             _chainHead = recovered.Head;
             _executed = recovered.LastConsensusId;
-            _committedHeight = _store.Height;
-            _durableConsensusId = recovered.LastConsensusId;
-            _lastAppendedConsensusId = recovered.LastConsensusId;
             _core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
                 recovered.LastConsensusId, clients);
             _votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
@@ -113,32 +112,25 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 _core.RememberDecided(decision);
             }
 
-            _collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
+            collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
             foreach ((long installedBy, Core.Views.View view) in _history.After(-1))
             {
-                _collector.ViewFrom(installedBy + 1, view);
+                collector.ViewFrom(installedBy + 1, view);
             }
 
-            _collector.SkipTo(_store.Height);
+            collector.SkipTo(_store.Height);
             foreach (long number in recovered.Uncertified)
             {
                 Hash256 hash = _store.Read(number).Hash;
-                _collector.SetLocal(number, hash);
-                if (_signer.KeyFor(_collector.ViewAt(number)) is { } signing)
+                collector.SetLocal(number, hash);
+                if (_signer.KeyFor(collector.ViewAt(number)) is { } signing)
                 {
                     byte[] signature = BlockCertificate.Sign(signing, genesis.ChainId, hash);
-                    _mySignatures[number] = (hash, signature);
-                    _collector.Add(config.ReplicaId, number, hash, signature);
+                    mySignatures[number] = (hash, signature);
+                    collector.Add(config.ReplicaId, number, hash, signature);
                 }
             }
 
-            foreach ((Block block, ReplyMessage?[] replies) in recovered.Unreleased)
-            {
-                Hold(new LedgerInput.Persist(BuiltBlock.From(block), replies, []));
-            }
-
-            _lastCertified = recovered.LastCertified;
-            _certifiedPrefix = (_collector.LowestUncertified ?? (_store.Height + 1)) - 1;
             NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.FromCheckpoint is { } from ? $"the snapshot of block {from}" : "genesis",
                 recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count, recovered.LastConsensusId + 1);
         }
@@ -158,6 +150,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);
         _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
             options.Clients.Link, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
+        _ledgerPipeline = new Pipeline.LedgerPipeline(config.ReplicaId, genesis, _ledger.Reader, _store, collector, _signer, _network, _transferServer, _metrics, _log,
+            _replyCache, _transferredCertificates, mySignatures, _uncertifiedReconfigurations,
+            [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId,
+            ReconfigurationCertified, Retire);
     }
 
     /// <summary>This replica's id.</summary>
@@ -176,11 +172,17 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     public int ConsensusThreadId => _consensusThread.ManagedThreadId;
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
-    public string Status =>
-        $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {Interlocked.Read(ref _committedHeight)} certified {Interlocked.Read(ref _lastCertified)} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
-        $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
-        $"ledger-fsyncs {Interlocked.Read(ref _ledgerFsyncs)} blocks-committed {Interlocked.Read(ref _blocksCommitted)} vote-fsyncs {_votes.Fsyncs}" +
-        (_transfer is null ? "" : " state-transfer running");
+    public string Status
+    {
+        get
+        {
+            Pipeline.LedgerStatus ledger = _ledgerPipeline.Status;
+            return $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
+                $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
+                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {_votes.Fsyncs}" +
+                (_transfer is null ? "" : " state-transfer running");
+        }
+    }
 
     /// <summary>Starts a replica from its home configuration; it runs until disposed.</summary>
     /// <exception cref="LedgerCorruptException">The ledger in the data folder does not check out; the message says where and why.</exception>
@@ -249,7 +251,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         try
         {
-            CommitPendingCertificates();
+            _ledgerPipeline.FlushOnStop();
         }
         catch (IOException e)
         {
