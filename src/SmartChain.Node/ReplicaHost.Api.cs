@@ -18,7 +18,7 @@ public sealed partial class ReplicaHost
     internal Task CommitPulse => _ledgerPipeline.Status.Next;
 
     /// <summary>Where the client port listens (the API submits through it, as any client does).</summary>
-    internal System.Net.IPEndPoint ClientEndPoint => _clientListener.LocalEndPoint;
+    internal System.Net.IPEndPoint ClientEndPoint => _gateway.LocalEndPoint;
 
     /// <summary>A snapshot of the replica's progress; values are read off their owning threads, so may be a moment stale.</summary>
     internal Api.NodeStatus ApiStatus()

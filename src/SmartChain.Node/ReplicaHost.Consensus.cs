@@ -91,7 +91,7 @@ public sealed partial class ReplicaHost
         };
         if (answer is null)
         {
-            Track(request.Digest, client.Session);
+            _gateway.Replies.Track(request.Digest, client.Session);
         }
         else
         {

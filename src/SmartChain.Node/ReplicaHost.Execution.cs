@@ -2,7 +2,6 @@ using SmartChain.Consensus;
 using SmartChain.Core.Application;
 using SmartChain.Core.Requests;
 using SmartChain.Ledger;
-using SmartChain.Network;
 using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
@@ -31,7 +30,7 @@ public sealed partial class ReplicaHost
                         AnswerQuery(query);
                         break;
                     case ExecutionItem.Repeated repeated:
-                        Forget(repeated.Request.Digest);
+                        _gateway.Replies.Forget(repeated.Request.Digest);
                         await RepeatedAsync(repeated);
                         break;
                     case ExecutionItem.AppendCertified append:
@@ -45,7 +44,7 @@ public sealed partial class ReplicaHost
                         break;
                     case ExecutionItem.Refused refused:
                         _metrics.Rejected.Add(1);
-                        Reply(refused.Session, new ReplyMessage(refused.Request.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(refused.Reason)));
+                        Gateway.ClientGateway.Reply(refused.Session, new ReplyMessage(refused.Request.Digest, ReplyStatus.Rejected, 0, System.Text.Encoding.UTF8.GetBytes(refused.Reason)));
                         break;
                 }
             }
@@ -107,7 +106,7 @@ public sealed partial class ReplicaHost
                 blockResults[j] = NotExecuted;
             }
 
-            if (Forget(request.Digest) is { } session)
+            if (_gateway.Replies.Forget(request.Digest) is { } session)
             {
                 waiting.Add(new PendingReply(session, request, j));
             }
@@ -146,56 +145,16 @@ public sealed partial class ReplicaHost
         }
         else
         {
-            Reply(repeated.Session, _replyCache.Repeated(repeated.Request.Digest));
+            Gateway.ClientGateway.Reply(repeated.Session, _replyCache.Repeated(repeated.Request.Digest));
         }
-    }
-
-    // Application queries are answered here, on the client's own receive loop, from the state the application
-    // published after its last batch (IReplicatedApplication.Query): they never wait behind execution, and execution
-    // never waits for them. Status and view queries read the replica's own state and go through the execution loop.
-    private async ValueTask OnQueryAsync(ClientSession session, QueryMessage query)
-    {
-        if (query.Body.IsEmpty || Ledger.Reconfiguration.ViewQuery.IsPlatformQuery(query.Body.Span))
-        {
-            await _execution.Writer.WriteAsync(new ExecutionItem.Query(query, session), _stop.Token);
-            return;
-        }
-
-        if (!session.TryTakeQuery())
-        {
-            LogSampled(ref _badClientInput, $"{session.Link.Peer}: more than {ClientSession.QueriesPerSecond} queries a second; query {query.QueryId} refused");
-            Answer(session, query, static () => []);
-            return;
-        }
-
-        Answer(session, query, () => _app.Query(query.Body.Span));
     }
 
     private void AnswerQuery(ExecutionItem.Query query)
     {
         // An empty query asks only for the replica's status (clients put it into their timeout errors).
         QueryMessage message = query.Message;
-        Answer(query.Session, message, () => message.Body.IsEmpty ? []
+        _gateway.Answer(query.Session, message, () => message.Body.IsEmpty ? []
             : AnswerViewQuery(Ledger.Reconfiguration.ViewQuery.DecodeQuery(message.Body.Span)));
-    }
-
-    // One query, one answer, whatever happens: a malformed query, a failing application or an answer too large to
-    // encode is logged and answered with an empty body (which no application answer is), never thrown at the loop
-    // that asked, so no client can stop the execution loop or its own session with a query.
-    private void Answer(ClientSession session, QueryMessage query, Func<byte[]> compute)
-    {
-        byte[] encoded;
-        try
-        {
-            encoded = Describe(query, compute()).Encode();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogSampled(ref _badClientInput, $"{session.Link.Peer}: query {query.QueryId} refused: {e.GetType().Name}: {e.Message}");
-            encoded = Describe(query, []).Encode();
-        }
-
-        session.Enqueue(FrameType.QueryResult, encoded);
     }
 
     // The leader is read off the consensus thread: a stale value only makes one progress line late.

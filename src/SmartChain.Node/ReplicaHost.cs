@@ -32,7 +32,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly CoinApplication _app;
     private readonly ReplicaCore _core;
     private readonly ReplicaNetwork _network;
-    private readonly LinkListener _clientListener;
+    private readonly Gateway.ClientGateway _gateway;
     private readonly VoteLog _votes;
     private readonly BlockStore _store;
     private BlockHeader _chainHead;
@@ -42,7 +42,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly Func<ReadOnlySpan<byte>, ConsensusMessage> _decodeConsensus; // one delegate, not one per frame
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
     private readonly ClientInputQueue _clientInputs;
-    private readonly ClientSessionLimiter _sessionLimiter;
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
@@ -58,9 +57,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         _genesis = genesis;
         _options = options;
-        _replyBytes = new ByteBudget(options.Clients.MaxQueuedReplyBytes);
         _clientInputs = new ClientInputQueue(options.Clients.MaxQueuedRequests, options.Clients.MaxQueuedRequestBytes);
-        _sessionLimiter = new ClientSessionLimiter(options.Clients.MaxSessions, options.Clients.MaxSessionsPerSource);
         _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
@@ -148,8 +145,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
             () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);
-        _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
-            options.Clients.Link, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
+        _gateway = new Gateway.ClientGateway(ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, _machine, QueryApplication, _metrics, _log,
+            _clientInputs, RingDoorbell, _execution.Writer, Describe);
         _ledgerPipeline = new Pipeline.LedgerPipeline(config.ReplicaId, genesis, _ledger.Reader, _store, collector, _signer, _network, _transferServer, _metrics, _log,
             _replyCache, _transferredCertificates, mySignatures, _uncertifiedReconfigurations,
             [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId,
@@ -202,9 +199,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         host._loops.Add(host.LedgerLoopAsync());
         host._loops.Add(host.PeerPumpAsync());
         host._loops.Add(host.TickLoopAsync());
-        host._loops.Add(host.ClientAcceptLoopAsync());
+        host._loops.Add(host._gateway.AcceptLoopAsync(host._stop.Token));
         host._loops.Add(host.StatusLoopAsync());
-        host._loops.Add(host.PendingReplySweepAsync());
+        host._loops.Add(host._gateway.SweepLoopAsync(host._stop.Token));
         if (host._options.Ledger == LedgerMode.Blockchain)
         {
             host._loops.Add(host.TransferLoopAsync());
@@ -226,7 +223,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _inputs.Writer.TryComplete();
         _execution.Writer.TryComplete();
         _ledger.Writer.TryComplete();
-        await _clientListener.DisposeAsync();
+        await _gateway.DisposeAsync();
         await _network.DisposeAsync();
         try
         {
