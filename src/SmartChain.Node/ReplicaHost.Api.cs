@@ -24,7 +24,8 @@ public sealed partial class ReplicaHost
     internal Api.NodeStatus ApiStatus()
     {
         Core.Views.View view = _machine.View;
-        return new Api.NodeStatus(Id, _genesis.ChainId, view.Id, view.N, view.F, view.Q, _core.Regency, _core.Leader,
+        Ordering.ConsensusStatus consensus = _driver.Status;
+        return new Api.NodeStatus(Id, _genesis.ChainId, view.Id, view.N, view.F, view.Q, consensus.Regency, consensus.Leader,
             CommittedHeight, CertifiedPrefix, Interlocked.Read(ref _executed), _network.ConnectedPeers, _network.Peers.Count,
             view.Contains(Id), _transfer is not null);
     }

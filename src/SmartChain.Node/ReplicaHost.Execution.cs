@@ -162,8 +162,8 @@ public sealed partial class ReplicaHost
         new(query.QueryId, Interlocked.Read(ref _executed), _network.ConnectedPeers, body)
         {
             BlockHeight = Volatile.Read(ref _chainHead).Number,
-            Leader = _core.Leader,
-            Regency = _core.Regency,
+            Leader = _driver.Status.Leader,
+            Regency = _driver.Status.Regency,
             ViewId = _machine.View.Id,
         };
 }

@@ -5,7 +5,7 @@ namespace SmartChain.Node;
 
 /// <summary>
 /// The host's side of the ledger pipeline (<see cref="LedgerPipeline"/>, which owns the ledger loop's state): its input
-/// channel, the heights it publishes, and what stops the replica when the loop fails.
+/// channel and the heights it publishes.
 /// </summary>
 public sealed partial class ReplicaHost
 {
@@ -28,22 +28,4 @@ public sealed partial class ReplicaHost
 
     private Task WaitForCommittedAsync(long block, CancellationToken cancellationToken) =>
         _ledgerPipeline.WaitForAsync(static s => s.CommittedHeight, block, cancellationToken);
-
-    private async Task LedgerLoopAsync()
-    {
-        try
-        {
-            await _ledgerPipeline.RunAsync(_stop.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-        {
-        }
-        catch (Exception e)
-        {
-            // A failed fsync leaves the ledger's durability unknown: stop rather than reply on it.
-            NodeLog.LedgerFailed(_log, e, Id, Status);
-            await _stop.CancelAsync();
-            throw;
-        }
-    }
 }

@@ -21,10 +21,8 @@ public sealed partial class ReplicaHost : ITransferTarget
 {
     private readonly Channel<bool> _transferTriggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
-    private readonly HashSet<int> _seenFarAhead = [];
     private volatile StateTransfer? _transfer;
     private int _transferWanted;
-    private bool _holdDecisions;
 
     private readonly TaskCompletionSource<TransferResult> _firstTransfer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -119,19 +117,9 @@ public sealed partial class ReplicaHost : ITransferTarget
     /// <summary>Wait before asking for tips again after the <paramref name="unanswered"/>th round nobody answered: 0.5 s doubling, at most 10 s.</summary>
     internal static TimeSpan NoTipBackoff(int unanswered) => TimeSpan.FromMilliseconds(Math.Min(10_000, 500 * (1L << Math.Min(unanswered - 1, 16))));
 
-    // Called on the consensus thread for each TOO-FAR-AHEAD refusal: more than f senders make it credible.
-    private void NoteFarAhead(int from)
-    {
-        if (_seenFarAhead.Add(from) && _seenFarAhead.Count > _core.View.F)
-        {
-            _seenFarAhead.Clear();
-            if (_transfer is null && Interlocked.CompareExchange(ref _transferWanted, 1, 0) == 0 && _transferTriggers.Writer.TryWrite(true))
-            {
-                string line = $"more than {_core.View.F} replicas are far ahead of instance {_core.LastDecided + 1}; starting state transfer";
-                NodeLog.Transfer(_log, line);
-            }
-        }
-    }
+    // Called on the consensus thread once more than f peers are seen far ahead: one trigger while a transfer runs, never a storm.
+    private bool TryRequestTransfer() =>
+        _transfer is null && Interlocked.CompareExchange(ref _transferWanted, 1, 0) == 0 && _transferTriggers.Writer.TryWrite(true);
 
     private void OnTransferFrame(int from, Frame frame)
     {
@@ -218,37 +206,12 @@ public sealed partial class ReplicaHost : ITransferTarget
         }
 
         (int regency, DecisionProof proof) = DecisionProof.DecodeFromBlock(block.Body.DecisionProof.Span);
-        long viewId = _history.CertifyingView(block.Header, out _)?.Id ?? _core.View.Id;
+        long viewId = _history.CertifyingView(block.Header, out _)?.Id ?? _driver.Status.View.Id;
         var decision = new DecisionMessage(viewId, block.Body.ConsensusId, regency, batch, proof);
         await _inputs.Writer.WriteAsync(new NodeInput.Transferred(decision), cancellationToken);
     }
 
     Task ITransferTarget.WaitForDurableAsync(long number, CancellationToken cancellationToken) => WaitForCommittedAsync(number, cancellationToken);
-
-    // On the consensus thread.
-    private async Task OnTransferInputAsync(NodeInput input)
-    {
-        switch (input)
-        {
-            case NodeInput.HoldDecisions hold:
-                _holdDecisions = true;
-                await _execution.Writer.WriteAsync(new ExecutionItem.Barrier(hold.Executed), _stop.Token);
-                break;
-            case NodeInput.ReleaseDecisions:
-                _holdDecisions = false;
-                break;
-            case NodeInput.Jump jump:
-                Core.Views.View view = jump.Reconfiguration.View;
-                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, jump.Snapshot.Clients, view, _signer.KeyFor(view));
-
-                // Before anything the jump decided: execution restores the snapshot first.
-                await _execution.Writer.WriteAsync(new ExecutionItem.Restore(jump.At, jump.Snapshot, jump.Record, jump.Reconfiguration), _stop.Token);
-                break;
-            case NodeInput.Transferred transferred:
-                _core.DeliverTransferred(transferred.Decision);
-                break;
-        }
-    }
 
     // On the execution thread: a certified block the snapshot covers, appended as it is.
     private async Task AppendCertifiedAsync(Block block)
@@ -276,7 +239,7 @@ public sealed partial class ReplicaHost : ITransferTarget
         {
             installed = _history.InstalledBy(number)
                 ?? throw new InvalidOperationException($"state transfer handed reconfiguration block {number} before its view was verified");
-            Core.Views.View before = _history.CertifyingView(block.Header, out _) ?? _core.View;
+            Core.Views.View before = _history.CertifyingView(block.Header, out _) ?? _driver.Status.View;
             _network.SetPeers([.. installed.Members, .. before.Members.Where(m => !installed.Contains(m.Id))]);
         }
 

@@ -30,10 +30,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly Core.Views.View _networkView;
     private readonly ILogger _log;
     private readonly CoinApplication _app;
-    private readonly ReplicaCore _core;
     private readonly ReplicaNetwork _network;
     private readonly Gateway.ClientGateway _gateway;
-    private readonly VoteLog _votes;
     private readonly BlockStore _store;
     private BlockHeader _chainHead;
     private readonly ReplicaOptions _options;
@@ -47,7 +45,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private int _disposed;
     private readonly List<Task> _loops = [];
     private readonly NodeMetrics _metrics;
-    private readonly DedicatedThread _consensusThread;
+    private readonly Ordering.ConsensusInputs _consensusInputs;
+    private readonly Ordering.ConsensusDriver _driver;
     private readonly Transfer.TransferServer _transferServer;
     private long _executed;
     private long _droppedPeerMessages;
@@ -75,6 +74,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         CertificateCollector collector;
         Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures = [];
         LedgerRecovery.Result ledgerStart;
+        ReplicaCore core;
+        VoteLog votes;
         try
         {
             if (_store.Height < 0)
@@ -99,14 +100,14 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
             _chainHead = recovered.Head;
             _executed = recovered.LastConsensusId;
-            _core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
+            core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
                 recovered.LastConsensusId, clients);
-            _votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
+            votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
                 line => NodeLog.Storage(_log, line));
-            _core.RestoreVotes(undecided);
+            core.RestoreVotes(undecided);
             foreach (Decision decision in recovered.Recent)
             {
-                _core.RememberDecided(decision);
+                core.RememberDecided(decision);
             }
 
             collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
@@ -141,16 +142,19 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(_networkView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
             line => LogSampled(ref _networkEvents, line)) { OutboundFilter = _options.OutboundFilter };
+        _consensusInputs = new Ordering.ConsensusInputs(_inputs.Reader, _inputs.Writer, _clientInputs, options.Clients.RequestsPerTurn, _network,
+            line => LogSampled(ref _droppedPeerMessages, line));
         _transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, _snapshots, ViewProofsAfter, _log, _stop.Token);
-        _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
-        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
-            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);
+        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _driver?.Status.PendingRequests ?? 0,
+            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _driver?.Status.Regency ?? 0, () => _machine.View.Id, () => _machine.View.N);
         _gateway = new Gateway.ClientGateway(ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, _machine, QueryApplication, _metrics, _log,
-            _clientInputs, RingDoorbell, _execution.Writer, Describe);
+            _clientInputs, _consensusInputs.RingDoorbell, _execution.Writer, Describe);
         _ledgerPipeline = new Pipeline.LedgerPipeline(config.ReplicaId, genesis, _ledger.Reader, _store, collector, _signer, _network, _transferServer, _metrics, _log,
             _replyCache, _transferredCertificates, mySignatures, _uncertifiedReconfigurations,
             [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId,
             ReconfigurationCertified, Retire);
+        _driver = new Ordering.ConsensusDriver(config.ReplicaId, core, votes, _consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
+            () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, TryRequestTransfer, _metrics, _log);
     }
 
     /// <summary>This replica's id.</summary>
@@ -166,7 +170,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     public Task Completion => Task.WhenAll(_loops);
 
     /// <summary>The managed id of the one thread that runs the consensus core.</summary>
-    public int ConsensusThreadId => _consensusThread.ManagedThreadId;
+    public int ConsensusThreadId => _driver.ThreadId;
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
     public string Status
@@ -174,9 +178,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         get
         {
             Pipeline.LedgerStatus ledger = _ledgerPipeline.Status;
-            return $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
+            return $"{_driver.Status.Line} executed {Interlocked.Read(ref _executed)} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
                 $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
-                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {_votes.Fsyncs}" +
+                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {_driver.VoteFsyncs}" +
                 (_transfer is null ? "" : " state-transfer running");
         }
     }
@@ -194,9 +198,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         var host = new ReplicaHost(config, genesis, key, loggers, options ?? ReplicaOptions.Default);
-        host._loops.Add(host._consensusThread.Run(host.ConsensusLoopAsync));
+        host._loops.Add(host.SupervisedAsync(host._driver.Start(host._stop.Token), e => NodeLog.ConsensusFailed(host._log, e, host.Id, host.Status)));
         host._loops.Add(host.ExecutionLoopAsync());
-        host._loops.Add(host.LedgerLoopAsync());
+        host._loops.Add(host.SupervisedAsync(host._ledgerPipeline.RunAsync(host._stop.Token), e => NodeLog.LedgerFailed(host._log, e, host.Id, host.Status)));
         host._loops.Add(host.PeerPumpAsync());
         host._loops.Add(host.TickLoopAsync());
         host._loops.Add(host._gateway.AcceptLoopAsync(host._stop.Token));
@@ -237,7 +241,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             // A loop that failed has already logged why (critical); disposal still releases everything.
         }
 
-        _consensusThread.Dispose();
+        _driver.Dispose(); // its thread and the vote log
         try
         {
             await _pendingSnapshot; // a snapshot being written finishes, so its file is whole
@@ -255,13 +259,31 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             NodeLog.Storage(_log, $"could not write the last certificates on stop ({e.Message}); they are collected again on restart");
         }
 
-        _votes.Dispose();
         _store.Dispose();
         _signer.Dispose();
         _naiveLedger?.Dispose();
         _metrics.Dispose();
         _stop.Dispose();
         NodeLog.Stopped(_log, Id, Status);
+    }
+
+    // A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation) is
+    // logged and stops the replica rather than letting it continue inconsistent or reply on unknown durability.
+    private async Task SupervisedAsync(Task loop, Action<Exception> failed)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+        catch (Exception e)
+        {
+            failed(e);
+            await _stop.CancelAsync();
+            throw;
+        }
     }
 
     private static IPEndPoint ParseEndpoint(string hostPort)
@@ -343,11 +365,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
                 if (!TryDecode(from, frame, "consensus message", _decodeConsensus, out ConsensusMessage? message))
                 {
                     _network.Release(from, frame.Payload.Length);
-                    NoteMalformed(from);
+                    _consensusInputs.NoteMalformed(from);
                     continue;
                 }
 
-                QueuePeerMessage(new NodeInput.PeerMessage(from, message, frame.Payload.Length));
+                _consensusInputs.OfferPeerMessage(new NodeInput.PeerMessage(from, message, frame.Payload.Length));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
