@@ -121,24 +121,6 @@ public sealed partial class ReplicaHost : ITransferTarget
     private bool TryRequestTransfer() =>
         _transfer is null && Interlocked.CompareExchange(ref _transferWanted, 1, 0) == 0 && _transferTriggers.Writer.TryWrite(true);
 
-    private void OnTransferFrame(int from, Frame frame)
-    {
-        if (!TryDecode(from, frame, "state-transfer message", TransferMessage.Decode, out TransferMessage? message))
-        {
-            return;
-        }
-
-        switch (message)
-        {
-            case TransferMessage.TipRequest or TransferMessage.BlocksRequest or TransferMessage.SnapshotRequest:
-                _transferServer.OnRequest(from, message, _ledger.Writer);
-                break;
-            default:
-                _transfer?.Deliver(from, message);
-                break;
-        }
-    }
-
     (long Number, Hash256 Hash) ITransferTarget.Head
     {
         get

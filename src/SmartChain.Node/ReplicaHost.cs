@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -36,8 +35,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private BlockHeader _chainHead;
     private readonly ReplicaOptions _options;
     private readonly string _dataDir;
-    private readonly MessageLimits _limits;
-    private readonly Func<ReadOnlySpan<byte>, ConsensusMessage> _decodeConsensus; // one delegate, not one per frame
+    private readonly Peers.PeerRouter _router;
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
     private readonly ClientInputQueue _clientInputs;
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
@@ -60,8 +58,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
-        _limits = MessageLimits.From(genesis.Consensus);
-        _decodeConsensus = payload => MessageCodec.Decode(payload, _limits);
         _app = CoinApplication.ForGenesis(genesis, options.Coin);
         Directory.CreateDirectory(config.DataDir);
         if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
@@ -145,6 +141,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _consensusInputs = new Ordering.ConsensusInputs(_inputs.Reader, _inputs.Writer, _clientInputs, options.Clients.RequestsPerTurn, _network,
             line => LogSampled(ref _droppedPeerMessages, line));
         _transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, _snapshots, ViewProofsAfter, _log, _stop.Token);
+        _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), _consensusInputs, _ledger.Writer, _transferServer,
+            (from, answer) => _transfer?.Deliver(from, answer), line => LogSampled(ref _droppedPeerMessages, line));
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _driver?.Status.PendingRequests ?? 0,
             () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _driver?.Status.Regency ?? 0, () => _machine.View.Id, () => _machine.View.N);
         _gateway = new Gateway.ClientGateway(ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, _machine, QueryApplication, _metrics, _log,
@@ -201,7 +199,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         host._loops.Add(host.SupervisedAsync(host._driver.Start(host._stop.Token), e => NodeLog.ConsensusFailed(host._log, e, host.Id, host.Status)));
         host._loops.Add(host.ExecutionLoopAsync());
         host._loops.Add(host.SupervisedAsync(host._ledgerPipeline.RunAsync(host._stop.Token), e => NodeLog.LedgerFailed(host._log, e, host.Id, host.Status)));
-        host._loops.Add(host.PeerPumpAsync());
+        host._loops.Add(host._router.RunAsync(host._stop.Token));
         host._loops.Add(host.TickLoopAsync());
         host._loops.Add(host._gateway.AcceptLoopAsync(host._stop.Token));
         host._loops.Add(host.StatusLoopAsync());
@@ -328,90 +326,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    private async Task PeerPumpAsync()
-    {
-        try
-        {
-            await foreach ((int from, Frame frame) in _network.Incoming.ReadAllAsync(_stop.Token))
-            {
-                // A consensus message stays in the peer's inbound budget until the consensus loop takes it (so a
-                // peer's flood waits in its own budget, not in the shared input queue); anything else leaves it here
-                // (block signatures and transfer frames are bounded by the ledger and transfer queues).
-                if (frame.Type != FrameType.Consensus)
-                {
-                    _network.Release(from, frame.Payload.Length);
-                }
-                if (frame.Type == FrameType.BlockSignature)
-                {
-                    await OnPeerBlockSignatureAsync(from, frame);
-                    continue;
-                }
-
-                if (frame.Type == FrameType.StateTransfer)
-                {
-                    OnTransferFrame(from, frame);
-                    continue;
-                }
-
-                if (frame.Type != FrameType.Consensus)
-                {
-                    LogSampled(ref _droppedPeerMessages, $"replica {from} sent a {frame.Type} frame on the replica port");
-                    continue;
-                }
-
-                if (!TryDecode(from, frame, "consensus message", _decodeConsensus, out ConsensusMessage? message))
-                {
-                    _network.Release(from, frame.Payload.Length);
-                    _consensusInputs.NoteMalformed(from);
-                    continue;
-                }
-
-                _consensusInputs.OfferPeerMessage(new NodeInput.PeerMessage(from, message, frame.Payload.Length));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-        {
-        }
-    }
-
-    private async Task OnPeerBlockSignatureAsync(int from, Frame frame)
-    {
-        if (!TryDecode(from, frame, "block signature", BlockSignatureMessage.Decode, out BlockSignatureMessage? message))
-        {
-            return;
-        }
-
-        // A request for our signature (a peer re-certifying its tail) costs a block read and a signature on the ledger
-        // loop: it is dropped when that loop is busy instead of holding up every peer's traffic here; the peer asks again.
-        if (message.Wants && !_ledger.Writer.TryWrite(new LedgerInput.Signature(from, message)))
-        {
-            LogSampled(ref _droppedPeerMessages, $"replica {from} asked for the signature of block {message.Block} while the ledger loop is busy; dropped");
-            return;
-        }
-
-        if (!message.Wants)
-        {
-            await _ledger.Writer.WriteAsync(new LedgerInput.Signature(from, message), _stop.Token);
-        }
-    }
-
-    // A peer's frame, decoded; a malformed one is logged (sampled) and dropped.
-    private bool TryDecode<T>(int from, Frame frame, string what, Func<ReadOnlySpan<byte>, T> decode, [NotNullWhen(true)] out T? message)
-        where T : class
-    {
-        try
-        {
-            message = decode(frame.Payload.Span);
-            return true;
-        }
-        catch (Core.Encoding.EncodingException e)
-        {
-            LogSampled(ref _droppedPeerMessages, $"malformed {what} from replica {from}: {e.Message}");
-            message = null;
-            return false;
         }
     }
 
