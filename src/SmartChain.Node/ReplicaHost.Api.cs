@@ -23,10 +23,11 @@ public sealed partial class ReplicaHost
     /// <summary>A snapshot of the replica's progress; values are read off their owning threads, so may be a moment stale.</summary>
     internal Api.NodeStatus ApiStatus()
     {
-        Core.Views.View view = _machine.View;
+        Execution.ExecutionStatus execution = _executor.Status;
+        Core.Views.View view = execution.View;
         Ordering.ConsensusStatus consensus = _driver.Status;
         return new Api.NodeStatus(Id, _genesis.ChainId, view.Id, view.N, view.F, view.Q, consensus.Regency, consensus.Leader,
-            CommittedHeight, CertifiedPrefix, Interlocked.Read(ref _executed), _network.ConnectedPeers, _network.Peers.Count,
+            CommittedHeight, CertifiedPrefix, execution.Executed, _network.ConnectedPeers, _network.Peers.Count,
             view.Contains(Id), _transfer is not null);
     }
 

@@ -1,5 +1,6 @@
 using SmartChain.Core.Application;
 using SmartChain.Core.Requests;
+using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
 
@@ -21,4 +22,18 @@ public sealed partial class ReplicaHost
 
     // The consensus core verifies proposed requests through the gateway's cache, shared with the client path.
     private TxCheck Verify(SignedRequest request) => _gateway.Verify(request);
+
+    // A query's answer with the replica's progress, from the snapshots the consensus and execution loops publish.
+    private QueryResultMessage Describe(QueryMessage query, byte[] body)
+    {
+        Execution.ExecutionStatus execution = _executor.Status;
+        Ordering.ConsensusStatus consensus = _driver.Status;
+        return new(query.QueryId, execution.Executed, _network.ConnectedPeers, body)
+        {
+            BlockHeight = execution.Head.Number,
+            Leader = consensus.Leader,
+            Regency = consensus.Regency,
+            ViewId = execution.View.Id,
+        };
+    }
 }

@@ -49,7 +49,7 @@ public sealed partial class ReplicaHost : ITransferTarget
     }
 
     // Admitted by a view this replica has not reached yet (its state is of an older view it is not a member of).
-    private bool Joining => !_machine.View.Contains(Id) && _networkView.Contains(Id);
+    private bool Joining => !_executor.Status.View.Contains(Id) && _networkView.Contains(Id);
 
     private async Task RunTransferAsync()
     {
@@ -125,14 +125,14 @@ public sealed partial class ReplicaHost : ITransferTarget
     {
         get
         {
-            BlockHeader head = _chainHead;
+            BlockHeader head = _executor.Status.Head;
             return (head.Number, head.Hash());
         }
     }
 
-    long ITransferTarget.InViewId => _machine.View.Id;
+    long ITransferTarget.InViewId => _executor.Status.View.Id;
 
-    long ITransferTarget.HeadConsensusId => Interlocked.Read(ref _executed);
+    long ITransferTarget.HeadConsensusId => _executor.Status.Executed;
 
     SnapshotStore ITransferTarget.Snapshots => _snapshots;
 
@@ -194,75 +194,4 @@ public sealed partial class ReplicaHost : ITransferTarget
     }
 
     Task ITransferTarget.WaitForDurableAsync(long number, CancellationToken cancellationToken) => WaitForCommittedAsync(number, cancellationToken);
-
-    // On the execution thread: a certified block the snapshot covers, appended as it is.
-    private async Task AppendCertifiedAsync(Block block)
-    {
-        long number = block.Header.Number;
-        if (number <= _chainHead.Number)
-        {
-            return;
-        }
-
-        if (number != _chainHead.Number + 1 || block.Header.HashLastBlock != _chainHead.Hash())
-        {
-            throw new InvalidOperationException($"state transfer handed block {number} to a replica whose head is block {_chainHead.Number}");
-        }
-
-        _chainHead = block.Header;
-        if (!CheckpointBlock.IsCheckpoint(number, _genesis.CheckpointPeriod))
-        {
-            Interlocked.Exchange(ref _executed, block.Body.ConsensusId);
-        }
-
-        // Not executed, so the view a reconfiguration block installs comes from the block (the verifier checked it).
-        Core.Views.View? installed = null;
-        if (Ledger.Reconfiguration.ReconfigurationBlock.Installs(block.Header))
-        {
-            installed = _history.InstalledBy(number)
-                ?? throw new InvalidOperationException($"state transfer handed reconfiguration block {number} before its view was verified");
-            Core.Views.View before = _history.CertifyingView(block.Header, out _) ?? _driver.Status.View;
-            _network.SetPeers([.. installed.Members, .. before.Members.Where(m => !installed.Contains(m.Id))]);
-        }
-
-        _metrics.TransferredBlocks.Add(1);
-        await _ledger.Writer.WriteAsync(new LedgerInput.Persist(BuiltBlock.From(block), [], []) { Installed = installed }, _stop.Token);
-    }
-
-    // On the execution thread: the snapshot becomes the state after block `at` (a checkpoint block), whose record the
-    // next checkpoint block repeats.
-    private async Task RestoreAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, Reconfiguration.State.ReconfigurationState reconfiguration)
-    {
-        if (at.Header.Number <= _chainHead.Number)
-        {
-            return;
-        }
-
-        _app.RestoreSnapshot(snapshot.Application.Span);
-        _machine.Reconfiguration = reconfiguration;
-        _executedClients.Reset(snapshot.Clients);
-
-        await AppendCertifiedAsync(at);
-        Interlocked.Exchange(ref _executed, snapshot.ConsensusId);
-        _pendingSnapshot = Task.FromResult((record.SnapshotBlock, record.SnapshotHash, record.SnapshotSize));
-    }
-
-    // On the execution thread: a block execution built where state transfer holds the certified one must be that block.
-    private BuiltBlock WithTransferredCertificate(BuiltBlock built)
-    {
-        long number = built.Block.Header.Number;
-        if (!_transferredCertificates.TryRemove(number, out var transferred))
-        {
-            return built;
-        }
-
-        if (transferred.Hash != built.Block.Hash)
-        {
-            throw new InvalidOperationException(
-                $"block {number} built here hashes to {built.Block.Hash}, but the certified block received by state transfer is {transferred.Hash}: execution is not deterministic, or this replica's state is corrupt");
-        }
-
-        _metrics.TransferredBlocks.Add(1);
-        return built.WithCertificate(transferred.Certificate);
-    }
 }

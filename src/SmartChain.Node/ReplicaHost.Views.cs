@@ -5,7 +5,6 @@ using SmartChain.Ledger;
 using SmartChain.Ledger.Reconfiguration;
 using SmartChain.Ledger.Store;
 using SmartChain.Reconfiguration;
-using SmartChain.Reconfiguration.State;
 
 namespace SmartChain.Node;
 
@@ -32,30 +31,7 @@ public sealed partial class ReplicaHost
     public Task Removed => _removed.Task;
 
     /// <summary>The view in force after the last block executed here.</summary>
-    public View CurrentView => _machine.View;
-
-    // Execution thread: the vote on an approved JOIN (fresh index `index` of the batch), signed with this replica's key of the view it was approved in.
-    private ReadOnlyMemory<byte> VoteOn(BatchOutcome outcome, int index, View view)
-    {
-        foreach ((int at, SystemResult result) in outcome.SystemResults)
-        {
-            if (at == index && result is { Code: SystemResultCode.Approved, Record: { } record } && record.ViewId == view.Id && _signer.KeyFor(view) is { } key)
-            {
-                return record.Sign(key);
-            }
-        }
-
-        return default;
-    }
-
-    // Execution thread: block `number` installed `installed`. New members are dialled now; leavers stay until it is certified.
-    private void ViewInstalledByExecution(long number, View old, View installed)
-    {
-        _history.Add(number, installed);
-        _network.SetPeers([.. installed.Members, .. old.Members.Where(m => !installed.Contains(m.Id))]);
-        string line = $"block {number} installs {installed} (members {installed.MemberList}; was {old}, members {old.MemberList})";
-        NodeLog.ViewChange(_log, line);
-    }
+    public View CurrentView => _executor.Status.View;
 
     // Ledger thread: a reconfiguration block's certificate is durable here.
     private void ReconfigurationCertified(long number, BuiltBlock block, View installed, BlockCertificate certificate)
@@ -98,7 +74,7 @@ public sealed partial class ReplicaHost
         _removed.TrySetResult();
     }
 
-    // Execution thread: the view proofs after `knownView`, for a client or joiner refreshing its view.
+    // Execution thread: the view proofs after `knownView`, for a client or joiner refreshing its view (a platform query).
     private byte[] AnswerViewQuery(long knownView)
     {
         lock (_viewGate)

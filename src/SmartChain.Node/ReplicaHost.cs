@@ -32,7 +32,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly ReplicaNetwork _network;
     private readonly Gateway.ClientGateway _gateway;
     private readonly BlockStore _store;
-    private BlockHeader _chainHead;
     private readonly ReplicaOptions _options;
     private readonly string _dataDir;
     private readonly Peers.PeerRouter _router;
@@ -45,8 +44,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly NodeMetrics _metrics;
     private readonly Ordering.ConsensusInputs _consensusInputs;
     private readonly Ordering.ConsensusDriver _driver;
+    private readonly Execution.Executor _executor;
+    private readonly SnapshotStore _snapshots;
     private readonly Transfer.TransferServer _transferServer;
-    private long _executed;
     private long _droppedPeerMessages;
     private long _networkEvents;
 
@@ -71,6 +71,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures = [];
         LedgerRecovery.Result ledgerStart;
         ReplicaCore core;
+        ClientTable executedClients;
         VoteLog votes;
         try
         {
@@ -86,16 +87,13 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
                 _replyCache, consensusOptions.RecentDecisions, _snapshots, line => NodeLog.Transfer(_log, line));
             ledgerStart = recovered;
-            _executedClients = clients.Clone();
+            executedClients = clients.Clone();
 
-            _pendingSnapshot = Task.FromResult(recovered.PendingSnapshot);
             _machine = recovered.Machine;
             _history = LoadViews(_store, genesis);
             _signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
             _networkView = NetworkViewAtStart(config);
 
-            _chainHead = recovered.Head;
-            _executed = recovered.LastConsensusId;
             core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
                 recovered.LastConsensusId, clients);
             votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
@@ -143,8 +141,9 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, _snapshots, ViewProofsAfter, _log, _stop.Token);
         _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), _consensusInputs, _ledger.Writer, _transferServer,
             (from, answer) => _transfer?.Deliver(from, answer), line => LogSampled(ref _droppedPeerMessages, line));
-        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _driver?.Status.PendingRequests ?? 0,
-            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _driver?.Status.Regency ?? 0, () => _machine.View.Id, () => _machine.View.N);
+        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => _executor?.Status.Executed ?? 0, () => _driver?.Status.PendingRequests ?? 0,
+            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _driver?.Status.Regency ?? 0, () => _executor?.Status.View.Id ?? 0,
+            () => _executor?.Status.View.N ?? 0);
         _gateway = new Gateway.ClientGateway(ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, _machine, QueryApplication, _metrics, _log,
             _clientInputs, _consensusInputs.RingDoorbell, _execution.Writer, Describe);
         _ledgerPipeline = new Pipeline.LedgerPipeline(config.ReplicaId, genesis, _ledger.Reader, _store, collector, _signer, _network, _transferServer, _metrics, _log,
@@ -153,7 +152,13 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             ReconfigurationCertified, Retire);
         _driver = new Ordering.ConsensusDriver(config.ReplicaId, core, votes, _consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
             () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, TryRequestTransfer, _metrics, _log);
+        _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, _machine, ledgerStart.Head,
+            ledgerStart.LastConsensusId, executedClients, new Execution.Checkpointer(_snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot)),
+            _replyCache, _history, _signer, _network, _gateway, AnswerViewQuery, () => _driver.Status.View, _transferredCertificates, _metrics, _log);
     }
+
+    /// <summary>File the naive baselines append to, inside the data folder.</summary>
+    public const string NaiveLedgerFileName = "naive-ledger.log";
 
     /// <summary>This replica's id.</summary>
     public int Id { get; }
@@ -176,7 +181,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         get
         {
             Pipeline.LedgerStatus ledger = _ledgerPipeline.Status;
-            return $"{_driver.Status.Line} executed {Interlocked.Read(ref _executed)} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
+            return $"{_driver.Status.Line} executed {_executor.Status.Executed} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
                 $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
                 $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {_driver.VoteFsyncs}" +
                 (_transfer is null ? "" : " state-transfer running");
@@ -197,7 +202,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         var host = new ReplicaHost(config, genesis, key, loggers, options ?? ReplicaOptions.Default);
         host._loops.Add(host.SupervisedAsync(host._driver.Start(host._stop.Token), e => NodeLog.ConsensusFailed(host._log, e, host.Id, host.Status)));
-        host._loops.Add(host.ExecutionLoopAsync());
+        host._loops.Add(host.SupervisedAsync(host._executor.RunAsync(host._stop.Token), failed: null));
         host._loops.Add(host.SupervisedAsync(host._ledgerPipeline.RunAsync(host._stop.Token), e => NodeLog.LedgerFailed(host._log, e, host.Id, host.Status)));
         host._loops.Add(host._router.RunAsync(host._stop.Token));
         host._loops.Add(host.TickLoopAsync());
@@ -242,7 +247,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _driver.Dispose(); // its thread and the vote log
         try
         {
-            await _pendingSnapshot; // a snapshot being written finishes, so its file is whole
+            await _executor.PendingSnapshot; // a snapshot being written finishes, so its file is whole
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
@@ -259,7 +264,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         _store.Dispose();
         _signer.Dispose();
-        _naiveLedger?.Dispose();
+        _executor.Dispose();
         _metrics.Dispose();
         _stop.Dispose();
         NodeLog.Stopped(_log, Id, Status);
@@ -267,7 +272,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
     // A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation) is
     // logged and stops the replica rather than letting it continue inconsistent or reply on unknown durability.
-    private async Task SupervisedAsync(Task loop, Action<Exception> failed)
+    // (The execution loop has no failure policy yet: its failure only faults Completion, as before the split.)
+    private async Task SupervisedAsync(Task loop, Action<Exception>? failed)
     {
         try
         {
@@ -276,7 +282,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
         }
-        catch (Exception e)
+        catch (Exception e) when (failed is not null)
         {
             failed(e);
             await _stop.CancelAsync();
