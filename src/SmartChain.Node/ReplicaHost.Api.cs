@@ -28,7 +28,7 @@ public sealed partial class ReplicaHost
         Ordering.ConsensusStatus consensus = _driver.Status;
         return new Api.NodeStatus(Id, _genesis.ChainId, view.Id, view.N, view.F, view.Q, consensus.Regency, consensus.Leader,
             CommittedHeight, CertifiedPrefix, execution.Executed, _network.ConnectedPeers, _network.Peers.Count,
-            view.Contains(Id), _transfer is not null);
+            view.Contains(Id), _transferCoordinator.Running);
     }
 
     /// <summary>The application's read-only query, answered from its published state on the caller's thread.</summary>

@@ -25,7 +25,4 @@ public sealed partial class ReplicaHost
     /// <summary>Completes once block <paramref name="block"/> and every block before it are durable and certified here.</summary>
     public Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken) =>
         _ledgerPipeline.WaitForAsync(static s => s.CertifiedPrefix, block, cancellationToken);
-
-    private Task WaitForCommittedAsync(long block, CancellationToken cancellationToken) =>
-        _ledgerPipeline.WaitForAsync(static s => s.CommittedHeight, block, cancellationToken);
 }

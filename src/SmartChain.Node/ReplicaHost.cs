@@ -45,6 +45,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly Ordering.ConsensusInputs _consensusInputs;
     private readonly Ordering.ConsensusDriver _driver;
     private readonly Execution.Executor _executor;
+    private readonly Transfer.TransferCoordinator _transferCoordinator;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
     private readonly SnapshotStore _snapshots;
     private readonly Transfer.TransferServer _transferServer;
     private long _droppedPeerMessages;
@@ -139,8 +141,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _consensusInputs = new Ordering.ConsensusInputs(_inputs.Reader, _inputs.Writer, _clientInputs, options.Clients.RequestsPerTurn, _network,
             line => LogSampled(ref _droppedPeerMessages, line));
         _transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, _snapshots, ViewProofsAfter, _log, _stop.Token);
-        _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), _consensusInputs, _ledger.Writer, _transferServer,
-            (from, answer) => _transfer?.Deliver(from, answer), line => LogSampled(ref _droppedPeerMessages, line));
         _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => _executor?.Status.Executed ?? 0, () => _driver?.Status.PendingRequests ?? 0,
             () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _driver?.Status.Regency ?? 0, () => _executor?.Status.View.Id ?? 0,
             () => _executor?.Status.View.N ?? 0);
@@ -155,6 +155,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, _machine, ledgerStart.Head,
             ledgerStart.LastConsensusId, executedClients, new Execution.Checkpointer(_snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot)),
             _replyCache, _history, _signer, _network, _gateway, AnswerViewQuery, () => _driver.Status.View, _transferredCertificates, _metrics, _log);
+        _transferCoordinator = new Transfer.TransferCoordinator(config.ReplicaId, genesis, options.Transfer, _networkView, _network, _snapshots, _history, _inputs.Writer,
+            _execution.Writer, _ledger.Writer, _ledgerPipeline, () => _executor.Status, () => _driver.Status.View, _transferredCertificates, _log, _stop.Token);
+        _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), _consensusInputs, _ledger.Writer, _transferServer,
+            _transferCoordinator.Deliver, line => LogSampled(ref _droppedPeerMessages, line));
     }
 
     /// <summary>File the naive baselines append to, inside the data folder.</summary>
@@ -184,7 +188,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             return $"{_driver.Status.Line} executed {_executor.Status.Executed} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
                 $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
                 $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {_driver.VoteFsyncs}" +
-                (_transfer is null ? "" : " state-transfer running");
+                (_transferCoordinator.Running ? " state-transfer running" : "");
         }
     }
 
@@ -211,7 +215,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         host._loops.Add(host._gateway.SweepLoopAsync(host._stop.Token));
         if (host._options.Ledger == LedgerMode.Blockchain)
         {
-            host._loops.Add(host.TransferLoopAsync());
+            host._loops.Add(host._transferCoordinator.RunAsync());
         }
 
         NodeLog.Started(host._log, host.Id, host.Status);
