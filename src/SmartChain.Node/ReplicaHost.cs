@@ -146,15 +146,15 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             () => _executor?.Status.View.N ?? 0);
         _gateway = new Gateway.ClientGateway(ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, _machine, QueryApplication, _metrics, _log,
             _clientInputs, _consensusInputs.RingDoorbell, _execution.Writer, Describe);
+        _reconfigurations = new Pipeline.ReconfigurationCertifier(config.ReplicaId, _uncertifiedReconfigurations, _history, _viewProofs, _signer, _network, _log);
         _ledgerPipeline = new Pipeline.LedgerPipeline(config.ReplicaId, genesis, _ledger.Reader, _store, collector, _signer, _network, _transferServer, _metrics, _log,
-            _replyCache, _transferredCertificates, mySignatures, _uncertifiedReconfigurations,
-            [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId,
-            ReconfigurationCertified, Retire);
+            _replyCache, _transferredCertificates, mySignatures, _reconfigurations,
+            [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId);
         _driver = new Ordering.ConsensusDriver(config.ReplicaId, core, votes, _consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
             () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, TryRequestTransfer, _metrics, _log);
         _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, _machine, ledgerStart.Head,
             ledgerStart.LastConsensusId, executedClients, new Execution.Checkpointer(_snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot)),
-            _replyCache, _history, _signer, _network, _gateway, AnswerViewQuery, () => _driver.Status.View, _transferredCertificates, _metrics, _log);
+            _replyCache, _history, _signer, _network, _gateway, _viewProofs.EncodeAnswer, () => _driver.Status.View, _transferredCertificates, _metrics, _log);
         _transferCoordinator = new Transfer.TransferCoordinator(config.ReplicaId, genesis, options.Transfer, _networkView, _network, _snapshots, _history, _inputs.Writer,
             _execution.Writer, _ledger.Writer, _ledgerPipeline, () => _executor.Status, () => _driver.Status.View, _transferredCertificates, _log, _stop.Token);
         _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), _consensusInputs, _ledger.Writer, _transferServer,

@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
-using SmartChain.Core.Views;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Certification;
 using SmartChain.Ledger.Store;
@@ -39,15 +38,13 @@ internal sealed class LedgerPipeline
     private readonly ILogger _log;
     private readonly ReplyCache _replyCache;
     private readonly LateCertificates _late;
-    private readonly Action<long, BuiltBlock, View, BlockCertificate> _reconfigurationCertified;
-    private readonly Action<long, View> _retire;
+    private readonly ReconfigurationCertifier _reconfigurations;
     private readonly bool _strong;
 
     private readonly Queue<LedgerInput.Persist> _unreleased = new();
     private LedgerInput.Persist? _newestUnreleased;
     private readonly Dictionary<long, BlockCertificate> _certificates = [];
     private readonly Dictionary<long, (Hash256 Hash, byte[] Signature)> _mySignatures;
-    private readonly Dictionary<long, (BuiltBlock Block, View Installed)> _uncertifiedReconfigurations;
     private readonly List<(long Number, BlockCertificate Certificate)> _completed = [];
     private readonly List<(long Number, BlockCertificate Certificate)> _precertified = [];
 
@@ -64,14 +61,13 @@ internal sealed class LedgerPipeline
     /// <summary>
     /// A pipeline over <paramref name="store"/> as recovery left it: <paramref name="mySignatures"/> are this replica's
     /// signatures of uncertified blocks, <paramref name="unreleased"/> the blocks whose replies still wait, and
-    /// <paramref name="uncertifiedReconfigurations"/> the reconfiguration blocks whose certificate has not come.
+    /// <paramref name="reconfigurations"/> follows the reconfiguration blocks whose certificate has not come.
     /// </summary>
     public LedgerPipeline(int id, GenesisDocument genesis, ChannelReader<LedgerInput> inputs, BlockStore store, CertificateCollector collector,
         ViewSigner signer, ReplicaNetwork network, TransferServer transferServer, NodeMetrics metrics, ILogger log, ReplyCache replyCache,
         ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> transferredCertificates,
-        Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures, Dictionary<long, (BuiltBlock Block, View Installed)> uncertifiedReconfigurations,
-        IEnumerable<LedgerInput.Persist> unreleased, long lastCertified, long lastConsensusId,
-        Action<long, BuiltBlock, View, BlockCertificate> reconfigurationCertified, Action<long, View> retire)
+        Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures, ReconfigurationCertifier reconfigurations,
+        IEnumerable<LedgerInput.Persist> unreleased, long lastCertified, long lastConsensusId)
     {
         _id = id;
         _genesis = genesis;
@@ -86,9 +82,7 @@ internal sealed class LedgerPipeline
         _replyCache = replyCache;
         _late = new LateCertificates(transferredCertificates);
         _mySignatures = mySignatures;
-        _uncertifiedReconfigurations = uncertifiedReconfigurations;
-        _reconfigurationCertified = reconfigurationCertified;
-        _retire = retire;
+        _reconfigurations = reconfigurations;
         _strong = genesis.Persistence == PersistenceMode.Strong;
         foreach (LedgerInput.Persist persist in unreleased)
         {
@@ -196,7 +190,7 @@ internal sealed class LedgerPipeline
         {
             long installing = built.Block.Header.Number;
             _collector.ViewFrom(installing + 1, installed);
-            _uncertifiedReconfigurations[installing] = (built, installed);
+            _reconfigurations.Appended(installing, built, installed);
         }
 
         if (built.Block.Certificate is { } transferred)
@@ -236,13 +230,7 @@ internal sealed class LedgerPipeline
             _mySignatures[number] = (hash, signature);
             _network.Broadcast(FrameType.BlockSignature, new BlockSignatureMessage(number, hash, signature, Wants: false).Encode());
             Completed(number, _collector.Add(_id, number, hash, signature));
-            if (_uncertifiedReconfigurations.TryGetValue(number, out var reconfiguration) && !reconfiguration.Installed.Contains(_id))
-            {
-                // The last block of this replica's membership is signed: its part is done, and its keys go now. It does not
-                // wait for the certificate, which the remaining members (Q of the old view without it) complete, and
-                // which it might never receive: they close its links once they hold it.
-                _retire(number, reconfiguration.Installed);
-            }
+            _reconfigurations.Signed(number);
         }
 
         if (_completed.Count > 0 && _strong)
@@ -292,11 +280,7 @@ internal sealed class LedgerPipeline
 
     private void CertificateDurable(long number, BlockCertificate certificate)
     {
-        if (_uncertifiedReconfigurations.Remove(number, out var reconfiguration))
-        {
-            _reconfigurationCertified(number, reconfiguration.Block, reconfiguration.Installed, certificate);
-        }
-
+        _reconfigurations.CertificateDurable(number, certificate);
         _durableCertificates.Add(number);
         _lastCertified = Math.Max(_lastCertified, number);
         if (_strong)
