@@ -17,11 +17,13 @@ using SmartChain.Network;
 namespace SmartChain.Node;
 
 /// <summary>
-/// One replica process: the consensus core driven by one sequential loop, authenticated replica and client links,
-/// request verification on the thread pool, SMaRtCoin executed in decision order on its own loop, and the ledger
-/// loop that persists, certifies and releases replies. Votes are fsynced before the messages that carry them leave;
-/// a reply leaves only once its block is durable (and certified, in strong mode). On start the replica rebuilds its
-/// state from its own ledger and the votes it cast, then rejoins ordering.
+/// One replica process, as a composition root: on start it rebuilds the replica's state from its own ledger and the
+/// votes it cast, then creates the channels and one component per thread — <see cref="Gateway.ClientGateway"/> (client
+/// sessions), <see cref="Peers.PeerRouter"/> (peer pump), <see cref="Ordering.ConsensusDriver"/> (consensus thread),
+/// <see cref="Execution.Executor"/> (execution loop), <see cref="Pipeline.LedgerPipeline"/> (ledger loop),
+/// <see cref="Transfer.TransferCoordinator"/> (state transfer) — starts their loops and stops them. Votes are fsynced
+/// before the messages that carry them leave; a reply leaves only once its block is durable (and certified, in strong
+/// mode). docs/architecture.md has the table of what each component owns and the messages between them.
 /// </summary>
 public sealed partial class ReplicaHost : IAsyncDisposable
 {
