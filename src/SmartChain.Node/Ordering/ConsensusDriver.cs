@@ -60,7 +60,7 @@ internal sealed class ConsensusDriver : IDisposable
         _metrics = metrics;
         _log = log;
         _thread = new DedicatedThread($"replica{id}-consensus");
-        _status = Describe();
+        _status = Describe(core.Status);
     }
 
     /// <summary>The latest status; read from any thread.</summary>
@@ -131,17 +131,18 @@ internal sealed class ConsensusDriver : IDisposable
         }
     }
 
-    // Replaced when what others read changed, and at every tick (pool size and the status line move without it).
+    // Replaced when what others read changed, and at every tick (the pool size moves without it). The status line is
+    // formatted at ticks only, so a decision costs one small object and no string; the line is at most a tick old.
     private void Publish(bool tick)
     {
         ConsensusStatus current = _status;
         if (tick || current.Regency != _core.Regency || current.LastDecided != _core.LastDecided || !ReferenceEquals(current.View, _core.View))
         {
-            Volatile.Write(ref _status, Describe());
+            Volatile.Write(ref _status, Describe(tick ? _core.Status : current.Line));
         }
     }
 
-    private ConsensusStatus Describe() => new(_core.Regency, _core.Leader, _core.LastDecided, _core.View, _core.PendingRequests, _core.Status);
+    private ConsensusStatus Describe(string line) => new(_core.Regency, _core.Leader, _core.LastDecided, _core.View, _core.PendingRequests, line);
 
     // Replies never leave from this thread: anything that must answer a client goes through the execution loop,
     // which hands it to the client's own send queue.
