@@ -15,18 +15,20 @@ public sealed partial class ReplicaHost
     internal string DataDirectory => _dataDir;
 
     /// <summary>Completes at the ledger loop's next commit (durable and certified heights have moved).</summary>
-    internal Task CommitPulse => Volatile.Read(ref _commitPulse).Task;
+    internal Task CommitPulse => _ledgerPipeline.Status.Next;
 
     /// <summary>Where the client port listens (the API submits through it, as any client does).</summary>
-    internal System.Net.IPEndPoint ClientEndPoint => _clientListener.LocalEndPoint;
+    internal System.Net.IPEndPoint ClientEndPoint => _gateway.LocalEndPoint;
 
     /// <summary>A snapshot of the replica's progress; values are read off their owning threads, so may be a moment stale.</summary>
     internal Api.NodeStatus ApiStatus()
     {
-        Core.Views.View view = _machine.View;
-        return new Api.NodeStatus(Id, _genesis.ChainId, view.Id, view.N, view.F, view.Q, _core.Regency, _core.Leader,
-            CommittedHeight, CertifiedPrefix, Interlocked.Read(ref _executed), _network.ConnectedPeers, _network.Peers.Count,
-            view.Contains(Id), _transfer is not null);
+        Execution.ExecutionStatus execution = _executor.Status;
+        Core.Views.View view = execution.View;
+        Ordering.ConsensusStatus consensus = _driver.Status;
+        return new Api.NodeStatus(Id, _genesis.ChainId, view.Id, view.N, view.F, view.Q, consensus.Regency, consensus.Leader,
+            CommittedHeight, CertifiedPrefix, execution.Executed, _network.ConnectedPeers, _network.Peers.Count,
+            view.Contains(Id), _transferCoordinator.Running);
     }
 
     /// <summary>The application's read-only query, answered from its published state on the caller's thread.</summary>

@@ -5,116 +5,34 @@ using SmartChain.Ledger;
 using SmartChain.Ledger.Reconfiguration;
 using SmartChain.Ledger.Store;
 using SmartChain.Reconfiguration;
-using SmartChain.Reconfiguration.State;
 
 namespace SmartChain.Node;
 
 /// <summary>
-/// Views in the replica (SPEC §5). Execution installs a view when it runs a reconfiguration; the new members are dialled
-/// at once, and the core resumes in the new view. Once the reconfiguration block is certified (by the old view) and
-/// durable, the replica keeps its receipt as the new view's proof for clients and peers, erases its keys of the views it
-/// has left, closes the links of replicas that left, and if it is no longer a member, stops taking part.
+/// Views in the replica at start (SPEC §5): the views this replica's ledger installed, their proofs, and which view keys
+/// it keeps. At run time execution installs views (<see cref="Execution.Executor"/>) and the ledger pipeline acts on
+/// certified reconfiguration blocks (<see cref="Pipeline.ReconfigurationCertifier"/>).
 /// </summary>
 public sealed partial class ReplicaHost
 {
     /// <summary>Name of the file in the data folder where <c>node join</c> leaves the view that admitted this replica.</summary>
     public const string BootstrapViewFileName = "bootstrap-view.bin";
 
-    private readonly Lock _viewGate = new();
-    private readonly SortedDictionary<long, byte[]> _viewProofs = []; // view id → receipt of the entry that installed it
-    private readonly Dictionary<long, (BuiltBlock Block, View Installed)> _uncertifiedReconfigurations = [];
-    private readonly TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Views.ViewProofs _viewProofs = new();
+    private readonly Dictionary<long, (BuiltBlock Block, View Installed)> _uncertifiedReconfigurations = []; // found at start, then the ledger pipeline's
+    private readonly Pipeline.ReconfigurationCertifier _reconfigurations;
     private readonly ViewHistory _history;
     private readonly Views.ViewSigner _signer;
     private readonly ReplicatedStateMachine _machine;
 
     /// <summary>Completes once this replica was removed from the view (it left or was excluded) and erased its keys.</summary>
-    public Task Removed => _removed.Task;
+    public Task Removed => _reconfigurations.Removed;
 
     /// <summary>The view in force after the last block executed here.</summary>
-    public View CurrentView => _machine.View;
+    public View CurrentView => _executor.Status.View;
 
-    // Execution thread: the vote on an approved JOIN (fresh index `index` of the batch), signed with this replica's key of the view it was approved in.
-    private ReadOnlyMemory<byte> VoteOn(BatchOutcome outcome, int index, View view)
-    {
-        foreach ((int at, SystemResult result) in outcome.SystemResults)
-        {
-            if (at == index && result is { Code: SystemResultCode.Approved, Record: { } record } && record.ViewId == view.Id && _signer.KeyFor(view) is { } key)
-            {
-                return record.Sign(key);
-            }
-        }
-
-        return default;
-    }
-
-    // Execution thread: block `number` installed `installed`. New members are dialled now; leavers stay until it is certified.
-    private void ViewInstalledByExecution(long number, View old, View installed)
-    {
-        _history.Add(number, installed);
-        _network.SetPeers([.. installed.Members, .. old.Members.Where(m => !installed.Contains(m.Id))]);
-        string line = $"block {number} installs {installed} (members {installed.MemberList}; was {old}, members {old.MemberList})";
-        NodeLog.ViewChange(_log, line);
-    }
-
-    // Ledger thread: a reconfiguration block's certificate is durable here.
-    private void ReconfigurationCertified(long number, BuiltBlock block, View installed, BlockCertificate certificate)
-    {
-        View? left = _history.CertifyingView(block.Block.Header, out _);
-        if (ReconfigurationBlock.ReadInstalledView(block.Block, left ?? installed, out _, out int entry) is null)
-        {
-            lock (_viewGate)
-            {
-                _viewProofs[installed.Id] = block.Receipt(entry, certificate).Encode();
-            }
-        }
-
-        if (installed.Contains(Id))
-        {
-            _signer.EraseBefore(installed);
-            _network.SetPeers(installed.Members);
-            string erased = $"reconfiguration block {number} is certified; {installed} is in force, and this replica's keys of earlier views are erased";
-            NodeLog.ViewChange(_log, erased);
-            return;
-        }
-
-        if (left?.Contains(Id) == true)
-        {
-            Retire(number, installed);
-        }
-    }
-
-    // This replica is not a member of `installed` (block `number`): it erases every view key and stops taking part.
-    private void Retire(long number, View installed)
-    {
-        if (_removed.Task.IsCompleted)
-        {
-            return;
-        }
-
-        _signer.EraseAll();
-        string removed = $"replica {Id} is not a member of {installed} (installed by block {number}): it stops taking part, and every one of its view keys is erased";
-        NodeLog.ViewChange(_log, removed);
-        _removed.TrySetResult();
-    }
-
-    // Execution thread: the view proofs after `knownView`, for a client or joiner refreshing its view.
-    private byte[] AnswerViewQuery(long knownView)
-    {
-        lock (_viewGate)
-        {
-            return ViewQuery.EncodeAnswer([.. _viewProofs.Where(p => p.Key > knownView).Take(ViewChain.MaxProofs).Select(p => p.Value)]);
-        }
-    }
-
-    /// <summary>The proofs of the views after <paramref name="knownView"/> (for state-transfer tips).</summary>
-    internal IReadOnlyList<TransactionReceipt> ViewProofsAfter(long knownView)
-    {
-        lock (_viewGate)
-        {
-            return [.. _viewProofs.Where(p => p.Key > knownView).Take(ViewChain.MaxProofs).Select(p => TransactionReceipt.Decode(p.Value))];
-        }
-    }
+    // The proofs of the views after `knownView` (for state-transfer tips and the API).
+    internal IReadOnlyList<TransactionReceipt> ViewProofsAfter(long knownView) => _viewProofs.After(knownView);
 
     // At start: every view this replica's ledger installed, found by walking the lastReconfig pointers back from the head,
     // with the proofs of those certified. The newest one, if uncertified, is kept until its certificate comes.
@@ -139,7 +57,7 @@ public sealed partial class ReplicaHost
             history.Add(block.Header.Number, next!);
             if (block.Certificate is { } certificate)
             {
-                _viewProofs[next!.Id] = BuiltBlock.From(block).Receipt(entry, certificate).Encode();
+                _viewProofs.Add(next!.Id, BuiltBlock.From(block).Receipt(entry, certificate).Encode());
             }
             else
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -14,16 +13,19 @@ using SmartChain.Ledger.Certification;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Network;
-using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
 
 /// <summary>
-/// One replica process: the consensus core driven by one sequential loop, authenticated replica and client links,
-/// request verification on the thread pool, the application executed in decision order on its own loop, and the ledger
-/// loop that persists, certifies and releases replies. Votes are fsynced before the messages that carry them leave;
-/// a reply leaves only once its block is durable (and certified, in strong mode). On start the replica rebuilds its
-/// state from its own ledger and the votes it cast, then rejoins ordering.
+/// One replica process, as a composition root, running whatever application the composition passes (an
+/// <see cref="ApplicationFactory"/>; <c>node run</c> passes SMaRtCoin): on start it rebuilds the replica's state from
+/// its own ledger and the votes it cast, then creates the channels and one component per thread —
+/// <see cref="Gateway.ClientGateway"/> (client
+/// sessions), <see cref="Peers.PeerRouter"/> (peer pump), <see cref="Ordering.ConsensusDriver"/> (consensus thread),
+/// <see cref="Execution.Executor"/> (execution loop), <see cref="Pipeline.LedgerPipeline"/> (ledger loop),
+/// <see cref="Transfer.TransferCoordinator"/> (state transfer) — starts their loops and stops them. Votes are fsynced
+/// before the messages that carry them leave; a reply leaves only once its block is durable (and certified, in strong
+/// mode). docs/architecture.md has the table of what each component owns and the messages between them.
 /// </summary>
 public sealed partial class ReplicaHost : IAsyncDisposable
 {
@@ -31,27 +33,26 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private readonly Core.Views.View _networkView;
     private readonly ILogger _log;
     private readonly IReplicatedApplication _app;
-    private readonly ReplicaCore _core;
     private readonly ReplicaNetwork _network;
-    private readonly LinkListener _clientListener;
-    private readonly VoteLog _votes;
+    private readonly Gateway.ClientGateway _gateway;
     private readonly BlockStore _store;
-    private readonly CertificateCollector _collector;
-    private BlockHeader _chainHead;
     private readonly ReplicaOptions _options;
     private readonly string _dataDir;
-    private readonly MessageLimits _limits;
-    private readonly Func<ReadOnlySpan<byte>, ConsensusMessage> _decodeConsensus; // one delegate, not one per frame
+    private readonly Peers.PeerRouter _router;
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
     private readonly ClientInputQueue _clientInputs;
-    private readonly ClientSessionLimiter _sessionLimiter;
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private int _disposed;
     private readonly List<Task> _loops = [];
     private readonly NodeMetrics _metrics;
-    private readonly DedicatedThread _consensusThread;
-    private long _executed;
+    private readonly Ordering.ConsensusInputs _consensusInputs;
+    private readonly Ordering.ConsensusDriver _driver;
+    private readonly Execution.Executor _executor;
+    private readonly Transfer.TransferCoordinator _transferCoordinator;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
+    private readonly SnapshotStore _snapshots;
+    private readonly Transfer.TransferServer _transferServer;
     private long _droppedPeerMessages;
     private long _networkEvents;
 
@@ -59,14 +60,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     {
         _genesis = genesis;
         _options = options;
-        _replyBytes = new ByteBudget(options.Clients.MaxQueuedReplyBytes);
         _clientInputs = new ClientInputQueue(options.Clients.MaxQueuedRequests, options.Clients.MaxQueuedRequestBytes);
-        _sessionLimiter = new ClientSessionLimiter(options.Clients.MaxSessions, options.Clients.MaxSessionsPerSource);
         _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
-        _limits = MessageLimits.From(genesis.Consensus);
-        _decodeConsensus = payload => MessageCodec.Decode(payload, _limits);
         _app = application(genesis) ?? throw new InvalidOperationException("the application factory returned no application");
         Directory.CreateDirectory(config.DataDir);
         if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
@@ -76,6 +73,12 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         _store = BlockStore.Open(config.DataDir, log: line => NodeLog.Storage(_log, line));
+        CertificateCollector collector;
+        Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures = [];
+        LedgerRecovery.Result ledgerStart;
+        ReplicaCore core;
+        ClientTable executedClients;
+        VoteLog votes;
         try
         {
             if (_store.Height < 0)
@@ -89,55 +92,43 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             _snapshots = new SnapshotStore(config.DataDir);
             LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
                 _replyCache, consensusOptions.RecentDecisions, _snapshots, line => NodeLog.Transfer(_log, line));
-            _executedClients = clients.Clone();
+            ledgerStart = recovered;
+            executedClients = clients.Clone();
 
-            _pendingSnapshot = Task.FromResult(recovered.PendingSnapshot);
             _machine = recovered.Machine;
             _history = LoadViews(_store, genesis);
             _signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
             _networkView = NetworkViewAtStart(config);
 
-            _chainHead = recovered.Head;
-            _executed = recovered.LastConsensusId;
-            _committedHeight = _store.Height;
-            _durableConsensusId = recovered.LastConsensusId;
-            _lastAppendedConsensusId = recovered.LastConsensusId;
-            _core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
+            core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
                 recovered.LastConsensusId, clients);
-            _votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
+            votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
                 line => NodeLog.Storage(_log, line));
-            _core.RestoreVotes(undecided);
+            core.RestoreVotes(undecided);
             foreach (Decision decision in recovered.Recent)
             {
-                _core.RememberDecided(decision);
+                core.RememberDecided(decision);
             }
 
-            _collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
+            collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
             foreach ((long installedBy, Core.Views.View view) in _history.After(-1))
             {
-                _collector.ViewFrom(installedBy + 1, view);
+                collector.ViewFrom(installedBy + 1, view);
             }
 
-            _collector.SkipTo(_store.Height);
+            collector.SkipTo(_store.Height);
             foreach (long number in recovered.Uncertified)
             {
                 Hash256 hash = _store.Read(number).Hash;
-                _collector.SetLocal(number, hash);
-                if (_signer.KeyFor(_collector.ViewAt(number)) is { } signing)
+                collector.SetLocal(number, hash);
+                if (_signer.KeyFor(collector.ViewAt(number)) is { } signing)
                 {
                     byte[] signature = BlockCertificate.Sign(signing, genesis.ChainId, hash);
-                    _mySignatures[number] = (hash, signature);
-                    _collector.Add(config.ReplicaId, number, hash, signature);
+                    mySignatures[number] = (hash, signature);
+                    collector.Add(config.ReplicaId, number, hash, signature);
                 }
             }
 
-            foreach ((Block block, ReplyMessage?[] replies) in recovered.Unreleased)
-            {
-                Hold(new LedgerInput.Persist(BuiltBlock.From(block), replies, []));
-            }
-
-            _lastCertified = recovered.LastCertified;
-            _certifiedPrefix = (_collector.LowestUncertified ?? (_store.Height + 1)) - 1;
             NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.FromCheckpoint is { } from ? $"the snapshot of block {from}" : "genesis",
                 recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count, recovered.LastConsensusId + 1);
         }
@@ -151,12 +142,31 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(_networkView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
             line => LogSampled(ref _networkEvents, line)) { OutboundFilter = _options.OutboundFilter };
-        _consensusThread = new DedicatedThread($"replica{config.ReplicaId}-consensus");
-        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => Interlocked.Read(ref _executed), () => _core.PendingRequests,
-            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _core.Regency, () => _machine.View.Id, () => _machine.View.N);
-        _clientListener = new LinkListener(ParseEndpoint(config.ClientListen), genesis.ChainId, credentials, LinkAuthorization.AnyClient,
-            options.Clients.Link, (remote, reason) => LogSampled(ref _badClientInput, $"refused a client connection from {remote}: {reason}"));
+        _consensusInputs = new Ordering.ConsensusInputs(_inputs.Reader, _inputs.Writer, _clientInputs, options.Clients.RequestsPerTurn, _network,
+            line => LogSampled(ref _droppedPeerMessages, line));
+        _transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, _snapshots, ViewProofsAfter, _log, _stop.Token);
+        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => _executor?.Status.Executed ?? 0, () => _driver?.Status.PendingRequests ?? 0,
+            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _driver?.Status.Regency ?? 0, () => _executor?.Status.View.Id ?? 0,
+            () => _executor?.Status.View.N ?? 0);
+        _gateway = new Gateway.ClientGateway(ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, _machine, QueryApplication, _metrics, _log,
+            _clientInputs, _consensusInputs.RingDoorbell, _execution.Writer, Describe);
+        _reconfigurations = new Pipeline.ReconfigurationCertifier(config.ReplicaId, _uncertifiedReconfigurations, _history, _viewProofs, _signer, _network, _log);
+        _ledgerPipeline = new Pipeline.LedgerPipeline(config.ReplicaId, genesis, _ledger.Reader, _store, collector, _signer, _network, _transferServer, _metrics, _log,
+            _replyCache, _transferredCertificates, mySignatures, _reconfigurations,
+            [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId);
+        _driver = new Ordering.ConsensusDriver(config.ReplicaId, core, votes, _consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
+            () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, TryRequestTransfer, _metrics, _log);
+        _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, _machine, ledgerStart.Head,
+            ledgerStart.LastConsensusId, executedClients, new Execution.Checkpointer(_snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot)),
+            _replyCache, _history, _signer, _network, _gateway, _viewProofs.EncodeAnswer, () => _driver.Status.View, _transferredCertificates, _metrics, _log);
+        _transferCoordinator = new Transfer.TransferCoordinator(config.ReplicaId, genesis, options.Transfer, _networkView, _network, _snapshots, _history, _inputs.Writer,
+            _execution.Writer, _ledger.Writer, _ledgerPipeline, () => _executor.Status, () => _driver.Status.View, _transferredCertificates, _log, _stop.Token);
+        _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), _consensusInputs, _ledger.Writer, _transferServer,
+            _transferCoordinator.Deliver, line => LogSampled(ref _droppedPeerMessages, line));
     }
+
+    /// <summary>File the naive baselines append to, inside the data folder.</summary>
+    public const string NaiveLedgerFileName = "naive-ledger.log";
 
     /// <summary>This replica's id.</summary>
     public int Id { get; }
@@ -171,14 +181,20 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     public Task Completion => Task.WhenAll(_loops);
 
     /// <summary>The managed id of the one thread that runs the consensus core.</summary>
-    public int ConsensusThreadId => _consensusThread.ManagedThreadId;
+    public int ConsensusThreadId => _driver.ThreadId;
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
-    public string Status =>
-        $"{_core.Status} executed {Interlocked.Read(ref _executed)} block {Interlocked.Read(ref _committedHeight)} certified {Interlocked.Read(ref _lastCertified)} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
-        $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
-        $"ledger-fsyncs {Interlocked.Read(ref _ledgerFsyncs)} blocks-committed {Interlocked.Read(ref _blocksCommitted)} vote-fsyncs {_votes.Fsyncs}" +
-        (_transfer is null ? "" : " state-transfer running");
+    public string Status
+    {
+        get
+        {
+            Pipeline.LedgerStatus ledger = _ledgerPipeline.Status;
+            return $"{_driver.Status.Line} executed {_executor.Status.Executed} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
+                $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
+                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {_driver.VoteFsyncs}" +
+                (_transferCoordinator.Running ? " state-transfer running" : "");
+        }
+    }
 
     /// <summary>
     /// Starts a replica from its home configuration, running the application <paramref name="application"/> makes
@@ -198,17 +214,17 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
 
         var host = new ReplicaHost(config, genesis, key, application, loggers, options ?? ReplicaOptions.Default);
-        host._loops.Add(host._consensusThread.Run(host.ConsensusLoopAsync));
-        host._loops.Add(host.ExecutionLoopAsync());
-        host._loops.Add(host.LedgerLoopAsync());
-        host._loops.Add(host.PeerPumpAsync());
+        host._loops.Add(host.SupervisedAsync(host._driver.Start(host._stop.Token), e => NodeLog.ConsensusFailed(host._log, e, host.Id, host.Status)));
+        host._loops.Add(host.SupervisedAsync(host._executor.RunAsync(host._stop.Token), failed: null));
+        host._loops.Add(host.SupervisedAsync(host._ledgerPipeline.RunAsync(host._stop.Token), e => NodeLog.LedgerFailed(host._log, e, host.Id, host.Status)));
+        host._loops.Add(host._router.RunAsync(host._stop.Token));
         host._loops.Add(host.TickLoopAsync());
-        host._loops.Add(host.ClientAcceptLoopAsync());
+        host._loops.Add(host._gateway.AcceptLoopAsync(host._stop.Token));
         host._loops.Add(host.StatusLoopAsync());
-        host._loops.Add(host.PendingReplySweepAsync());
+        host._loops.Add(host._gateway.SweepLoopAsync(host._stop.Token));
         if (host._options.Ledger == LedgerMode.Blockchain)
         {
-            host._loops.Add(host.TransferLoopAsync());
+            host._loops.Add(host._transferCoordinator.RunAsync());
         }
 
         NodeLog.Started(host._log, host.Id, host.Status);
@@ -227,7 +243,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _inputs.Writer.TryComplete();
         _execution.Writer.TryComplete();
         _ledger.Writer.TryComplete();
-        await _clientListener.DisposeAsync();
+        await _gateway.DisposeAsync();
         await _network.DisposeAsync();
         try
         {
@@ -241,10 +257,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             // A loop that failed has already logged why (critical); disposal still releases everything.
         }
 
-        _consensusThread.Dispose();
+        _driver.Dispose(); // its thread and the vote log
         try
         {
-            await _pendingSnapshot; // a snapshot being written finishes, so its file is whole
+            await _executor.PendingSnapshot; // a snapshot being written finishes, so its file is whole
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
@@ -252,20 +268,39 @@ public sealed partial class ReplicaHost : IAsyncDisposable
 
         try
         {
-            CommitPendingCertificates();
+            _ledgerPipeline.FlushOnStop();
         }
         catch (IOException e)
         {
             NodeLog.Storage(_log, $"could not write the last certificates on stop ({e.Message}); they are collected again on restart");
         }
 
-        _votes.Dispose();
         _store.Dispose();
         _signer.Dispose();
-        _naiveLedger?.Dispose();
+        _executor.Dispose();
         _metrics.Dispose();
         _stop.Dispose();
         NodeLog.Stopped(_log, Id, Status);
+    }
+
+    // A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation) is
+    // logged and stops the replica rather than letting it continue inconsistent or reply on unknown durability.
+    // (The execution loop has no failure policy yet: its failure only faults Completion, as before the split.)
+    private async Task SupervisedAsync(Task loop, Action<Exception>? failed)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+        catch (Exception e) when (failed is not null)
+        {
+            failed(e);
+            await _stop.CancelAsync();
+            throw;
+        }
     }
 
     private static IPEndPoint ParseEndpoint(string hostPort)
@@ -310,90 +345,6 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    private async Task PeerPumpAsync()
-    {
-        try
-        {
-            await foreach ((int from, Frame frame) in _network.Incoming.ReadAllAsync(_stop.Token))
-            {
-                // A consensus message stays in the peer's inbound budget until the consensus loop takes it (so a
-                // peer's flood waits in its own budget, not in the shared input queue); anything else leaves it here
-                // (block signatures and transfer frames are bounded by the ledger and transfer queues).
-                if (frame.Type != FrameType.Consensus)
-                {
-                    _network.Release(from, frame.Payload.Length);
-                }
-                if (frame.Type == FrameType.BlockSignature)
-                {
-                    await OnPeerBlockSignatureAsync(from, frame);
-                    continue;
-                }
-
-                if (frame.Type == FrameType.StateTransfer)
-                {
-                    OnTransferFrame(from, frame);
-                    continue;
-                }
-
-                if (frame.Type != FrameType.Consensus)
-                {
-                    LogSampled(ref _droppedPeerMessages, $"replica {from} sent a {frame.Type} frame on the replica port");
-                    continue;
-                }
-
-                if (!TryDecode(from, frame, "consensus message", _decodeConsensus, out ConsensusMessage? message))
-                {
-                    _network.Release(from, frame.Payload.Length);
-                    NoteMalformed(from);
-                    continue;
-                }
-
-                QueuePeerMessage(new NodeInput.PeerMessage(from, message, frame.Payload.Length));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-        {
-        }
-    }
-
-    private async Task OnPeerBlockSignatureAsync(int from, Frame frame)
-    {
-        if (!TryDecode(from, frame, "block signature", BlockSignatureMessage.Decode, out BlockSignatureMessage? message))
-        {
-            return;
-        }
-
-        // A request for our signature (a peer re-certifying its tail) costs a block read and a signature on the ledger
-        // loop: it is dropped when that loop is busy instead of holding up every peer's traffic here; the peer asks again.
-        if (message.Wants && !_ledger.Writer.TryWrite(new LedgerInput.Signature(from, message)))
-        {
-            LogSampled(ref _droppedPeerMessages, $"replica {from} asked for the signature of block {message.Block} while the ledger loop is busy; dropped");
-            return;
-        }
-
-        if (!message.Wants)
-        {
-            await _ledger.Writer.WriteAsync(new LedgerInput.Signature(from, message), _stop.Token);
-        }
-    }
-
-    // A peer's frame, decoded; a malformed one is logged (sampled) and dropped.
-    private bool TryDecode<T>(int from, Frame frame, string what, Func<ReadOnlySpan<byte>, T> decode, [NotNullWhen(true)] out T? message)
-        where T : class
-    {
-        try
-        {
-            message = decode(frame.Payload.Span);
-            return true;
-        }
-        catch (Core.Encoding.EncodingException e)
-        {
-            LogSampled(ref _droppedPeerMessages, $"malformed {what} from replica {from}: {e.Message}");
-            message = null;
-            return false;
         }
     }
 

@@ -5,7 +5,8 @@ namespace SmartChain.Node;
 
 /// <summary>
 /// Replies already released, by request digest, so a request repeated after its decision is answered exactly as the
-/// first time. Bounded: the oldest go first. Used by the ledger loop only.
+/// first time. Bounded: the oldest go first. Used by one thread: the ledger loop (or, in the naive baselines, the
+/// execution loop).
 /// </summary>
 internal sealed class ReplyCache(int capacity)
 {
@@ -23,6 +24,28 @@ internal sealed class ReplyCache(int capacity)
             {
                 _replies.Remove(_order.Dequeue());
             }
+        }
+    }
+
+    /// <summary>
+    /// Every executed reply goes into the cache; each waiting client gets its own (with a receipt when given one), or
+    /// the cached answer for a request decided earlier.
+    /// </summary>
+    public void Release(ReplyMessage?[] replies, List<PendingReply> waiting, Func<PendingReply, ReplyMessage, ReplyMessage>? withReceipt)
+    {
+        foreach (ReplyMessage? reply in replies)
+        {
+            if (reply is not null)
+            {
+                Add(reply);
+            }
+        }
+
+        foreach (PendingReply pending in waiting)
+        {
+            ReplyMessage? reply = pending.Index >= 0 ? replies[pending.Index] : null;
+            ReplyMessage answer = reply is null ? Repeated(pending.Request.Digest) : withReceipt?.Invoke(pending, reply) ?? reply;
+            pending.Session.Enqueue(Network.FrameType.Reply, answer.Encode());
         }
     }
 

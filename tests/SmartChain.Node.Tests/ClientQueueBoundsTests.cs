@@ -72,7 +72,7 @@ public class ClientQueueBoundsTests
         replicas.Writer.TryWrite(new NodeInput.Tick());
         var order = new List<string>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await foreach (NodeInput input in ReplicaHost.Prioritized(replicas.Reader, new PeerInputQueues(16), clients, 64, () => { }, cts.Token))
+        await foreach (NodeInput input in SmartChain.Node.Ordering.ConsensusInputs.Prioritized(replicas.Reader, new PeerInputQueues(16), clients, 64, () => { }, cts.Token))
         {
             order.Add(input is NodeInput.Tick ? "tick" : "client");
             if (order.Count == 66)

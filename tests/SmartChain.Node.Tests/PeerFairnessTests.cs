@@ -27,7 +27,7 @@ public class PeerFairnessTests
 
         var order = new List<int>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await foreach (NodeInput input in ReplicaHost.Prioritized(main.Reader, peers, clients, 64, () => { }, cts.Token))
+        await foreach (NodeInput input in SmartChain.Node.Ordering.ConsensusInputs.Prioritized(main.Reader, peers, clients, 64, () => { }, cts.Token))
         {
             order.Add(input is NodeInput.PeerMessage p ? p.From : -1);
             if (order.Count == 6)

@@ -63,7 +63,7 @@ public class WipedAfterReconfigurationTests
     {
         Assert.Equal(
             [0.5, 1, 2, 4, 8, 10, 10, 10],
-            new[] { 1, 2, 3, 4, 5, 6, 40, int.MaxValue }.Select(n => ReplicaHost.NoTipBackoff(n).TotalSeconds));
+            new[] { 1, 2, 3, 4, 5, 6, 40, int.MaxValue }.Select(n => SmartChain.Node.Transfer.TransferCoordinator.NoTipBackoff(n).TotalSeconds));
     }
 
     // View 1 = {0, 1, 2, 3} after replica 4 leaves (and is gone for good); then replica 0 is stopped and its data

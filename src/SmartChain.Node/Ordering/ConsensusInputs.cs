@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using SmartChain.Consensus;
+using SmartChain.Network;
 
-namespace SmartChain.Node;
+namespace SmartChain.Node.Ordering;
 
 /// <summary>
 /// The order in which the consensus loop takes its inputs: ticks and state transfer first, then peers' messages
@@ -9,52 +12,59 @@ namespace SmartChain.Node;
 /// to <see cref="ClientBudget.RequestsPerTurn"/> client requests, and again. A flood of client requests therefore waits
 /// in its own bounded queue and never delays a vote or a timeout by more than one client turn (64 pool insertions,
 /// microseconds each), and a peer's flood never delays another peer's vote by more than one message per peer.
+/// Producers (the peer pump, client sessions) call it from any thread; only the consensus loop reads it.
 /// </summary>
-public sealed partial class ReplicaHost
+internal sealed class ConsensusInputs(ChannelReader<NodeInput> main, ChannelWriter<NodeInput> wake, ClientInputQueue clients, int requestsPerTurn,
+    ReplicaNetwork network, Action<string> dropped)
 {
-    // Replica inputs taken before client requests get a turn, so replica traffic cannot starve clients either.
-    private const int ReplicaTurn = 1024;
+    /// <summary>Replica inputs taken before client requests get a turn, so replica traffic cannot starve clients either.</summary>
+    internal const int ReplicaTurn = 1024;
 
     // Messages of one peer waiting for the consensus loop. Bytes are bounded by the peer's inbound budget (96 MiB); this
     // bounds the count, which small frames would otherwise make millions. A correct peer's backlog stays far below it
     // unless the loop stalls, and a message dropped here is retransmitted like one lost on a link.
     private const int PeerInputsPerPeer = 16_384;
-    private readonly PeerInputQueues _peerInputs = new(PeerInputsPerPeer);
+    private readonly PeerInputQueues _peers = new(PeerInputsPerPeer);
+
+    // Peers that sent consensus frames that do not decode since the last tick, and how many. The link authenticated
+    // them and kept them intact, so each is evidence against its sender (leader suspicion); the core hears of it once
+    // per peer and tick, however many such frames a peer sends.
+    private readonly ConcurrentDictionary<int, int> _malformedFrames = new();
     private int _doorbell;
 
-    // Called after a request or a peer message was queued: wakes the loop if it may be waiting on the main channel
-    // only. The flag keeps the main channel from filling with wake-ups (one is outstanding at most).
-    private void RingDoorbell()
+    /// <summary>
+    /// Called after a request or a peer message was queued: wakes the loop if it may be waiting on the main channel
+    /// only. The flag keeps the main channel from filling with wake-ups (one is outstanding at most).
+    /// </summary>
+    public void RingDoorbell()
     {
         if (Interlocked.Exchange(ref _doorbell, 1) == 0)
         {
-            _inputs.Writer.TryWrite(NodeInput.InputsWaiting.Instance);
+            wake.TryWrite(NodeInput.InputsWaiting.Instance);
         }
     }
 
-    // The peer pump's side: queued behind the sender's own messages, or dropped (and its budget given back) if the
-    // sender already has its share waiting; the pump itself never waits here, so one peer cannot hold up the others.
-    private void QueuePeerMessage(NodeInput.PeerMessage message)
+    /// <summary>
+    /// The peer pump's side: queued behind the sender's own messages, or dropped (and its budget given back) if the
+    /// sender already has its share waiting; the pump itself never waits here, so one peer cannot hold up the others.
+    /// </summary>
+    public void OfferPeerMessage(NodeInput.PeerMessage message)
     {
-        if (!_peerInputs.TryEnqueue(message))
+        if (!_peers.TryEnqueue(message))
         {
-            _network.Release(message.From, message.Bytes);
-            LogSampled(ref _droppedPeerMessages, $"replica {message.From} has {PeerInputsPerPeer} messages waiting for the consensus loop; its {message.Message.Type} was dropped");
+            network.Release(message.From, message.Bytes);
+            dropped($"replica {message.From} has {PeerInputsPerPeer} messages waiting for the consensus loop; its {message.Message.Type} was dropped");
             return;
         }
 
         RingDoorbell();
     }
 
-    // Peers that sent consensus frames that do not decode since the last tick, and how many. The link authenticated
-    // them and kept them intact, so each is evidence against its sender (leader suspicion); the core hears of it once
-    // per peer and tick, however many such frames a peer sends.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _malformedFrames = new();
+    /// <summary>A consensus frame from <paramref name="from"/> that does not decode (peer pump).</summary>
+    public void NoteMalformed(int from) => _malformedFrames.AddOrUpdate(from, 1, static (_, count) => count + 1);
 
-    private void NoteMalformed(int from) => _malformedFrames.AddOrUpdate(from, 1, static (_, count) => count + 1);
-
-    // On the consensus thread, at each tick.
-    private void ReportMalformed()
+    /// <summary>On the consensus thread, at each tick: tells the core who sent frames that do not decode.</summary>
+    public void ReportMalformed(ReplicaCore core)
     {
         if (_malformedFrames.IsEmpty)
         {
@@ -65,13 +75,14 @@ public sealed partial class ReplicaHost
         {
             if (_malformedFrames.TryRemove(peer, out int count))
             {
-                _core.Malformed(peer, $"{count} consensus frame(s) that do not decode since the last tick");
+                core.Malformed(peer, $"{count} consensus frame(s) that do not decode since the last tick");
             }
         }
     }
 
-    private IAsyncEnumerable<NodeInput> PrioritizedInputsAsync(CancellationToken cancellationToken) =>
-        Prioritized(_inputs.Reader, _peerInputs, _clientInputs, _options.Clients.RequestsPerTurn, () => Volatile.Write(ref _doorbell, 0), cancellationToken);
+    /// <summary>Every input in priority order, until the main channel completes.</summary>
+    public IAsyncEnumerable<NodeInput> ReadAllAsync(CancellationToken cancellationToken) =>
+        Prioritized(main, _peers, clients, requestsPerTurn, () => Volatile.Write(ref _doorbell, 0), cancellationToken);
 
     /// <summary>
     /// The inputs of <paramref name="main"/> (ticks, state transfer), then <paramref name="peers"/>' messages round-robin,

@@ -1,0 +1,4 @@
+namespace SmartChain.Node.Gateway;
+
+/// <summary>The application's read-only query, answered from its published state on the caller's thread.</summary>
+internal delegate byte[] ApplicationQuery(ReadOnlySpan<byte> query);

@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Requests;
+using SmartChain.Network;
+using SmartChain.Node.Gateway;
+using SmartChain.Node.Views;
+
+namespace SmartChain.Node.Ordering;
+
+/// <summary>
+/// The consensus driver, on its dedicated thread: one input at a time into the core (<see cref="ConsensusInputs"/>
+/// decides which), then its Ready handled in order — votes fsynced, then messages sent, then decisions handed to
+/// execution. It alone touches the core, the vote log and the state of the driver (hold-decisions while a transfer
+/// runs, the view barrier clock, regency-change counts, far-ahead senders); others read it through the
+/// <see cref="ConsensusStatus"/> it publishes.
+/// </summary>
+internal sealed class ConsensusDriver : IDisposable
+{
+    private readonly ReplicaCore _core;
+    private readonly VoteLog _votes;
+    private readonly ConsensusInputs _inputs;
+    private readonly ReplicaNetwork _network;
+    private readonly ViewSigner _signer;
+    private readonly ChannelWriter<ExecutionItem> _execution;
+    private readonly ChannelWriter<LedgerInput> _ledger;
+    private readonly Func<long> _durableConsensusId;
+    private readonly ReplyRegistry _replies;
+    private readonly Func<bool> _requestTransfer;
+    private readonly NodeMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly DedicatedThread _thread;
+    private readonly Dictionary<string, long> _regencyChangesCounted = [];
+    private readonly HashSet<int> _seenFarAhead = [];
+    private long _barrierSince;
+    private bool _holdDecisions;
+    private ConsensusStatus _status;
+
+    /// <summary>
+    /// A driver for <paramref name="core"/> (recovered, its votes restored); <paramref name="durableConsensusId"/> says
+    /// which votes the ledger made unnecessary, and <paramref name="requestTransfer"/> starts a state transfer if none runs
+    /// (true if it did).
+    /// </summary>
+    public ConsensusDriver(int id, ReplicaCore core, VoteLog votes, ConsensusInputs inputs, ReplicaNetwork network, ViewSigner signer,
+        ChannelWriter<ExecutionItem> execution, ChannelWriter<LedgerInput> ledger, Func<long> durableConsensusId, ReplyRegistry replies,
+        Func<bool> requestTransfer, NodeMetrics metrics, ILogger log)
+    {
+        _core = core;
+        _votes = votes;
+        _inputs = inputs;
+        _network = network;
+        _signer = signer;
+        _execution = execution;
+        _ledger = ledger;
+        _durableConsensusId = durableConsensusId;
+        _replies = replies;
+        _requestTransfer = requestTransfer;
+        _metrics = metrics;
+        _log = log;
+        _thread = new DedicatedThread($"replica{id}-consensus");
+        _status = Describe(core.Status);
+    }
+
+    /// <summary>The latest status; read from any thread.</summary>
+    public ConsensusStatus Status => Volatile.Read(ref _status);
+
+    /// <summary>Fsyncs of the vote log so far (read from any thread).</summary>
+    public long VoteFsyncs => _votes.Fsyncs;
+
+    /// <summary>The managed id of the one thread that runs the consensus core.</summary>
+    public int ThreadId => _thread.ManagedThreadId;
+
+    /// <summary>Starts the loop on the dedicated thread; the task ends when the inputs end or <paramref name="stop"/> is cancelled, and faults if a write or an invariant fails.</summary>
+    public Task Start(CancellationToken stop) => _thread.Run(() => RunAsync(stop));
+
+    /// <summary>Ends the thread and closes the vote log; after the loop has ended.</summary>
+    public void Dispose()
+    {
+        _thread.Dispose();
+        _votes.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        await foreach (NodeInput input in _inputs.ReadAllAsync(stop))
+        {
+            ThreadInvariant();
+            switch (input)
+            {
+                case NodeInput.Tick:
+                    _inputs.ReportMalformed(_core);
+                    _core.Tick();
+                    break;
+                case NodeInput.PeerMessage peer:
+                    _network.Release(peer.From, peer.Bytes);
+                    // While state transfer runs, the core decides only what the transfer hands it: votes and
+                    // decisions of peers (even valid ones, such as votes a peer queued while this replica was
+                    // down) wait; peers retransmit once the transfer ends.
+                    if (!_holdDecisions || peer.Message is Fetch)
+                    {
+                        _core.Step(peer.From, peer.Message);
+                    }
+
+                    break;
+                case NodeInput.ClientRequest client:
+                    await SubmitAsync(client, stop);
+                    break;
+                case NodeInput.ViewResolved resolved:
+                    _core.ResumeAfter(resolved.Instance, resolved.View, _signer.KeyFor(resolved.View));
+                    if (_barrierSince != 0)
+                    {
+                        // How long ordering waited for this replica's own execution of the view-changing instance.
+                        double waited = Stopwatch.GetElapsedTime(_barrierSince).TotalMilliseconds;
+                        _metrics.ViewBarrier.Record(waited);
+                        _barrierSince = 0;
+                        string line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"ordering resumed after instance {resolved.Instance} in {resolved.View} ({waited:0.0} ms at the barrier)");
+                        NodeLog.ViewChange(_log, line);
+                    }
+
+                    break;
+                default:
+                    await OnTransferInputAsync(input, stop);
+                    break;
+            }
+
+            await HandleReadyAsync(_core.TakeReady(), stop);
+            Publish(input is NodeInput.Tick);
+        }
+    }
+
+    // Replaced when what others read changed, and at every tick (the pool size moves without it). The status line is
+    // formatted at ticks only, so a decision costs one small object and no string; the line is at most a tick old.
+    private void Publish(bool tick)
+    {
+        ConsensusStatus current = _status;
+        if (tick || current.Regency != _core.Regency || current.LastDecided != _core.LastDecided || !ReferenceEquals(current.View, _core.View))
+        {
+            Volatile.Write(ref _status, Describe(tick ? _core.Status : current.Line));
+        }
+    }
+
+    private ConsensusStatus Describe(string line) => new(_core.Regency, _core.Leader, _core.LastDecided, _core.View, _core.PendingRequests, line);
+
+    // Replies never leave from this thread: anything that must answer a client goes through the execution loop,
+    // which hands it to the client's own send queue.
+    private async Task SubmitAsync(NodeInput.ClientRequest client, CancellationToken stop)
+    {
+        SignedRequest request = client.Request;
+        PoolAddResult result = _core.Submit(request);
+        ExecutionItem? answer = result switch
+        {
+            // Not a member yet (a joiner catching up) or any more: it orders nothing, but it answers the request if it
+            // executes it (a JOIN needs the votes of new members too, once they have caught up).
+            PoolAddResult.Added or PoolAddResult.AlreadyPending or PoolAddResult.NotMember => null,
+            PoolAddResult.AlreadyDecided => new ExecutionItem.Repeated(request, client.Session),
+            PoolAddResult.ConflictingSequence => new ExecutionItem.Refused(request, client.Session,
+                $"another request of this client with sequence {request.Sequence} is pending; use a new sequence"),
+            PoolAddResult.OutsideWindow => new ExecutionItem.Refused(request, client.Session, OutsideWindow(request)),
+            _ => new ExecutionItem.Refused(request, client.Session, $"busy ({result}); retry later"),
+        };
+        if (answer is null)
+        {
+            _replies.Track(request.Digest, client.Session);
+        }
+        else
+        {
+            await _execution.WriteAsync(answer, stop);
+        }
+    }
+
+    // Expired for good, or ahead of what this replica has decided (it may be behind: the client may retry).
+    private string OutsideWindow(SignedRequest request)
+    {
+        long next = _core.LastDecided + 1;
+        long window = _core.Clients.Window;
+        return request.NotBefore >= next
+            ? $"not-before {request.NotBefore} is ahead of this replica's last decided instance {next - 1}; retry, or name an instance the network has decided"
+            : $"expired: not-before {request.NotBefore} is more than {window} instances before instance {next}; sign again naming a recent instance";
+    }
+
+    // The core counts leader-change causes; the metrics get the increments (read here, on the core's own thread).
+    private void CountRegencyChanges()
+    {
+        foreach ((string cause, long count) in _core.RegencyChanges)
+        {
+            long counted = _regencyChangesCounted.GetValueOrDefault(cause);
+            if (count > counted)
+            {
+                _metrics.RegencyChanges.Add(count - counted, new KeyValuePair<string, object?>("cause", cause));
+                _regencyChangesCounted[cause] = count;
+            }
+        }
+    }
+
+    // Checked in Release too: the core is single-threaded by contract.
+    private void ThreadInvariant()
+    {
+        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+        {
+            throw new InvalidOperationException($"the consensus core ran on thread {Environment.CurrentManagedThreadId}, not on its own thread");
+        }
+    }
+
+    private async Task HandleReadyAsync(Ready ready, CancellationToken stop)
+    {
+        if (ready.IsEmpty)
+        {
+            return;
+        }
+
+        CountRegencyChanges();
+        if (ready.Persist.Count > 0)
+        {
+            _votes.Append(ready.Persist);
+            _votes.MaybeCompact(_durableConsensusId());
+        }
+
+        foreach (OutboundMessage outbound in ready.Messages)
+        {
+            byte[] bytes = MessageCodec.Encode(outbound.Message);
+            if (outbound.To is int to)
+            {
+                _network.Send(to, FrameType.Consensus, bytes);
+            }
+            else
+            {
+                _network.Broadcast(FrameType.Consensus, bytes);
+            }
+        }
+
+        foreach ((int from, long instance) in ready.FetchesToServe)
+        {
+            _ledger.TryWrite(new LedgerInput.ServeFetch(from, instance));
+        }
+
+        foreach (Decision decision in ready.Decisions)
+        {
+            if (decision.AwaitsView)
+            {
+                _barrierSince = Stopwatch.GetTimestamp();
+            }
+
+            await _execution.WriteAsync(new ExecutionItem.Decided(decision), stop);
+        }
+
+        foreach (ConsensusEvent e in ready.Events)
+        {
+            if (e.IsEvidence)
+            {
+                NodeLog.Evidence(_log, e.From, e.Kind, e.Detail);
+            }
+            else if (e.Kind == "view-installed")
+            {
+                string line = "consensus: " + e.Detail;
+                NodeLog.ViewChange(_log, line);
+            }
+            else
+            {
+                NodeLog.Refused(_log, e.From, e.Kind, e.Detail);
+                if (e.Kind == "too-far-ahead")
+                {
+                    NoteFarAhead(e.From);
+                }
+            }
+        }
+    }
+
+    // For each TOO-FAR-AHEAD refusal: more than f senders make it credible.
+    private void NoteFarAhead(int from)
+    {
+        if (_seenFarAhead.Add(from) && _seenFarAhead.Count > _core.View.F)
+        {
+            _seenFarAhead.Clear();
+            if (_requestTransfer())
+            {
+                string line = $"more than {_core.View.F} replicas are far ahead of instance {_core.LastDecided + 1}; starting state transfer";
+                NodeLog.Transfer(_log, line);
+            }
+        }
+    }
+
+    // What state transfer asks of the core.
+    private async Task OnTransferInputAsync(NodeInput input, CancellationToken stop)
+    {
+        switch (input)
+        {
+            case NodeInput.HoldDecisions hold:
+                _holdDecisions = true;
+                await _execution.WriteAsync(new ExecutionItem.Barrier(hold.Executed), stop);
+                break;
+            case NodeInput.ReleaseDecisions:
+                _holdDecisions = false;
+                break;
+            case NodeInput.Jump jump:
+                Core.Views.View view = jump.Reconfiguration.View;
+                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, jump.Snapshot.Clients, view, _signer.KeyFor(view));
+
+                // Before anything the jump decided: execution restores the snapshot first.
+                await _execution.WriteAsync(new ExecutionItem.Restore(jump.At, jump.Snapshot, jump.Record, jump.Reconfiguration), stop);
+                break;
+            case NodeInput.Transferred transferred:
+                _core.DeliverTransferred(transferred.Decision);
+                break;
+        }
+    }
+}
