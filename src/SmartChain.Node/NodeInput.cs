@@ -14,7 +14,11 @@ internal abstract record NodeInput
     /// <summary>A peer's consensus message; <paramref name="Bytes"/> of its frame count against the peer's inbound budget until taken.</summary>
     public sealed record PeerMessage(int From, ConsensusMessage Message, int Bytes) : NodeInput;
 
-    public sealed record ClientRequest(SignedRequest Request, ClientSession Session) : NodeInput;
+    /// <summary>
+    /// A client's request. <paramref name="DoorRefusal"/>: why the door filter refused it, judged on the executed state;
+    /// the consensus loop answers it as decided if its sequence already is (a retransmission), else with that reason.
+    /// </summary>
+    public sealed record ClientRequest(SignedRequest Request, ClientSession Session, string? DoorRefusal = null) : NodeInput;
 
     public sealed record Tick : NodeInput;
 

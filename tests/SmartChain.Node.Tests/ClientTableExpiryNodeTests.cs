@@ -62,6 +62,7 @@ public class ClientTableExpiryNodeTests
         SignedRequest again = await RunSpendAsync(client, renewed, alice.PublicKey, 1);
         Assert.Equal(1UL, again.Sequence);
 
+        await net.SettleAsync(Timeout());
         await net.StopAsync();
         IReadOnlyList<VerifyReport> full = LedgerAssert.VerifiedAndIdentical(net.Genesis, Enumerable.Range(0, 4).Select(net.DataDir));
         for (int r = 0; r < 4; r++)

@@ -41,4 +41,28 @@ public class CoinDoorFilterTests
         ReplyMessage[] replies = await Task.WhenAll(client.SubmitAsync(first, Timeout()), client.SubmitAsync(second, Timeout()));
         Assert.All(replies, r => Assert.Equal((ReplyStatus.Executed, CoinResultCode.Ok), (r.Status, CoinResult.Decode(r.Result.Span).Code)));
     }
+
+    // The door filter judges a request against the state after its own execution when the request is a retransmission
+    // (a client resends after a dropped link). It must be answered as decided (Duplicate, the cached reply), never
+    // Rejected: a client that took a Q of such refusals would report a transaction as refused that was executed.
+    [Fact]
+    public async Task A_spend_sent_again_after_it_emptied_its_issuer_is_answered_duplicate_not_refused_at_the_door()
+    {
+        await using var net = new InProcessNetwork();
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
+        var minter = new CoinWallet(net.Chain, net.Minter);
+        ReplyMessage minted = await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
+        var wallet = new CoinWallet(net.Chain, alice);
+        wallet.AddCoin(CoinResult.Decode(minted.Result.Span).CreatedCoins[0], 10);
+        using var bob = Ed25519KeyPair.Generate();
+        SignedRequest all = wallet.Pay(bob.PublicKey, 10); // no change: alice owns nothing once it is executed
+        ReplyMessage paid = await client.SubmitAsync(all, Timeout());
+        Assert.Equal((ReplyStatus.Executed, CoinResultCode.Ok), (paid.Status, CoinResult.Decode(paid.Result.Span).Code));
+        await net.SettleAsync(Timeout()); // every replica has executed it: each one's door now sees alice owning nothing
+
+        ReplyMessage again = await client.SubmitAsync(all, Timeout());
+        Assert.True(again.Status == ReplyStatus.Duplicate, $"{again.Status}: {System.Text.Encoding.UTF8.GetString(again.Result.Span)}");
+        Assert.Equal(paid.Instance, again.Instance);
+    }
 }

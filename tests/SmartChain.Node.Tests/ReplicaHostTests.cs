@@ -51,6 +51,7 @@ public class ReplicaHostTests
         Assert.Contains("not a minter", System.Text.Encoding.UTF8.GetString(refused.Result.Span), StringComparison.Ordinal);
 
         await client.DisposeAsync();
+        await net.SettleAsync(Timeout());
         await net.StopAsync();
         AssertVerifiedLedgers(net);
     }
@@ -85,6 +86,7 @@ public class ReplicaHostTests
         Assert.Equal((ReplyStatus.Duplicate, firstReply.Instance), (again.Status, again.Instance));
 
         await client.DisposeAsync();
+        await net.SettleAsync(Timeout());
         await net.StopAsync();
         AssertVerifiedLedgers(net);
     }

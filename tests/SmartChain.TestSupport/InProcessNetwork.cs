@@ -78,6 +78,29 @@ public sealed class InProcessNetwork : IAsyncDisposable
 
     public string DataDir(int i) => Path.Combine(Folder, $"node{i}", "data");
 
+    /// <summary>
+    /// Waits until every running replica has certified the highest block any of them has committed. A client's answer
+    /// needs only a quorum, so without this a test that stops the network and compares ledgers may find a slow replica
+    /// still behind (or, on a loaded machine, at genesis).
+    /// </summary>
+    public async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        long head = 0;
+        foreach (ReplicaHost? host in Hosts)
+        {
+            head = Math.Max(head, host?.CommittedHeight ?? 0);
+        }
+
+        foreach (ReplicaHost? host in Hosts)
+        {
+            if (host is not null)
+            {
+                await host.WaitForCertifiedAsync(head, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Stops every running replica.</summary>
     public async Task StopAsync()
     {
         for (int i = 0; i < Hosts.Length; i++)

@@ -237,11 +237,11 @@ internal sealed class ClientGateway : IAsyncDisposable
         }
 
         TxCheck check = Verify(request!);
-        if (check.Accepted && _machine.Admit(request!) is { } refused)
-        {
-            check = TxCheck.Refuse((byte)Reconfiguration.State.SystemResultCode.Rejected, refused);
-        }
 
+        // The door filter judges the state after the last executed batch, which for a retransmission (the client resent
+        // after a dropped link) already holds the request's own effect: a LEAVE's member is gone, a SPEND's issuer may own
+        // nothing. Only the consensus loop knows whether the sequence is decided, so a refusal goes there to be answered.
+        string? doorRefusal = check.Accepted ? _machine.Admit(request!) : null;
         if (!check.Accepted)
         {
             _metrics.Rejected.Add(1);
@@ -252,7 +252,7 @@ internal sealed class ClientGateway : IAsyncDisposable
         int waiting = Replies.Count;
         string? busy = waiting >= _budget.MaxPendingReplies ? $"busy: {waiting} requests wait for their reply; retry later"
             : session.Pending.Count >= _budget.MaxPendingRepliesPerSession ? $"busy: {session.Pending.Count} requests of this link wait for their reply"
-            : _requests.TryEnqueue(new NodeInput.ClientRequest(request!, session));
+            : _requests.TryEnqueue(new NodeInput.ClientRequest(request!, session, doorRefusal));
         if (busy is not null)
         {
             _metrics.Rejected.Add(1);

@@ -149,6 +149,16 @@ internal sealed class ConsensusDriver : IDisposable
     private async Task SubmitAsync(NodeInput.ClientRequest client, CancellationToken stop)
     {
         SignedRequest request = client.Request;
+        if (client.DoorRefusal is { } refusal)
+        {
+            // Refused at the door: answered as decided if it is (a retransmission gets its cached reply), else refused.
+            ExecutionItem door = _core.Clients.HighestDecided(request.Client) >= request.Sequence
+                ? new ExecutionItem.Repeated(request, client.Session)
+                : new ExecutionItem.Refused(request, client.Session, refusal);
+            await _execution.WriteAsync(door, stop);
+            return;
+        }
+
         PoolAddResult result = _core.Submit(request);
         ExecutionItem? answer = result switch
         {
