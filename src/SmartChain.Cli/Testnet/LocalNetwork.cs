@@ -66,8 +66,11 @@ internal sealed class LocalNetwork : IAsyncDisposable
         [.. Enumerable.Range(0, Genesis.Minters.Count).Select(k => KeyFile.Load(Path.Combine(Folder, TestnetInitializer.WalletsFolder, TestnetInitializer.MinterKeyFile(k))))];
 
     /// <summary>The process ids of the running replicas, by replica id.</summary>
-    public IReadOnlyDictionary<int, int> Pids() =>
-        TestnetProcesses.Homes(Folder).Select(home => (Id: IdOf(home), Pid: TestnetProcesses.RunningPid(home))).Where(p => p.Pid is not null)
+    public IReadOnlyDictionary<int, int> Pids() => PidsIn(Folder);
+
+    /// <summary>The process ids of the replicas of the testnet in <paramref name="folder"/> running on this machine, by replica id.</summary>
+    public static IReadOnlyDictionary<int, int> PidsIn(string folder) =>
+        TestnetProcesses.Homes(folder).Select(home => (Id: IdOf(home), Pid: TestnetProcesses.RunningPid(home))).Where(p => p.Pid is not null)
             .ToDictionary(p => p.Id, p => p.Pid!.Value);
 
     /// <summary>Starts replica <paramref name="replica"/> again (after it was killed); it recovers from its own ledger.</summary>

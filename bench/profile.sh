@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Where a transaction's CPU goes (docs/performance.md, "Where a transaction's CPU goes").
+# Starts a local testnet (replicas with DOTNET_PerfMapEnabled=1, so perf can name JIT-compiled methods), drives it with
+# `smartchain bench --network` (SPEND, closed loop), and while the bench's measured run goes on samples every replica
+# and the load generator with `perf record` (no call graphs: self time). Then it prints, per role (a replica, the
+# load generator), the share of CPU per component and, from the bench's own CPU µs per transaction for the same run,
+# the microseconds per transaction. Also per thread, which shows the hand-offs. Everything lands in OUT.
+# Usage: bench/profile.sh [OUT] [SECONDS] [CLIENTS] [PERSISTENCE] [REPLICAS]
+#   defaults: /tmp/smartchain-profile 10 64 strong 4. Needs root (perf) and perf (linux-perf; installed if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:-/tmp/smartchain-profile}")
+seconds=${2:-10}
+clients=${3:-64}
+persistence=${4:-strong}
+replicas=${5:-4}
+
+if ! command -v perf > /dev/null; then
+  apt-get update -qq && apt-get install -y -qq linux-perf > /dev/null
+fi
+dll=src/SmartChain.Cli/bin/Release/net10.0/smartchain.dll
+[ -n "${NO_BUILD:-}" ] || dotnet build -c Release src/SmartChain.Cli -v quiet -nologo > /dev/null
+cli=(dotnet "$dll")
+
+rm -rf "$out"
+mkdir -p "$out"
+net="$out/net"
+"${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" > "$out/init.log"
+bench_pid=
+cleanup() {
+  [ -n "$bench_pid" ] && kill "$bench_pid" 2> /dev/null || true
+  "${cli[@]}" testnet stop --dir "$net" > /dev/null 2>&1 || true
+}
+trap cleanup EXIT
+DOTNET_PerfMapEnabled=1 "${cli[@]}" testnet start --dir "$net" > "$out/start.log"
+replica_pids=$(cat "$net"/node*/node.pid | paste -sd, -)
+
+# One sweep point (it warms the JIT and the network up), then the measured run that is profiled. The bench prints a
+# line after each point; the profiled run's warm-up (2 s) and setup start after the first line.
+DOTNET_PerfMapEnabled=1 "${cli[@]}" bench --network "$net/genesis.json" --operations spend --clients "$clients" --runs 1 \
+  --duration $((seconds + 6)) --out "$out/bench" > "$out/bench.log" 2>&1 &
+bench_pid=$!
+until grep -q " sweep:" "$out/bench.log"; do
+  kill -0 "$bench_pid" 2> /dev/null || { echo "bench ended early:"; cat "$out/bench.log"; exit 1; }
+  sleep 0.2
+done
+sleep 4
+perf record -F 999 -p "$replica_pids,$bench_pid" -o "$out/perf.data" -- sleep "$seconds" 2> "$out/perf-record.log"
+load_pid=$bench_pid
+wait "$bench_pid"
+bench_pid=
+cat "$out/bench.log"
+
+perf report -i "$out/perf.data" --stdio --no-children --sort pid,dso,sym -F overhead,pid,dso,sym --percent-limit 0 -t $'\t' \
+  2> /dev/null | grep -v '^#' | grep -v '^$' > "$out/by-symbol.tsv"
+perf report -i "$out/perf.data" --stdio --no-children --sort pid,comm -F overhead,pid,comm --percent-limit 0 -t $'\t' \
+  2> /dev/null | grep -v '^#' | grep -v '^$' > "$out/by-thread.tsv"
+python3 bench/profile-table.py "$out" "$replica_pids" "$load_pid" | tee "$out/profile.md"
+for pid in ${replica_pids//,/ } $load_pid; do
+  rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"
+done
