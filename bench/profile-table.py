@@ -2,7 +2,7 @@
 """Turns bench/profile.sh's perf reports into the table "where a transaction's CPU goes" (Markdown on stdout).
 
 Arguments: OUT (the profile folder), the replicas' pids (comma-separated), the load generator's pid. Reads
-OUT/by-symbol.tsv and OUT/by-thread.tsv (perf report, self time, tab-separated) and OUT/bench/bench.json (CPU µs per
+OUT/by-symbol-PID.tsv and OUT/by-thread-PID.tsv per process (perf report, self time, tab-separated) and OUT/bench/bench.json (CPU µs per
 transaction of the profiled run), and splits each role's CPU into components by shared object and symbol.
 """
 import json
@@ -57,19 +57,16 @@ def main():
     roles = {pid: "replica" for pid in replica_pids}
     roles[load_pid] = "load generator"
     shares = {"replica": defaultdict(float), "load generator": defaultdict(float)}
-    totals = defaultdict(float)
-    for share, (pid_comm, dso, *sym) in read(f"{out}/by-symbol.tsv"):
-        pid = pid_comm.split(":")[0].strip()
-        role = roles.get(pid)
-        if role is None:
-            continue
-        shares[role][component(dso, sym[0] if sym else "")] += share
-        totals[role] += share
     threads = {"replica": defaultdict(float), "load generator": defaultdict(float)}
-    for share, (pid_comm, comm) in read(f"{out}/by-thread.tsv"):
-        role = roles.get(pid_comm.split(":")[0].strip())
-        if role is not None:
-            # Thread names without their numbers (".NET TP Worker", "consensus"), so the replicas add up.
+    totals = defaultdict(float)
+    for pid, role in roles.items():
+        # perf's percentages are of all samples, so they add up across processes.
+        for share, (dso, *sym) in read(f"{out}/by-symbol-{pid}.tsv"):
+            shares[role][component(dso, sym[0] if sym else "")] += share
+            totals[role] += share
+        for share, (tid_comm, *_) in read(f"{out}/by-thread-{pid}.tsv"):
+            # "TID:name"; names without their numbers (".NET TP Worker", "consensus"), so the threads of a kind add up.
+            comm = tid_comm.split(":", 1)[-1].strip()
             threads[role][re.sub(r"[ #]*\d+$", "", comm) or comm] += share
 
     with open(f"{out}/bench/bench.json", encoding="utf-8") as f:

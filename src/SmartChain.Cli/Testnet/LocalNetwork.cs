@@ -91,17 +91,40 @@ internal sealed class LocalNetwork : IAsyncDisposable
 
     /// <summary>
     /// Connects <paramref name="count"/> clients to the network of <paramref name="genesis"/>, each with a key of its own,
-    /// all at once (a replica that does not answer costs one connect timeout, not one per client).
+    /// <see cref="ConnectBatch"/> at a time (a replica that does not answer costs one connect timeout per batch, not one per
+    /// client). Not all at once: every client here connects from the same address, and a replica keeps only
+    /// <c>LinkOptions.MaxHandshakesPerSource</c> unfinished handshakes per address, evicting the oldest beyond that, so a
+    /// burst of 16 clients on a loaded machine lost its first connections.
     /// </summary>
     public static async Task<List<ChainClient>> ConnectClientsAsync(GenesisDocument genesis, int count, CancellationToken cancellationToken)
     {
-        ChainClient[] clients = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        var clients = new List<ChainClient>(count);
+        try
         {
-            using Ed25519KeyPair identity = Ed25519KeyPair.Generate();
-            return await ChainClient.ConnectAsync(genesis, identity, null, cancellationToken);
-        }));
-        return [.. clients];
+            for (int done = 0; done < count; done += ConnectBatch)
+            {
+                clients.AddRange(await Task.WhenAll(Enumerable.Range(0, Math.Min(ConnectBatch, count - done)).Select(async _ =>
+                {
+                    using Ed25519KeyPair identity = Ed25519KeyPair.Generate();
+                    return await ChainClient.ConnectAsync(genesis, identity, null, cancellationToken);
+                })));
+            }
+        }
+        catch
+        {
+            foreach (ChainClient client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        return clients;
     }
+
+    /// <summary>Half of the replicas' default unfinished handshakes per address (8), leaving room for other connections from here.</summary>
+    public const int ConnectBatch = 4;
 
     /// <summary>Every replica's state: executed instance, block, leader (a replica that does not answer is left out).</summary>
     public static async Task<IReadOnlyDictionary<int, QueryResultMessage>> ProbeAsync(ChainClient client, CancellationToken cancellationToken) =>
