@@ -59,8 +59,9 @@ def main():
     shares = {"replica": defaultdict(float), "load generator": defaultdict(float)}
     threads = {"replica": defaultdict(float), "load generator": defaultdict(float)}
     totals = defaultdict(float)
+    thread_totals = defaultdict(float)
     for pid, role in roles.items():
-        # perf's percentages are of all samples, so they add up across processes.
+        # Absolute percentages (of all samples), so they add up across processes.
         for share, (dso, *sym) in read(f"{out}/by-symbol-{pid}.tsv"):
             shares[role][component(dso, sym[0] if sym else "")] += share
             totals[role] += share
@@ -68,6 +69,7 @@ def main():
             # "TID:name"; names without their numbers (".NET TP Worker", "consensus"), so the threads of a kind add up.
             comm = tid_comm.split(":", 1)[-1].strip()
             threads[role][re.sub(r"[ #]*\d+$", "", comm) or comm] += share
+            thread_totals[role] += share
 
     with open(f"{out}/bench/bench.json", encoding="utf-8") as f:
         bench = json.load(f)
@@ -96,7 +98,7 @@ def main():
         print(f"| {role}: thread | share |")
         print("|---|---:|")
         for name, share in sorted(threads[role].items(), key=lambda kv: -kv[1])[:12]:
-            print(f"| {name} | {100 * share / total:.1f}% |")
+            print(f"| {name} | {100 * share / thread_totals[role]:.1f}% |")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ replica_pids=$(awk 1 "$net"/node*/node.pid | paste -sd, -) # the pid files end w
 "${cli[@]}" bench --network "$net/genesis.json" --operations spend --clients "$clients" --runs 1 \
   --duration $((seconds + 6)) --out "$out/bench" > "$out/bench.log" 2>&1 &
 bench_pid=$!
+unset DOTNET_PerfMapEnabled DOTNET_EnableWriteXorExecute # the CLI runs below write no maps
 until grep -q " sweep:" "$out/bench.log"; do
   kill -0 "$bench_pid" 2> /dev/null || { echo "bench ended early:"; cat "$out/bench.log"; exit 1; }
   sleep 0.2
@@ -58,9 +59,9 @@ cat "$out/bench.log"
 
 # Per process (--pid takes its threads too): self time by shared object and symbol, and by thread name.
 for pid in ${replica_pids//,/ } $load_pid; do
-  perf report -i "$out/perf.data" --pid="$pid" --stdio --no-children --sort dso,sym -F overhead,dso,sym --percent-limit 0 -t $'\t' \
+  perf report -i "$out/perf.data" --pid="$pid" --stdio --no-children --percentage absolute --sort dso,sym -F overhead,dso,sym --percent-limit 0 -t $'\t' \
     2> /dev/null | grep -v '^#' | grep -v '^$' > "$out/by-symbol-$pid.tsv" || true
-  perf report -i "$out/perf.data" --pid="$pid" --stdio --no-children --sort pid -F overhead,pid --percent-limit 0 -t $'\t' \
+  perf report -i "$out/perf.data" --pid="$pid" --stdio --no-children --percentage absolute --sort pid -F overhead,pid --percent-limit 0 -t $'\t' \
     2> /dev/null | grep -v '^#' | grep -v '^$' > "$out/by-thread-$pid.tsv" || true
 done
 python3 bench/profile-table.py "$out" "$replica_pids" "$load_pid" | tee "$out/profile.md"
