@@ -22,8 +22,8 @@ dll=src/SmartChain.Cli/bin/Release/net10.0/smartchain.dll
 [ -n "${NO_BUILD:-}" ] || dotnet build -c Release src/SmartChain.Cli -v quiet -nologo > /dev/null
 cli=(dotnet "$dll")
 
-rm -rf "$out"
 mkdir -p "$out"
+rm -rf "$out/net" "$out/bench" "$out"/by-*.tsv "$out/perf.data" # a previous profile here, nothing else
 net="$out/net"
 "${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" > "$out/init.log"
 bench_pid=
