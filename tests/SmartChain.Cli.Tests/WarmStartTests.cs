@@ -58,7 +58,7 @@ public class WarmStartTests
     }
 
     [Fact]
-    public void Cpu_per_transaction_is_cores_times_the_window_over_the_transactions()
+    public void Cpu_and_batch_per_transaction_are_the_window_totals_over_its_transactions()
     {
         var result = new LoadResult(256, 5_000, TimeSpan.FromSeconds(10), 1, 2, 3, 4, 0);
         var point = new BenchPoint("strong", "spend", 64, 1, result, [0.5, 0.25], Sweep: false, LoadGeneratorCpu: 1.0);
@@ -69,5 +69,10 @@ public class WarmStartTests
         Assert.Equal(2000.0, point.LoadGeneratorMicrosPerTx);
         Assert.Null((point with { CpuPerReplica = [] }).MeanCpuMicrosPerTx);
         Assert.Equal(0.0, (point with { Result = result with { Transactions = 0 } }).CpuMicrosPerTx[0]);
+
+        // 5,000 transactions in 40 blocks: batches of 125; no block count (or none added) tells no batch size.
+        Assert.Equal(125.0, (point with { Blocks = 40 }).TxPerBlock);
+        Assert.Null(point.TxPerBlock);
+        Assert.Null((point with { Blocks = 0 }).TxPerBlock);
     }
 }

@@ -94,6 +94,10 @@ public sealed class DemoAndBenchTests : IDisposable
         Assert.All(points, p => Assert.All(p.GetProperty("cpuMicrosPerTxPerReplica").EnumerateArray(), us => Assert.True(us.GetDouble() > 0, p.ToString())));
         Assert.All(points, p => Assert.Equal(4, p.GetProperty("cpuMicrosPerTxPerReplica").GetArrayLength()));
         Assert.All(points, p => Assert.True(p.GetProperty("loadGeneratorCpuMicrosPerTx").GetDouble() > 0, p.ToString()));
+        // SmartChain's runs add blocks (their batch size is known); the baseline's naive ledger keeps none.
+        Assert.All(points.Where(p => p.GetProperty("configuration").GetString() == "strong"),
+            p => Assert.True(p.GetProperty("blocks").GetInt64() > 0 && p.GetProperty("txPerBlock").GetDouble() > 0, p.ToString()));
+        Assert.All(points.Where(p => p.GetProperty("configuration").GetString() == "seq-sync"), p => Assert.Equal(0, p.GetProperty("blocks").GetInt64()));
         Assert.Contains("| CPU µs/tx per replica | load generator µs/tx |", markdown, StringComparison.Ordinal);
         // The timeline covers warm-up and measurement (1 s + 1 s here), accepted counts never fall, and the warm start is read from it.
         Assert.All(points, p =>

@@ -27,8 +27,8 @@ internal static class BenchReport
         md.AppendLine();
         md.AppendLine("## Throughput and latency (median of the runs at the saturating client count)");
         md.AppendLine();
-        md.AppendLine("| configuration | op | clients | tx/s median | spread (min–max) | p50 ms | p99 ms | p99.9 ms | CPU per replica (cores) | CPU µs/tx per replica | load generator µs/tx | paper tx/s |");
-        md.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| configuration | op | clients | tx/s median | spread (min–max) | p50 ms | p99 ms | p99.9 ms | CPU per replica (cores) | CPU µs/tx per replica | load generator µs/tx | tx per block | paper tx/s |");
+        md.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (BenchConfiguration config in Configurations(results))
         {
             foreach (string op in new[] { "mint", "spend" })
@@ -41,7 +41,7 @@ internal static class BenchReport
                 }
 
                 double? paper = op == "mint" ? config.PaperMint : config.PaperSpend;
-                md.AppendLine(Inv($"| {config.Name} | {op.ToUpperInvariant()} | {median.Clients} | **{results.Median(config.Key, op):#,0}** | {runs.Min(r => r.Result.TxPerSecond):#,0}–{runs.Max(r => r.Result.TxPerSecond):#,0} ({runs.Count} runs) | {median.Result.P50Ms:0.0} | {median.Result.P99Ms:0.0} | {median.Result.P999Ms:0.0} | {(median.CpuPerReplica.Count == 0 ? "n/a" : median.CpuPerReplica.Average().ToString("0.00", CultureInfo.InvariantCulture))} | {MicrosPerTx(runs)} | {Micros(median.LoadGeneratorMicrosPerTx)} | {(paper is null ? "" : paper.Value.ToString("#,0", CultureInfo.InvariantCulture))} |"));
+                md.AppendLine(Inv($"| {config.Name} | {op.ToUpperInvariant()} | {median.Clients} | **{results.Median(config.Key, op):#,0}** | {runs.Min(r => r.Result.TxPerSecond):#,0}–{runs.Max(r => r.Result.TxPerSecond):#,0} ({runs.Count} runs) | {median.Result.P50Ms:0.0} | {median.Result.P99Ms:0.0} | {median.Result.P999Ms:0.0} | {(median.CpuPerReplica.Count == 0 ? "n/a" : median.CpuPerReplica.Average().ToString("0.00", CultureInfo.InvariantCulture))} | {MicrosPerTx(runs)} | {Micros(median.LoadGeneratorMicrosPerTx)} | {Micros(median.TxPerBlock)} | {(paper is null ? "" : paper.Value.ToString("#,0", CultureInfo.InvariantCulture))} |"));
                 }
         }
 
@@ -146,6 +146,16 @@ internal static class BenchReport
                 }
 
                 w.WriteEndArray();
+                if (p.Blocks is { } blocks)
+                {
+                    w.WriteNumber("blocks", blocks); // 0 for the baselines: their naive ledgers keep no blocks
+                }
+
+                if (p.TxPerBlock is { } perBlock)
+                {
+                    w.WriteNumber("txPerBlock", Math.Round(perBlock, 1));
+                }
+
                 if (p.LoadGeneratorMicrosPerTx is { } generator)
                 {
                     w.WriteNumber("loadGeneratorCpu", Math.Round(p.LoadGeneratorCpu ?? 0, 3));

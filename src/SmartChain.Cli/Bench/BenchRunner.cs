@@ -105,10 +105,21 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         var cpuAtEnd = new Dictionary<int, double>();
         double generatorAtStart = 0;
         double generatorAtEnd = 0;
+        // The block heights at the window's edges (asked without waiting, answered while the load goes on): blocks per window.
+        Task<long?> heightAtStart = Task.FromResult<long?>(null);
+        Task<long?> heightAtEnd = Task.FromResult<long?>(null);
         var plan = new LoadPlan(options.Warmup, options.Duration)
         {
-            MeasurementStarted = () => generatorAtStart = SampleCpu(pids, cpuAtStart),
-            MeasurementEnded = () => generatorAtEnd = SampleCpu(pids, cpuAtEnd),
+            MeasurementStarted = () =>
+            {
+                generatorAtStart = SampleCpu(pids, cpuAtStart);
+                heightAtStart = HighestBlockAsync(clients[0], cancellationToken);
+            },
+            MeasurementEnded = () =>
+            {
+                generatorAtEnd = SampleCpu(pids, cpuAtEnd);
+                heightAtEnd = HighestBlockAsync(clients[0], cancellationToken);
+            },
         };
         LoadResult result;
         if (operation == "mint")
@@ -125,13 +136,14 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         double seconds = result.Measured.TotalSeconds;
         // A replica that died during the run has no end sample: it is left out rather than counted as idle.
         double[] cpu = [.. pids.Keys.Order().Where(cpuAtEnd.ContainsKey).Select(r => (cpuAtEnd[r] - cpuAtStart.GetValueOrDefault(r)) / seconds)];
-        var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds);
+        long? blocks = await heightAtEnd - await heightAtStart;
+        var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds, blocks);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {operation,-5} {count,3} clients ({streams,4} streams){(sweep ? " sweep" : $" run {run}")}: {result.TxPerSecond,8:#,0} tx/s  " +
             $"p50 {result.P50Ms,7:0.0} ms  p99 {result.P99Ms,7:0.0} ms  p99.9 {result.P999Ms,7:0.0} ms  " +
             $"CPU/replica {(cpu.Length == 0 ? "n/a" : string.Join(' ', cpu.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture))))}  " +
             $"µs/tx/replica {(point.MeanCpuMicrosPerTx is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : "n/a")}  " +
-            $"µs/tx load generator {point.LoadGeneratorMicrosPerTx:0}" +
+            $"µs/tx load generator {point.LoadGeneratorMicrosPerTx:0}  tx/block {(point.TxPerBlock is { } perBlock ? perBlock.ToString("0", CultureInfo.InvariantCulture) : "n/a")}" +
             $"{(result.Errors > 0 ? $"  errors {result.Errors}" : "")}"));
         return point;
     }
@@ -151,6 +163,20 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         }
 
         return ProcessCpu.Seconds(Environment.ProcessId) ?? 0;
+    }
+
+    /// <summary>The highest block any replica reports having executed, or null if none answered (or the run is being cancelled).</summary>
+    private static async Task<long?> HighestBlockAsync(ChainClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            IReadOnlyDictionary<int, Network.Client.QueryResultMessage> answers = await LocalNetwork.ProbeAsync(client, cancellationToken);
+            return answers.Count == 0 ? null : answers.Values.Max(a => a.BlockHeight);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Client.ChainClientException)
+        {
+            return null;
+        }
     }
 
     /// <summary>With --network: the replicas' pids when the genesis lies in a testnet folder whose replicas run here; none otherwise.</summary>
