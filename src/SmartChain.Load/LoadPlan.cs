@@ -6,6 +6,18 @@ public sealed record LoadPlan(TimeSpan Warmup, TimeSpan Duration)
     /// <summary>How often progress is reported.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the timeline (<see cref="LoadResult.Timeline"/>) is sampled. A tenth of a second resolves the first
+    /// seconds of a run, where the JIT warms up, and costs nothing on the streams' path.
+    /// </summary>
+    public TimeSpan TimelineInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Called once, when the warm-up ends and measurement starts (to sample CPU counters, say).</summary>
     public Action? MeasurementStarted { get; init; }
+
+    /// <summary>
+    /// Called once, when the measured time ends and before the streams are stopped, so counters sampled here cover the
+    /// same window as <see cref="LoadResult.Transactions"/> (not the streams' shutdown).
+    /// </summary>
+    public Action? MeasurementEnded { get; init; }
 }

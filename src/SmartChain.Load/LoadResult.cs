@@ -13,4 +13,10 @@ public sealed record LoadResult(int Streams, long Transactions, TimeSpan Measure
 {
     /// <summary>Accepted transactions per second over the measured time.</summary>
     public double TxPerSecond => Measured.TotalSeconds > 0 ? Transactions / Measured.TotalSeconds : 0;
+
+    /// <summary>
+    /// Accepted transactions over the whole run, warm-up included, sampled every <see cref="LoadPlan.TimelineInterval"/>
+    /// from the streams' start (the first sample is (0, 0)); <see cref="WarmStart"/> reads it.
+    /// </summary>
+    public IReadOnlyList<TimelineSample> Timeline { get; init; } = [];
 }

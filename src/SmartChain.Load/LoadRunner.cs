@@ -15,6 +15,9 @@ public static class LoadRunner
 {
     private const long MaxLatencyMicros = 120_000_000;
 
+    // An hour at the default 100 ms: a longer run keeps the timeline of its first hour (a limit on everything).
+    private const int MaxTimelineSamples = 36_000;
+
     /// <summary>Runs the workload's setup, then its streams for the plan's warm-up and duration.</summary>
     /// <exception cref="LoadException">The setup was not accepted.</exception>
     public static async Task<LoadResult> RunAsync(IReadOnlyList<ChainClient> clients, IStreamWorkload workload, LoadPlan plan,
@@ -23,6 +26,7 @@ public static class LoadRunner
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(plan.TimelineInterval, TimeSpan.Zero);
         await SetupAsync(clients[0], workload, cancellationToken);
 
         // Each client then learns the instance its streams' first requests name; replies keep it current after that.
@@ -36,7 +40,12 @@ public static class LoadRunner
         Task[] streams = [.. Enumerable.Range(0, workload.Streams).Select(s => Task.Run(() =>
             StreamAsync(s, clients[s % clients.Count], workload, state, () => Volatile.Read(ref interval), total, stop.Token), CancellationToken.None))];
 
+        var timeline = new List<TimelineSample> { new(TimeSpan.Zero, 0) };
+        Task sampler = SampleAsync(timeline, plan.TimelineInterval, clock, state, stop.Token);
+
         long measureFrom = 0;
+        TimeSpan measured = TimeSpan.Zero;
+        TimelineSample end = default;
         try
         {
             await PaceAsync(plan.Warmup, plan.ProgressInterval, clock, () => Report(progress, clock, true, state, ref interval), cancellationToken);
@@ -45,17 +54,47 @@ public static class LoadRunner
             measureFrom = Stopwatch.GetTimestamp();
             plan.MeasurementStarted?.Invoke();
             await PaceAsync(plan.Duration, plan.ProgressInterval, clock, () => Report(progress, clock, false, state, ref interval), cancellationToken);
+
+            // The window ends where counting ends, so transactions, time and what MeasurementEnded samples cover the same span.
+            Interlocked.Exchange(ref state.Measuring, 0);
+            measured = Stopwatch.GetElapsedTime(measureFrom);
+            end = new TimelineSample(clock.Elapsed, Interlocked.Read(ref state.Accepted));
+            plan.MeasurementEnded?.Invoke();
         }
         finally
         {
             Interlocked.Exchange(ref state.Measuring, 0);
             await stop.CancelAsync();
             await Task.WhenAll(streams);
+            await sampler;
         }
 
-        TimeSpan measured = Stopwatch.GetElapsedTime(measureFrom);
+        if (end.Elapsed > timeline[^1].Elapsed && timeline.Count < MaxTimelineSamples)
+        {
+            timeline.Add(end);
+        }
+
         return new LoadResult(workload.Streams, Interlocked.Read(ref state.Counted), measured, Ms(total, 50), Ms(total, 99), Ms(total, 99.9),
-            total.TotalCount == 0 ? 0 : total.GetMaxValue() / 1000.0, Interlocked.Read(ref state.Errors));
+            total.TotalCount == 0 ? 0 : total.GetMaxValue() / 1000.0, Interlocked.Read(ref state.Errors))
+        {
+            Timeline = timeline,
+        };
+    }
+
+    /// <summary>Appends (elapsed, accepted so far) to <paramref name="timeline"/> every <paramref name="every"/> until stopped.</summary>
+    private static async Task SampleAsync(List<TimelineSample> timeline, TimeSpan every, Stopwatch clock, RunState state, CancellationToken stop)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(every);
+            while (timeline.Count < MaxTimelineSamples - 1 && await timer.WaitForNextTickAsync(stop))
+            {
+                timeline.Add(new TimelineSample(clock.Elapsed, Interlocked.Read(ref state.Accepted)));
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task SetupAsync(ChainClient client, IStreamWorkload workload, CancellationToken cancellationToken)
@@ -91,6 +130,7 @@ public static class LoadRunner
 
                 interval().RecordValue(micros);
                 Interlocked.Increment(ref state.IntervalCount);
+                Interlocked.Increment(ref state.Accepted);
                 if (Volatile.Read(ref state.Measuring) == 1)
                 {
                     total.RecordValue(micros);
@@ -138,6 +178,7 @@ public static class LoadRunner
     private sealed class RunState
     {
         public long Counted;
+        public long Accepted;
         public long IntervalCount;
         public long Errors;
         public int Measuring;

@@ -77,6 +77,7 @@ public sealed class BadInputTests(BadInputNetwork network) : IClassFixture<BadIn
         { "bench --out {root}/bench --network {root}/missing.json", "--network {root}/missing.json: no such file" },
         { "bench --out {root}/bench --duration 0", "--duration 0: give a whole number from 1 to 86400" },
         { "bench --out {root}/bench --runs 0", "--runs 0: give a whole number from 1 to" },
+        { "bench --out {root}/bench --replicas 3", "--replicas 3: give a whole number from 4 to 128" },
     };
 
     [Theory]
@@ -100,6 +101,7 @@ public sealed class BadInputTests(BadInputNetwork network) : IClassFixture<BadIn
     [InlineData($"coin spend {Coin} --to {{wallet}} --amount 300 --peers 127.0.0.1:27001,localhost:27003")]
     [InlineData($"coin mint {Coin} --amount 18446744073709551615 --to {{key}}")]
     [InlineData("bench --only strong seq-sync --operations spend --clients 2 4 --runs 1 --duration 1 --out {root}/b")]
+    [InlineData("bench --only strong --operations spend --replicas 7 --clients 64 --out {root}/b")]
     [InlineData("demo --duration 12 --clients 4 --kill-leader-at 4s --grow-to 5 --persistence weak --replicas 4")]
     [InlineData("demo --kill-leader-at 2.5")]
     [InlineData("node run --home {home} --log-level Debug --metrics-port 9464 --ledger naive-sync")]

@@ -20,7 +20,9 @@ public sealed class DemoAndBenchTests : IDisposable
     public async Task The_demo_runs_a_network_verifies_four_identical_ledgers_and_leaves_no_process()
     {
         string net = Path.Combine(_dir, "net");
-        CliRun demo = await CliRun.AsProcessAsync("demo", "--duration", "3", "--clients", "4", "--dir", net, "--json");
+        // The README's command with its default 16 clients: all of them connect from 127.0.0.1, which each replica allows
+        // only a few unfinished handshakes at a time.
+        CliRun demo = await CliRun.AsProcessAsync("demo", "--duration", "3", "--dir", net, "--json");
         Assert.True(demo.ExitCode == 0, demo.Output + demo.Error);
 
         using JsonDocument json = JsonDocument.Parse(demo.Output);
@@ -36,6 +38,8 @@ public sealed class DemoAndBenchTests : IDisposable
         Assert.DoesNotContain(replicas, r => r.GetProperty("hashAtCommonHeight").GetString() is null);
         Assert.InRange(root.GetProperty("heightSpread").GetInt64(), 0, 8);
         Assert.True(root.GetProperty("commonHeight").GetInt64() > 0);
+        Assert.True(root.GetProperty("warmStart").GetProperty("steadyTxPerSecond").GetDouble() > 0);
+        Assert.True(root.GetProperty("timeline").GetArrayLength() >= 10, "a 3 s load sampled about every 100 ms");
 
         // Kept (--dir), and every replica stopped: no pid file names a live process.
         Assert.True(File.Exists(Path.Combine(net, "genesis.json")));
@@ -86,6 +90,23 @@ public sealed class DemoAndBenchTests : IDisposable
         Assert.Equal(4, points.Length); // 2 configurations × (1 sweep point + 1 run)
         Assert.All(points, p => Assert.True(p.GetProperty("txPerSecond").GetDouble() > 0 && p.GetProperty("errors").GetInt64() == 0));
         Assert.All(points, p => Assert.Equal(4, p.GetProperty("cpuPerReplica").GetArrayLength()));
+        // What a transaction costs: every replica and the load generator spent some CPU on each accepted one.
+        Assert.All(points, p => Assert.All(p.GetProperty("cpuMicrosPerTxPerReplica").EnumerateArray(), us => Assert.True(us.GetDouble() > 0, p.ToString())));
+        Assert.All(points, p => Assert.Equal(4, p.GetProperty("cpuMicrosPerTxPerReplica").GetArrayLength()));
+        Assert.All(points, p => Assert.True(p.GetProperty("loadGeneratorCpuMicrosPerTx").GetDouble() > 0, p.ToString()));
+        // SmartChain's runs add blocks (their batch size is known); the baseline's naive ledger keeps none.
+        Assert.All(points.Where(p => p.GetProperty("configuration").GetString() == "strong"),
+            p => Assert.True(p.GetProperty("blocks").GetInt64() > 0 && p.GetProperty("txPerBlock").GetDouble() > 0, p.ToString()));
+        Assert.All(points.Where(p => p.GetProperty("configuration").GetString() == "seq-sync"), p => Assert.Equal(0, p.GetProperty("blocks").GetInt64()));
+        Assert.Contains("| CPU µs/tx per replica | load generator µs/tx |", markdown, StringComparison.Ordinal);
+        // The timeline covers warm-up and measurement (1 s + 1 s here), accepted counts never fall, and the warm start is read from it.
+        Assert.All(points, p =>
+        {
+            JsonElement[] timeline = [.. p.GetProperty("timeline").EnumerateArray()];
+            Assert.True(timeline[^1][0].GetDouble() >= 1.9, p.ToString());
+            Assert.True(timeline.Zip(timeline.Skip(1)).All(w => w.Second[1].GetInt64() >= w.First[1].GetInt64()), "accepted counts never fall");
+            Assert.True(p.GetProperty("warmStart").GetProperty("steadyTxPerSecond").GetDouble() > 0);
+        });
 
         foreach (string chart in new[] { "throughput-vs-clients.png", "latency-vs-throughput.png" })
         {

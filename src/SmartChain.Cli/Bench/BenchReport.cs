@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using SmartChain.Load;
 
 namespace SmartChain.Cli.Bench;
 
@@ -26,8 +27,8 @@ internal static class BenchReport
         md.AppendLine();
         md.AppendLine("## Throughput and latency (median of the runs at the saturating client count)");
         md.AppendLine();
-        md.AppendLine("| configuration | op | clients | tx/s median | spread (min–max) | p50 ms | p99 ms | p99.9 ms | CPU per replica (cores) | paper tx/s |");
-        md.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        md.AppendLine("| configuration | op | clients | tx/s median | spread (min–max) | p50 ms | p99 ms | p99.9 ms | CPU per replica (cores) | CPU µs/tx per replica | load generator µs/tx | tx per block | paper tx/s |");
+        md.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (BenchConfiguration config in Configurations(results))
         {
             foreach (string op in new[] { "mint", "spend" })
@@ -40,7 +41,7 @@ internal static class BenchReport
                 }
 
                 double? paper = op == "mint" ? config.PaperMint : config.PaperSpend;
-                md.AppendLine(Inv($"| {config.Name} | {op.ToUpperInvariant()} | {median.Clients} | **{results.Median(config.Key, op):#,0}** | {runs.Min(r => r.Result.TxPerSecond):#,0}–{runs.Max(r => r.Result.TxPerSecond):#,0} ({runs.Count} runs) | {median.Result.P50Ms:0.0} | {median.Result.P99Ms:0.0} | {median.Result.P999Ms:0.0} | {(median.CpuPerReplica.Count == 0 ? "n/a" : median.CpuPerReplica.Average().ToString("0.00", CultureInfo.InvariantCulture))} | {(paper is null ? "" : paper.Value.ToString("#,0", CultureInfo.InvariantCulture))} |"));
+                md.AppendLine(Inv($"| {config.Name} | {op.ToUpperInvariant()} | {median.Clients} | **{results.Median(config.Key, op):#,0}** | {runs.Min(r => r.Result.TxPerSecond):#,0}–{runs.Max(r => r.Result.TxPerSecond):#,0} ({runs.Count} runs) | {median.Result.P50Ms:0.0} | {median.Result.P99Ms:0.0} | {median.Result.P999Ms:0.0} | {(median.CpuPerReplica.Count == 0 ? "n/a" : median.CpuPerReplica.Average().ToString("0.00", CultureInfo.InvariantCulture))} | {MicrosPerTx(runs)} | {Micros(median.LoadGeneratorMicrosPerTx)} | {Micros(median.TxPerBlock)} | {(paper is null ? "" : paper.Value.ToString("#,0", CultureInfo.InvariantCulture))} |"));
                 }
         }
 
@@ -55,12 +56,16 @@ internal static class BenchReport
         md.AppendLine();
         md.AppendLine("## Client sweep (SPEND)");
         md.AppendLine();
-        md.AppendLine("| configuration | clients | tx/s | p50 ms | p99 ms |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine("| configuration | clients | tx/s | p50 ms | p99 ms | CPU µs/tx per replica | reached 80% of its steady tx/s after |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (BenchPoint p in results.Points.Where(p => p.Sweep && p.Operation == "spend"))
         {
-            md.AppendLine(Inv($"| {p.Configuration} | {p.Clients} | {p.Result.TxPerSecond:#,0} | {p.Result.P50Ms:0.0} | {p.Result.P99Ms:0.0} |"));
+            WarmStart? warm = WarmStart.Of(p.Result.Timeline);
+            md.AppendLine(Inv($"| {p.Configuration} | {p.Clients} | {p.Result.TxPerSecond:#,0} | {p.Result.P50Ms:0.0} | {p.Result.P99Ms:0.0} | {Micros(p.MeanCpuMicrosPerTx)} | {(warm?.ReachedAt is { } at ? $"{at.TotalSeconds:0.0} s" : "n/a")} |"));
         }
+
+        md.AppendLine();
+        md.AppendLine("CPU µs/tx per replica: each replica's CPU time (user + system, /proc/PID/stat) over the measured window, divided by the transactions accepted in it; the mean over the replicas, with the runs' min–max. The sweep's points are the first load on a fresh network, so their warm-up column shows the JIT warming up.");
 
         return md.ToString();
     }
@@ -134,6 +139,30 @@ internal static class BenchReport
                 }
 
                 w.WriteEndArray();
+                w.WriteStartArray("cpuMicrosPerTxPerReplica");
+                foreach (double us in p.CpuMicrosPerTx)
+                {
+                    w.WriteNumberValue(Math.Round(us, 1));
+                }
+
+                w.WriteEndArray();
+                if (p.Blocks is { } blocks)
+                {
+                    w.WriteNumber("blocks", blocks); // 0 for the baselines: their naive ledgers keep no blocks
+                }
+
+                if (p.TxPerBlock is { } perBlock)
+                {
+                    w.WriteNumber("txPerBlock", Math.Round(perBlock, 1));
+                }
+
+                if (p.LoadGeneratorMicrosPerTx is { } generator)
+                {
+                    w.WriteNumber("loadGeneratorCpu", Math.Round(p.LoadGeneratorCpu ?? 0, 3));
+                    w.WriteNumber("loadGeneratorCpuMicrosPerTx", Math.Round(generator, 1));
+                }
+
+                TimelineJson.Write(w, p.Result);
                 w.WriteEndObject();
             }
 
@@ -150,6 +179,21 @@ internal static class BenchReport
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    /// <summary>The median run's mean CPU µs/tx per replica, with the runs' range when there were several.</summary>
+    private static string MicrosPerTx(IReadOnlyList<BenchPoint> runs)
+    {
+        double[] values = [.. runs.Select(r => r.MeanCpuMicrosPerTx).OfType<double>().Order()];
+        if (values.Length == 0)
+        {
+            return "n/a";
+        }
+
+        double median = values.Length % 2 == 1 ? values[values.Length / 2] : (values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2;
+        return values.Length == 1 ? Inv($"{median:0}") : Inv($"{median:0} ({values[0]:0}–{values[^1]:0})");
+    }
+
+    private static string Micros(double? value) => value is { } v ? Inv($"{v:0}") : "n/a";
 
     private static IEnumerable<BenchConfiguration> Configurations(BenchResults results) =>
         BenchConfiguration.All.Where(c => results.Points.Any(p => p.Configuration == c.Key))

@@ -100,16 +100,25 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         List<ChainClient> clients, int count, int run, LocalNetwork? local, bool sweep, CancellationToken cancellationToken)
     {
         int streams = count * options.StreamsPerClient;
-        IReadOnlyDictionary<int, int> pids = local?.Pids() ?? new Dictionary<int, int>();
+        IReadOnlyDictionary<int, int> pids = local?.Pids() ?? ReplicasOnThisMachine();
         var cpuAtStart = new Dictionary<int, double>();
+        var cpuAtEnd = new Dictionary<int, double>();
+        double generatorAtStart = 0;
+        double generatorAtEnd = 0;
+        // The block heights at the window's edges (asked without waiting, answered while the load goes on): blocks per window.
+        Task<long?> heightAtStart = Task.FromResult<long?>(null);
+        Task<long?> heightAtEnd = Task.FromResult<long?>(null);
         var plan = new LoadPlan(options.Warmup, options.Duration)
         {
             MeasurementStarted = () =>
             {
-                foreach ((int replica, int pid) in pids)
-                {
-                    cpuAtStart[replica] = ProcessCpu.Seconds(pid) ?? 0;
-                }
+                generatorAtStart = SampleCpu(pids, cpuAtStart);
+                heightAtStart = HighestBlockAsync(clients[0], cancellationToken);
+            },
+            MeasurementEnded = () =>
+            {
+                generatorAtEnd = SampleCpu(pids, cpuAtEnd);
+                heightAtEnd = HighestBlockAsync(clients[0], cancellationToken);
             },
         };
         LoadResult result;
@@ -125,12 +134,61 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         }
 
         double seconds = result.Measured.TotalSeconds;
-        double[] cpu = [.. pids.OrderBy(p => p.Key).Select(p => ((ProcessCpu.Seconds(p.Value) ?? 0) - cpuAtStart.GetValueOrDefault(p.Key)) / seconds)];
+        // A replica that died during the run has no end sample: it is left out rather than counted as idle.
+        double[] cpu = [.. pids.Keys.Order().Where(cpuAtEnd.ContainsKey).Select(r => (cpuAtEnd[r] - cpuAtStart.GetValueOrDefault(r)) / seconds)];
+        long? blocks = await heightAtEnd - await heightAtStart;
+        var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds, blocks);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {operation,-5} {count,3} clients ({streams,4} streams){(sweep ? " sweep" : $" run {run}")}: {result.TxPerSecond,8:#,0} tx/s  " +
             $"p50 {result.P50Ms,7:0.0} ms  p99 {result.P99Ms,7:0.0} ms  p99.9 {result.P999Ms,7:0.0} ms  " +
-            $"CPU/replica {(cpu.Length == 0 ? "n/a" : string.Join(' ', cpu.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture))))}" +
+            $"CPU/replica {(cpu.Length == 0 ? "n/a" : string.Join(' ', cpu.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture))))}  " +
+            $"µs/tx/replica {(point.MeanCpuMicrosPerTx is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : "n/a")}  " +
+            $"µs/tx load generator {point.LoadGeneratorMicrosPerTx:0}  tx/block {(point.TxPerBlock is { } perBlock ? perBlock.ToString("0", CultureInfo.InvariantCulture) : "n/a")}" +
             $"{(result.Errors > 0 ? $"  errors {result.Errors}" : "")}"));
-        return new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep);
+        return point;
+    }
+
+    /// <summary>
+    /// Samples the CPU seconds of each replica into <paramref name="into"/> (a replica that is gone is left out) and
+    /// returns this process's: the load generator.
+    /// </summary>
+    private static double SampleCpu(IReadOnlyDictionary<int, int> pids, Dictionary<int, double> into)
+    {
+        foreach ((int replica, int pid) in pids)
+        {
+            if (ProcessCpu.Seconds(pid) is { } seconds)
+            {
+                into[replica] = seconds;
+            }
+        }
+
+        return ProcessCpu.Seconds(Environment.ProcessId) ?? 0;
+    }
+
+    /// <summary>The highest block any replica reports having executed, or null if none answered (or the run is being cancelled).</summary>
+    private static async Task<long?> HighestBlockAsync(ChainClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            IReadOnlyDictionary<int, Network.Client.QueryResultMessage> answers = await LocalNetwork.ProbeAsync(client, cancellationToken);
+            return answers.Count == 0 ? null : answers.Values.Max(a => a.BlockHeight);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Client.ChainClientException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>With --network: the replicas' pids when the genesis lies in a testnet folder whose replicas run here; none otherwise.</summary>
+    private IReadOnlyDictionary<int, int> ReplicasOnThisMachine()
+    {
+        try
+        {
+            return LocalNetwork.PidsIn(Path.GetDirectoryName(Path.GetFullPath(options.Network!))!);
+        }
+        catch (Exception e) when (e is CliException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return new Dictionary<int, int>();
+        }
     }
 }

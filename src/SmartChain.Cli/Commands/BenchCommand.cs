@@ -39,6 +39,11 @@ internal static class BenchCommand
             Description = "Seconds measured per run (default 5; warm-up 2 s before each; at most 86400).",
             CustomParser = CliParsers.OptionalWhole(1, 86400),
         };
+        var replicas = new Option<int?>("--replicas")
+        {
+            Description = $"Replicas in each local network (default 4; {Core.Limits.MinViewMembers} to {Core.Limits.MaxViewMembers}; all share this machine's cores).",
+            CustomParser = CliParsers.OptionalWhole(Core.Limits.MinViewMembers, Core.Limits.MaxViewMembers),
+        };
         var network = new Option<FileInfo?>("--network")
         {
             Description = "Drive an already running network (its genesis.json, with its minter wallets in wallets/ beside it) instead of local ones.",
@@ -46,10 +51,11 @@ internal static class BenchCommand
         };
         var command = new Command("bench",
             "Reproduce the paper's Table I on this machine and add SmartChain weak and strong: MINT and SPEND, a client sweep to find " +
-            "saturation, several warmed-up runs there, tx/s median and spread, p50/p99/p99.9 latency, CPU per replica, and this machine's " +
+            "saturation, several warmed-up runs there, tx/s median and spread, p50/p99/p99.9 latency, CPU per replica (cores and µs per " +
+            "transaction, and the load generator's), how fast each fresh network warmed up, and this machine's " +
             "ceilings (Ed25519 verifications/s, fsyncs/s, the SPEND bound they imply). Writes bench.md, bench.json and PNG charts.")
         {
-            quick, output, only, operations, clients, runs, duration, network,
+            quick, output, only, operations, clients, runs, duration, replicas, network,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,6 +71,7 @@ internal static class BenchCommand
                 ClientSweep = parse.GetValue(clients) is { Length: > 0 } sweep ? sweep : options.ClientSweep,
                 Runs = parse.GetValue(runs) ?? options.Runs,
                 Duration = parse.GetValue(duration) is int seconds ? TimeSpan.FromSeconds(seconds) : options.Duration,
+                Replicas = parse.GetValue(replicas) ?? options.Replicas,
                 Network = parse.GetValue(network)?.FullName,
             };
             if (options.Configurations.FirstOrDefault(k => BenchConfiguration.All.All(c => c.Key != k)) is { } unknown ||

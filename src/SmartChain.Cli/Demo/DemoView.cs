@@ -82,6 +82,14 @@ internal sealed class DemoView
         _console.MarkupLine(outcome.Succeeded
             ? $"[green]OK[/]: {Markup.Escape(summary)}all {outcome.Ledgers.Count} ledgers verified and identical up to block {outcome.Ledgers[0].CommonHeight:#,0}{(outcome.HeightSpread == 0 ? " (all heads equal)" : $" ({outcome.HeightSpread} block(s) more on replicas stopped later)")}"
             : $"[red]FAILED[/]: {Markup.Escape(summary)}the ledgers did not all verify to one common prefix (within {DemoOutcome.MaxHeightSpread} blocks)");
+        if (WarmStart.Of(load.Timeline) is { } warm)
+        {
+            string reached = warm.ReachedAt is { } at
+                ? string.Create(CultureInfo.InvariantCulture, $"reached {at.TotalSeconds:0.0} s after the load started")
+                : "never reached";
+            _console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"warm start: {warm.FirstSecondTxPerSecond:#,0} tx/s in the first second; 80% of the steady {warm.SteadyTxPerSecond:#,0} tx/s (the second half's rate) {reached}")));
+        }
     }
 
     private static string Short(string hash) => hash.Length > 16 ? hash[..16] : hash;
@@ -102,6 +110,7 @@ internal sealed class DemoView
             w.WriteNumber("p50Ms", Math.Round(outcome.Load.P50Ms, 2));
             w.WriteNumber("p99Ms", Math.Round(outcome.Load.P99Ms, 2));
             w.WriteNumber("errors", outcome.Load.Errors);
+            Bench.TimelineJson.Write(w, outcome.Load);
             w.WriteStartArray("replicas");
             foreach (Testnet.ReplicaLedger ledger in outcome.Ledgers)
             {

@@ -82,7 +82,7 @@ internal static class TestnetProcesses
     /// <paramref name="nodeArgs"/> added to <c>node run</c>, and waits until all are connected.
     /// </summary>
     public static async Task<IReadOnlyList<string>> StartAllAsync(string folder, TextWriter output, TimeSpan timeout, IReadOnlyList<string>? nodeArgs = null,
-        int? only = null, Func<string, IReadOnlyList<string>>? homeArgs = null)
+        int? only = null, Func<string, IReadOnlyList<string>>? homeArgs = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         IReadOnlyList<string> all = Homes(folder);
         IReadOnlyList<string> homes = Select(folder, all, only);
@@ -98,7 +98,7 @@ internal static class TestnetProcesses
         var launched = new Dictionary<string, int>();
         foreach (string home in homes)
         {
-            launched[home] = Launch(home, [.. nodeArgs ?? [], .. homeArgs?.Invoke(home) ?? []]);
+            launched[home] = Launch(home, [.. nodeArgs ?? [], .. homeArgs?.Invoke(home) ?? []], environment);
             output.WriteLine($"started {Path.GetFileName(home)} (log: {Path.Combine(home, LogFileName)})");
         }
 
@@ -145,9 +145,10 @@ internal static class TestnetProcesses
 
     /// <summary>
     /// Launches <c>smartchain node run --home HOME</c> detached (own session), logging to HOME/node.log; returns its pid
-    /// (<c>setsid</c> is exec'd by a process that leads no group, so it runs the replica in place).
+    /// (<c>setsid</c> is exec'd by a process that leads no group, so it runs the replica in place). <paramref name="environment"/>
+    /// is added to this process's environment, which the replica inherits.
     /// </summary>
-    public static int Launch(string home, IReadOnlyList<string> nodeArgs)
+    public static int Launch(string home, IReadOnlyList<string> nodeArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         string self = Environment.ProcessPath ?? throw new CliException("cannot tell which executable to start");
         List<string> command = [self];
@@ -169,6 +170,11 @@ internal static class TestnetProcesses
         }
 
         start.Environment["SMARTCHAIN_LOG"] = Path.Combine(home, LogFileName);
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using Process process = Process.Start(start) ?? throw new CliException($"could not start a replica in {home}");
         return process.Id;
     }
