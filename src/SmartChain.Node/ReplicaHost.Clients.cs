@@ -1,5 +1,3 @@
-using SmartChain.Core.Application;
-using SmartChain.Core.Requests;
 using SmartChain.Network.Client;
 
 namespace SmartChain.Node;
@@ -19,9 +17,6 @@ public sealed partial class ReplicaHost
         add => _gateway.SessionClosed += value;
         remove => _gateway.SessionClosed -= value;
     }
-
-    // The consensus core verifies proposed requests through the gateway's cache, shared with the client path.
-    private TxCheck Verify(SignedRequest request) => _gateway.Verify(request);
 
     // A query's answer with the replica's progress, from the snapshots the consensus and execution loops publish.
     private QueryResultMessage Describe(QueryMessage query, byte[] body)

@@ -10,7 +10,7 @@ namespace SmartChain.Node;
 public sealed partial class ReplicaHost
 {
     private readonly Channel<LedgerInput> _ledger = Channel.CreateBounded<LedgerInput>(new BoundedChannelOptions(1_024) { SingleReader = true });
-    private readonly ReplyCache _replyCache = new(200_000);
+    private readonly ReplyCache _replyCache;
     private readonly LedgerPipeline _ledgerPipeline;
 
     /// <summary>Highest block whose certificate is durable here.</summary>

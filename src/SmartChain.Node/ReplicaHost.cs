@@ -64,80 +64,24 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
-        _app = application(genesis) ?? throw new InvalidOperationException("the application factory returned no application");
-        Directory.CreateDirectory(config.DataDir);
-        if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
-        {
-            throw new InvalidOperationException(
-                $"{config.DataDir} holds a baseline run's {NaiveLedgerFileName}; baselines are for benchmarks and cannot restart. Remove the data folder.");
-        }
-
-        _store = BlockStore.Open(config.DataDir, log: line => NodeLog.Storage(_log, line));
-        CertificateCollector collector;
-        Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures = [];
-        LedgerRecovery.Result ledgerStart;
-        ReplicaCore core;
-        ClientTable executedClients;
-        VoteLog votes;
-        try
-        {
-            if (_store.Height < 0)
-            {
-                _store.Append(Block.Genesis(genesis));
-                _store.Commit();
-            }
-
-            var consensusOptions = ConsensusOptions.From(genesis.Consensus);
-            var clients = new ClientTable(consensusOptions.RequestWindow);
-            _snapshots = new SnapshotStore(config.DataDir);
-            LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
-                _replyCache, consensusOptions.RecentDecisions, _snapshots, line => NodeLog.Transfer(_log, line));
-            ledgerStart = recovered;
-            executedClients = clients.Clone();
-
-            _machine = recovered.Machine;
-            _history = LoadViews(_store, genesis);
-            _signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
-            _networkView = NetworkViewAtStart(config);
-
-            core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
-                recovered.LastConsensusId, clients);
-            votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
-                line => NodeLog.Storage(_log, line));
-            core.RestoreVotes(undecided);
-            foreach (Decision decision in recovered.Recent)
-            {
-                core.RememberDecided(decision);
-            }
-
-            collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
-            foreach ((long installedBy, Core.Views.View view) in _history.After(-1))
-            {
-                collector.ViewFrom(installedBy + 1, view);
-            }
-
-            collector.SkipTo(_store.Height);
-            foreach (long number in recovered.Uncertified)
-            {
-                Hash256 hash = _store.Read(number).Hash;
-                collector.SetLocal(number, hash);
-                if (_signer.KeyFor(collector.ViewAt(number)) is { } signing)
-                {
-                    byte[] signature = BlockCertificate.Sign(signing, genesis.ChainId, hash);
-                    mySignatures[number] = (hash, signature);
-                    collector.Add(config.ReplicaId, number, hash, signature);
-                }
-            }
-
-            NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.FromCheckpoint is { } from ? $"the snapshot of block {from}" : "genesis",
-                recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count, recovered.LastConsensusId + 1);
-        }
-        catch
-        {
-            _signer?.Dispose();
-            _store.Dispose();
-            throw;
-        }
+        Startup.RecoveredReplica start = Startup.ReplicaStartup.Recover(config, genesis, key, application, options, _log,
+            r => _gateway!.Verify(r).Accepted); // the gateway exists before the consensus thread verifies anything
+        _app = start.App;
+        _store = start.Store;
+        _snapshots = start.Snapshots;
+        _replyCache = start.Replies;
+        _history = start.History;
+        _viewProofs = start.ViewProofs;
+        _uncertifiedReconfigurations = start.UncertifiedReconfigurations;
+        _signer = start.Signer;
+        _machine = start.Machine;
+        _networkView = start.NetworkView;
+        CertificateCollector collector = start.Collector;
+        Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures = start.MySignatures;
+        Startup.LedgerRecovery.Result ledgerStart = start.Ledger;
+        ReplicaCore core = start.ConsensusCore;
+        ClientTable executedClients = start.ExecutedClients;
+        VoteLog votes = start.Votes;
 
         var credentials = new LinkCredentials(config.ReplicaId, key);
         _network = new ReplicaNetwork(_networkView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
