@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using SmartChain.Consensus;
 using SmartChain.Core.Application;
@@ -24,6 +25,24 @@ namespace SmartChain.Node.Startup;
 /// </summary>
 internal static class ReplicaStartup
 {
+    /// <summary>Refuses a key that is not the identity key the genesis view names for this replica.</summary>
+    public static void CheckIdentity(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key)
+    {
+        if (genesis.InitialView.TryGetMember(config.ReplicaId, out var member) && member!.PublicKey != key.PublicKey)
+        {
+            throw new InvalidOperationException($"replica {config.ReplicaId} of the genesis view has identity key {member.PublicKey}, not {key.PublicKey} (the key file in node.json)");
+        }
+    }
+
+    /// <summary>Parses a <c>host:port</c> listen address of the node configuration (a name is resolved).</summary>
+    public static IPEndPoint ParseEndpoint(string hostPort)
+    {
+        int colon = hostPort.LastIndexOf(':');
+        string host = hostPort[..colon];
+        IPAddress address = IPAddress.TryParse(host, out IPAddress? ip) ? ip : Dns.GetHostAddresses(host)[0];
+        return new IPEndPoint(address, int.Parse(hostPort.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>
     /// Rebuilds the replica's state from its data folder, running the application <paramref name="application"/> makes;
     /// <paramref name="verify"/> is how the consensus core checks a proposed request (the client gateway's cache).
