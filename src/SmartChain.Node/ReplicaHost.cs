@@ -27,8 +27,6 @@ namespace SmartChain.Node;
 public sealed class ReplicaHost : IAsyncDisposable
 {
     private readonly ILogger _log;
-    private readonly ReplicaOptions _options;
-    private readonly int _tickMs;
     private readonly BlockStore _store;
     private readonly Views.ViewSigner _signer;
     private readonly ReplicaNetwork _network;
@@ -48,7 +46,7 @@ public sealed class ReplicaHost : IAsyncDisposable
 
     private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ApplicationFactory application, ILoggerFactory loggers, ReplicaOptions options)
     {
-        (Id, _options, _tickMs) = (config.ReplicaId, options, genesis.Consensus.TickMs);
+        Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
         RecoveredReplica start = ReplicaStartup.Recover(config, genesis, key, application, options, _log,
             r => _gateway!.Verify(r).Accepted); // the gateway exists before the consensus thread verifies anything
@@ -149,23 +147,24 @@ public sealed class ReplicaHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(application);
         ReplicaStartup.CheckIdentity(config, genesis, key);
-        var host = new ReplicaHost(config, genesis, key, application, loggers, options ?? ReplicaOptions.Default);
-        host.StartLoops();
+        options ??= ReplicaOptions.Default;
+        var host = new ReplicaHost(config, genesis, key, application, loggers, options);
+        host.StartLoops(genesis.Consensus.TickMs, options.Ledger);
         return host;
     }
 
-    private void StartLoops()
+    private void StartLoops(int tickMs, LedgerMode ledger)
     {
         CancellationToken stop = _stop.Token;
         _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_executor.RunAsync(stop), failed: null, _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_ledgerPipeline.RunAsync(stop), e => NodeLog.LedgerFailed(_log, e, Id, Status), _stop));
         _loops.Add(_router.RunAsync(stop));
-        _loops.Add(ReplicaLoops.TickAsync(_tickMs, _inputs.Writer, _ledger.Writer, stop));
+        _loops.Add(ReplicaLoops.TickAsync(tickMs, _inputs.Writer, _ledger.Writer, stop));
         _loops.Add(_gateway.AcceptLoopAsync(stop));
         _loops.Add(ReplicaLoops.StatusAsync(Readout, _log, stop));
         _loops.Add(_gateway.SweepLoopAsync(stop));
-        if (_options.Ledger == LedgerMode.Blockchain)
+        if (ledger == LedgerMode.Blockchain)
         {
             _loops.Add(_transferCoordinator.RunAsync());
         }
