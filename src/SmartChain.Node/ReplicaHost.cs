@@ -1,178 +1,95 @@
-using System.Net;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
-using SmartChain.Core.Requests;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger;
-using SmartChain.Ledger.Certification;
-using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Network;
+using SmartChain.Node.Startup;
 
 namespace SmartChain.Node;
 
 /// <summary>
 /// One replica process, as a composition root, running whatever application the composition passes (an
-/// <see cref="ApplicationFactory"/>; <c>node run</c> passes SMaRtCoin): on start it rebuilds the replica's state from
-/// its own ledger and the votes it cast, then creates the channels and one component per thread —
-/// <see cref="Gateway.ClientGateway"/> (client
-/// sessions), <see cref="Peers.PeerRouter"/> (peer pump), <see cref="Ordering.ConsensusDriver"/> (consensus thread),
-/// <see cref="Execution.Executor"/> (execution loop), <see cref="Pipeline.LedgerPipeline"/> (ledger loop),
-/// <see cref="Transfer.TransferCoordinator"/> (state transfer) — starts their loops and stops them. Votes are fsynced
-/// before the messages that carry them leave; a reply leaves only once its block is durable (and certified, in strong
-/// mode). docs/architecture.md has the table of what each component owns and the messages between them.
+/// <see cref="ApplicationFactory"/>; <c>node run</c> passes SMaRtCoin): on start <see cref="ReplicaStartup"/> rebuilds the
+/// replica's state from its own ledger and the votes it cast; the host then creates the channels and one component per
+/// thread — <see cref="Gateway.ClientGateway"/> (client sessions), <see cref="Peers.PeerRouter"/> (peer pump),
+/// <see cref="Ordering.ConsensusDriver"/> (consensus thread), <see cref="Execution.Executor"/> (execution loop),
+/// <see cref="Pipeline.LedgerPipeline"/> (ledger loop), <see cref="Transfer.TransferCoordinator"/> (state transfer) —
+/// starts their loops and stops them. Votes are fsynced before the messages that carry them leave; a reply leaves only
+/// once its block is durable (and certified, in strong mode). docs/architecture.md has the table of what each component
+/// owns and the messages between them.
 /// </summary>
-public sealed partial class ReplicaHost : IAsyncDisposable
+public sealed class ReplicaHost : IAsyncDisposable
 {
-    private readonly GenesisDocument _genesis;
-    private readonly Core.Views.View _networkView;
     private readonly ILogger _log;
-    private readonly IReplicatedApplication _app;
-    private readonly ReplicaNetwork _network;
-    private readonly Gateway.ClientGateway _gateway;
     private readonly BlockStore _store;
-    private readonly ReplicaOptions _options;
-    private readonly string _dataDir;
-    private readonly Peers.PeerRouter _router;
+    private readonly Views.ViewSigner _signer;
+    private readonly ReplicaNetwork _network;
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
-    private readonly ClientInputQueue _clientInputs;
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
-    private readonly CancellationTokenSource _stop = new();
-    private int _disposed;
-    private readonly List<Task> _loops = [];
-    private readonly NodeMetrics _metrics;
-    private readonly Ordering.ConsensusInputs _consensusInputs;
+    private readonly Channel<LedgerInput> _ledger = Channel.CreateBounded<LedgerInput>(new BoundedChannelOptions(1_024) { SingleReader = true });
+    private readonly Gateway.ClientGateway _gateway;
+    private readonly Peers.PeerRouter _router;
     private readonly Ordering.ConsensusDriver _driver;
     private readonly Execution.Executor _executor;
+    private readonly Pipeline.LedgerPipeline _ledgerPipeline;
+    private readonly Pipeline.ReconfigurationCertifier _reconfigurations;
     private readonly Transfer.TransferCoordinator _transferCoordinator;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> _transferredCertificates = new();
-    private readonly SnapshotStore _snapshots;
-    private readonly Transfer.TransferServer _transferServer;
-    private long _droppedPeerMessages;
-    private long _networkEvents;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private int _disposed;
 
     private ReplicaHost(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ApplicationFactory application, ILoggerFactory loggers, ReplicaOptions options)
     {
-        _genesis = genesis;
-        _options = options;
-        _clientInputs = new ClientInputQueue(options.Clients.MaxQueuedRequests, options.Clients.MaxQueuedRequestBytes);
-        _dataDir = config.DataDir;
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
-        _app = application(genesis) ?? throw new InvalidOperationException("the application factory returned no application");
-        Directory.CreateDirectory(config.DataDir);
-        if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, NaiveLedgerFileName)))
-        {
-            throw new InvalidOperationException(
-                $"{config.DataDir} holds a baseline run's {NaiveLedgerFileName}; baselines are for benchmarks and cannot restart. Remove the data folder.");
-        }
-
-        _store = BlockStore.Open(config.DataDir, log: line => NodeLog.Storage(_log, line));
-        CertificateCollector collector;
-        Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures = [];
-        LedgerRecovery.Result ledgerStart;
-        ReplicaCore core;
-        ClientTable executedClients;
-        VoteLog votes;
-        try
-        {
-            if (_store.Height < 0)
-            {
-                _store.Append(Block.Genesis(genesis));
-                _store.Commit();
-            }
-
-            var consensusOptions = ConsensusOptions.From(genesis.Consensus);
-            var clients = new ClientTable(consensusOptions.RequestWindow);
-            _snapshots = new SnapshotStore(config.DataDir);
-            LedgerRecovery.Result recovered = LedgerRecovery.Run(_store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, _app, clients,
-                _replyCache, consensusOptions.RecentDecisions, _snapshots, line => NodeLog.Transfer(_log, line));
-            ledgerStart = recovered;
-            executedClients = clients.Clone();
-
-            _machine = recovered.Machine;
-            _history = LoadViews(_store, genesis);
-            _signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
-            _networkView = NetworkViewAtStart(config);
-
-            core = new ReplicaCore(config.ReplicaId, _machine.View, genesis.ChainId, _signer.KeyFor(_machine.View), consensusOptions, r => Verify(r).Accepted,
-                recovered.LastConsensusId, clients);
-            votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
-                line => NodeLog.Storage(_log, line));
-            core.RestoreVotes(undecided);
-            foreach (Decision decision in recovered.Recent)
-            {
-                core.RememberDecided(decision);
-            }
-
-            collector = new CertificateCollector(genesis.InitialView, genesis.ChainId, (from, block, detail) => NodeLog.BlockEvidence(_log, from, block, detail));
-            foreach ((long installedBy, Core.Views.View view) in _history.After(-1))
-            {
-                collector.ViewFrom(installedBy + 1, view);
-            }
-
-            collector.SkipTo(_store.Height);
-            foreach (long number in recovered.Uncertified)
-            {
-                Hash256 hash = _store.Read(number).Hash;
-                collector.SetLocal(number, hash);
-                if (_signer.KeyFor(collector.ViewAt(number)) is { } signing)
-                {
-                    byte[] signature = BlockCertificate.Sign(signing, genesis.ChainId, hash);
-                    mySignatures[number] = (hash, signature);
-                    collector.Add(config.ReplicaId, number, hash, signature);
-                }
-            }
-
-            NodeLog.Recovered(_log, config.ReplicaId, _store.Height + 1, recovered.FromCheckpoint is { } from ? $"the snapshot of block {from}" : "genesis",
-                recovered.Transactions, recovered.Elapsed.TotalSeconds, recovered.Uncertified.Count, recovered.LastConsensusId + 1);
-        }
-        catch
-        {
-            _signer?.Dispose();
-            _store.Dispose();
-            throw;
-        }
-
-        var credentials = new LinkCredentials(config.ReplicaId, key);
-        _network = new ReplicaNetwork(_networkView, genesis.ChainId, credentials, ParseEndpoint(config.Listen), LinkOptions.Default,
-            line => LogSampled(ref _networkEvents, line)) { OutboundFilter = _options.OutboundFilter };
-        _consensusInputs = new Ordering.ConsensusInputs(_inputs.Reader, _inputs.Writer, _clientInputs, options.Clients.RequestsPerTurn, _network,
-            line => LogSampled(ref _droppedPeerMessages, line));
-        _transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, _snapshots, ViewProofsAfter, _log, _stop.Token);
-        _metrics = new NodeMetrics(genesis.ChainId, config.ReplicaId, () => _executor?.Status.Executed ?? 0, () => _driver?.Status.PendingRequests ?? 0,
-            () => _network.QueuedFrames, () => _network.ConnectedPeers, () => _driver?.Status.Regency ?? 0, () => _executor?.Status.View.Id ?? 0,
-            () => _executor?.Status.View.N ?? 0);
-        _gateway = new Gateway.ClientGateway(ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, _machine, QueryApplication, _metrics, _log,
-            _clientInputs, _consensusInputs.RingDoorbell, _execution.Writer, Describe);
-        _reconfigurations = new Pipeline.ReconfigurationCertifier(config.ReplicaId, _uncertifiedReconfigurations, _history, _viewProofs, _signer, _network, _log);
-        _ledgerPipeline = new Pipeline.LedgerPipeline(config.ReplicaId, genesis, _ledger.Reader, _store, collector, _signer, _network, _transferServer, _metrics, _log,
-            _replyCache, _transferredCertificates, mySignatures, _reconfigurations,
+        RecoveredReplica start = ReplicaStartup.Recover(config, genesis, key, application, options, _log,
+            r => _gateway!.Verify(r).Accepted); // the gateway exists before the consensus thread verifies anything
+        (_store, _signer) = (start.Store, start.Signer);
+        LedgerRecovery.Result ledgerStart = start.Ledger;
+        var (dropped, credentials) = (new SampledLog(_log), new LinkCredentials(config.ReplicaId, key));
+        var transferredCertificates = new ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)>();
+        var clientInputs = new ClientInputQueue(options.Clients.MaxQueuedRequests, options.Clients.MaxQueuedRequestBytes);
+        _network = new ReplicaNetwork(start.NetworkView, genesis.ChainId, credentials, ReplicaStartup.ParseEndpoint(config.Listen), LinkOptions.Default,
+            new SampledLog(_log).Write) { OutboundFilter = options.OutboundFilter };
+        var consensusInputs = new Ordering.ConsensusInputs(_inputs.Reader, _inputs.Writer, clientInputs, options.Clients.RequestsPerTurn, _network, dropped.Write);
+        var transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, start.Snapshots, start.ViewProofs.After, _log, _stop.Token);
+        Readout = new ReplicaReadout(Id, genesis, config.DataDir, start.App, start.History, start.ViewProofs, _network, dropped);
+        NodeMetrics metrics = Readout.Metrics;
+        _gateway = new Gateway.ClientGateway(ReplicaStartup.ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, start.Machine, Readout.Query,
+            metrics, _log, clientInputs, consensusInputs.RingDoorbell, _execution.Writer, Readout.Describe);
+        _reconfigurations = new Pipeline.ReconfigurationCertifier(Id, start.UncertifiedReconfigurations, start.History, start.ViewProofs, _signer, _network, _log);
+        _ledgerPipeline = new Pipeline.LedgerPipeline(Id, genesis, _ledger.Reader, _store, start.Collector, _signer, _network, transferServer, metrics, _log,
+            start.Replies, transferredCertificates, start.MySignatures, _reconfigurations,
             [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId);
-        _driver = new Ordering.ConsensusDriver(config.ReplicaId, core, votes, _consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
-            () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, TryRequestTransfer, _metrics, _log);
-        _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, _machine, ledgerStart.Head,
-            ledgerStart.LastConsensusId, executedClients, new Execution.Checkpointer(_snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot)),
-            _replyCache, _history, _signer, _network, _gateway, _viewProofs.EncodeAnswer, () => _driver.Status.View, _transferredCertificates, _metrics, _log);
-        _transferCoordinator = new Transfer.TransferCoordinator(config.ReplicaId, genesis, options.Transfer, _networkView, _network, _snapshots, _history, _inputs.Writer,
-            _execution.Writer, _ledger.Writer, _ledgerPipeline, () => _executor.Status, () => _driver.Status.View, _transferredCertificates, _log, _stop.Token);
-        _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), _consensusInputs, _ledger.Writer, _transferServer,
-            _transferCoordinator.Deliver, line => LogSampled(ref _droppedPeerMessages, line));
+        _driver = new Ordering.ConsensusDriver(Id, start.ConsensusCore, start.Votes, consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
+            () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, () => _transferCoordinator!.TryRequest(), metrics, _log);
+        _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, start.Machine, ledgerStart.Head,
+            ledgerStart.LastConsensusId, start.ExecutedClients, new Execution.Checkpointer(start.Snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot)),
+            start.Replies, start.History, _signer, _network, _gateway, start.ViewProofs.EncodeAnswer, () => _driver.Status.View, transferredCertificates, metrics, _log);
+        _transferCoordinator = new Transfer.TransferCoordinator(Id, genesis, options.Transfer, start.NetworkView, _network, start.Snapshots, start.History, _inputs.Writer,
+            _execution.Writer, _ledger.Writer, _ledgerPipeline, () => _executor.Status, () => _driver.Status.View, transferredCertificates, _log, _stop.Token);
+        _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), consensusInputs, _ledger.Writer, transferServer,
+            _transferCoordinator.Deliver, dropped.Write);
+        Readout.Attach(_gateway, _driver, _executor, _ledgerPipeline, _transferCoordinator);
     }
 
     /// <summary>File the naive baselines append to, inside the data folder.</summary>
     public const string NaiveLedgerFileName = "naive-ledger.log";
 
-    /// <summary>This replica's id.</summary>
-    public int Id { get; }
+    /// <summary>Name of the file in the data folder where <c>node join</c> leaves the view that admitted this replica.</summary>
+    public const string BootstrapViewFileName = "bootstrap-view.bin";
 
     /// <summary>Name of the <see cref="System.Diagnostics.Metrics.Meter"/> every replica publishes to.</summary>
     public const string MeterName = NodeMetrics.MeterName;
+
+    /// <summary>This replica's id.</summary>
+    public int Id { get; }
 
     /// <summary>
     /// Completes when the replica stops; faults if it stopped on its own because a loop failed (a failed fsync, an
@@ -184,17 +101,38 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     public int ConsensusThreadId => _driver.ThreadId;
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
-    public string Status
-    {
-        get
-        {
-            Pipeline.LedgerStatus ledger = _ledgerPipeline.Status;
-            return $"{_driver.Status.Line} executed {_executor.Status.Executed} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
-                $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + Interlocked.Read(ref _droppedPeerMessages)} " +
-                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {_driver.VoteFsyncs}" +
-                (_transferCoordinator.Running ? " state-transfer running" : "");
-        }
-    }
+    public string Status => Readout.Line;
+
+    /// <summary>Highest block whose certificate is durable here.</summary>
+    public long LastCertified => _ledgerPipeline.Status.LastCertified;
+
+    /// <summary>Highest block durable here.</summary>
+    public long CommittedHeight => _ledgerPipeline.Status.CommittedHeight;
+
+    /// <summary>Completes once block <paramref name="block"/> and every block before it are durable and certified here.</summary>
+    public Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken) =>
+        _ledgerPipeline.WaitForAsync(static s => s.CertifiedPrefix, block, cancellationToken);
+
+    /// <summary>Completes once this replica was removed from the view (it left or was excluded) and erased its keys.</summary>
+    public Task Removed => _reconfigurations.Removed;
+
+    /// <summary>The view in force after the last block executed here.</summary>
+    public Core.Views.View CurrentView => _executor.Status.View;
+
+    /// <summary>What other threads and the HTTP API read of this replica (status, queries, view proofs, metrics).</summary>
+    internal ReplicaReadout Readout { get; }
+
+    /// <summary>Highest block such that it and every block before it are certified and durable here.</summary>
+    internal long CertifiedPrefix => _ledgerPipeline.Status.CertifiedPrefix;
+
+    /// <summary>Requests this replica will answer once executed (bounded by <see cref="ClientBudget.MaxPendingReplies"/>).</summary>
+    internal int PendingReplies => _gateway.Replies.Count;
+
+    /// <summary>Raised once a client session has closed and its waiting requests are forgotten (tests await it).</summary>
+    internal event Action? ClientSessionClosed { add => _gateway.SessionClosed += value; remove => _gateway.SessionClosed -= value; }
+
+    /// <summary>Completes when the transfer a replica runs at start has finished (with nothing to do, often).</summary>
+    internal Task<Transfer.TransferResult> FirstTransfer => _transferCoordinator.FirstTransfer;
 
     /// <summary>
     /// Starts a replica from its home configuration, running the application <paramref name="application"/> makes
@@ -208,27 +146,30 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(genesis);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(application);
-        if (genesis.InitialView.TryGetMember(config.ReplicaId, out var member) && member!.PublicKey != key.PublicKey)
-        {
-            throw new InvalidOperationException($"replica {config.ReplicaId} of the genesis view has identity key {member.PublicKey}, not {key.PublicKey} (the key file in node.json)");
-        }
-
-        var host = new ReplicaHost(config, genesis, key, application, loggers, options ?? ReplicaOptions.Default);
-        host._loops.Add(host.SupervisedAsync(host._driver.Start(host._stop.Token), e => NodeLog.ConsensusFailed(host._log, e, host.Id, host.Status)));
-        host._loops.Add(host.SupervisedAsync(host._executor.RunAsync(host._stop.Token), failed: null));
-        host._loops.Add(host.SupervisedAsync(host._ledgerPipeline.RunAsync(host._stop.Token), e => NodeLog.LedgerFailed(host._log, e, host.Id, host.Status)));
-        host._loops.Add(host._router.RunAsync(host._stop.Token));
-        host._loops.Add(host.TickLoopAsync());
-        host._loops.Add(host._gateway.AcceptLoopAsync(host._stop.Token));
-        host._loops.Add(host.StatusLoopAsync());
-        host._loops.Add(host._gateway.SweepLoopAsync(host._stop.Token));
-        if (host._options.Ledger == LedgerMode.Blockchain)
-        {
-            host._loops.Add(host._transferCoordinator.RunAsync());
-        }
-
-        NodeLog.Started(host._log, host.Id, host.Status);
+        ReplicaStartup.CheckIdentity(config, genesis, key);
+        options ??= ReplicaOptions.Default;
+        var host = new ReplicaHost(config, genesis, key, application, loggers, options);
+        host.StartLoops(genesis.Consensus.TickMs, options.Ledger);
         return host;
+    }
+
+    private void StartLoops(int tickMs, LedgerMode ledger)
+    {
+        CancellationToken stop = _stop.Token;
+        _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
+        _loops.Add(ReplicaLoops.SuperviseAsync(_executor.RunAsync(stop), failed: null, _stop));
+        _loops.Add(ReplicaLoops.SuperviseAsync(_ledgerPipeline.RunAsync(stop), e => NodeLog.LedgerFailed(_log, e, Id, Status), _stop));
+        _loops.Add(_router.RunAsync(stop));
+        _loops.Add(ReplicaLoops.TickAsync(tickMs, _inputs.Writer, _ledger.Writer, stop));
+        _loops.Add(_gateway.AcceptLoopAsync(stop));
+        _loops.Add(ReplicaLoops.StatusAsync(Readout, _log, stop));
+        _loops.Add(_gateway.SweepLoopAsync(stop));
+        if (ledger == LedgerMode.Blockchain)
+        {
+            _loops.Add(_transferCoordinator.RunAsync());
+        }
+
+        NodeLog.Started(_log, Id, Status);
     }
 
     /// <inheritdoc />
@@ -245,18 +186,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _ledger.Writer.TryComplete();
         await _gateway.DisposeAsync();
         await _network.DisposeAsync();
-        try
-        {
-            await Task.WhenAll(_loops);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
-        {
-            // A loop that failed has already logged why (critical); disposal still releases everything.
-        }
-
+        await ReplicaLoops.JoinAsync(_loops);
         _driver.Dispose(); // its thread and the vote log
         try
         {
@@ -278,83 +208,8 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _store.Dispose();
         _signer.Dispose();
         _executor.Dispose();
-        _metrics.Dispose();
+        Readout.Dispose();
         _stop.Dispose();
         NodeLog.Stopped(_log, Id, Status);
-    }
-
-    // A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation) is
-    // logged and stops the replica rather than letting it continue inconsistent or reply on unknown durability.
-    // (The execution loop has no failure policy yet: its failure only faults Completion, as before the split.)
-    private async Task SupervisedAsync(Task loop, Action<Exception>? failed)
-    {
-        try
-        {
-            await loop;
-        }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
-        {
-        }
-        catch (Exception e) when (failed is not null)
-        {
-            failed(e);
-            await _stop.CancelAsync();
-            throw;
-        }
-    }
-
-    private static IPEndPoint ParseEndpoint(string hostPort)
-    {
-        int colon = hostPort.LastIndexOf(':');
-        string host = hostPort[..colon];
-        IPAddress address = IPAddress.TryParse(host, out IPAddress? ip) ? ip : Dns.GetHostAddresses(host)[0];
-        return new IPEndPoint(address, int.Parse(hostPort.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private async Task TickLoopAsync()
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_genesis.Consensus.TickMs));
-        try
-        {
-            long ticks = 0;
-            long perSecond = Math.Max(1, 1000 / _genesis.Consensus.TickMs);
-            while (await timer.WaitForNextTickAsync(_stop.Token))
-            {
-                _inputs.Writer.TryWrite(new NodeInput.Tick());
-                if (++ticks % perSecond == 0)
-                {
-                    _ledger.Writer.TryWrite(new LedgerInput.Retransmit());
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    // The one-line status every 10 s: what an operator looks at first.
-    private async Task StatusLoopAsync()
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stop.Token))
-            {
-                NodeLog.Status(_log, Status);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    // Logs the 1st, 2nd, 4th, 8th… occurrence, so a flood of bad input cannot flood the log.
-    private void LogSampled(ref long counter, string line)
-    {
-        long n = Interlocked.Increment(ref counter);
-        if ((n & (n - 1)) == 0)
-        {
-            NodeLog.BadInput(_log, line, n);
-        }
     }
 }

@@ -40,7 +40,7 @@ public sealed class ApiSubmitterTests
         Frame? frame = await link.ReceiveAsync(Timeout());
         ReplyMessage executed = ReplyMessage.Decode(frame!.Value.Payload.Span);
         Assert.Equal(ReplyStatus.Executed, executed.Status);
-        await UntilAsync(() => api.ApiStatus().Executed >= executed.Instance, "replica 1 never executed the other request");
+        await UntilAsync(() => api.Readout.ApiStatus().Executed >= executed.Instance, "replica 1 never executed the other request");
 
         // Nobody will answer it (the replica decided another request for its sequence): it is given up, not answered.
         await UntilAsync(() => submitter.Waiting == 0, "the API still waits for an answer that cannot come");

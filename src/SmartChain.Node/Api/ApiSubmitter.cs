@@ -190,10 +190,10 @@ internal sealed class ApiSubmitter : IAsyncDisposable
 
     private async Task<SecureLink> ConnectAsync(CancellationToken stop)
     {
-        System.Net.IPEndPoint endpoint = _host.ClientEndPoint;
+        System.Net.IPEndPoint endpoint = _host.Readout.ClientEndPoint;
         string address = endpoint.Address.Equals(System.Net.IPAddress.Any) ? "127.0.0.1"
             : endpoint.Address.Equals(System.Net.IPAddress.IPv6Any) ? "::1" : endpoint.Address.ToString();
-        SecureLink link = await SecureLink.ConnectToAnyReplicaAsync(address, endpoint.Port, _host.Genesis.ChainId,
+        SecureLink link = await SecureLink.ConnectToAnyReplicaAsync(address, endpoint.Port, _host.Readout.Genesis.ChainId,
             new LinkCredentials(PeerIdentity.ClientId, _linkKey), LinkOptions.Default, stop);
         if (link.Peer.ReplicaId != _host.Id)
         {

@@ -41,7 +41,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
         _host = host;
         _options = options;
         _log = loggers.CreateLogger($"replica{host.Id}.api");
-        _reader = BlockStore.OpenReadOnly(host.DataDirectory, line => ApiLog.FollowFailed(_log, line));
+        _reader = BlockStore.OpenReadOnly(host.Readout.DataDirectory, line => ApiLog.FollowFailed(_log, line));
         _index = new ChainIndex(options.MaxIndexedTransactions, options.MaxIndexedBlocks);
         _indexed = Math.Max(0, _reader.Height - options.IndexBlocksAtStart) - 1;
         _height = -1;
@@ -59,7 +59,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public GenesisDocument Genesis => _host.Genesis;
+    public GenesisDocument Genesis => _host.Readout.Genesis;
 
     /// <inheritdoc />
     public long Height => Interlocked.Read(ref _height);
@@ -68,7 +68,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
     public long CertifiedHeight => Interlocked.Read(ref _certified);
 
     /// <inheritdoc />
-    public NodeStatus Status() => _host.ApiStatus();
+    public NodeStatus Status() => _host.Readout.ApiStatus();
 
     /// <inheritdoc />
     public Block? ReadBlock(long number)
@@ -116,7 +116,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
         long after = Genesis.InitialView.Id;
         while (true)
         {
-            IReadOnlyList<TransactionReceipt> more = _host.ApiViewProofs(after);
+            IReadOnlyList<TransactionReceipt> more = _host.Readout.ViewProofsAfter(after);
             if (more.Count == 0)
             {
                 break;
@@ -130,7 +130,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public byte[] Query(ReadOnlySpan<byte> query) => _host.QueryApplication(query);
+    public byte[] Query(ReadOnlySpan<byte> query) => _host.Readout.Query(query);
 
     /// <inheritdoc />
     public SubmitOutcome? Submitted(Hash256 id) => _submitter.Outcome(id);
@@ -149,7 +149,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
     public Task WaitForHeightAsync(long block, CancellationToken cancellationToken) => WaitForAsync(() => Height, block, cancellationToken);
 
     /// <inheritdoc />
-    public Core.Views.View? CertifyingView(BlockHeader header) => _host.CertifyingView(header);
+    public Core.Views.View? CertifyingView(BlockHeader header) => _host.Readout.CertifyingView(header);
 
     private async Task WaitForAsync(Func<long> height, long block, CancellationToken cancellationToken)
     {
@@ -196,7 +196,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
         await Task.Yield();
         while (!_stop.IsCancellationRequested)
         {
-            Task pulse = _host.CommitPulse;
+            Task pulse = _host.Readout.CommitPulse;
             try
             {
                 Advance();
@@ -222,7 +222,7 @@ public sealed class ReplicaApi : INodeApi, IAsyncDisposable
 
     private void Advance()
     {
-        NodeStatus status = _host.ApiStatus();
+        NodeStatus status = _host.Readout.ApiStatus();
         long followed;
         lock (_storeGate)
         {

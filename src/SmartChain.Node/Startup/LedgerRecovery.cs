@@ -10,7 +10,7 @@ using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
 using SmartChain.Network.Client;
 
-namespace SmartChain.Node;
+namespace SmartChain.Node.Startup;
 
 /// <summary>
 /// Rebuilds a restarting replica from its own ledger (SPEC §6): re-executes every block onto the application, rebuilds

@@ -1,0 +1,91 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace SmartChain.Node;
+
+/// <summary>
+/// The host's own loops (the consensus tick, the ledger's retransmission beat, the periodic status line) and the
+/// supervision of the components' loops: what stops the replica when one of them fails.
+/// </summary>
+internal static class ReplicaLoops
+{
+    /// <summary>
+    /// A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation) is
+    /// logged by <paramref name="failed"/> and stops the replica through <paramref name="stop"/> rather than letting it
+    /// continue inconsistent or reply on unknown durability. A loop with no <paramref name="failed"/> policy (the
+    /// execution loop, as before the split) only faults the returned task.
+    /// </summary>
+    public static async Task SuperviseAsync(Task loop, Action<Exception>? failed, CancellationTokenSource stop)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+        }
+        catch (Exception e) when (failed is not null)
+        {
+            failed(e);
+            await stop.CancelAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits for every loop to end on stop; a loop that failed has already logged why (critical).</summary>
+    public static async Task JoinAsync(List<Task> loops)
+    {
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // Disposal still releases everything.
+        }
+    }
+
+    /// <summary>
+    /// Sends the consensus loop a <see cref="NodeInput.Tick"/> every <paramref name="tickMs"/> and the ledger loop a
+    /// <see cref="LedgerInput.Retransmit"/> about once a second, until <paramref name="stop"/>.
+    /// </summary>
+    public static async Task TickAsync(int tickMs, ChannelWriter<NodeInput> inputs, ChannelWriter<LedgerInput> ledger, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs));
+        try
+        {
+            long ticks = 0;
+            long perSecond = Math.Max(1, 1000 / tickMs);
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                inputs.TryWrite(new NodeInput.Tick());
+                if (++ticks % perSecond == 0)
+                {
+                    ledger.TryWrite(new LedgerInput.Retransmit());
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Logs the one-line status every 10 s (what an operator looks at first), until <paramref name="stop"/>.</summary>
+    public static async Task StatusAsync(ReplicaReadout readout, ILogger log, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                NodeLog.Status(log, readout.Line);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
