@@ -3,7 +3,7 @@
 # with `smartchain bench --network`, RUNS rounds of one run of SECONDS alone and one while bench/api-flood.py
 # floods every replica's API with status and block requests for the whole bench. Prints both sets of SPEND tx/s and
 # the flood's request counts. RATE is the API's requests a second per source (--http-rate; the flood comes from one
-# address, so the default 200 turns most of it into cheap 429s; a large RATE measures the API answering everything).
+# address, so the default 50 turns the rest of it into 429s, each sent after a one-second delay; a large RATE measures the API answering everything).
 # CLIENTS bench clients of 4 streams each (at most 8: a replica admits 8 handshakes at once from one address).
 # Usage: bench/api-flood.sh [DIR] [SECONDS] [RUNS] [RATE] [THREADS] [CLIENTS]   (build first: dotnet build -c Release src/SmartChain.Cli)
 set -euo pipefail

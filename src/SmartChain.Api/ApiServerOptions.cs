@@ -9,10 +9,10 @@ public sealed record ApiServerOptions
     public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 8080);
 
     /// <summary>Requests one source address may make per second, on average (a token bucket refilled every 100 ms).</summary>
-    public int RequestsPerSecondPerSource { get; init; } = 200;
+    public int RequestsPerSecondPerSource { get; init; } = 50;
 
     /// <summary>Requests one source address may make at once above the rate (the bucket's size).</summary>
-    public int BurstPerSource { get; init; } = 400;
+    public int BurstPerSource { get; init; } = 100;
 
     /// <summary>
     /// Requests all sources together may make per second (event streams apart): however many addresses flood the API,

@@ -27,7 +27,8 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Node = ReplicaApi.Start(Network.Hosts[0]!, NullLoggerFactory.Instance);
-        Server = await ApiServer.StartAsync(Node, ApiServerOptions.Default with { Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), Application = new Coin.Api.CoinApiEndpoints() },
+        // Every test asks from 127.0.0.1, many at once: one source far above a user's rate (BadInputTests tests the limits).
+        Server = await ApiServer.StartAsync(Node, ApiServerOptions.Default with { Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), RequestsPerSecondPerSource = 1_000, BurstPerSource = 2_000, Application = new Coin.Api.CoinApiEndpoints() },
             NullLoggerFactory.Instance);
         Http = new HttpClient { BaseAddress = Server.Address, Timeout = TimeSpan.FromSeconds(30) };
         Minter = new CoinWallet(Network.Chain, Network.Minter);
