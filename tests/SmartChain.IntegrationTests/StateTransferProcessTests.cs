@@ -13,7 +13,7 @@ using Xunit.Abstractions;
 namespace SmartChain.IntegrationTests;
 
 /// <summary>
-/// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 6,000
+/// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 3,000
 /// transactions (dozens of checkpoints) comes back — or comes back with an empty data folder, or resumes after being
 /// stalled — and catches up by state transfer while the load goes on. Afterwards all four ledgers verify from genesis
 /// and agree.
@@ -35,9 +35,9 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_replica_away_for_6000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
+    public async Task A_replica_away_for_3000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
     {
-        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 6_000);
+        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 3_000);
         Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
     }
 
