@@ -58,12 +58,7 @@ public class RecoveryTests
             Assert.True(next.Block > firstReply.Block + 5, $"block {next.Block} continues the chain");
         }
 
-        long head = net.Hosts.Max(h => h!.CommittedHeight);
-        foreach (ReplicaHost? host in net.Hosts)
-        {
-            await host!.WaitForCertifiedAsync(head, Timeout());
-        }
-
+        await net.SettleAsync(Timeout());
         await net.StopAsync();
         ReplicaHostTests.AssertVerifiedLedgers(net);
     }
@@ -133,12 +128,7 @@ public class RecoveryTests
 
         // The highest block any replica has committed: every replica commits and certifies it in time (the MINTs were
         // answered by a quorum, not by all), so all four ledgers end at the same block before the crash.
-        long head = net.Hosts.Max(h => h!.CommittedHeight);
-        foreach (ReplicaHost? host in net.Hosts)
-        {
-            await host!.WaitForCertifiedAsync(head, Timeout());
-        }
-
+        long head = await net.SettleAsync(Timeout());
         await net.StopAsync();
 
         // As if every replica crashed after fsyncing its last block but before any certificate of it was written.

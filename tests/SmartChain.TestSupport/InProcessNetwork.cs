@@ -81,9 +81,9 @@ public sealed class InProcessNetwork : IAsyncDisposable
     /// <summary>
     /// Waits until every running replica has certified the highest block any of them has committed. A client's answer
     /// needs only a quorum, so without this a test that stops the network and compares ledgers may find a slow replica
-    /// still behind (or, on a loaded machine, at genesis).
+    /// still behind (or, on a loaded machine, at genesis). Returns that block's number.
     /// </summary>
-    public async Task SettleAsync(CancellationToken cancellationToken)
+    public async Task<long> SettleAsync(CancellationToken cancellationToken)
     {
         long head = 0;
         foreach (ReplicaHost? host in Hosts)
@@ -98,6 +98,8 @@ public sealed class InProcessNetwork : IAsyncDisposable
                 await host.WaitForCertifiedAsync(head, cancellationToken);
             }
         }
+
+        return head;
     }
 
     /// <summary>Stops every running replica.</summary>

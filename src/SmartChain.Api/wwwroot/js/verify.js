@@ -231,18 +231,23 @@ export async function followViews(genesis, viewProofBytes) {
   return { history, problem: null };
 }
 
+// The header decoded, or why it does not decode (a string).
+function decodeHeader(headerBytes) {
+  try {
+    return decodeAll(headerBytes, readHeader);
+  } catch (e) {
+    if (!(e instanceof EncodingError)) throw e;
+    return `the header does not decode: ${e.message}`;
+  }
+}
+
 /**
  * Checks a block's certificate here: the header bytes hash to the block id the node claims, and a quorum of the view
  * in force at the block (from the trusted genesis and the checked view history) signed it. Null or the problem.
  */
 export async function certificateProblem(genesis, history, headerBytes, claimedHashHex, signatures) {
-  let header;
-  try {
-    header = decodeAll(headerBytes, readHeader);
-  } catch (e) {
-    if (!(e instanceof EncodingError)) throw e;
-    return `the header does not decode: ${e.message}`;
-  }
+  const header = decodeHeader(headerBytes);
+  if (typeof header === 'string') return header;
   const hash = await headerHash(header);
   if (toHex(hash) !== claimedHashHex) return `the header hashes to ${toHex(hash)}, not to the block id the node gave`;
   const certifying = certifyingView(history, header);
@@ -267,13 +272,8 @@ function sameNumber(claimed, value) {
  * j = u32-LE j ‖ bytes, as BlockMerkle). `shown` is the node's block JSON (docs/api.md).
  */
 export async function blockContentProblem(headerBytes, shown) {
-  let header;
-  try {
-    header = decodeAll(headerBytes, readHeader);
-  } catch (e) {
-    if (!(e instanceof EncodingError)) throw e;
-    return `the header does not decode: ${e.message}`;
-  }
+  const header = decodeHeader(headerBytes);
+  if (typeof header === 'string') return header;
   const hd = shown.header ?? {};
   if (!sameNumber(shown.number, header.number) || !sameNumber(hd.number, header.number)) {
     return `the certified header is of block ${header.number}, not of block ${shown.number} the page shows`;
