@@ -41,8 +41,7 @@ internal sealed class LedgerPipeline
     private readonly ReconfigurationCertifier _reconfigurations;
     private readonly bool _strong;
 
-    private readonly Queue<LedgerInput.Persist> _unreleased = new();
-    private LedgerInput.Persist? _newestUnreleased;
+    private readonly UnreleasedBlocks _unreleased = new();
     private readonly Dictionary<long, BlockCertificate> _certificates = [];
     private readonly Dictionary<long, (Hash256 Hash, byte[] Signature)> _mySignatures;
     private readonly List<(long Number, BlockCertificate Certificate)> _completed = [];
@@ -86,7 +85,7 @@ internal sealed class LedgerPipeline
         _strong = genesis.Persistence == PersistenceMode.Strong;
         foreach (LedgerInput.Persist persist in unreleased)
         {
-            Hold(persist);
+            _unreleased.Hold(persist);
         }
 
         _lastCertified = lastCertified;
@@ -185,7 +184,7 @@ internal sealed class LedgerPipeline
     {
         BuiltBlock built = _late.Attach(persist.Block);
         _store.Append(built.Block);
-        Hold(persist);
+        _unreleased.Hold(persist);
         if (persist.Installed is { } installed)
         {
             long installing = built.Block.Header.Number;
@@ -327,22 +326,17 @@ internal sealed class LedgerPipeline
         }
     }
 
-    private void Hold(LedgerInput.Persist persist)
-    {
-        _unreleased.Enqueue(persist);
-        _newestUnreleased = persist;
-    }
-
     private void OnRepeated(LedgerInput.Repeated repeated)
     {
-        if (_replyCache.TryGet(repeated.Request.Digest, out _) || _unreleased.Count == 0)
+        Hash256 digest = repeated.Request.Digest;
+        if (_replyCache.TryGet(digest, out _) || _unreleased.PlaceRepeated(digest) is not { } place)
         {
-            repeated.Session.Enqueue(FrameType.Reply, _replyCache.Repeated(repeated.Request.Digest).Encode());
+            repeated.Session.Enqueue(FrameType.Reply, _replyCache.Repeated(digest).Encode());
             return;
         }
 
         // Decided in a block not released yet: answer when it is, never before its block is durable.
-        _newestUnreleased!.Waiting.Add(new PendingReply(repeated.Session, repeated.Request, -1));
+        place.Block.Waiting.Add(new PendingReply(repeated.Session, repeated.Request, place.Index));
     }
 
     // The reply-release rule: in block order, once the block is durable (and, in strong mode, its certificate too).
