@@ -12,6 +12,13 @@ public sealed record LoadPlan(TimeSpan Warmup, TimeSpan Duration)
     /// </summary>
     public TimeSpan TimelineInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Requests offered a second by all streams together, open loop (<see cref="Pacer"/>): each request waits for its
+    /// slot and its latency counts from the slot. Null: closed loop, each stream sends as soon as its last request is
+    /// accepted. The streams must be enough to keep rate × latency requests in flight, or the slots fall behind.
+    /// </summary>
+    public double? Rate { get; init; }
+
     /// <summary>Called once, when the warm-up ends and measurement starts (to sample CPU counters, say).</summary>
     public Action? MeasurementStarted { get; init; }
 

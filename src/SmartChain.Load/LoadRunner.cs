@@ -8,7 +8,8 @@ namespace SmartChain.Load;
 
 /// <summary>
 /// Drives a workload's streams through clients (stream i uses client i mod n), closed loop: each stream sends its
-/// next request as soon as the previous one is accepted. Latency is submit to accepted reply, recorded in
+/// next request as soon as the previous one is accepted; or, with <see cref="LoadPlan.Rate"/>, open loop at that rate
+/// (each request waits for its <see cref="Pacer"/> slot). Latency is submit (or slot) to accepted reply, recorded in
 /// microseconds in HdrHistogram. Warm-up transactions are not counted.
 /// </summary>
 public static class LoadRunner
@@ -37,8 +38,9 @@ public static class LoadRunner
         var state = new RunState();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = Stopwatch.StartNew();
+        Pacer? pacer = plan.Rate is { } rate ? new Pacer(rate, Stopwatch.GetTimestamp()) : null;
         Task[] streams = [.. Enumerable.Range(0, workload.Streams).Select(s => Task.Run(() =>
-            StreamAsync(s, clients[s % clients.Count], workload, state, () => Volatile.Read(ref interval), total, stop.Token), CancellationToken.None))];
+            StreamAsync(s, clients[s % clients.Count], workload, state, pacer, () => Volatile.Read(ref interval), total, stop.Token), CancellationToken.None))];
 
         var timeline = new List<TimelineSample> { new(TimeSpan.Zero, 0) };
         Task sampler = SampleAsync(timeline, plan.TimelineInterval, clock, state, stop.Token);
@@ -111,15 +113,23 @@ public static class LoadRunner
         }
     }
 
-    private static async Task StreamAsync(int stream, ChainClient client, IStreamWorkload workload, RunState state,
+    private static async Task StreamAsync(int stream, ChainClient client, IStreamWorkload workload, RunState state, Pacer? pacer,
         Func<LongConcurrentHistogram> interval, LongConcurrentHistogram total, CancellationToken stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
+                // Open loop: the latency runs from the request's slot, so time spent waiting for a free stream counts.
+                long slot = 0;
+                if (pacer is not null)
+                {
+                    slot = pacer.Next();
+                    await Pacer.WaitForAsync(slot, stop);
+                }
+
                 SignedRequest request = workload.NextRequest(stream, client.KnownInstance);
-                long started = Stopwatch.GetTimestamp();
+                long started = pacer is null ? Stopwatch.GetTimestamp() : slot;
                 ReplyMessage reply = await client.SubmitAsync(request, stop);
                 long micros = Math.Clamp((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, 1, MaxLatencyMicros);
                 if (!workload.Accepted(stream, reply))

@@ -25,6 +25,18 @@ internal sealed record BenchOptions
 
     public int Replicas { get; init; } = 4;
 
+    /// <summary>
+    /// After the runs at saturation, as many runs again open loop at each of these percentages of the saturating rate
+    /// (their median tx/s): latency at a load the network can carry, not at the queue a closed loop builds. None by default.
+    /// </summary>
+    public IReadOnlyList<int> PacedPercents { get; init; } = [];
+
+    /// <summary>
+    /// The runs at the chosen client count offered open loop at this many tx/s instead of closed loop (the sweep stays
+    /// closed loop): CPU per transaction compared at the same load, where batch sizes match. Null by default.
+    /// </summary>
+    public double? Rate { get; init; }
+
     /// <summary>An already running network to drive (its genesis.json); null: local networks per configuration.</summary>
     public string? Network { get; init; }
 

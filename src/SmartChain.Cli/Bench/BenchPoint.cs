@@ -7,10 +7,11 @@ namespace SmartChain.Cli.Bench;
 /// CPU each replica used during the measured time, in cores (1.0 = one core busy), and <c>LoadGeneratorCpu</c> the
 /// same for this process, which runs the clients (null when not measured); <c>Sweep</c> marks a point of the client
 /// sweep rather than one of the repeated runs at saturation; <c>Blocks</c> is how many blocks the network added during
-/// the measured time (null when the replicas did not answer).
+/// the measured time (null when the replicas did not answer); <c>OfferedRate</c> is the open-loop rate of a paced run
+/// (null: closed loop).
 /// </summary>
 internal sealed record BenchPoint(string Configuration, string Operation, int Clients, int Run, LoadResult Result, IReadOnlyList<double> CpuPerReplica, bool Sweep,
-    double? LoadGeneratorCpu = null, long? Blocks = null)
+    double? LoadGeneratorCpu = null, long? Blocks = null, double? OfferedRate = null)
 {
     /// <summary>Transactions per block in the measured time (one block per consensus instance: the batch size), or null.</summary>
     public double? TxPerBlock => Blocks is > 0 ? (double)Result.Transactions / Blocks.Value : null;

@@ -6,9 +6,13 @@ internal sealed record BenchResults(DateTime Finished, MachineCeilings Ceilings,
     /// <summary>The repeated runs of a configuration and operation (the sweep's points when there were none).</summary>
     public IReadOnlyList<BenchPoint> Runs(string configuration, string operation)
     {
-        List<BenchPoint> runs = [.. Points.Where(p => p.Configuration == configuration && p.Operation == operation && !p.Sweep)];
-        return runs.Count > 0 ? runs : [.. Points.Where(p => p.Configuration == configuration && p.Operation == operation)];
+        List<BenchPoint> runs = [.. Points.Where(p => p.Configuration == configuration && p.Operation == operation && !p.Sweep && p.OfferedRate is null)];
+        return runs.Count > 0 ? runs : [.. Points.Where(p => p.Configuration == configuration && p.Operation == operation && p.OfferedRate is null)];
     }
+
+    /// <summary>The open-loop runs of a configuration and operation, by offered rate.</summary>
+    public IReadOnlyList<BenchPoint> Paced(string configuration, string operation) =>
+        [.. Points.Where(p => p.Configuration == configuration && p.Operation == operation && p.OfferedRate is not null).OrderBy(p => p.OfferedRate)];
 
     /// <summary>Median tx/s of the runs, or null if none ran.</summary>
     public double? Median(string configuration, string operation)

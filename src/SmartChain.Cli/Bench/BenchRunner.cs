@@ -72,9 +72,23 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
 
                 points.AddRange(sweep);
                 int best = sweep.MaxBy(p => p.Result.TxPerSecond)!.Clients;
+                var saturated = new List<BenchPoint>();
                 for (int run = 1; run <= options.Runs; run++)
                 {
-                    points.Add(await RunOnceAsync(configuration, operation, genesis, minters, clients, best, run, local, sweep: false, cancellationToken));
+                    saturated.Add(await RunOnceAsync(configuration, operation, genesis, minters, clients, best, run, local, sweep: false, cancellationToken,
+                        rate: options.Rate));
+                }
+
+                points.AddRange(saturated);
+                double saturating = saturated.Count > 0 ? saturated.Select(p => p.Result.TxPerSecond).Order().ElementAt(saturated.Count / 2)
+                    : sweep.Max(p => p.Result.TxPerSecond);
+                foreach (int percent in options.PacedPercents)
+                {
+                    for (int run = 1; run <= Math.Max(1, options.Runs); run++)
+                    {
+                        points.Add(await RunOnceAsync(configuration, operation, genesis, minters, clients, best, run, local, sweep: false, cancellationToken,
+                            rate: saturating * percent / 100));
+                    }
                 }
             }
         }
@@ -97,7 +111,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
     }
 
     private async Task<BenchPoint> RunOnceAsync(BenchConfiguration configuration, string operation, GenesisDocument genesis, Ed25519KeyPair[] minters,
-        List<ChainClient> clients, int count, int run, LocalNetwork? local, bool sweep, CancellationToken cancellationToken)
+        List<ChainClient> clients, int count, int run, LocalNetwork? local, bool sweep, CancellationToken cancellationToken, double? rate = null)
     {
         int streams = count * options.StreamsPerClient;
         IReadOnlyDictionary<int, int> pids = local?.Pids() ?? ReplicasOnThisMachine();
@@ -110,6 +124,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         Task<long?> heightAtEnd = Task.FromResult<long?>(null);
         var plan = new LoadPlan(options.Warmup, options.Duration)
         {
+            Rate = rate,
             MeasurementStarted = () =>
             {
                 generatorAtStart = SampleCpu(pids, cpuAtStart);
@@ -137,9 +152,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         // A replica that died during the run has no end sample: it is left out rather than counted as idle.
         double[] cpu = [.. pids.Keys.Order().Where(cpuAtEnd.ContainsKey).Select(r => (cpuAtEnd[r] - cpuAtStart.GetValueOrDefault(r)) / seconds)];
         long? blocks = await heightAtEnd - await heightAtStart;
-        var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds, blocks);
+        var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds, blocks, rate);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {operation,-5} {count,3} clients ({streams,4} streams){(sweep ? " sweep" : $" run {run}")}: {result.TxPerSecond,8:#,0} tx/s  " +
+            $"  {operation,-5} {count,3} clients ({streams,4} streams){(sweep ? " sweep" : rate is { } r ? $" paced at {r:#,0} tx/s, run {run}" : $" run {run}")}: {result.TxPerSecond,8:#,0} tx/s  " +
             $"p50 {result.P50Ms,7:0.0} ms  p99 {result.P99Ms,7:0.0} ms  p99.9 {result.P999Ms,7:0.0} ms  " +
             $"CPU/replica {(cpu.Length == 0 ? "n/a" : string.Join(' ', cpu.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture))))}  " +
             $"µs/tx/replica {(point.MeanCpuMicrosPerTx is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : "n/a")}  " +

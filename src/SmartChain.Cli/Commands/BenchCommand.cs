@@ -44,6 +44,19 @@ internal static class BenchCommand
             Description = $"Replicas in each local network (default 4; {Core.Limits.MinViewMembers} to {Core.Limits.MaxViewMembers}; all share this machine's cores).",
             CustomParser = CliParsers.OptionalWhole(Core.Limits.MinViewMembers, Core.Limits.MaxViewMembers),
         };
+        var paced = new Option<int[]>("--paced")
+        {
+            Description = "After the runs at saturation, as many runs open loop at these percentages of the saturating tx/s (e.g. 50 80): " +
+                "requests at a fixed rate, latency counted from each request's slot.",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = CliParsers.WholeList(1, 200),
+        };
+        var rate = new Option<int?>("--rate")
+        {
+            Description = "Offer the measured runs open loop at this many tx/s instead of closed loop (the sweep stays closed loop), " +
+                "to compare CPU per transaction of two builds at the same load.",
+            CustomParser = CliParsers.OptionalWhole(1, 10_000_000),
+        };
         var network = new Option<FileInfo?>("--network")
         {
             Description = "Drive an already running network (its genesis.json, with its minter wallets in wallets/ beside it) instead of local ones.",
@@ -55,7 +68,7 @@ internal static class BenchCommand
             "transaction, and the load generator's), how fast each fresh network warmed up, and this machine's " +
             "ceilings (Ed25519 verifications/s, fsyncs/s, the SPEND bound they imply). Writes bench.md, bench.json and PNG charts.")
         {
-            quick, output, only, operations, clients, runs, duration, replicas, network,
+            quick, output, only, operations, clients, runs, duration, replicas, paced, rate, network,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,6 +85,8 @@ internal static class BenchCommand
                 Runs = parse.GetValue(runs) ?? options.Runs,
                 Duration = parse.GetValue(duration) is int seconds ? TimeSpan.FromSeconds(seconds) : options.Duration,
                 Replicas = parse.GetValue(replicas) ?? options.Replicas,
+                PacedPercents = parse.GetValue(paced) ?? [],
+                Rate = parse.GetValue(rate),
                 Network = parse.GetValue(network)?.FullName,
             };
             if (options.Configurations.FirstOrDefault(k => BenchConfiguration.All.All(c => c.Key != k)) is { } unknown ||
