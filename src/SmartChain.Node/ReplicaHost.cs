@@ -156,11 +156,11 @@ public sealed class ReplicaHost : IAsyncDisposable
     private void StartLoops(int tickMs, LedgerMode ledger)
     {
         CancellationToken stop = _stop.Token;
-        _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
+        _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(tickMs, stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_executor.RunAsync(stop), failed: null, _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_ledgerPipeline.RunAsync(stop), e => NodeLog.LedgerFailed(_log, e, Id, Status), _stop));
         _loops.Add(_router.RunAsync(stop));
-        _loops.Add(ReplicaLoops.TickAsync(tickMs, _inputs.Writer, _ledger.Writer, stop));
+        _loops.Add(ReplicaLoops.RetransmitBeatAsync(_ledger.Writer, stop));
         _loops.Add(_gateway.AcceptLoopAsync(stop));
         _loops.Add(ReplicaLoops.StatusAsync(Readout, _log, stop));
         _loops.Add(_gateway.SweepLoopAsync(stop));

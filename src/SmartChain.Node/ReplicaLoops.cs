@@ -49,23 +49,18 @@ internal static class ReplicaLoops
     }
 
     /// <summary>
-    /// Sends the consensus loop a <see cref="NodeInput.Tick"/> every <paramref name="tickMs"/> and the ledger loop a
-    /// <see cref="LedgerInput.Retransmit"/> about once a second, until <paramref name="stop"/>.
+    /// Sends the ledger loop a <see cref="LedgerInput.Retransmit"/> once a second, until <paramref name="stop"/>. The
+    /// consensus clock's ticks come from the consensus thread itself (<see cref="Ordering.ConsensusDriver.Start"/>): at
+    /// 100 a second, a timer waking a pool thread to wake that thread was most of an idle replica's CPU.
     /// </summary>
-    public static async Task TickAsync(int tickMs, ChannelWriter<NodeInput> inputs, ChannelWriter<LedgerInput> ledger, CancellationToken stop)
+    public static async Task RetransmitBeatAsync(ChannelWriter<LedgerInput> ledger, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
-            long ticks = 0;
-            long perSecond = Math.Max(1, 1000 / tickMs);
             while (await timer.WaitForNextTickAsync(stop))
             {
-                inputs.TryWrite(new NodeInput.Tick());
-                if (++ticks % perSecond == 0)
-                {
-                    ledger.TryWrite(new LedgerInput.Retransmit());
-                }
+                ledger.TryWrite(new LedgerInput.Retransmit());
             }
         }
         catch (OperationCanceledException)

@@ -72,8 +72,16 @@ internal sealed class ConsensusDriver : IDisposable
     /// <summary>The managed id of the one thread that runs the consensus core.</summary>
     public int ThreadId => _thread.ManagedThreadId;
 
-    /// <summary>Starts the loop on the dedicated thread; the task ends when the inputs end or <paramref name="stop"/> is cancelled, and faults if a write or an invariant fails.</summary>
-    public Task Start(CancellationToken stop) => _thread.Run(() => RunAsync(stop));
+    /// <summary>
+    /// Starts the loop on the dedicated thread, and the consensus clock's tick every <paramref name="tickMs"/> on that same
+    /// thread (no timer or pool thread wakes it for a tick); the task ends when the inputs end or <paramref name="stop"/>
+    /// is cancelled, and faults if a write or an invariant fails.
+    /// </summary>
+    public Task Start(int tickMs, CancellationToken stop)
+    {
+        _thread.Beat(TimeSpan.FromMilliseconds(tickMs), _inputs.Tick);
+        return _thread.Run(() => RunAsync(stop));
+    }
 
     /// <summary>Ends the thread and closes the vote log; after the loop has ended.</summary>
     public void Dispose()
