@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Core.Encoding;
+using SmartChain.Core.IO;
 
 namespace SmartChain.Ledger.Store;
 
@@ -9,17 +10,17 @@ public sealed partial class BlockStore
 {
     private void Load(Action<string> log)
     {
-        string[] files = [.. Directory.GetFiles(_folder, "segment-*.log").Order(StringComparer.Ordinal)];
-        for (int i = 0; i < files.Length; i++)
+        IReadOnlyList<string> files = _storage.ListFiles(_folder, "segment-*.log");
+        for (int i = 0; i < files.Count; i++)
         {
             string expected = Path.Combine(_folder, $"segment-{i:D6}.log");
             if (files[i] != expected)
             {
-                throw new LedgerCorruptException(files[i], _blocks.Count, $"segment files are not numbered 0..{files.Length - 1} (expected {Path.GetFileName(expected)})");
+                throw new LedgerCorruptException(files[i], _blocks.Count, $"segment files are not numbered 0..{files.Count - 1} (expected {Path.GetFileName(expected)})");
             }
 
             _segments.Add(files[i]);
-            ScanSegment(i, isLast: i == files.Length - 1, log);
+            ScanSegment(i, isLast: i == files.Count - 1, log);
         }
 
         _writer = _options.ReadOnly ? null : OpenSegment(_segments.Count == 0 ? 0 : _segments.Count - 1);
@@ -29,7 +30,7 @@ public sealed partial class BlockStore
     private void ScanSegment(int index, bool isLast, Action<string> log)
     {
         string file = _segments[index];
-        byte[] bytes = File.ReadAllBytes(file);
+        byte[] bytes = _storage.ReadAllBytes(file);
         long offset = 0;
         while (offset < bytes.Length)
         {
@@ -133,10 +134,10 @@ public sealed partial class BlockStore
         }
     }
 
-    private static void Truncate(string file, long length)
+    private void Truncate(string file, long length)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Write);
+        using IStorageFile stream = _storage.Open(file, StorageOpenMode.Write);
         stream.SetLength(length);
-        stream.Flush(flushToDisk: true);
+        stream.Sync();
     }
 }
