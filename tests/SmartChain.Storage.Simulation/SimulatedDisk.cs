@@ -31,6 +31,9 @@ internal sealed class SimulatedDisk(Random random) : IStorage
     /// <summary>Armed read corruption: the n-th non-empty read from now has one bit flipped (0: none armed).</summary>
     public int CorruptReadIn { get; set; }
 
+    /// <summary>Armed read corruption at a chosen place: the next read that covers this byte of this file has it flipped.</summary>
+    public (string File, long Offset)? CorruptReadAt { get; set; }
+
     /// <summary>Where the last corrupted read was: file and offset of the flipped byte.</summary>
     public (string File, long Offset)? LastCorruption { get; private set; }
 
@@ -188,14 +191,23 @@ internal sealed class SimulatedDisk(Random random) : IStorage
 
     internal void MaybeCorrupt(string path, long offset, Span<byte> bytes)
     {
+        if (CorruptReadAt is { } at && at.File == path && at.Offset >= offset && at.Offset < offset + bytes.Length)
+        {
+            bytes[(int)(at.Offset - offset)] ^= 0x10;
+            LastCorruption = at;
+            CorruptReadAt = null;
+            Counts.CorruptReads++;
+            return;
+        }
+
         if (bytes.Length == 0 || CorruptReadIn <= 0 || --CorruptReadIn > 0)
         {
             return;
         }
 
-        int at = random.Next(bytes.Length);
-        bytes[at] ^= (byte)(1 << random.Next(8));
-        LastCorruption = (path, offset + at);
+        int flipped = random.Next(bytes.Length);
+        bytes[flipped] ^= (byte)(1 << random.Next(8));
+        LastCorruption = (path, offset + flipped);
         Counts.CorruptReads++;
     }
 
