@@ -142,16 +142,17 @@ public sealed partial class BlockStore : IDisposable
     }
 
     /// <summary>Reads block <paramref name="number"/>, with its certificate if one was stored.</summary>
+    /// <exception cref="LedgerCorruptException">The record read back does not match its checksum.</exception>
     public Block Read(long number)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(number);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(number, Height);
         _writer?.Flush();
-        Block block = CanonicalEncoding.Decode(ReadPayload(_blocks[(int)number]).AsSpan(1), Block.ReadFrom);
+        Block block = CanonicalEncoding.Decode(ReadPayload(_blocks[(int)number], number).Span[1..], Block.ReadFrom);
         if (_certificates.TryGetValue(number, out RecordLocation location))
         {
-            byte[] payload = ReadPayload(location);
-            block = block with { Certificate = CanonicalEncoding.Decode(payload.AsSpan(9), BlockCertificate.ReadFrom) };
+            ReadOnlyMemory<byte> payload = ReadPayload(location, number);
+            block = block with { Certificate = CanonicalEncoding.Decode(payload.Span[9..], BlockCertificate.ReadFrom) };
         }
 
         return block;
@@ -218,13 +219,24 @@ public sealed partial class BlockStore : IDisposable
         return new RecordLocation(_segments.Count - 1, offset, payload.Length);
     }
 
-    private byte[] ReadPayload(RecordLocation location)
+    // The record is checked again on every read, not only when the store was opened: a disk can return other bytes
+    // later (a flipped bit in the cache, a bad sector), and a block read here is executed, served and certified.
+    private ReadOnlyMemory<byte> ReadPayload(RecordLocation location, long number)
     {
-        byte[] payload = new byte[location.Length];
-        using IStorageFile reader = _storage.Open(_segments[location.Segment], StorageOpenMode.Read);
-        reader.Position = location.Offset + RecordHeaderSize;
-        reader.ReadExactly(payload);
-        return payload;
+        byte[] record = new byte[RecordHeaderSize + location.Length];
+        using (IStorageFile reader = _storage.Open(_segments[location.Segment], StorageOpenMode.Read))
+        {
+            reader.Position = location.Offset;
+            reader.ReadExactly(record);
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(record) != (uint)location.Length ||
+            Crc32.HashToUInt32(record.AsSpan(RecordHeaderSize)) != BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(4)))
+        {
+            throw new LedgerCorruptException(_segments[location.Segment], number, $"checksum mismatch reading back the record at offset {location.Offset}");
+        }
+
+        return record.AsMemory(RecordHeaderSize);
     }
 
     private IStorageFile OpenSegment(int index)
