@@ -24,6 +24,11 @@ public sealed partial class BlockStore
         }
 
         _writer = _options.ReadOnly ? null : OpenSegment(_segments.Count == 0 ? 0 : _segments.Count - 1);
+
+        // What was read may be only in the page cache: a process that died after appending and before its group
+        // commit leaves its blocks readable but not on disk. They count as committed from here on (replies, signatures),
+        // so they are made durable first; earlier segments were fsynced when they were closed.
+        _writer?.Sync();
         CommittedHeight = Height;
     }
 
