@@ -18,11 +18,11 @@ public sealed class StorageFaultTests
 
     private BlockStore OpenStore() => BlockStore.Open(DataDir, BlockStoreOptions.Default with { Storage = _disk }, _log.Add);
 
-    private void AppendBlocks(BlockStore store, int upTo)
+    private void AppendBlocks(BlockStore store, int upTo, bool certified = true)
     {
         for (int n = (int)store.Height + 1; n <= upTo; n++)
         {
-            store.Append(_chain.Blocks[n] with { Certificate = _chain.Certificates[n] });
+            store.Append(certified ? _chain.Blocks[n] with { Certificate = _chain.Certificates[n] } : _chain.Blocks[n]);
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class StorageFaultTests
         _disk.CreateDirectory(DataDir);
         using (BlockStore store = OpenStore())
         {
-            AppendBlocks(store, 3);
+            AppendBlocks(store, 3, certified: false);
             store.Commit();
         }
 

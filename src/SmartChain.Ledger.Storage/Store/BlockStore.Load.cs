@@ -84,6 +84,14 @@ public sealed partial class BlockStore
                     return;
                 }
 
+                // Truncating destroys what it cuts, so one read alone does not decide it: a disk that returned a
+                // flipped bit (in a length, or in a committed last record) would otherwise cut committed blocks.
+                byte[] again = _storage.ReadAllBytes(file);
+                if (!again.AsSpan().SequenceEqual(bytes))
+                {
+                    throw new LedgerCorruptException(file, next, $"what looked like a torn tail at offset {offset} ({torn}) read back differently a second time; nothing truncated");
+                }
+
                 Truncate(file, offset);
                 log($"truncated a torn tail of {Path.GetFileName(file)} at offset {offset} ({torn}); the ledger ends at block {next - 1}");
                 return;
