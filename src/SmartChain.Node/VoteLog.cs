@@ -33,7 +33,7 @@ internal sealed class VoteLog : IDisposable
     }
 
     /// <summary>Opens the log, returning what <see cref="VoteRecord.KeptAfter"/> keeps of it after <paramref name="lastDecided"/>.</summary>
-    /// <exception cref="InvalidDataException">A record before the torn tail (if any) does not decode.</exception>
+    /// <exception cref="InvalidDataException">A record before the torn tail (if any) does not decode or does not match its checksum.</exception>
     public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log, IStorage? storage = null)
     {
         storage ??= FileSystemStorage.Instance;
@@ -115,7 +115,7 @@ internal sealed class VoteLog : IDisposable
         return header.Length + buffer.WrittenCount;
     }
 
-    // A torn or corrupt tail ends the log: those votes were never sent (the send follows the fsync).
+    // A torn tail ends the log: those votes were never sent (the send follows the fsync).
     private static List<VoteRecord> Read(IStorage storage, string path, long after, Action<string> log)
     {
         byte[] bytes = storage.ReadAllBytes(path);
@@ -130,6 +130,18 @@ internal sealed class VoteLog : IDisposable
             if (length <= 0 || length > bytes.Length - at - 8 ||
                 Crc32.HashToUInt32(bytes.AsSpan(at + 8, length)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4)))
             {
+                // Only the end can be torn: a whole record with a wrong checksum and more after it is damage, and the
+                // fsynced votes after it must not be dropped with it. What is dropped (and rewritten away) is read twice.
+                if (length > 0 && length <= bytes.Length - at - 8 && at + 8 + length < bytes.Length)
+                {
+                    throw new InvalidDataException($"{path} is damaged: checksum mismatch in the vote record at offset {at}, before the end of the log");
+                }
+
+                if (!storage.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+                {
+                    throw new InvalidDataException($"{path}: what looked like a torn last vote at offset {at} read back differently a second time; nothing dropped");
+                }
+
                 log($"{path}: ignored {bytes.Length - at} bytes of a torn last vote at offset {at}");
                 break;
             }
