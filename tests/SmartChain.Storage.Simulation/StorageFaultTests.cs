@@ -74,6 +74,25 @@ public sealed class StorageFaultTests
     }
 
     [Fact]
+    public void A_segment_whose_folder_sync_failed_before_the_process_died_is_named_durably_when_the_store_reopens()
+    {
+        _disk.CreateDirectory(DataDir);
+        _disk.FailSyncIn = 2; // 1: the data folder after creating blocks/; 2: blocks/ after creating the first segment
+        Assert.Throws<IOException>(OpenStore);
+        _disk.CrashProcess();
+
+        using (BlockStore store = OpenStore())
+        {
+            AppendBlocks(store, 1);
+            store.Commit();
+        }
+
+        _disk.CrashPower();
+        using BlockStore afterPowerCut = OpenStore();
+        Assert.Equal(1, afterPowerCut.Height);
+    }
+
+    [Fact]
     public void A_torn_tail_that_reads_differently_twice_is_refused_not_truncated()
     {
         _disk.CreateDirectory(DataDir);

@@ -81,6 +81,12 @@ internal sealed class StorageRun
             _trace.Add($"  armed: read {_disk.CorruptReadIn} of recovery returns a flipped bit");
         }
 
+        else if (faults && _random.NextDouble() < 0.1)
+        {
+            _disk.FailSyncIn = _random.Next(1, 4);
+            _trace.Add($"  armed: fsync {_disk.FailSyncIn} of recovery fails");
+        }
+
         long corruptBefore = _disk.Counts.CorruptReads;
         long failedBefore = _disk.Counts.FailedSyncs;
         int logFrom = _log.Lines.Count;
@@ -102,12 +108,21 @@ internal sealed class StorageRun
             _disk.CorruptReadIn = 0;
             return Restart(faults: false); // the refusal must have changed nothing: a clean read finds it all
         }
+        catch (IOException e) when (_disk.Counts.FailedSyncs > failedBefore)
+        {
+            // A replica whose start-up cannot make its files durable stops; it is started again after a crash.
+            _trace.Add($"  recovery stopped: {e.Message}");
+            _disk.FailSyncIn = 0;
+            Crash();
+            return Restart(faults: false);
+        }
         catch (Exception e) when (_disk.Counts.CorruptReads > corruptBefore)
         {
             throw new InvariantViolation($"(c) a flipped bit in {_disk.LastCorruption} made recovery fail with {e.GetType().Name}, not a report: {e.Message}");
         }
 
         _disk.CorruptReadIn = 0;
+        _disk.FailSyncIn = 0;
         _disk.Counts.Recoveries++;
         if (_disk.Counts.CorruptReads > corruptBefore)
         {
