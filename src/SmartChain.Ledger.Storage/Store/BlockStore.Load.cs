@@ -23,13 +23,14 @@ public sealed partial class BlockStore
             ScanSegment(i, isLast: i == files.Count - 1, log);
         }
 
+        bool existed = _segments.Count > 0;
         _writer = _options.ReadOnly ? null : OpenSegment(_segments.Count == 0 ? 0 : _segments.Count - 1);
 
         // What was read may be only in the page cache: a process that died after appending and before its group
         // commit leaves its blocks readable but not on disk, and one that died before syncing the folder after creating
         // a segment leaves a name a power cut can forget. They count as committed from here on (replies, signatures),
         // so the last segment and the folder are made durable first; earlier segments were fsynced when closed.
-        if (_writer is not null)
+        if (_writer is not null && existed)
         {
             _writer.Sync();
             _storage.SyncDirectory(_folder);
