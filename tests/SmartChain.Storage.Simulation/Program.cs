@@ -6,7 +6,7 @@ namespace SmartChain.Storage.Simulation;
 /// <summary>
 /// Runs many seeds from the command line:
 /// <c>dotnet run -c Release --project tests/SmartChain.Storage.Simulation -- --seeds 10000 [--start 1]</c>, or one seed
-/// with its trace: <c>-- --seed 1234 --trace</c>. Prints the fault counts per 1,000 seeds and every failing seed with
+/// with its trace: <c>-- --seed 1234 --trace</c>; <c>--first</c> stops at the first failing seed. Prints the fault counts per 1,000 seeds and every failing seed with
 /// the command that replays it; exits 1 if any seed failed.
 /// </summary>
 public static class Program
@@ -16,6 +16,7 @@ public static class Program
         int seeds = 1000;
         int start = 1;
         bool trace = false;
+        bool stopAtFirst = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,8 +34,11 @@ public static class Program
                 case "--trace":
                     trace = true;
                     break;
+                case "--first":
+                    stopAtFirst = true;
+                    break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] or --seed S [--trace]");
+                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] [--first] or --seed S [--trace]");
                     return 2;
             }
         }
@@ -57,6 +61,11 @@ public static class Program
                 failed++;
                 Console.WriteLine($"seed {seed} FAILED: {result.Failure}");
                 Console.WriteLine($"  replay: {result.ReplayCommand}");
+                if (stopAtFirst)
+                {
+                    seeds = seed - start + 1;
+                    break;
+                }
             }
         }
 
