@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Consensus;
+using SmartChain.Core.IO;
 
 namespace SmartChain.Node;
 
@@ -17,25 +18,28 @@ internal sealed class VoteLog : IDisposable
     public const string FileName = "votes.log";
     private const long CompactBytes = 64L * 1024 * 1024;
     private readonly string _path;
+    private readonly IStorage _storage;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private FileStream _file;
+    private IStorageFile _file;
     private long _fsyncs;
     private long _length; // tracked, so the size check costs no system call per append
 
-    private VoteLog(string path)
+    private VoteLog(string path, IStorage storage)
     {
         _path = path;
-        _file = OpenAppend(path);
+        _storage = storage;
+        _file = storage.Open(path, StorageOpenMode.Append);
         _length = _file.Length;
     }
 
     /// <summary>Opens the log, returning what <see cref="VoteRecord.KeptAfter"/> keeps of it after <paramref name="lastDecided"/>.</summary>
-    /// <exception cref="InvalidDataException">A record before the torn tail (if any) does not decode.</exception>
-    public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log)
+    /// <exception cref="InvalidDataException">A record before the torn tail (if any) does not decode or does not match its checksum.</exception>
+    public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log, IStorage? storage = null)
     {
+        storage ??= FileSystemStorage.Instance;
         try
         {
-            undecided = File.Exists(path) ? Read(path, lastDecided, log) : [];
+            undecided = storage.FileExists(path) ? Read(storage, path, lastDecided, log) : [];
         }
         catch (EncodingException e)
         {
@@ -43,8 +47,8 @@ internal sealed class VoteLog : IDisposable
             throw new InvalidDataException($"{path} is damaged: a vote does not decode: {e.Message}", e);
         }
 
-        Rewrite(path, undecided);
-        return new VoteLog(path);
+        Rewrite(storage, path, undecided);
+        return new VoteLog(path, storage);
     }
 
     public void Append(IReadOnlyList<VoteRecord> votes)
@@ -54,7 +58,7 @@ internal sealed class VoteLog : IDisposable
             _length += WriteRecord(_file, _buffer, vote);
         }
 
-        _file.Flush(flushToDisk: true);
+        _file.Sync();
         Interlocked.Increment(ref _fsyncs);
     }
 
@@ -70,21 +74,19 @@ internal sealed class VoteLog : IDisposable
         }
 
         _file.Dispose();
-        Rewrite(_path, Read(_path, durableDecided, _ => { }));
-        _file = OpenAppend(_path);
+        Rewrite(_storage, _path, Read(_storage, _path, durableDecided, _ => { }));
+        _file = _storage.Open(_path, StorageOpenMode.Append);
         _length = _file.Length;
     }
 
     public void Dispose() => _file.Dispose();
 
-    private static FileStream OpenAppend(string path) => new(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-
     // Written beside the log, fsynced, then renamed over it: a crash leaves the old log or the new one, never half.
-    private static void Rewrite(string path, IReadOnlyList<VoteRecord> votes)
+    private static void Rewrite(IStorage storage, string path, IReadOnlyList<VoteRecord> votes)
     {
         string next = path + ".new";
-        File.Delete(next);
-        using (var file = new FileStream(next, FileMode.CreateNew, FileAccess.Write))
+        storage.Delete(next);
+        using (IStorageFile file = storage.Open(next, StorageOpenMode.CreateNew))
         {
             var buffer = new ArrayBufferWriter<byte>();
             foreach (VoteRecord vote in votes)
@@ -92,15 +94,15 @@ internal sealed class VoteLog : IDisposable
                 WriteRecord(file, buffer, vote);
             }
 
-            file.Flush(flushToDisk: true);
+            file.Sync();
         }
 
-        File.Move(next, path, overwrite: true);
-        Core.IO.DurableDirectory.SyncParentOf(path); // the rename itself, or a crash could bring back the old log
+        storage.Move(next, path, overwrite: true);
+        storage.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/"); // the rename itself, or a crash could bring back the old log
     }
 
     // Returns the bytes written.
-    private static int WriteRecord(FileStream file, ArrayBufferWriter<byte> buffer, VoteRecord vote)
+    private static int WriteRecord(IStorageFile file, ArrayBufferWriter<byte> buffer, VoteRecord vote)
     {
         buffer.ResetWrittenCount();
         VoteRecordCodec.Write(buffer, vote);
@@ -113,10 +115,10 @@ internal sealed class VoteLog : IDisposable
         return header.Length + buffer.WrittenCount;
     }
 
-    // A torn or corrupt tail ends the log: those votes were never sent (the send follows the fsync).
-    private static List<VoteRecord> Read(string path, long after, Action<string> log)
+    // A torn tail ends the log: those votes were never sent (the send follows the fsync).
+    private static List<VoteRecord> Read(IStorage storage, string path, long after, Action<string> log)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = storage.ReadAllBytes(path);
         var votes = new List<VoteRecord>();
         int at = 0;
         while (at < bytes.Length)
@@ -128,6 +130,18 @@ internal sealed class VoteLog : IDisposable
             if (length <= 0 || length > bytes.Length - at - 8 ||
                 Crc32.HashToUInt32(bytes.AsSpan(at + 8, length)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4)))
             {
+                // Only the end can be torn: a whole record with a wrong checksum and more after it is damage, and the
+                // fsynced votes after it must not be dropped with it. What is dropped (and rewritten away) is read twice.
+                if (length > 0 && length <= bytes.Length - at - 8 && at + 8 + length < bytes.Length)
+                {
+                    throw new InvalidDataException($"{path} is damaged: checksum mismatch in the vote record at offset {at}, before the end of the log");
+                }
+
+                if (!storage.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+                {
+                    throw new InvalidDataException($"{path}: what looked like a torn last vote at offset {at} read back differently a second time; nothing dropped");
+                }
+
                 log($"{path}: ignored {bytes.Length - at} bytes of a torn last vote at offset {at}");
                 break;
             }

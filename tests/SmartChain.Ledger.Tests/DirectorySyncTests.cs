@@ -54,7 +54,9 @@ public sealed class DirectorySyncTests : IDisposable
         Assert.Equal(segments, Count(blocks));
 
         using BlockStore reopened = BlockStore.Open(_f.Folder);
-        Assert.Equal(segments, Count(blocks)); // reopening creates nothing, so syncs nothing
+        // Reopening creates nothing, yet syncs the folder once: a process that died between creating a segment and
+        // syncing its folder left a name a power cut can still forget (StorageFaultTests).
+        Assert.Equal(segments + 1, Count(blocks));
     }
 
     [Fact]

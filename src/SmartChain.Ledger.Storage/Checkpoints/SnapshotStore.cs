@@ -1,4 +1,5 @@
 using System.Globalization;
+using SmartChain.Core.IO;
 
 namespace SmartChain.Ledger.Checkpoints;
 
@@ -15,23 +16,26 @@ public sealed class SnapshotStore
 
     private const string Prefix = "snapshot-";
     private const string Suffix = ".bin";
+    private readonly IStorage _storage;
 
     /// <summary>
     /// Opens the snapshot folder of <paramref name="dataDir"/>. A replica opens it for writing (creating it, and
     /// deleting temporary files a crash left); <c>ledger verify</c> opens it read-only, safe beside a running replica.
+    /// <paramref name="storage"/> is the disk (the real one unless a test simulates one).
     /// </summary>
-    public SnapshotStore(string dataDir, bool readOnly = false)
+    public SnapshotStore(string dataDir, bool readOnly = false, IStorage? storage = null)
     {
         Folder = Path.Combine(dataDir, FolderName);
+        _storage = storage ?? FileSystemStorage.Instance;
         if (readOnly)
         {
             return;
         }
 
-        Directory.CreateDirectory(Folder);
-        foreach (string stale in Directory.GetFiles(Folder, "*.tmp"))
+        _storage.CreateDirectory(Folder);
+        foreach (string stale in _storage.ListFiles(Folder, "*.tmp"))
         {
-            File.Delete(stale); // a write that a crash interrupted: never renamed, so never used
+            _storage.Delete(stale); // a write that a crash interrupted: never renamed, so never used
         }
     }
 
@@ -45,18 +49,18 @@ public sealed class SnapshotStore
     public string PartialPathOf(long snapshotBlock) => PathOf(snapshotBlock) + ".partial";
 
     /// <summary>True if the snapshot of checkpoint block <paramref name="snapshotBlock"/> is here.</summary>
-    public bool Has(long snapshotBlock) => File.Exists(PathOf(snapshotBlock));
+    public bool Has(long snapshotBlock) => _storage.FileExists(PathOf(snapshotBlock));
 
     /// <summary>Blocks whose snapshots are here, newest first.</summary>
     public IReadOnlyList<long> Available()
     {
         var found = new List<long>();
-        if (!Directory.Exists(Folder))
+        if (!_storage.DirectoryExists(Folder))
         {
             return found;
         }
 
-        foreach (string file in Directory.GetFiles(Folder, Prefix + "*" + Suffix))
+        foreach (string file in _storage.ListFiles(Folder, Prefix + "*" + Suffix))
         {
             string name = Path.GetFileName(file);
             if (long.TryParse(name.AsSpan(Prefix.Length, name.Length - Prefix.Length - Suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long n))
@@ -73,32 +77,32 @@ public sealed class SnapshotStore
     public void Write(long snapshotBlock, ReadOnlySpan<byte> bytes)
     {
         string temporary = PathOf(snapshotBlock) + ".tmp";
-        File.Delete(temporary);
-        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        _storage.Delete(temporary);
+        using (IStorageFile stream = _storage.Open(temporary, StorageOpenMode.CreateNew))
         {
             stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            stream.Sync();
         }
 
-        File.Move(temporary, PathOf(snapshotBlock), overwrite: true);
-        Core.IO.DurableDirectory.Sync(Folder); // the rename, or a crash could bring back the old file or none
+        _storage.Move(temporary, PathOf(snapshotBlock), overwrite: true);
+        _storage.SyncDirectory(Folder); // the rename, or a crash could bring back the old file or none
     }
 
     /// <summary>Makes a finished, verified download the snapshot of <paramref name="snapshotBlock"/>.</summary>
     public void InstallDownload(long snapshotBlock)
     {
         string partial = PartialPathOf(snapshotBlock);
-        using (var stream = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        using (IStorageFile stream = _storage.Open(partial, StorageOpenMode.Write))
         {
-            stream.Flush(flushToDisk: true);
+            stream.Sync();
         }
 
-        File.Move(partial, PathOf(snapshotBlock), overwrite: true);
-        Core.IO.DurableDirectory.Sync(Folder);
+        _storage.Move(partial, PathOf(snapshotBlock), overwrite: true);
+        _storage.SyncDirectory(Folder);
     }
 
     /// <summary>Reads the whole snapshot file.</summary>
-    public byte[] Read(long snapshotBlock) => File.ReadAllBytes(PathOf(snapshotBlock));
+    public byte[] Read(long snapshotBlock) => _storage.ReadAllBytes(PathOf(snapshotBlock));
 
     /// <summary>
     /// Keeps the newest <paramref name="retain"/> snapshots (at least 2: the newest is not recorded by a checkpoint block
@@ -109,16 +113,16 @@ public sealed class SnapshotStore
         IReadOnlyList<long> available = Available();
         for (int i = Math.Max(2, retain); i < available.Count; i++)
         {
-            File.Delete(PathOf(available[i]));
+            _storage.Delete(PathOf(available[i]));
         }
 
         if (available.Count > 0)
         {
-            foreach (string partial in Directory.GetFiles(Folder, Prefix + "*" + Suffix + ".partial"))
+            foreach (string partial in _storage.ListFiles(Folder, Prefix + "*" + Suffix + ".partial"))
             {
                 if (string.CompareOrdinal(Path.GetFileName(partial), Path.GetFileName(PathOf(available[0]))) < 0)
                 {
-                    File.Delete(partial);
+                    _storage.Delete(partial);
                 }
             }
         }

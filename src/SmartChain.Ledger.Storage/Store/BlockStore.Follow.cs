@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using SmartChain.Core.IO;
 
 namespace SmartChain.Ledger.Store;
 
@@ -31,7 +32,7 @@ public sealed partial class BlockStore
         if (_segments.Count == 0)
         {
             string first = Path.Combine(_folder, $"segment-{0:D6}.log");
-            if (!File.Exists(first))
+            if (!_storage.FileExists(first))
             {
                 return Height;
             }
@@ -57,7 +58,7 @@ public sealed partial class BlockStore
 
             // The writer starts a new segment only once the current one is whole: reading moves on when it is all read.
             string next = Path.Combine(_folder, $"segment-{_segments.Count:D6}.log");
-            if (!File.Exists(next) || new FileInfo(_segments[^1]).Length != _followOffset)
+            if (!_storage.FileExists(next) || _storage.FileLength(_segments[^1]) != _followOffset)
             {
                 break;
             }
@@ -74,7 +75,7 @@ public sealed partial class BlockStore
     private int FollowSegment(int index, int budget)
     {
         string file = _segments[index];
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using IStorageFile stream = _storage.Open(file, StorageOpenMode.Read);
         long available = stream.Length - _followOffset;
         if (available <= RecordHeaderSize)
         {
@@ -113,7 +114,7 @@ public sealed partial class BlockStore
         return offset;
     }
 
-    private int FollowLarge(FileStream stream, int length)
+    private int FollowLarge(IStorageFile stream, int length)
     {
         byte[] record = new byte[RecordHeaderSize + length];
         stream.Position = _followOffset;

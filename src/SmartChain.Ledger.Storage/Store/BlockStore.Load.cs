@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Core.Encoding;
+using SmartChain.Core.IO;
 
 namespace SmartChain.Ledger.Store;
 
@@ -9,27 +10,39 @@ public sealed partial class BlockStore
 {
     private void Load(Action<string> log)
     {
-        string[] files = [.. Directory.GetFiles(_folder, "segment-*.log").Order(StringComparer.Ordinal)];
-        for (int i = 0; i < files.Length; i++)
+        IReadOnlyList<string> files = _storage.ListFiles(_folder, "segment-*.log");
+        for (int i = 0; i < files.Count; i++)
         {
             string expected = Path.Combine(_folder, $"segment-{i:D6}.log");
             if (files[i] != expected)
             {
-                throw new LedgerCorruptException(files[i], _blocks.Count, $"segment files are not numbered 0..{files.Length - 1} (expected {Path.GetFileName(expected)})");
+                throw new LedgerCorruptException(files[i], _blocks.Count, $"segment files are not numbered 0..{files.Count - 1} (expected {Path.GetFileName(expected)})");
             }
 
             _segments.Add(files[i]);
-            ScanSegment(i, isLast: i == files.Length - 1, log);
+            ScanSegment(i, isLast: i == files.Count - 1, log);
         }
 
+        bool existed = _segments.Count > 0;
         _writer = _options.ReadOnly ? null : OpenSegment(_segments.Count == 0 ? 0 : _segments.Count - 1);
+
+        // What was read may be only in the page cache: a process that died after appending and before its group
+        // commit leaves its blocks readable but not on disk, and one that died before syncing the folder after creating
+        // a segment leaves a name a power cut can forget. They count as committed from here on (replies, signatures),
+        // so the last segment and the folder are made durable first; earlier segments were fsynced when closed.
+        if (_writer is not null && existed)
+        {
+            _writer.Sync();
+            _storage.SyncDirectory(_folder);
+        }
+
         CommittedHeight = Height;
     }
 
     private void ScanSegment(int index, bool isLast, Action<string> log)
     {
         string file = _segments[index];
-        byte[] bytes = File.ReadAllBytes(file);
+        byte[] bytes = _storage.ReadAllBytes(file);
         long offset = 0;
         while (offset < bytes.Length)
         {
@@ -76,6 +89,14 @@ public sealed partial class BlockStore
                 {
                     log($"ignored an incomplete last record of {Path.GetFileName(file)} at offset {offset} ({torn}); reading up to block {next - 1}");
                     return;
+                }
+
+                // Truncating destroys what it cuts, so one read alone does not decide it: a disk that returned a
+                // flipped bit (in a length, or in a committed last record) would otherwise cut committed blocks.
+                byte[] again = _storage.ReadAllBytes(file);
+                if (!again.AsSpan().SequenceEqual(bytes))
+                {
+                    throw new LedgerCorruptException(file, next, $"what looked like a torn tail at offset {offset} ({torn}) read back differently a second time; nothing truncated");
                 }
 
                 Truncate(file, offset);
@@ -133,10 +154,10 @@ public sealed partial class BlockStore
         }
     }
 
-    private static void Truncate(string file, long length)
+    private void Truncate(string file, long length)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Write);
+        using IStorageFile stream = _storage.Open(file, StorageOpenMode.Write);
         stream.SetLength(length);
-        stream.Flush(flushToDisk: true);
+        stream.Sync();
     }
 }

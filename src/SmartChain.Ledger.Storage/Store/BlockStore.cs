@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Core.Encoding;
+using SmartChain.Core.IO;
 
 namespace SmartChain.Ledger.Store;
 
@@ -19,10 +20,11 @@ public sealed partial class BlockStore : IDisposable
     private const int RecordHeaderSize = 8;
     private readonly string _folder;
     private readonly BlockStoreOptions _options;
+    private readonly IStorage _storage;
     private readonly List<string> _segments = [];
     private readonly List<RecordLocation> _blocks = [];
     private readonly Dictionary<long, RecordLocation> _certificates = [];
-    private FileStream? _writer;
+    private IStorageFile? _writer;
     private BlockHeader? _head;
     private long _uncommittedBlocks;
 
@@ -30,6 +32,7 @@ public sealed partial class BlockStore : IDisposable
     {
         _folder = folder;
         _options = options;
+        _storage = options.Storage;
     }
 
     /// <summary>Number of the last block appended, or -1 if the store is empty.</summary>
@@ -56,15 +59,16 @@ public sealed partial class BlockStore : IDisposable
     /// </summary>
     /// <exception cref="LedgerCorruptException">The store holds anything but a torn tail that does not check out.</exception>
     /// <exception cref="DirectoryNotFoundException">There is no block store in <paramref name="dataDir"/>.</exception>
-    public static BlockStore OpenReadOnly(string dataDir, Action<string>? log = null)
+    public static BlockStore OpenReadOnly(string dataDir, Action<string>? log = null, IStorage? storage = null)
     {
         string folder = Path.Combine(dataDir, FolderName);
-        if (!Directory.Exists(folder))
+        storage ??= FileSystemStorage.Instance;
+        if (!storage.DirectoryExists(folder))
         {
             throw new DirectoryNotFoundException($"no block store at {folder}");
         }
 
-        var store = new BlockStore(folder, BlockStoreOptions.Default with { ReadOnly = true });
+        var store = new BlockStore(folder, BlockStoreOptions.Default with { ReadOnly = true, Storage = storage });
         store.Load(log ?? (_ => { }));
         return store;
     }
@@ -74,13 +78,14 @@ public sealed partial class BlockStore : IDisposable
     public static BlockStore Open(string dataDir, BlockStoreOptions? options = null, Action<string>? log = null)
     {
         string folder = Path.Combine(dataDir, FolderName);
-        if (!Directory.Exists(folder))
+        options ??= BlockStoreOptions.Default;
+        if (!options.Storage.DirectoryExists(folder))
         {
-            Directory.CreateDirectory(folder);
-            Core.IO.DurableDirectory.Sync(dataDir);
+            options.Storage.CreateDirectory(folder);
+            options.Storage.SyncDirectory(dataDir);
         }
 
-        var store = new BlockStore(folder, options ?? BlockStoreOptions.Default);
+        var store = new BlockStore(folder, options);
         store.Load(log ?? (_ => { }));
         return store;
     }
@@ -127,7 +132,7 @@ public sealed partial class BlockStore : IDisposable
     /// <summary>Makes every record appended since the last commit durable with one fsync; returns how many blocks that covered.</summary>
     public long Commit()
     {
-        Writer.Flush(flushToDisk: true);
+        Writer.Sync();
         Fsyncs++;
         long covered = _uncommittedBlocks;
         BlocksCommitted += covered;
@@ -137,16 +142,17 @@ public sealed partial class BlockStore : IDisposable
     }
 
     /// <summary>Reads block <paramref name="number"/>, with its certificate if one was stored.</summary>
+    /// <exception cref="LedgerCorruptException">The record read back does not match its checksum.</exception>
     public Block Read(long number)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(number);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(number, Height);
         _writer?.Flush();
-        Block block = CanonicalEncoding.Decode(ReadPayload(_blocks[(int)number]).AsSpan(1), Block.ReadFrom);
+        Block block = CanonicalEncoding.Decode(ReadPayload(_blocks[(int)number], number).Span[1..], Block.ReadFrom);
         if (_certificates.TryGetValue(number, out RecordLocation location))
         {
-            byte[] payload = ReadPayload(location);
-            block = block with { Certificate = CanonicalEncoding.Decode(payload.AsSpan(9), BlockCertificate.ReadFrom) };
+            ReadOnlyMemory<byte> payload = ReadPayload(location, number);
+            block = block with { Certificate = CanonicalEncoding.Decode(payload.Span[9..], BlockCertificate.ReadFrom) };
         }
 
         return block;
@@ -191,14 +197,14 @@ public sealed partial class BlockStore : IDisposable
         return record;
     }
 
-    private FileStream Writer => _writer ?? throw new InvalidOperationException("the block store was opened read-only");
+    private IStorageFile Writer => _writer ?? throw new InvalidOperationException("the block store was opened read-only");
 
     private RecordLocation WriteRecord(byte[] payload)
     {
         if (Writer.Length >= _options.MaxSegmentBytes)
         {
             // The finished segment is made durable now; commits only ever fsync the current one.
-            Writer.Flush(flushToDisk: true);
+            Writer.Sync();
             Writer.Dispose();
             _writer = OpenSegment(_segments.Count);
         }
@@ -206,23 +212,34 @@ public sealed partial class BlockStore : IDisposable
         Span<byte> header = stackalloc byte[RecordHeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(payload));
-        FileStream writer = Writer;
+        IStorageFile writer = Writer;
         long offset = writer.Position;
         writer.Write(header);
         writer.Write(payload);
         return new RecordLocation(_segments.Count - 1, offset, payload.Length);
     }
 
-    private byte[] ReadPayload(RecordLocation location)
+    // The record is checked again on every read, not only when the store was opened: a disk can return other bytes
+    // later (a flipped bit in the cache, a bad sector), and a block read here is executed, served and certified.
+    private ReadOnlyMemory<byte> ReadPayload(RecordLocation location, long number)
     {
-        byte[] payload = new byte[location.Length];
-        using var reader = new FileStream(_segments[location.Segment], FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        reader.Position = location.Offset + RecordHeaderSize;
-        reader.ReadExactly(payload);
-        return payload;
+        byte[] record = new byte[RecordHeaderSize + location.Length];
+        using (IStorageFile reader = _storage.Open(_segments[location.Segment], StorageOpenMode.Read))
+        {
+            reader.Position = location.Offset;
+            reader.ReadExactly(record);
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(record) != (uint)location.Length ||
+            Crc32.HashToUInt32(record.AsSpan(RecordHeaderSize)) != BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(4)))
+        {
+            throw new LedgerCorruptException(_segments[location.Segment], number, $"checksum mismatch reading back the record at offset {location.Offset}");
+        }
+
+        return record.AsMemory(RecordHeaderSize);
     }
 
-    private FileStream OpenSegment(int index)
+    private IStorageFile OpenSegment(int index)
     {
         string path = Path.Combine(_folder, $"segment-{index:D6}.log");
         if (index == _segments.Count)
@@ -230,15 +247,15 @@ public sealed partial class BlockStore : IDisposable
             _segments.Add(path);
         }
 
-        bool created = !File.Exists(path);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
+        bool created = !_storage.FileExists(path);
+        IStorageFile stream = _storage.Open(path, StorageOpenMode.OpenOrCreate, 64 * 1024);
         if (created)
         {
             // The new segment's name must survive a crash as surely as the blocks fsynced into it.
-            Core.IO.DurableDirectory.Sync(_folder);
+            _storage.SyncDirectory(_folder);
         }
 
-        stream.Seek(0, SeekOrigin.End);
+        stream.Position = stream.Length;
         return stream;
     }
 }

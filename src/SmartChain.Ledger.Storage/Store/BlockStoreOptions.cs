@@ -9,6 +9,9 @@ public sealed record BlockStoreOptions
     /// <summary>Open without writing: no truncation of a torn tail, no appends (see <see cref="BlockStore.OpenReadOnly"/>).</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>The disk the store lives on: the real one unless a test simulates one.</summary>
+    public Core.IO.IStorage Storage { get; init; } = Core.IO.FileSystemStorage.Instance;
+
     /// <summary>Defaults.</summary>
     public static BlockStoreOptions Default { get; } = new();
 }

@@ -46,6 +46,9 @@ internal sealed record RecoveredReplica
     /// <summary>The vote log, open for appending.</summary>
     public required VoteLog Votes { get; init; }
 
+    /// <summary>The votes of undecided instances read back from the vote log (restored into the core).</summary>
+    public IReadOnlyList<VoteRecord> RestoredVotes { get; init; } = [];
+
     /// <summary>Every view the ledger installed, by the block that installed it.</summary>
     public required ViewHistory History { get; init; }
 

@@ -5,6 +5,7 @@ using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.IO;
 using SmartChain.Core.Requests;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Certification;
@@ -46,20 +47,23 @@ internal static class ReplicaStartup
     /// <summary>
     /// Rebuilds the replica's state from its data folder, running the application <paramref name="application"/> makes;
     /// <paramref name="verify"/> is how the consensus core checks a proposed request (the client gateway's cache).
+    /// <paramref name="storage"/> holds the block store, snapshot files and vote log (the real disk unless a test
+    /// simulates one; the key chain is always a real file).
     /// </summary>
     /// <exception cref="LedgerCorruptException">The ledger in the data folder does not check out.</exception>
     public static RecoveredReplica Recover(NodeConfig config, GenesisDocument genesis, Ed25519KeyPair key, ApplicationFactory application,
-        ReplicaOptions options, ILogger log, Func<SignedRequest, bool> verify)
+        ReplicaOptions options, ILogger log, Func<SignedRequest, bool> verify, IStorage? storage = null)
     {
+        storage ??= FileSystemStorage.Instance;
         IReplicatedApplication app = application(genesis) ?? throw new InvalidOperationException("the application factory returned no application");
-        Directory.CreateDirectory(config.DataDir);
-        if (options.Ledger != LedgerMode.Blockchain && File.Exists(Path.Combine(config.DataDir, ReplicaHost.NaiveLedgerFileName)))
+        storage.CreateDirectory(config.DataDir);
+        if (options.Ledger != LedgerMode.Blockchain && storage.FileExists(Path.Combine(config.DataDir, ReplicaHost.NaiveLedgerFileName)))
         {
             throw new InvalidOperationException(
                 $"{config.DataDir} holds a baseline run's {ReplicaHost.NaiveLedgerFileName}; baselines are for benchmarks and cannot restart. Remove the data folder.");
         }
 
-        BlockStore store = BlockStore.Open(config.DataDir, log: line => NodeLog.Storage(log, line));
+        BlockStore store = BlockStore.Open(config.DataDir, BlockStoreOptions.Default with { Storage = storage }, line => NodeLog.Storage(log, line));
         Views.ViewSigner? signer = null;
         try
         {
@@ -71,7 +75,7 @@ internal static class ReplicaStartup
 
             var consensusOptions = ConsensusOptions.From(genesis.Consensus);
             var clients = new ClientTable(consensusOptions.RequestWindow);
-            var snapshots = new SnapshotStore(config.DataDir);
+            var snapshots = new SnapshotStore(config.DataDir, storage: storage);
             var replies = new ReplyCache(200_000);
             LedgerRecovery.Result recovered = LedgerRecovery.Run(store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, app, clients,
                 replies, consensusOptions.RecentDecisions, snapshots, line => NodeLog.Transfer(log, line));
@@ -81,12 +85,12 @@ internal static class ReplicaStartup
             Dictionary<long, (BuiltBlock Block, View Installed)> uncertifiedReconfigurations = [];
             ViewHistory history = LoadViews(store, genesis, config.DataDir, viewProofs, uncertifiedReconfigurations);
             signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
-            View networkView = NetworkViewAtStart(config, recovered.Machine, history, uncertifiedReconfigurations, store, signer, log);
+            View networkView = NetworkViewAtStart(config, recovered.Machine, history, uncertifiedReconfigurations, store, signer, log, storage);
 
             var core = new ReplicaCore(config.ReplicaId, recovered.Machine.View, genesis.ChainId, signer.KeyFor(recovered.Machine.View), consensusOptions, verify,
                 recovered.LastConsensusId, clients);
             VoteLog votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
-                line => NodeLog.Storage(log, line));
+                line => NodeLog.Storage(log, line), storage);
             core.RestoreVotes(undecided);
             foreach (Decision decision in recovered.Recent)
             {
@@ -125,6 +129,7 @@ internal static class ReplicaStartup
                 ExecutedClients = executedClients,
                 ConsensusCore = core,
                 Votes = votes,
+                RestoredVotes = undecided,
                 History = history,
                 ViewProofs = viewProofs,
                 UncertifiedReconfigurations = uncertifiedReconfigurations,
@@ -182,7 +187,7 @@ internal static class ReplicaStartup
     // A member keeps the keys of the view in force (and of the one before, while the block that ended it still waits for
     // its certificate); a replica removed from the view erases them all and does not start.
     private static View NetworkViewAtStart(NodeConfig config, ReplicatedStateMachine machine, ViewHistory history,
-        Dictionary<long, (BuiltBlock Block, View Installed)> uncertifiedReconfigurations, BlockStore store, Views.ViewSigner signer, ILogger log)
+        Dictionary<long, (BuiltBlock Block, View Installed)> uncertifiedReconfigurations, BlockStore store, Views.ViewSigner signer, ILogger log, IStorage storage)
     {
         int id = config.ReplicaId;
         View view = machine.View;
@@ -208,7 +213,7 @@ internal static class ReplicaStartup
         }
 
         string path = Path.Combine(config.DataDir, ReplicaHost.BootstrapViewFileName);
-        View? bootstrap = File.Exists(path) ? View.Decode(File.ReadAllBytes(path)) : null;
+        View? bootstrap = storage.FileExists(path) ? View.Decode(storage.ReadAllBytes(path)) : null;
         if (bootstrap is null || !bootstrap.Contains(id) || bootstrap.Id <= view.Id)
         {
             throw new InvalidOperationException($"replica {id} is not a member of {view} (members {view.MemberList}), and {path} names no later view that admitted it; " +
