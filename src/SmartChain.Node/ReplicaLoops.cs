@@ -27,7 +27,7 @@ internal static class ReplicaLoops
         catch (Exception e) when (failed is not null)
         {
             failed(e);
-            await stop.CancelAsync();
+            stop.Cancel(); // on this loop's context, not the thread pool (see ReplicaHost.DisposeAsync)
             throw;
         }
     }
@@ -52,9 +52,9 @@ internal static class ReplicaLoops
     /// Sends the consensus loop a <see cref="NodeInput.Tick"/> every <paramref name="tickMs"/> and the ledger loop a
     /// <see cref="LedgerInput.Retransmit"/> about once a second, until <paramref name="stop"/>.
     /// </summary>
-    public static async Task TickAsync(int tickMs, ChannelWriter<NodeInput> inputs, ChannelWriter<LedgerInput> ledger, CancellationToken stop)
+    public static async Task TickAsync(int tickMs, ChannelWriter<NodeInput> inputs, ChannelWriter<LedgerInput> ledger, TimeProvider time, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs), time);
         try
         {
             long ticks = 0;
@@ -74,9 +74,9 @@ internal static class ReplicaLoops
     }
 
     /// <summary>Logs the one-line status every 10 s (what an operator looks at first), until <paramref name="stop"/>.</summary>
-    public static async Task StatusAsync(ReplicaReadout readout, ILogger log, CancellationToken stop)
+    public static async Task StatusAsync(ReplicaReadout readout, ILogger log, TimeProvider time, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))

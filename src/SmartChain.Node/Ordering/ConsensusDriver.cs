@@ -22,7 +22,7 @@ internal sealed class ConsensusDriver : IDisposable
     private readonly ReplicaCore _core;
     private readonly VoteLog _votes;
     private readonly ConsensusInputs _inputs;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly ViewSigner _signer;
     private readonly ChannelWriter<ExecutionItem> _execution;
     private readonly ChannelWriter<LedgerInput> _ledger;
@@ -31,7 +31,8 @@ internal sealed class ConsensusDriver : IDisposable
     private readonly Func<bool> _requestTransfer;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
-    private readonly DedicatedThread _thread;
+    private readonly DedicatedThread? _thread; // null when the platform supplies the context
+    private readonly SynchronizationContext _context;
     private readonly Dictionary<string, long> _regencyChangesCounted = [];
     private readonly HashSet<int> _seenFarAhead = [];
     private long _barrierSince;
@@ -43,9 +44,9 @@ internal sealed class ConsensusDriver : IDisposable
     /// which votes the ledger made unnecessary, and <paramref name="requestTransfer"/> starts a state transfer if none runs
     /// (true if it did).
     /// </summary>
-    public ConsensusDriver(int id, ReplicaCore core, VoteLog votes, ConsensusInputs inputs, ReplicaNetwork network, ViewSigner signer,
+    public ConsensusDriver(int id, ReplicaCore core, VoteLog votes, ConsensusInputs inputs, IReplicaLinks network, ViewSigner signer,
         ChannelWriter<ExecutionItem> execution, ChannelWriter<LedgerInput> ledger, Func<long> durableConsensusId, ReplyRegistry replies,
-        Func<bool> requestTransfer, NodeMetrics metrics, ILogger log)
+        Func<bool> requestTransfer, NodeMetrics metrics, ILogger log, SynchronizationContext? context = null)
     {
         _core = core;
         _votes = votes;
@@ -59,7 +60,12 @@ internal sealed class ConsensusDriver : IDisposable
         _requestTransfer = requestTransfer;
         _metrics = metrics;
         _log = log;
-        _thread = new DedicatedThread($"replica{id}-consensus");
+        if (context is null)
+        {
+            _thread = new DedicatedThread($"replica{id}-consensus");
+        }
+
+        _context = context ?? _thread!;
         _status = Describe(core.Status);
     }
 
@@ -70,15 +76,15 @@ internal sealed class ConsensusDriver : IDisposable
     public long VoteFsyncs => _votes.Fsyncs;
 
     /// <summary>The managed id of the one thread that runs the consensus core.</summary>
-    public int ThreadId => _thread.ManagedThreadId;
+    public int ThreadId => _thread?.ManagedThreadId ?? -1;
 
-    /// <summary>Starts the loop on the dedicated thread; the task ends when the inputs end or <paramref name="stop"/> is cancelled, and faults if a write or an invariant fails.</summary>
-    public Task Start(CancellationToken stop) => _thread.Run(() => RunAsync(stop));
+    /// <summary>Starts the loop on the dedicated thread (or the platform's context); the task ends when the inputs end or <paramref name="stop"/> is cancelled, and faults if a write or an invariant fails.</summary>
+    public Task Start(CancellationToken stop) => _thread is { } thread ? thread.Run(() => RunAsync(stop)) : RunInContextAsync(stop);
 
     /// <summary>Ends the thread and closes the vote log; after the loop has ended.</summary>
     public void Dispose()
     {
-        _thread.Dispose();
+        _thread?.Dispose();
         _votes.Dispose();
     }
 
@@ -208,10 +214,28 @@ internal sealed class ConsensusDriver : IDisposable
     // Checked in Release too: the core is single-threaded by contract.
     private void ThreadInvariant()
     {
-        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+        if (!ReferenceEquals(SynchronizationContext.Current, _context))
         {
             throw new InvalidOperationException($"the consensus core ran on thread {Environment.CurrentManagedThreadId}, not on its own thread");
         }
+    }
+
+    // The loop started from inside the platform's context, so each of its awaits resumes there.
+    private async Task RunInContextAsync(CancellationToken stop)
+    {
+        var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _context.Post(_ =>
+        {
+            try
+            {
+                started.TrySetResult(RunAsync(stop));
+            }
+            catch (Exception e)
+            {
+                started.TrySetException(e);
+            }
+        }, null);
+        await await started.Task;
     }
 
     private async Task HandleReadyAsync(Ready ready, CancellationToken stop)

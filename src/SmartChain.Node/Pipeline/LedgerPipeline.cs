@@ -32,7 +32,7 @@ internal sealed class LedgerPipeline
     private readonly BlockStore _store;
     private readonly CertificateCollector _collector;
     private readonly ViewSigner _signer;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly TransferServer _transferServer;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
@@ -63,7 +63,7 @@ internal sealed class LedgerPipeline
     /// <paramref name="reconfigurations"/> follows the reconfiguration blocks whose certificate has not come.
     /// </summary>
     public LedgerPipeline(int id, GenesisDocument genesis, ChannelReader<LedgerInput> inputs, BlockStore store, CertificateCollector collector,
-        ViewSigner signer, ReplicaNetwork network, TransferServer transferServer, NodeMetrics metrics, ILogger log, ReplyCache replyCache,
+        ViewSigner signer, IReplicaLinks network, TransferServer transferServer, NodeMetrics metrics, ILogger log, ReplyCache replyCache,
         ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> transferredCertificates,
         Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures, ReconfigurationCertifier reconfigurations,
         IEnumerable<LedgerInput.Persist> unreleased, long lastCertified, long lastConsensusId)
