@@ -53,6 +53,11 @@ internal static class Program
             restarts += outcome.Restarts;
             escapes += outcome.Escapes;
             worstLiveness = Math.Max(worstLiveness, outcome.LivenessMs);
+            if (outcome.Escapes > 0 && outcome.Passed && count > 1)
+            {
+                Console.WriteLine($"seed {seed}: {outcome.Escapes} escaped posts (the run may not replay); first from {outcome.FirstEscape?.Split('\n').Skip(3).FirstOrDefault()?.Trim()}");
+            }
+
             if (!outcome.Passed || count == 1)
             {
                 Console.WriteLine(outcome);

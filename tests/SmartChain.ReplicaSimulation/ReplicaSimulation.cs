@@ -177,7 +177,7 @@ internal sealed class ReplicaSimulation
 
         if (!await SettleAsync(quiet + LivenessBound))
         {
-            _failures.Add($"the replicas did not all certify the same height within the bound ({Status()})");
+            _failures.Add($"the replicas did not all certify every block up to the highest within the bound (certified prefixes {string.Join(", ", _hosts.Select(h => h?.CertifiedPrefix))}, heights {string.Join(", ", _hosts.Select(h => h?.CommittedHeight))})");
             return;
         }
 

@@ -259,6 +259,11 @@ internal sealed class Executor : IDisposable
         double paused = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.SnapshotPause.Record(paused);
         NodeLog.Checkpoint(_log, number, block, size, hash.ToString()[..16], paused, waited);
+        if (instance > _executed)
+        {
+            throw new Core.InvariantViolationException($"checkpoint block {number} records instance {instance}, beyond the executed instance {_executed}");
+        }
+
         _checkpoints.Start(number, instance, clients, reconfiguration, view);
         Publish(); // a block the ledger makes durable is in the published head first (state transfer waits on both)
         await _ledger.WriteAsync(new LedgerInput.Persist(checkpoint, [], []), stop);

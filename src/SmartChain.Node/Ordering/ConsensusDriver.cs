@@ -36,6 +36,7 @@ internal sealed class ConsensusDriver : IDisposable
     private readonly Dictionary<string, long> _regencyChangesCounted = [];
     private readonly HashSet<int> _seenFarAhead = [];
     private long _barrierSince;
+    private long _lastHandedOver; // the newest decided instance handed to execution (asserted increasing)
     private bool _holdDecisions;
     private ConsensusStatus _status;
 
@@ -277,6 +278,12 @@ internal sealed class ConsensusDriver : IDisposable
                 _barrierSince = Stopwatch.GetTimestamp();
             }
 
+            if (decision.Instance <= _lastHandedOver)
+            {
+                throw new Core.InvariantViolationException($"instance {decision.Instance} decided after instance {_lastHandedOver} was handed to execution");
+            }
+
+            _lastHandedOver = decision.Instance;
             await _execution.WriteAsync(new ExecutionItem.Decided(decision), stop);
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SmartChain.Core;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger;
@@ -52,6 +53,7 @@ internal sealed class LedgerPipeline
     private readonly SortedSet<long> _durableCertificates = [];
     private long _lastCertified;
     private long _certifiedPrefix;
+    private long _lastReleased; // the newest block whose replies were released (asserted increasing)
     private long _fsyncs;
     private long _blocksCommitted;
     private long _lastAppendedConsensusId;
@@ -339,6 +341,18 @@ internal sealed class LedgerPipeline
         place.Block.Waiting.Add(new PendingReply(repeated.Session, repeated.Request, place.Index));
     }
 
+    // Asserted apart from the rule above, so a change to the rule that answers too early stops the replica at once.
+    private void AssertReleasable(long number, BlockCertificate? certificate)
+    {
+        if (number > _store.CommittedHeight || (_strong && certificate is null) || number <= _lastReleased)
+        {
+            throw new InvariantViolationException(
+                $"replies of block {number} released with {_store.CommittedHeight} blocks durable, {(certificate is null ? "no" : "a")} certificate, after block {_lastReleased}");
+        }
+
+        _lastReleased = number;
+    }
+
     // The reply-release rule: in block order, once the block is durable (and, in strong mode, its certificate too).
     private void Release()
     {
@@ -352,6 +366,7 @@ internal sealed class LedgerPipeline
             }
 
             _unreleased.Dequeue();
+            AssertReleasable(number, certificate);
             _replyCache.Release(next.Replies, next.Waiting,
                 certificate is null ? null : (pending, reply) => reply with { Receipt = next.Block.Receipt(pending.Index, certificate).Encode() });
             _metrics.Released.Add(next.Block.Block.Body.Entries.Count);
