@@ -11,4 +11,7 @@ internal static class ContextAwait
 {
     /// <summary><paramref name="task"/>, completed from the awaiting context.</summary>
     public static async Task<T> InContext<T>(this Task<T> task) => await task;
+
+    /// <summary><paramref name="task"/>, completed from the awaiting context.</summary>
+    public static async Task InContext(this Task task) => await task;
 }

@@ -110,7 +110,7 @@ internal sealed class LedgerPipeline
                 return;
             }
 
-            await status.Next.WaitAsync(cancellationToken);
+            await status.Next.InContext().WaitAsync(cancellationToken);
         }
     }
 
