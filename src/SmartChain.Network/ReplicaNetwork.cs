@@ -11,7 +11,7 @@ namespace SmartChain.Network;
 /// that misbehaves is closed with the reason, and its peer may reconnect. The peers change with the view
 /// (<see cref="SetPeers"/>): a new member is dialled and admitted, a removed one's links are closed.
 /// </summary>
-public sealed class ReplicaNetwork : IAsyncDisposable
+public sealed class ReplicaNetwork : IReplicaLinks
 {
     private readonly LinkListener _listener;
     private readonly LinkCredentials _me;
@@ -152,15 +152,15 @@ public sealed class ReplicaNetwork : IAsyncDisposable
     public IOutboundFrameFilter? OutboundFilter { get; init; }
 
     /// <summary>Queues a frame for one peer; never blocks.</summary>
-    public void Send(int to, FrameType type, ReadOnlyMemory<byte> payload)
+    public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload)
     {
         if (OutboundFilter is { } filter)
         {
-            filter.OnSend(to, type, payload, Enqueue);
+            filter.OnSend(peer, type, payload, Enqueue);
             return;
         }
 
-        Enqueue(to, type, payload);
+        Enqueue(peer, type, payload);
     }
 
     /// <summary>Queues a frame for every other member.</summary>

@@ -14,7 +14,7 @@ namespace SmartChain.Network;
 /// direction. A frame that fails authentication, names another sender, or announces more than the limit ends
 /// the link with a <see cref="LinkException"/>. Sends may come from several threads; receives from one.
 /// </summary>
-public sealed class SecureLink : IAsyncDisposable
+public sealed class SecureLink : IFrameLink
 {
     private const byte FrameVersion = 1;
     private const int FrameHeaderSize = 1 + 1 + 4;

@@ -22,8 +22,10 @@ internal sealed class ClientSession : IAsyncDisposable
     private long _dropped;
     private volatile bool _closed;
 
-    public ClientSession(SecureLink link, int maxQueuedBytes, ByteBudget shared, CancellationToken stop)
+    public ClientSession(IFrameLink link, int maxQueuedBytes, ByteBudget shared, TimeProvider time, CancellationToken stop)
     {
+        _time = time;
+        _queryRefilledAt = time.GetTimestamp();
         Link = link;
         _maxQueuedBytes = maxQueuedBytes;
         _shared = shared;
@@ -39,9 +41,9 @@ internal sealed class ClientSession : IAsyncDisposable
         _sender = SendLoopAsync(stop);
     }
 
-    public SecureLink Link { get; }
+    public IFrameLink Link { get; }
 
-    /// <summary>Requests of this link the replica will answer once executed, with when they were tracked (Stopwatch ticks).</summary>
+    /// <summary>Requests of this link the replica will answer once executed, with when they were tracked (timestamps of the replica's clock).</summary>
     public ConcurrentDictionary<Hash256, long> Pending { get; } = new();
 
     /// <summary>Set once the link is closed: nothing more is tracked for it.</summary>
@@ -54,7 +56,8 @@ internal sealed class ClientSession : IAsyncDisposable
     public const int QueriesPerSecond = 1000;
 
     private double _queryTokens = QueriesPerSecond;
-    private long _queryRefilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private readonly TimeProvider _time;
+    private long _queryRefilledAt;
 
     /// <summary>
     /// Takes one query from this session's token bucket; false if it is empty. A page answer is about 600 times the size
@@ -62,8 +65,8 @@ internal sealed class ClientSession : IAsyncDisposable
     /// </summary>
     public bool TryTakeQuery()
     {
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
-        _queryTokens = Math.Min(QueriesPerSecond, _queryTokens + (System.Diagnostics.Stopwatch.GetElapsedTime(_queryRefilledAt, now).TotalSeconds * QueriesPerSecond));
+        long now = _time.GetTimestamp();
+        _queryTokens = Math.Min(QueriesPerSecond, _queryTokens + (_time.GetElapsedTime(_queryRefilledAt, now).TotalSeconds * QueriesPerSecond));
         _queryRefilledAt = now;
         if (_queryTokens < 1)
         {

@@ -29,7 +29,7 @@ public sealed class ReplicaHost : IAsyncDisposable
     private readonly ILogger _log;
     private readonly BlockStore _store;
     private readonly Views.ViewSigner _signer;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly Channel<NodeInput> _inputs = Channel.CreateBounded<NodeInput>(new BoundedChannelOptions(65_536) { SingleReader = true });
     private readonly Channel<ExecutionItem> _execution = Channel.CreateBounded<ExecutionItem>(new BoundedChannelOptions(4_096) { SingleReader = true });
     private readonly Channel<LedgerInput> _ledger = Channel.CreateBounded<LedgerInput>(new BoundedChannelOptions(1_024) { SingleReader = true });
@@ -55,25 +55,26 @@ public sealed class ReplicaHost : IAsyncDisposable
         var (dropped, credentials) = (new SampledLog(_log), new LinkCredentials(config.ReplicaId, key));
         var transferredCertificates = new ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)>();
         var clientInputs = new ClientInputQueue(options.Clients.MaxQueuedRequests, options.Clients.MaxQueuedRequestBytes);
-        _network = new ReplicaNetwork(start.NetworkView, genesis.ChainId, credentials, ReplicaStartup.ParseEndpoint(config.Listen), LinkOptions.Default,
-            new SampledLog(_log).Write) { OutboundFilter = options.OutboundFilter };
+        IReplicaTransport links = options.Platform.Links ?? TcpTransport.Instance;
+        _network = links.ConnectReplicas(start.NetworkView, genesis.ChainId, credentials, ReplicaStartup.ParseEndpoint(config.Listen), LinkOptions.Default,
+            new SampledLog(_log).Write, options.OutboundFilter);
         var consensusInputs = new Ordering.ConsensusInputs(_inputs.Reader, _inputs.Writer, clientInputs, options.Clients.RequestsPerTurn, _network, dropped.Write);
-        var transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, start.Snapshots, start.ViewProofs.After, _log, _stop.Token);
+        var transferServer = new Transfer.TransferServer(genesis, options.Transfer, options.TransferFault, _network, start.Snapshots, start.ViewProofs.After, _log, options.Platform, _stop.Token);
         Readout = new ReplicaReadout(Id, genesis, config.DataDir, start.App, start.History, start.ViewProofs, _network, dropped);
         NodeMetrics metrics = Readout.Metrics;
-        _gateway = new Gateway.ClientGateway(ReplicaStartup.ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, start.Machine, Readout.Query,
-            metrics, _log, clientInputs, consensusInputs.RingDoorbell, _execution.Writer, Readout.Describe);
+        _gateway = new Gateway.ClientGateway(links, ReplicaStartup.ParseEndpoint(config.ClientListen), genesis, credentials, options.Clients, start.Machine, Readout.Query,
+            metrics, _log, clientInputs, consensusInputs.RingDoorbell, _execution.Writer, Readout.Describe, options.Platform.Time);
         _reconfigurations = new Pipeline.ReconfigurationCertifier(Id, start.UncertifiedReconfigurations, start.History, start.ViewProofs, _signer, _network, _log);
         _ledgerPipeline = new Pipeline.LedgerPipeline(Id, genesis, _ledger.Reader, _store, start.Collector, _signer, _network, transferServer, metrics, _log,
             start.Replies, transferredCertificates, start.MySignatures, _reconfigurations,
             [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId);
         _driver = new Ordering.ConsensusDriver(Id, start.ConsensusCore, start.Votes, consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
-            () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, () => _transferCoordinator!.TryRequest(), metrics, _log);
+            () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, () => _transferCoordinator!.TryRequest(), metrics, _log, options.Platform.ConsensusContext);
         _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, start.Machine, ledgerStart.Head,
-            ledgerStart.LastConsensusId, start.ExecutedClients, new Execution.Checkpointer(start.Snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot)),
+            ledgerStart.LastConsensusId, start.ExecutedClients, new Execution.Checkpointer(start.Snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot), options.Platform.Background),
             start.Replies, start.History, _signer, _network, _gateway, start.ViewProofs.EncodeAnswer, () => _driver.Status.View, transferredCertificates, metrics, _log);
         _transferCoordinator = new Transfer.TransferCoordinator(Id, genesis, options.Transfer, start.NetworkView, _network, start.Snapshots, start.History, _inputs.Writer,
-            _execution.Writer, _ledger.Writer, _ledgerPipeline, () => _executor.Status, () => _driver.Status.View, transferredCertificates, _log, _stop.Token);
+            _execution.Writer, _ledger.Writer, _ledgerPipeline, () => _executor.Status, () => _driver.Status.View, transferredCertificates, _log, options.Platform, _stop.Token);
         _router = new Peers.PeerRouter(_network, MessageLimits.From(genesis.Consensus), consensusInputs, _ledger.Writer, transferServer,
             _transferCoordinator.Deliver, dropped.Write);
         Readout.Attach(_gateway, _driver, _executor, _ledgerPipeline, _transferCoordinator);
@@ -97,7 +98,7 @@ public sealed class ReplicaHost : IAsyncDisposable
     /// </summary>
     public Task Completion => Task.WhenAll(_loops);
 
-    /// <summary>The managed id of the one thread that runs the consensus core.</summary>
+    /// <summary>The managed id of the one thread that runs the consensus core (-1 when the platform supplies its context).</summary>
     public int ConsensusThreadId => _driver.ThreadId;
 
     /// <summary>One line: consensus state, execution progress, links.</summary>
@@ -149,20 +150,20 @@ public sealed class ReplicaHost : IAsyncDisposable
         ReplicaStartup.CheckIdentity(config, genesis, key);
         options ??= ReplicaOptions.Default;
         var host = new ReplicaHost(config, genesis, key, application, loggers, options);
-        host.StartLoops(genesis.Consensus.TickMs, options.Ledger);
+        host.StartLoops(genesis.Consensus.TickMs, options.Ledger, options.Platform.Time);
         return host;
     }
 
-    private void StartLoops(int tickMs, LedgerMode ledger)
+    private void StartLoops(int tickMs, LedgerMode ledger, TimeProvider time)
     {
         CancellationToken stop = _stop.Token;
-        _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(tickMs, stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
+        _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(tickMs, time, stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_executor.RunAsync(stop), failed: null, _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_ledgerPipeline.RunAsync(stop), e => NodeLog.LedgerFailed(_log, e, Id, Status), _stop));
         _loops.Add(_router.RunAsync(stop));
-        _loops.Add(ReplicaLoops.RetransmitBeatAsync(_ledger.Writer, stop));
+        _loops.Add(ReplicaLoops.RetransmitBeatAsync(_ledger.Writer, time, stop));
         _loops.Add(_gateway.AcceptLoopAsync(stop));
-        _loops.Add(ReplicaLoops.StatusAsync(Readout, _log, stop));
+        _loops.Add(ReplicaLoops.StatusAsync(Readout, _log, time, stop));
         _loops.Add(_gateway.SweepLoopAsync(stop));
         if (ledger == LedgerMode.Blockchain)
         {
@@ -180,7 +181,9 @@ public sealed class ReplicaHost : IAsyncDisposable
             return;
         }
 
-        await _stop.CancelAsync();
+        // Cancel, not CancelAsync: the callbacks (waiting channel reads) run here, not on the thread pool, so under the
+        // whole-replica simulator a stop stays on its one thread; each only wakes a loop.
+        _stop.Cancel();
         _inputs.Writer.TryComplete();
         _execution.Writer.TryComplete();
         _ledger.Writer.TryComplete();

@@ -27,7 +27,7 @@ internal static class ReplicaLoops
         catch (Exception e) when (failed is not null)
         {
             failed(e);
-            await stop.CancelAsync();
+            stop.Cancel(); // on this loop's context, not the thread pool (see ReplicaHost.DisposeAsync)
             throw;
         }
     }
@@ -53,9 +53,9 @@ internal static class ReplicaLoops
     /// consensus clock's ticks come from the consensus thread itself (<see cref="Ordering.ConsensusDriver.Start"/>): at
     /// 100 a second, a timer waking a pool thread to wake that thread was most of an idle replica's CPU.
     /// </summary>
-    public static async Task RetransmitBeatAsync(ChannelWriter<LedgerInput> ledger, CancellationToken stop)
+    public static async Task RetransmitBeatAsync(ChannelWriter<LedgerInput> ledger, TimeProvider time, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
@@ -69,9 +69,9 @@ internal static class ReplicaLoops
     }
 
     /// <summary>Logs the one-line status every 10 s (what an operator looks at first), until <paramref name="stop"/>.</summary>
-    public static async Task StatusAsync(ReplicaReadout readout, ILogger log, CancellationToken stop)
+    public static async Task StatusAsync(ReplicaReadout readout, ILogger log, TimeProvider time, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))

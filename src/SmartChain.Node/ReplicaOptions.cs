@@ -35,6 +35,9 @@ public sealed record ReplicaOptions
     /// <summary>State-transfer tuning (tests shorten its timeouts).</summary>
     internal Transfer.TransferOptions Transfer { get; init; } = Node.Transfer.TransferOptions.Default;
 
+    /// <summary>The clock, scheduling, randomness and links the replica runs on: the real machine unless a simulator passes its own.</summary>
+    public ReplicaPlatform Platform { get; init; } = ReplicaPlatform.Default;
+
     /// <summary>SmartChain as specified.</summary>
     public static ReplicaOptions Default { get; } = new();
 }

@@ -18,7 +18,7 @@ internal sealed class ReplicaReadout : IDisposable
     private readonly IReplicatedApplication _app;
     private readonly ViewHistory _history;
     private readonly Views.ViewProofs _viewProofs;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly SampledLog _droppedPeerMessages;
     private Parts? _parts;
 
@@ -27,7 +27,7 @@ internal sealed class ReplicaReadout : IDisposable
         Pipeline.LedgerPipeline Ledger, Transfer.TransferCoordinator Transfer);
 
     public ReplicaReadout(int id, GenesisDocument genesis, string dataDirectory, IReplicatedApplication app, ViewHistory history, Views.ViewProofs viewProofs,
-        ReplicaNetwork network, SampledLog droppedPeerMessages)
+        IReplicaLinks network, SampledLog droppedPeerMessages)
     {
         Id = id;
         Genesis = genesis;

@@ -11,9 +11,10 @@ namespace SmartChain.Node.Execution;
 /// with the record of the snapshot taken one period earlier (<see cref="TakePendingAsync"/>), then captures a
 /// consistent view of the replicated state (the application's tables and the replay-protection table, copied: no
 /// encoding) and goes on executing. The view is sorted, encoded, hashed, written, fsynced and renamed on the thread
-/// pool (<see cref="Start"/>), with a whole period to finish before checkpoint block <c>c + P</c> needs its hash.
+/// pool (<see cref="Start"/>; the platform's background scheduler), with a whole period to finish before checkpoint block <c>c + P</c> needs its hash.
 /// </summary>
-internal sealed class Checkpointer(SnapshotStore snapshots, int retention, ILogger log, Task<(long Block, Hash256 Hash, long Size)> pending)
+internal sealed class Checkpointer(SnapshotStore snapshots, int retention, ILogger log, Task<(long Block, Hash256 Hash, long Size)> pending,
+    TaskScheduler background)
 {
     private Task<(long Block, Hash256 Hash, long Size)> _pending = pending;
 
@@ -25,7 +26,8 @@ internal sealed class Checkpointer(SnapshotStore snapshots, int retention, ILogg
 
     /// <summary>Encodes the state after checkpoint block <paramref name="number"/> in the background.</summary>
     public void Start(long number, long instance, ClientTable clients, byte[] reconfiguration, IStateView view) =>
-        _pending = Task.Run(() => Encode(number, instance, clients, reconfiguration, view));
+        _pending = Task.Factory.StartNew(() => Encode(number, instance, clients, reconfiguration, view), CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach, background);
 
     /// <summary>State transfer installed a snapshot: the next checkpoint block repeats its record.</summary>
     public void Restored(CheckpointRecord record) => _pending = Task.FromResult((record.SnapshotBlock, record.SnapshotHash, record.SnapshotSize));

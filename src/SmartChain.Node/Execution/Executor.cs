@@ -42,7 +42,7 @@ internal sealed class Executor : IDisposable
     private readonly ReplyCache _replyCache;
     private readonly ViewHistory _history;
     private readonly ViewSigner _signer;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly ClientGateway _gateway;
     private readonly Func<long, byte[]> _viewQuery;
     private readonly Func<View> _consensusView;
@@ -59,7 +59,7 @@ internal sealed class Executor : IDisposable
     /// </summary>
     public Executor(GenesisDocument genesis, ReplicaOptions options, string dataDir, ChannelReader<ExecutionItem> items, ChannelWriter<LedgerInput> ledger,
         ChannelWriter<NodeInput> consensus, ReplicatedStateMachine machine, BlockHeader head, long executed, ClientTable executedClients, Checkpointer checkpoints,
-        ReplyCache replyCache, ViewHistory history, ViewSigner signer, ReplicaNetwork network, ClientGateway gateway, Func<long, byte[]> viewQuery,
+        ReplyCache replyCache, ViewHistory history, ViewSigner signer, IReplicaLinks network, ClientGateway gateway, Func<long, byte[]> viewQuery,
         Func<View> consensusView, ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> transferredCertificates, NodeMetrics metrics, ILogger log)
     {
         _genesis = genesis;
@@ -95,7 +95,7 @@ internal sealed class Executor : IDisposable
     /// <summary>The loop; ends when its channel completes or <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        await foreach (ExecutionItem item in _items.ReadAllAsync(stop))
+        await foreach (ExecutionItem item in _items.ReadAllHereAsync(stop))
         {
             switch (item)
             {
@@ -259,6 +259,11 @@ internal sealed class Executor : IDisposable
         double paused = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.SnapshotPause.Record(paused);
         NodeLog.Checkpoint(_log, number, block, size, hash.ToString()[..16], paused, waited);
+        if (instance > _executed)
+        {
+            throw new Core.InvariantViolationException($"checkpoint block {number} records instance {instance}, beyond the executed instance {_executed}");
+        }
+
         _checkpoints.Start(number, instance, clients, reconfiguration, view);
         Publish(); // a block the ledger makes durable is in the published head first (state transfer waits on both)
         await _ledger.WriteAsync(new LedgerInput.Persist(checkpoint, [], []), stop);

@@ -25,7 +25,7 @@ internal sealed class ClientGateway : IAsyncDisposable
     private const int MaxVerifiedCache = 1 << 20;
     private readonly GenesisDocument _genesis;
     private readonly ClientBudget _budget;
-    private readonly LinkListener _listener;
+    private readonly IClientPort _listener;
     private readonly ClientSessionLimiter _sessionLimiter;
     private readonly ByteBudget _replyBytes; // shared by every session's reply queue
     private readonly ConcurrentDictionary<Hash256, byte> _verified = new();
@@ -37,18 +37,20 @@ internal sealed class ClientGateway : IAsyncDisposable
     private readonly Action _ringDoorbell;
     private readonly ChannelWriter<ExecutionItem> _execution;
     private readonly Func<QueryMessage, byte[], QueryResultMessage> _describe;
+    private readonly TimeProvider _time;
     private long _badInput;
     private long _refusedSessions;
 
     /// <summary>
-    /// A gateway listening on <paramref name="endpoint"/>: requests go to <paramref name="requests"/> (then
+    /// A gateway listening on <paramref name="endpoint"/> through <paramref name="links"/>'s client port: requests go to <paramref name="requests"/> (then
     /// <paramref name="ringDoorbell"/> wakes the consensus loop), platform queries to <paramref name="execution"/>, and
     /// <paramref name="describe"/> wraps a query's answer with the replica's progress.
     /// </summary>
-    public ClientGateway(IPEndPoint endpoint, GenesisDocument genesis, LinkCredentials credentials, ClientBudget budget, ReplicatedStateMachine machine,
+    public ClientGateway(IReplicaTransport links, IPEndPoint endpoint, GenesisDocument genesis, LinkCredentials credentials, ClientBudget budget, ReplicatedStateMachine machine,
         ApplicationQuery query, NodeMetrics metrics, ILogger log, ClientInputQueue requests, Action ringDoorbell, ChannelWriter<ExecutionItem> execution,
-        Func<QueryMessage, byte[], QueryResultMessage> describe)
+        Func<QueryMessage, byte[], QueryResultMessage> describe, TimeProvider time)
     {
+        _time = time;
         _genesis = genesis;
         _budget = budget;
         _machine = machine;
@@ -60,13 +62,14 @@ internal sealed class ClientGateway : IAsyncDisposable
         _execution = execution;
         _describe = describe;
         _replyBytes = new ByteBudget(budget.MaxQueuedReplyBytes);
+        Replies = new ReplyRegistry(time);
         _sessionLimiter = new ClientSessionLimiter(budget.MaxSessions, budget.MaxSessionsPerSource);
-        _listener = new LinkListener(endpoint, genesis.ChainId, credentials, LinkAuthorization.AnyClient, budget.Link,
+        _listener = links.ListenForClients(endpoint, genesis.ChainId, credentials, budget.Link,
             (remote, reason) => LogSampled(ref _badInput, $"refused a client connection from {remote}: {reason}"));
     }
 
     /// <summary>Whom to answer for each request taken: tracked by the consensus loop, forgotten by the execution loop.</summary>
-    public ReplyRegistry Replies { get; } = new();
+    public ReplyRegistry Replies { get; }
 
     /// <summary>Where the client port listens.</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
@@ -131,7 +134,7 @@ internal sealed class ClientGateway : IAsyncDisposable
         var sessions = new List<Task>();
         try
         {
-            await foreach (SecureLink link in _listener.Accepted.ReadAllAsync(stop))
+            while (await _listener.AcceptAsync(stop) is { } link)
             {
                 IPAddress source = (link.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
                 if (_sessionLimiter.TryEnter(source, stop, out ClientSessionTicket? ticket, out string? evicted) is { } refusal)
@@ -164,13 +167,13 @@ internal sealed class ClientGateway : IAsyncDisposable
     /// </summary>
     public async Task SweepLoopAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        long lifetime = (long)(_budget.PendingReplyLifetime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        long lifetime = (long)(_budget.PendingReplyLifetime.TotalSeconds * _time.TimestampFrequency);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                Replies.Sweep(System.Diagnostics.Stopwatch.GetTimestamp(), lifetime);
+                Replies.Sweep(_time.GetTimestamp(), lifetime);
             }
         }
         catch (OperationCanceledException)
@@ -181,10 +184,10 @@ internal sealed class ClientGateway : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
-    private async Task SessionAsync(SecureLink link, ClientSessionTicket ticket, CancellationToken stop)
+    private async Task SessionAsync(IFrameLink link, ClientSessionTicket ticket, CancellationToken stop)
     {
         await Task.Yield(); // the accept loop goes on at once
-        var session = new ClientSession(link, _budget.MaxSessionQueueBytes, _replyBytes, stop);
+        var session = new ClientSession(link, _budget.MaxSessionQueueBytes, _replyBytes, _time, stop);
         try
         {
             // The ticket's token ends the loop when the replica stops or a newcomer evicts this session.

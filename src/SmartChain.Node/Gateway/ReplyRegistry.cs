@@ -9,7 +9,8 @@ namespace SmartChain.Node.Gateway;
 /// the gateway's sweep forgets what waited too long. The one piece of client state several threads touch, so it is a
 /// concurrent map behind four operations; bounded by <see cref="ClientBudget.MaxPendingReplies"/> when requests are queued.
 /// </summary>
-internal sealed class ReplyRegistry
+/// <param name="time">The replica's clock, which dates each tracked request for the sweep.</param>
+internal sealed class ReplyRegistry(TimeProvider time)
 {
     private readonly ConcurrentDictionary<Hash256, ClientSession> _replyTo = new();
 
@@ -32,7 +33,7 @@ internal sealed class ReplyRegistry
             earlier.Pending.TryRemove(digest, out _); // the same request from another link: the newer link is answered
         }
 
-        session.Pending[digest] = System.Diagnostics.Stopwatch.GetTimestamp();
+        session.Pending[digest] = time.GetTimestamp();
         _replyTo[digest] = session;
     }
 
@@ -59,7 +60,7 @@ internal sealed class ReplyRegistry
         session.Pending.Clear();
     }
 
-    /// <summary>Forgets requests tracked before <paramref name="now"/> minus <paramref name="lifetime"/> (Stopwatch ticks), and those of closed links.</summary>
+    /// <summary>Forgets requests tracked before <paramref name="now"/> minus <paramref name="lifetime"/> (timestamps of the replica's clock), and those of closed links.</summary>
     public void Sweep(long now, long lifetime)
     {
         foreach (KeyValuePair<Hash256, ClientSession> entry in _replyTo)

@@ -22,7 +22,7 @@ internal sealed class ConsensusDriver : IDisposable
     private readonly ReplicaCore _core;
     private readonly VoteLog _votes;
     private readonly ConsensusInputs _inputs;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly ViewSigner _signer;
     private readonly ChannelWriter<ExecutionItem> _execution;
     private readonly ChannelWriter<LedgerInput> _ledger;
@@ -31,10 +31,12 @@ internal sealed class ConsensusDriver : IDisposable
     private readonly Func<bool> _requestTransfer;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
-    private readonly DedicatedThread _thread;
+    private readonly DedicatedThread? _thread; // null when the platform supplies the context
+    private readonly SynchronizationContext _context;
     private readonly Dictionary<string, long> _regencyChangesCounted = [];
     private readonly HashSet<int> _seenFarAhead = [];
     private long _barrierSince;
+    private long _lastHandedOver; // the newest decided instance handed to execution (asserted increasing)
     private bool _holdDecisions;
     private ConsensusStatus _status;
 
@@ -43,9 +45,9 @@ internal sealed class ConsensusDriver : IDisposable
     /// which votes the ledger made unnecessary, and <paramref name="requestTransfer"/> starts a state transfer if none runs
     /// (true if it did).
     /// </summary>
-    public ConsensusDriver(int id, ReplicaCore core, VoteLog votes, ConsensusInputs inputs, ReplicaNetwork network, ViewSigner signer,
+    public ConsensusDriver(int id, ReplicaCore core, VoteLog votes, ConsensusInputs inputs, IReplicaLinks network, ViewSigner signer,
         ChannelWriter<ExecutionItem> execution, ChannelWriter<LedgerInput> ledger, Func<long> durableConsensusId, ReplyRegistry replies,
-        Func<bool> requestTransfer, NodeMetrics metrics, ILogger log)
+        Func<bool> requestTransfer, NodeMetrics metrics, ILogger log, SynchronizationContext? context = null)
     {
         _core = core;
         _votes = votes;
@@ -59,7 +61,12 @@ internal sealed class ConsensusDriver : IDisposable
         _requestTransfer = requestTransfer;
         _metrics = metrics;
         _log = log;
-        _thread = new DedicatedThread($"replica{id}-consensus");
+        if (context is null)
+        {
+            _thread = new DedicatedThread($"replica{id}-consensus");
+        }
+
+        _context = context ?? _thread!;
         _status = Describe(core.Status);
     }
 
@@ -70,23 +77,60 @@ internal sealed class ConsensusDriver : IDisposable
     public long VoteFsyncs => _votes.Fsyncs;
 
     /// <summary>The managed id of the one thread that runs the consensus core.</summary>
-    public int ThreadId => _thread.ManagedThreadId;
+    public int ThreadId => _thread?.ManagedThreadId ?? -1;
 
     /// <summary>
-    /// Starts the loop on the dedicated thread, and the consensus clock's tick every <paramref name="tickMs"/> on that same
-    /// thread (no timer or pool thread wakes it for a tick); the task ends when the inputs end or <paramref name="stop"/>
-    /// is cancelled, and faults if a write or an invariant fails.
+    /// Starts the loop with the consensus clock's tick every <paramref name="tickMs"/>. On the dedicated thread the tick
+    /// comes from that thread itself (no timer or pool thread wakes it for a tick); in the platform's context (the
+    /// simulator) from a timer on the platform's clock. The task ends when the inputs end or <paramref name="stop"/> is
+    /// cancelled, and faults if a write or an invariant fails.
     /// </summary>
-    public Task Start(int tickMs, CancellationToken stop)
+    public Task Start(int tickMs, TimeProvider time, CancellationToken stop)
     {
-        _thread.Beat(TimeSpan.FromMilliseconds(tickMs), _inputs.Tick);
-        return _thread.Run(() => RunAsync(stop));
+        if (_thread is { } thread)
+        {
+            thread.Beat(TimeSpan.FromMilliseconds(tickMs), _inputs.Tick);
+            return thread.Run(() => RunAsync(stop));
+        }
+
+        return RunWithTimerAsync(tickMs, time, stop);
+    }
+
+    // The ticks end with the loop, so a loop that fails is seen at once, not when the replica stops.
+    private async Task RunWithTimerAsync(int tickMs, TimeProvider time, CancellationToken stop)
+    {
+        using var ticking = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        Task ticks = TickAsync(tickMs, time, ticking.Token);
+        try
+        {
+            await RunInContextAsync(stop);
+        }
+        finally
+        {
+            ticking.Cancel();
+            await ticks;
+        }
+    }
+
+    private async Task TickAsync(int tickMs, TimeProvider time, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(tickMs), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                _inputs.Tick();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Ends the thread and closes the vote log; after the loop has ended.</summary>
     public void Dispose()
     {
-        _thread.Dispose();
+        _thread?.Dispose();
         _votes.Dispose();
     }
 
@@ -216,10 +260,28 @@ internal sealed class ConsensusDriver : IDisposable
     // Checked in Release too: the core is single-threaded by contract.
     private void ThreadInvariant()
     {
-        if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+        if (!ReferenceEquals(SynchronizationContext.Current, _context))
         {
             throw new InvalidOperationException($"the consensus core ran on thread {Environment.CurrentManagedThreadId}, not on its own thread");
         }
+    }
+
+    // The loop started from inside the platform's context, so each of its awaits resumes there.
+    private async Task RunInContextAsync(CancellationToken stop)
+    {
+        var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _context.Post(_ =>
+        {
+            try
+            {
+                started.TrySetResult(RunAsync(stop));
+            }
+            catch (Exception e)
+            {
+                started.TrySetException(e);
+            }
+        }, null);
+        await await started.Task;
     }
 
     private async Task HandleReadyAsync(Ready ready, CancellationToken stop)
@@ -261,6 +323,12 @@ internal sealed class ConsensusDriver : IDisposable
                 _barrierSince = Stopwatch.GetTimestamp();
             }
 
+            if (decision.Instance <= _lastHandedOver)
+            {
+                throw new Core.InvariantViolationException($"instance {decision.Instance} decided after instance {_lastHandedOver} was handed to execution");
+            }
+
+            _lastHandedOver = decision.Instance;
             await _execution.WriteAsync(new ExecutionItem.Decided(decision), stop);
         }
 

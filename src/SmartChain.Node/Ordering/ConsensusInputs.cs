@@ -15,7 +15,7 @@ namespace SmartChain.Node.Ordering;
 /// Producers (the peer pump, client sessions) call it from any thread; only the consensus loop reads it.
 /// </summary>
 internal sealed class ConsensusInputs(ChannelReader<NodeInput> main, ChannelWriter<NodeInput> wake, ClientInputQueue clients, int requestsPerTurn,
-    ReplicaNetwork network, Action<string> dropped)
+    IReplicaLinks network, Action<string> dropped)
 {
     /// <summary>Replica inputs taken before client requests get a turn, so replica traffic cannot starve clients either.</summary>
     internal const int ReplicaTurn = 1024;

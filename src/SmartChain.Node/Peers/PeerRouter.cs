@@ -15,7 +15,7 @@ namespace SmartChain.Node.Peers;
 /// </summary>
 internal sealed class PeerRouter
 {
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly Func<ReadOnlySpan<byte>, ConsensusMessage> _decodeConsensus; // one delegate, not one per frame
     private readonly ConsensusInputs _consensus;
     private readonly ChannelWriter<LedgerInput> _ledger;
@@ -27,7 +27,7 @@ internal sealed class PeerRouter
     /// A router for <paramref name="network"/>'s incoming frames; <paramref name="transferAnswer"/> takes state-transfer
     /// answers (for the transfer running now, if any), <paramref name="dropped"/> logs what is dropped and why.
     /// </summary>
-    public PeerRouter(ReplicaNetwork network, MessageLimits limits, ConsensusInputs consensus, ChannelWriter<LedgerInput> ledger,
+    public PeerRouter(IReplicaLinks network, MessageLimits limits, ConsensusInputs consensus, ChannelWriter<LedgerInput> ledger,
         TransferServer transferServer, Action<int, TransferMessage> transferAnswer, Action<string> dropped)
     {
         _network = network;
@@ -44,7 +44,7 @@ internal sealed class PeerRouter
     {
         try
         {
-            await foreach ((int from, Frame frame) in _network.Incoming.ReadAllAsync(stop))
+            await foreach ((int from, Frame frame) in _network.Incoming.ReadAllHereAsync(stop))
             {
                 // A consensus message stays in the peer's inbound budget until the consensus loop takes it (so a
                 // peer's flood waits in its own budget, not in the shared input queue); anything else leaves it here

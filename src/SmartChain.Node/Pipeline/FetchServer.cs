@@ -13,7 +13,7 @@ namespace SmartChain.Node.Pipeline;
 internal static class FetchServer
 {
     /// <summary>Sends <paramref name="from"/> the decision of <paramref name="instance"/> if a durable block here holds it.</summary>
-    public static void Serve(int from, long instance, BlockStore store, CertificateCollector collector, long checkpointPeriod, ReplicaNetwork network, ILogger log)
+    public static void Serve(int from, long instance, BlockStore store, CertificateCollector collector, long checkpointPeriod, IReplicaLinks network, ILogger log)
     {
         if (BlockOfInstance(instance, store, checkpointPeriod) is not { } number)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SmartChain.Core;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger;
@@ -32,7 +33,7 @@ internal sealed class LedgerPipeline
     private readonly BlockStore _store;
     private readonly CertificateCollector _collector;
     private readonly ViewSigner _signer;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly TransferServer _transferServer;
     private readonly NodeMetrics _metrics;
     private readonly ILogger _log;
@@ -52,6 +53,7 @@ internal sealed class LedgerPipeline
     private readonly SortedSet<long> _durableCertificates = [];
     private long _lastCertified;
     private long _certifiedPrefix;
+    private long _lastReleased; // the newest block whose replies were released (asserted increasing)
     private long _fsyncs;
     private long _blocksCommitted;
     private long _lastAppendedConsensusId;
@@ -63,7 +65,7 @@ internal sealed class LedgerPipeline
     /// <paramref name="reconfigurations"/> follows the reconfiguration blocks whose certificate has not come.
     /// </summary>
     public LedgerPipeline(int id, GenesisDocument genesis, ChannelReader<LedgerInput> inputs, BlockStore store, CertificateCollector collector,
-        ViewSigner signer, ReplicaNetwork network, TransferServer transferServer, NodeMetrics metrics, ILogger log, ReplyCache replyCache,
+        ViewSigner signer, IReplicaLinks network, TransferServer transferServer, NodeMetrics metrics, ILogger log, ReplyCache replyCache,
         ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> transferredCertificates,
         Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures, ReconfigurationCertifier reconfigurations,
         IEnumerable<LedgerInput.Persist> unreleased, long lastCertified, long lastConsensusId)
@@ -108,7 +110,7 @@ internal sealed class LedgerPipeline
                 return;
             }
 
-            await status.Next.WaitAsync(cancellationToken);
+            await status.Next.InContext().WaitAsync(cancellationToken);
         }
     }
 
@@ -339,6 +341,18 @@ internal sealed class LedgerPipeline
         place.Block.Waiting.Add(new PendingReply(repeated.Session, repeated.Request, place.Index));
     }
 
+    // Asserted apart from the rule above, so a change to the rule that answers too early stops the replica at once.
+    private void AssertReleasable(long number, BlockCertificate? certificate)
+    {
+        if (number > _store.CommittedHeight || (_strong && certificate is null) || number <= _lastReleased)
+        {
+            throw new InvariantViolationException(
+                $"replies of block {number} released with {_store.CommittedHeight} blocks durable, {(certificate is null ? "no" : "a")} certificate, after block {_lastReleased}");
+        }
+
+        _lastReleased = number;
+    }
+
     // The reply-release rule: in block order, once the block is durable (and, in strong mode, its certificate too).
     private void Release()
     {
@@ -352,6 +366,7 @@ internal sealed class LedgerPipeline
             }
 
             _unreleased.Dequeue();
+            AssertReleasable(number, certificate);
             _replyCache.Release(next.Replies, next.Waiting,
                 certificate is null ? null : (pending, reply) => reply with { Receipt = next.Block.Receipt(pending.Index, certificate).Encode() });
             _metrics.Released.Add(next.Block.Block.Body.Entries.Count);

@@ -14,7 +14,7 @@ namespace SmartChain.Node.Pipeline;
 /// stops taking part (<see cref="Removed"/>). A replica that leaves retires as soon as it signed its last block.
 /// </summary>
 internal sealed class ReconfigurationCertifier(int id, Dictionary<long, (BuiltBlock Block, View Installed)> uncertified, ViewHistory history,
-    ViewProofs proofs, ViewSigner signer, ReplicaNetwork network, ILogger log)
+    ViewProofs proofs, ViewSigner signer, IReplicaLinks network, ILogger log)
 {
     private readonly TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

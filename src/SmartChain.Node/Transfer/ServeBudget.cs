@@ -11,9 +11,10 @@ namespace SmartChain.Node.Transfer;
 /// timeout moves it to another source), never queued. Thread-safe: requests arrive on the peer pump, answers are
 /// released on the ledger loop and the thread pool.
 /// </summary>
-internal sealed class ServeBudget(TransferOptions options, Func<long>? clock = null)
+internal sealed class ServeBudget(TransferOptions options, Func<long>? clock = null, long frequency = 0)
 {
     private readonly Func<long> _clock = clock ?? Stopwatch.GetTimestamp;
+    private readonly double _frequency = frequency > 0 ? frequency : Stopwatch.Frequency;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, PeerState> _peers = [];
     private long _bytes;
@@ -53,7 +54,7 @@ internal sealed class ServeBudget(TransferOptions options, Func<long>? clock = n
                 _peers[peer] = state;
             }
 
-            double elapsed = (double)(now - state.Refilled) / Stopwatch.Frequency;
+            double elapsed = (now - state.Refilled) / _frequency;
             state.Tokens = Math.Min(options.ServeRequestsPerSecond, state.Tokens + (elapsed * options.ServeRequestsPerSecond));
             state.Refilled = now;
             string? refused = state.Serving >= options.MaxServingPerPeer ? $"{state.Serving} of its requests are being served already (at most {options.MaxServingPerPeer})"

@@ -28,14 +28,17 @@ internal sealed partial class StateTransfer
     private readonly Dictionary<int, (TransferMessage Request, TaskCompletionSource<TransferMessage> Answer)> _waiting = [];
     private readonly Dictionary<int, string> _dropped = [];
     private readonly Dictionary<int, int> _unsolicited = [];
-    private long _nextRequestId = Random.Shared.NextInt64(long.MaxValue / 2); // not reused by a later incarnation
+    private long _nextRequestId; // random: not reused by a later incarnation
+    private readonly TimeProvider _time;
     private long _blocks;
     private long _blockBytes;
     private long _snapshotBytes;
 
     public StateTransfer(GenesisDocument genesis, int self, Action<int, TransferMessage> send, ITransferTarget target, TransferOptions options,
-        Action<string> log, Action<int, string> onDropped)
+        Action<string> log, Action<int, string> onDropped, ReplicaPlatform platform)
     {
+        _time = platform.Time;
+        _nextRequestId = platform.Random.NextInt64(long.MaxValue / 2);
         _genesis = genesis;
         _self = self;
         _send = send;
@@ -166,7 +169,7 @@ internal sealed partial class StateTransfer
                 tips[from] = tip.Header;
                 if (tips.Count >= wanted && grace is null)
                 {
-                    grace = Task.Delay(_options.TipGrace, cancellationToken);
+                    grace = Task.Delay(_options.TipGrace, _time, cancellationToken);
                 }
             }
         }
@@ -186,7 +189,7 @@ internal sealed partial class StateTransfer
         _send(peer, request);
         try
         {
-            return await answer.Task.WaitAsync(timeout, cancellationToken);
+            return await answer.Task.InContext().WaitAsync(timeout, _time, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

@@ -27,10 +27,11 @@ namespace SmartChain.Node.Transfer;
 internal sealed class TransferCoordinator : ITransferTarget
 {
     private readonly int _id;
+    private readonly ReplicaPlatform _platform;
     private readonly GenesisDocument _genesis;
     private readonly TransferOptions _options;
     private readonly View _networkView;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly SnapshotStore _snapshots;
     private readonly ViewHistory _history;
     private readonly ChannelWriter<NodeInput> _consensus;
@@ -46,11 +47,12 @@ internal sealed class TransferCoordinator : ITransferTarget
     /// A coordinator for replica <paramref name="id"/>, admitted to <paramref name="networkView"/>; certificates of
     /// transferred blocks go into <paramref name="transferredCertificates"/>, which execution and the ledger take from.
     /// </summary>
-    public TransferCoordinator(int id, GenesisDocument genesis, TransferOptions options, View networkView, ReplicaNetwork network, SnapshotStore snapshots,
+    public TransferCoordinator(int id, GenesisDocument genesis, TransferOptions options, View networkView, IReplicaLinks network, SnapshotStore snapshots,
         ViewHistory history, ChannelWriter<NodeInput> consensus, ChannelWriter<ExecutionItem> execution, ChannelWriter<LedgerInput> ledger,
         LedgerPipeline ledgerPipeline, Func<ExecutionStatus> executed, Func<View> consensusView,
-        ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> transferredCertificates, ILogger log, CancellationToken stop)
+        ConcurrentDictionary<long, (Hash256 Hash, BlockCertificate Certificate)> transferredCertificates, ILogger log, ReplicaPlatform platform, CancellationToken stop)
     {
+        _platform = platform;
         _id = id;
         _genesis = genesis;
         _options = options;
@@ -91,7 +93,7 @@ internal sealed class TransferCoordinator : ITransferTarget
         try
         {
             _transferTriggers.Writer.TryWrite(true); // once at start: a restarted replica may be far behind
-            await foreach (bool _ in _transferTriggers.Reader.ReadAllAsync(_stop))
+            await foreach (bool _ in _transferTriggers.Reader.ReadAllHereAsync(_stop))
             {
                 await RunTransferAsync();
                 Volatile.Write(ref _transferWanted, 0); // later far-ahead evidence may start another
@@ -118,7 +120,7 @@ internal sealed class TransferCoordinator : ITransferTarget
             bool joining = Joining;
             TransferOptions options = joining ? _options with { CatchUpThreshold = 0 } : _options;
             var transfer = new StateTransfer(_genesis, _id, (to, message) => _network.Send(to, FrameType.StateTransfer, message.Encode()), this,
-                options, line => NodeLog.Transfer(_log, line), (from, reason) => NodeLog.TransferSourceDropped(_log, from, reason));
+                options, line => NodeLog.Transfer(_log, line), (from, reason) => NodeLog.TransferSourceDropped(_log, from, reason), _platform);
             _transfer = transfer;
             try
             {
@@ -128,7 +130,7 @@ internal sealed class TransferCoordinator : ITransferTarget
                 if (joining && Joining)
                 {
                     // The peers have not certified the block that admitted this replica yet: ask again shortly.
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), _stop);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), _platform.Time, _stop);
                     continue;
                 }
 
@@ -147,13 +149,13 @@ internal sealed class TransferCoordinator : ITransferTarget
             catch (TransferException e)
             {
                 NodeLog.Storage(_log, $"state transfer attempt {attempt} failed: {e.Message}; trying again with every peer");
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _stop);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _platform.Time, _stop);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Everything from peers is verified before use, so this is a bug; still, peer data must never end this loop.
                 NodeLog.Storage(_log, $"state transfer attempt {attempt} failed unexpectedly ({e.GetType().Name}: {e.Message}); trying again with every peer");
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _stop);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), _platform.Time, _stop);
             }
             finally
             {
@@ -163,7 +165,7 @@ internal sealed class TransferCoordinator : ITransferTarget
 
             if (retryIn is { } wait)
             {
-                await Task.Delay(wait, _stop); // decisions flow meanwhile: this replica may be only a little behind
+                await Task.Delay(wait, _platform.Time, _stop); // decisions flow meanwhile: this replica may be only a little behind
             }
         }
     }
@@ -202,7 +204,7 @@ internal sealed class TransferCoordinator : ITransferTarget
     {
         var executed = new TaskCompletionSource<(long, Hash256)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _consensus.WriteAsync(new NodeInput.HoldDecisions(executed), _stop);
-        return await executed.Task.WaitAsync(_stop);
+        return await executed.Task.InContext().WaitAsync(_stop);
     }
 
     async ValueTask ITransferTarget.AppendWithoutExecutingAsync(Block block, CancellationToken cancellationToken) =>

@@ -20,16 +20,18 @@ internal sealed class TransferServer
     private const long TipAnswerBytes = 64 * 1024;
     private readonly GenesisDocument _genesis;
     private readonly TransferFault _fault;
-    private readonly ReplicaNetwork _network;
+    private readonly IReplicaLinks _network;
     private readonly SnapshotStore _snapshots;
     private readonly Func<long, IReadOnlyList<TransactionReceipt>> _viewProofsAfter;
     private readonly ILogger _log;
     private readonly CancellationToken _stop;
+    private readonly ReplicaPlatform _platform;
 
     /// <summary>A server answering through <paramref name="network"/>; <paramref name="viewProofsAfter"/> gives the view proofs a tip carries.</summary>
-    public TransferServer(GenesisDocument genesis, TransferOptions options, TransferFault fault, ReplicaNetwork network, SnapshotStore snapshots,
-        Func<long, IReadOnlyList<TransactionReceipt>> viewProofsAfter, ILogger log, CancellationToken stop)
+    public TransferServer(GenesisDocument genesis, TransferOptions options, TransferFault fault, IReplicaLinks network, SnapshotStore snapshots,
+        Func<long, IReadOnlyList<TransactionReceipt>> viewProofsAfter, ILogger log, ReplicaPlatform platform, CancellationToken stop)
     {
+        _platform = platform;
         _genesis = genesis;
         _fault = fault;
         _network = network;
@@ -37,7 +39,7 @@ internal sealed class TransferServer
         _viewProofsAfter = viewProofsAfter;
         _log = log;
         _stop = stop;
-        Budget = new ServeBudget(options);
+        Budget = new ServeBudget(options, platform.Time.GetTimestamp, platform.Time.TimestampFrequency);
     }
 
     /// <summary>Shared by the peer pump (admits) and the ledger loop and thread pool (release).</summary>
@@ -56,7 +58,7 @@ internal sealed class TransferServer
 
         if (request is TransferMessage.SnapshotRequest snapshot)
         {
-            _ = Task.Run(() =>
+            _ = Task.Factory.StartNew(() =>
             {
                 try
                 {
@@ -66,7 +68,7 @@ internal sealed class TransferServer
                 {
                     Budget.Release(from, ServeBytes(snapshot));
                 }
-            });
+            }, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _platform.Background);
             return;
         }
 
@@ -171,7 +173,8 @@ internal sealed class TransferServer
         if (_fault == TransferFault.SlowCheckpoints && answer is TransferMessage.Blocks late &&
             CheckpointBlock.IsCheckpoint(late.From, _genesis.CheckpointPeriod))
         {
-            _ = Task.Delay(300, _stop).ContinueWith(_ => _network.Send(to, FrameType.StateTransfer, bytes), TaskScheduler.Default);
+            _ = Task.Delay(TimeSpan.FromMilliseconds(300), _platform.Time, _stop)
+                .ContinueWith(_ => _network.Send(to, FrameType.StateTransfer, bytes), CancellationToken.None, TaskContinuationOptions.None, _platform.Background);
             return;
         }
 
