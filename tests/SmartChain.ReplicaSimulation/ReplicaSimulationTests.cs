@@ -22,6 +22,20 @@ public sealed class ReplicaSimulationTests
         Assert.Equal(0, outcome.Escapes); // nothing ran outside the simulator's scheduler
     }
 
+    // Seeds the swarm failed on: a replica restarted with one block uncertified below blocks it had certified kept its
+    // certified prefix below them for good once that block's certificate came (the pipeline counted only certificates
+    // made after the restart).
+    [Theory]
+    [InlineData(123UL)]
+    [InlineData(1095UL)]
+    public void A_replica_restarted_with_a_hole_in_its_certificates_certifies_everything_again(ulong seed)
+    {
+        SimOutcome outcome = ReplicaSimulation.Run(seed);
+
+        Assert.True(outcome.Restarts > 0, outcome.ToString());
+        Assert.True(outcome.Passed, outcome.ToString());
+    }
+
     [Fact]
     public void A_seed_with_a_crash_restart_and_a_partition_replays_to_the_same_trace()
     {

@@ -92,6 +92,17 @@ internal sealed class LedgerPipeline
 
         _lastCertified = lastCertified;
         _certifiedPrefix = (collector.LowestUncertified ?? (store.Height + 1)) - 1;
+
+        // Above the lowest uncertified block, those recovery read with their certificates count as durably certified:
+        // without them the prefix, once the hole below them fills, stopped there for good (the whole-replica simulator,
+        // seed 123: a replica restarted with block 17 uncertified and 18-24 certified kept its certified prefix at 17).
+        for (long number = _certifiedPrefix + 2; number <= store.Height; number++)
+        {
+            if (collector.UncertifiedHash(number) is null)
+            {
+                _durableCertificates.Add(number);
+            }
+        }
         _lastAppendedConsensusId = lastConsensusId;
         _status = new LedgerStatus(store.Height, _lastCertified, _certifiedPrefix, lastConsensusId, 0, 0);
     }
