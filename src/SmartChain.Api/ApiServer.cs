@@ -24,14 +24,22 @@ public sealed class ApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ApiServer(WebApplication app, Uri address)
+    private ApiServer(WebApplication app, Uri address, SourceCounter connections, SourceCounter eventStreams)
     {
         _app = app;
         Address = address;
+        Connections = connections;
+        EventStreams = eventStreams;
     }
 
     /// <summary>The address the API answers on, e.g. http://127.0.0.1:8080/.</summary>
     public Uri Address { get; }
+
+    /// <summary>The connections each source holds (its share: <see cref="ApiServerOptions.ConnectionsPerSource"/>).</summary>
+    internal SourceCounter Connections { get; }
+
+    /// <summary>The block streams each source holds (its share: <see cref="ApiServerOptions.EventStreamsPerSource"/>).</summary>
+    internal SourceCounter EventStreams { get; }
 
     /// <summary>Starts the API for <paramref name="node"/>.</summary>
     /// <exception cref="ArgumentException">The options do not hold together.</exception>
@@ -46,7 +54,9 @@ public sealed class ApiServer : IAsyncDisposable
             throw new ArgumentException(problem, nameof(options));
         }
 
-        WebApplication app = Build(node, options, loggers);
+        var connections = new SourceCounter(options.ConnectionsPerSource);
+        var eventStreams = new SourceCounter(options.EventStreamsPerSource);
+        WebApplication app = Build(node, options, loggers, connections, eventStreams);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -58,7 +68,7 @@ public sealed class ApiServer : IAsyncDisposable
         }
 
         string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ApiServer(app, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal) + "/"));
+        return new ApiServer(app, new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal) + "/"), connections, eventStreams);
     }
 
     // Refilled every 100 ms so the rate is smooth; a rate under 10 a second refills once a second.
@@ -71,13 +81,12 @@ public sealed class ApiServer : IAsyncDisposable
         AutoReplenishment = true,
     };
 
-    private static WebApplication Build(INodeApi node, ApiServerOptions options, ILoggerFactory loggers)
+    private static WebApplication Build(INodeApi node, ApiServerOptions options, ILoggerFactory loggers, SourceCounter connections, SourceCounter eventStreams)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        var connections = new SourceCounter(options.ConnectionsPerSource);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(options.Listen, listen => listen.Use(next => connection => ConnectionShare.RunAsync(connection, next, connections, options.ConnectionsPerSource)));
@@ -163,7 +172,7 @@ public sealed class ApiServer : IAsyncDisposable
         BlockEndpoints.Map(app, node, options);
         TransactionEndpoints.Map(app, node, options);
         options.Application?.Map(app, node);
-        EventEndpoints.Map(app, node, options);
+        EventEndpoints.Map(app, node, options, eventStreams);
         return app;
     }
 

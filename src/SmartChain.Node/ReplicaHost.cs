@@ -129,6 +129,9 @@ public sealed class ReplicaHost : IAsyncDisposable
     /// <summary>Requests this replica will answer once executed (bounded by <see cref="ClientBudget.MaxPendingReplies"/>).</summary>
     internal int PendingReplies => _gateway.Replies.Count;
 
+    /// <summary>Raised once a client's request is in the pool and its reply awaited here (tests await it).</summary>
+    internal event Action<Core.Crypto.Hash256>? ClientRequestTracked { add => _gateway.Replies.Tracked += value; remove => _gateway.Replies.Tracked -= value; }
+
     /// <summary>Raised once a client session has closed and its waiting requests are forgotten (tests await it).</summary>
     internal event Action? ClientSessionClosed { add => _gateway.SessionClosed += value; remove => _gateway.SessionClosed -= value; }
 

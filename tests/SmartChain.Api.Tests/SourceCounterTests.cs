@@ -20,6 +20,8 @@ public sealed class SourceCounterTests
     public void A_source_holds_at_most_its_share_and_gets_places_back()
     {
         var counter = new SourceCounter(2);
+        var released = new List<IPAddress>();
+        counter.Released += released.Add;
         IPAddress a = IPAddress.Parse("192.0.2.1");
         IPAddress b = IPAddress.Parse("192.0.2.2");
         Assert.True(counter.TryEnter(a));
@@ -31,7 +33,8 @@ public sealed class SourceCounterTests
         Assert.False(counter.TryEnter(a));
         counter.Leave(a);
         counter.Leave(a);
-        counter.Leave(a); // one too many is harmless
+        counter.Leave(a); // one too many is harmless, and gives nothing back
+        Assert.Equal([a, a, a], released); // each place given back is announced (tests await it), with its source
         Assert.True(counter.TryEnter(a));
         Assert.True(counter.TryEnter(a));
         Assert.False(counter.TryEnter(a));

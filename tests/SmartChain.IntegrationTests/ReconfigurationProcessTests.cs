@@ -33,7 +33,8 @@ public sealed class ReconfigurationProcessTests(ITestOutputHelper output) : IDis
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         (string net, GenesisDocument genesis, Ed25519KeyPair[] minters) = await TestnetSetup.InitAsync(_dir.Path, "strong", 1, "--checkpoint-period", "200");
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        using var workload = new SpendStreams(genesis.ChainId, minters[0], streams: 24, seed: 21);
+        // Eight streams keep the load continuous; more only took CPU from the joiners catching up (2 cores, up to 7 replicas).
+        using var workload = new SpendStreams(genesis.ChainId, minters[0], streams: 8, seed: 21);
         using var progressed = new SemaphoreSlim(0);
         var samples = new List<(double Seconds, long Transactions)>();
         Task<LoadResult>? load = null;
@@ -44,7 +45,7 @@ public sealed class ReconfigurationProcessTests(ITestOutputHelper output) : IDis
         {
             CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net);
             Assert.True(start.ExitCode == 0, start.Output + start.Error);
-            clients = await LocalNetwork.ConnectClientsAsync(genesis, 6, timeout.Token);
+            clients = await LocalNetwork.ConnectClientsAsync(genesis, 4, timeout.Token);
             load = LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, TimeSpan.FromMinutes(10)), p =>
             {
                 lock (samples)
@@ -65,11 +66,13 @@ public sealed class ReconfigurationProcessTests(ITestOutputHelper output) : IDis
                 }
             }
 
-            await LoadGoesOn(1_000);
+            // The load runs through every step; a few hundred transactions after each show ordering goes on in the new view
+            // (the volume itself proves nothing more: the joins, under load, are most of the test's time).
+            await LoadGoesOn(300);
             foreach (int joiner in (int[])[4, 5, 6])
             {
                 await RunAsync("testnet", "join", "--dir", net, "--id", joiner.ToString(CultureInfo.InvariantCulture));
-                await LoadGoesOn(500);
+                await LoadGoesOn(200);
             }
 
             Assert.Equal((3L, 7), await ViewOfAsync(clients[0], timeout.Token));
@@ -78,7 +81,7 @@ public sealed class ReconfigurationProcessTests(ITestOutputHelper output) : IDis
             {
                 removedPids.Add(Pid(net, leaver));
                 await RunAsync("node", "leave", "--home", Home(net, leaver));
-                await LoadGoesOn(500);
+                await LoadGoesOn(200);
             }
 
             // Five members left: f = 1, so two votes exclude replica 2.
@@ -87,7 +90,7 @@ public sealed class ReconfigurationProcessTests(ITestOutputHelper output) : IDis
             Assert.Contains("counted: 1 of the 2 needed", first.Output, StringComparison.Ordinal);
             CliRun second = await RunAsync("node", "exclude", "--home", Home(net, 4), "--id", "2");
             Assert.Contains("replica 2 is excluded", second.Output, StringComparison.Ordinal);
-            await LoadGoesOn(1_000);
+            await LoadGoesOn(300);
             Assert.Equal((6L, 4), await ViewOfAsync(clients[0], timeout.Token));
 
             // The replicas that went stop by themselves once their removal is certified.

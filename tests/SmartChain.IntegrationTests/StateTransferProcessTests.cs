@@ -14,9 +14,12 @@ namespace SmartChain.IntegrationTests;
 
 /// <summary>
 /// SPEC §6 with 4 real processes under closed-loop SMaRtCoin load: a replica away while the others order 3,000
-/// transactions (dozens of checkpoints) comes back — or comes back with an empty data folder, or resumes after being
-/// stalled — and catches up by state transfer while the load goes on. Afterwards all four ledgers verify from genesis
-/// and agree.
+/// transactions (a few checkpoints) comes back with an empty data folder, or resumes after being stalled, and catches up
+/// by state transfer while the load goes on. Afterwards all four ledgers verify from genesis and agree.
+/// A replica killed and restarted on the ledger it kept is not a case of its own here: its restart from its own files
+/// is CrashRecoveryTests' (as processes), and a transfer that installs a snapshot over a ledger the replica holds is the
+/// stalled case's (and, in process over real TCP and files, StateTransferTests'
+/// A_replica_stopped_across_several_checkpoints_catches_up_from_a_snapshot_and_blocks).
 /// </summary>
 public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -27,17 +30,14 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
 
     private enum Away
     {
-        Killed,
         KilledAndDataDeleted,
         Stalled,
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_replica_away_for_3000_transactions_catches_up_by_state_transfer_while_load_continues(bool deleteDataFolder)
+    [Fact]
+    public async Task A_replica_whose_data_folder_was_deleted_while_away_for_3000_transactions_catches_up_by_state_transfer_while_load_continues()
     {
-        string log = await RunAsync(deleteDataFolder ? Away.KilledAndDataDeleted : Away.Killed, 3_000);
+        string log = await RunAsync(Away.KilledAndDataDeleted, 3_000);
         Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
     }
 
@@ -50,8 +50,8 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
     }
 
     // Takes replica 3 away, runs the load until `awayTransactions` are ordered by the other three, brings it back with
-    // the load still running, waits until it holds the tip of the moment it came back, lets 2,000 more transactions
-    // through, stops everything and checks the four ledgers. Returns replica 3's log.
+    // the load still running, waits until it holds the tip of the moment it came back, lets 500 more transactions
+    // through (it orders with the others again), stops everything and checks the four ledgers. Returns replica 3's log.
     private async Task<string> RunAsync(Away away, int awayTransactions)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -71,7 +71,10 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
             pid3 = int.Parse(File.ReadAllText(Path.Combine(home3, "node.pid")).Trim(), CultureInfo.InvariantCulture);
             await TakeAwayAsync(away, pid3, home3, timeout.Token);
 
-            clients = await LocalNetwork.ConnectClientsAsync(genesis, 8, timeout.Token);
+            // A stalled replica accepts the TCP connection but never completes the handshake: each batch of clients would
+            // wait the default 10 s connect timeout for it (20 s of the test's time), though Q = 3 answer at once.
+            ClientOptions? options = away == Away.Stalled ? new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(3) } : null;
+            clients = await LocalNetwork.ConnectClientsAsync(genesis, 8, timeout.Token, options);
             long accepted = 0;
             load = LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, TimeSpan.FromMinutes(10)), p =>
             {
@@ -95,7 +98,7 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
             long caughtUpAt = await WaitForAsync(probe, tipAtReturn, home3, progressed, timeout.Token);
             output.WriteLine($"replica 3 reached block {caughtUpAt} (the tip was {tipAtReturn} when it came back) in {clock.Elapsed.TotalSeconds:0.0} s");
             long atCatchUp = Interlocked.Read(ref accepted);
-            while (Interlocked.Read(ref accepted) < atCatchUp + 2_000)
+            while (Interlocked.Read(ref accepted) < atCatchUp + 500)
             {
                 await progressed.WaitAsync(timeout.Token);
             }

@@ -29,8 +29,19 @@ public sealed class ApiSubmitterTests
         SignedRequest mine = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(holder.PublicKey, 1)]).Encode());
         SignedRequest other = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(holder.PublicKey, 2)]).Encode());
 
+        var inPool = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        api.ClientRequestTracked += digest =>
+        {
+            if (digest == mine.Digest)
+            {
+                inPool.TrySetResult();
+            }
+        };
         Assert.Equal(SubmitState.Pending, (await submitter.SubmitAsync(mine, wait: false, Timeout())).State);
-        await UntilAsync(() => api.PendingReplies == 1, "the API's transaction never reached replica 1's pool");
+
+        // The same transaction again, at once: it joins the first's wait, so this completes with the answer the API gives.
+        Task<SubmitOutcome> answered = submitter.SubmitAsync(mine, wait: true, Timeout()).AsTask();
+        await inPool.Task.WaitAsync(Timeout()); // the API's transaction reached replica 1's pool
 
         // The same sequence with other bytes, straight to the leader: it is ordered, and replica 1 drops the API's one.
         var leader = net.Genesis.InitialView.Members[0];
@@ -40,23 +51,13 @@ public sealed class ApiSubmitterTests
         Frame? frame = await link.ReceiveAsync(Timeout());
         ReplyMessage executed = ReplyMessage.Decode(frame!.Value.Payload.Span);
         Assert.Equal(ReplyStatus.Executed, executed.Status);
-        await UntilAsync(() => api.Readout.ApiStatus().Executed >= executed.Instance, "replica 1 never executed the other request");
+        await api.WaitForCertifiedAsync(executed.Block, Timeout()); // replica 1 executed the other request
 
         // Nobody will answer it (the replica decided another request for its sequence): it is given up, not answered.
-        await UntilAsync(() => submitter.Waiting == 0, "the API still waits for an answer that cannot come");
-        SubmitOutcome given = submitter.Outcome(mine.Digest)!;
+        SubmitOutcome given = await answered;
         Assert.Equal(SubmitState.Pending, given.State);
         Assert.Contains("no answer", given.Reason, StringComparison.Ordinal);
-    }
-
-    // Polls a condition the replica exposes no event for.
-    private static async Task UntilAsync(Func<bool> done, string failure)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!done())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), failure);
-            await Task.Delay(20);
-        }
+        Assert.Equal(0, submitter.Waiting);
+        Assert.Same(given, submitter.Outcome(mine.Digest));
     }
 }

@@ -116,6 +116,14 @@ public class ClientBudgetTests
         SignedRequest a = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(wallet.PublicKey, 1)]).Encode());
         SignedRequest b = SignedRequest.Create(net.Chain, net.Minter, 1, 0, CoinOperation.Mint([new CoinOutput(wallet.PublicKey, 2)]).Encode());
         SecureLink toReplica1 = await ConnectAsync(net, 1, wallet);
+        var tracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        replica1.ClientRequestTracked += digest =>
+        {
+            if (digest == a.Digest)
+            {
+                tracked.TrySetResult();
+            }
+        };
         await toReplica1.SendAsync(FrameType.Request, a.Encoded, Timeout());
         var others = new List<SecureLink>();
         for (int i = 0; i < 4; i++)
@@ -126,10 +134,7 @@ public class ClientBudgetTests
             }
         }
 
-        while (replica1.PendingReplies == 0)
-        {
-            await Task.Yield(); // A is verified on the thread pool, then tracked by the consensus loop
-        }
+        await tracked.Task.WaitAsync(Timeout()); // A is verified on the thread pool, then tracked by the consensus loop
 
         foreach (SecureLink link in others)
         {

@@ -14,9 +14,9 @@ internal static class EventEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static void Map(IEndpointRouteBuilder app, INodeApi node, ApiServerOptions options)
+    /// <summary>Maps the block stream; <paramref name="open"/> counts the streams each source holds (its share: the options').</summary>
+    public static void Map(IEndpointRouteBuilder app, INodeApi node, ApiServerOptions options, SourceCounter open)
     {
-        var open = new SourceCounter(options.EventStreamsPerSource);
         app.MapGet("/api/v1/events/blocks", async Task<IResult> (HttpContext context) =>
             {
                 IPAddress source = SourceCounter.SourceOf(context.Connection.RemoteIpAddress);

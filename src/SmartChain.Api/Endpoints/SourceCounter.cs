@@ -9,6 +9,12 @@ internal sealed class SourceCounter(int perSource)
     private readonly ConcurrentDictionary<IPAddress, int> _held = new();
 
     /// <summary>
+    /// Raised after a place was given back (<see cref="Leave"/>), with its source: the server sees a connection end some
+    /// time after the client closed it, and tests await this instead of asking again until a place is free.
+    /// </summary>
+    public event Action<IPAddress>? Released;
+
+    /// <summary>
     /// The source a connection counts as: an IPv4 address (IPv4-mapped IPv6 unwrapped), or an IPv6 address's /64, since
     /// one host is usually given a whole /64 and could otherwise take a share per address.
     /// </summary>
@@ -65,6 +71,7 @@ internal sealed class SourceCounter(int perSource)
         {
             if (held <= 1 ? _held.TryRemove(new KeyValuePair<IPAddress, int>(source, held)) : _held.TryUpdate(source, held - 1, held))
             {
+                Released?.Invoke(source);
                 return;
             }
         }

@@ -103,9 +103,11 @@ internal sealed class LocalNetwork : IAsyncDisposable
     /// <see cref="ConnectBatch"/> at a time (a replica that does not answer costs one connect timeout per batch, not one per
     /// client). Not all at once: every client here connects from the same address, and a replica keeps only
     /// <c>LinkOptions.MaxHandshakesPerSource</c> unfinished handshakes per address, evicting the oldest beyond that, so a
-    /// burst of 16 clients on a loaded machine lost its first connections.
+    /// burst of 16 clients on a loaded machine lost its first connections. <paramref name="options"/> are the clients'
+    /// (the defaults when null).
     /// </summary>
-    public static async Task<List<ChainClient>> ConnectClientsAsync(GenesisDocument genesis, int count, CancellationToken cancellationToken)
+    public static async Task<List<ChainClient>> ConnectClientsAsync(GenesisDocument genesis, int count, CancellationToken cancellationToken,
+        ClientOptions? options = null)
     {
         var clients = new List<ChainClient>(count);
         try
@@ -115,7 +117,7 @@ internal sealed class LocalNetwork : IAsyncDisposable
                 clients.AddRange(await Task.WhenAll(Enumerable.Range(0, Math.Min(ConnectBatch, count - done)).Select(async _ =>
                 {
                     using Ed25519KeyPair identity = Ed25519KeyPair.Generate();
-                    return await ChainClient.ConnectAsync(genesis, identity, null, cancellationToken);
+                    return await ChainClient.ConnectAsync(genesis, identity, options, cancellationToken);
                 })));
             }
         }

@@ -17,6 +17,9 @@ internal sealed class ReplyRegistry(TimeProvider time)
     /// <summary>Requests this replica will answer once executed.</summary>
     public int Count => _replyTo.Count;
 
+    /// <summary>Raised on the consensus thread once a request is tracked (tests await it: the request is in the pool).</summary>
+    public event Action<Hash256>? Tracked;
+
     /// <summary>
     /// On the consensus thread, for a request the pool took: whom to answer once it executes. The bounds were checked when
     /// the request was queued; a session that closed meanwhile tracks nothing.
@@ -35,6 +38,7 @@ internal sealed class ReplyRegistry(TimeProvider time)
 
         session.Pending[digest] = time.GetTimestamp();
         _replyTo[digest] = session;
+        Tracked?.Invoke(digest);
     }
 
     /// <summary>Whom to answer for an executed (or repeated) request; it is no longer pending anywhere.</summary>
