@@ -5,6 +5,7 @@ using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
 using SmartChain.Reconfiguration.State;
+using SmartChain.TestSupport;
 
 namespace SmartChain.Ledger.Tests;
 

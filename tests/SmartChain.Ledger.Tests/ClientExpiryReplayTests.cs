@@ -4,6 +4,7 @@ using SmartChain.Core.Requests;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
+using SmartChain.TestSupport;
 
 namespace SmartChain.Ledger.Tests;
 

@@ -3,6 +3,7 @@ using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
+using SmartChain.TestSupport;
 
 namespace SmartChain.Ledger.Tests;
 

@@ -7,6 +7,7 @@ using SmartChain.Core.Views;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Reconfiguration.State;
+using SmartChain.TestSupport;
 
 namespace SmartChain.Storage.Simulation;
 

@@ -3,6 +3,7 @@ using SmartChain.Core.Crypto;
 using SmartChain.Ledger.Store;
 using SmartChain.Node;
 using SmartChain.Node.Startup;
+using SmartChain.TestSupport;
 
 namespace SmartChain.Storage.Simulation;
 

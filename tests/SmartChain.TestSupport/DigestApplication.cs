@@ -3,13 +3,13 @@ using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
 
-namespace SmartChain.Storage.Simulation;
+namespace SmartChain.TestSupport;
 
 /// <summary>
-/// A deterministic application: each result is the SHA-256 of the operation chained with the state before, so a replay
-/// that executes anything in a different order or from a different state yields different results and is caught.
+/// A deterministic stand-in application: each request's result is the SHA-256 of its operation chained with the
+/// previous result, so results depend on order and on everything executed before.
 /// </summary>
-internal sealed class DigestApplication : IReplicatedApplication
+public sealed class DigestApplication : IReplicatedApplication
 {
     private Hash256 _state = Hash256.Zero;
 
