@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Consensus;
 using SmartChain.Core.IO;
+using SmartChain.Ledger.Store;
 
 namespace SmartChain.Node;
 
@@ -135,6 +136,11 @@ internal sealed class VoteLog : IDisposable
                 if (length > 0 && length <= bytes.Length - at - 8 && at + 8 + length < bytes.Length)
                 {
                     throw new InvalidDataException($"{path} is damaged: checksum mismatch in the vote record at offset {at}, before the end of the log");
+                }
+
+                if (TornTail.WhyNotTorn(bytes, at) is { } damage)
+                {
+                    throw new InvalidDataException($"{path} is damaged: the vote record at offset {at} is not a torn end: {damage}; nothing dropped");
                 }
 
                 if (!storage.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))

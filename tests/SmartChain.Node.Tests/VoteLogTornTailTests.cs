@@ -83,4 +83,25 @@ public sealed class VoteLogTornTailTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => VoteLog.Open(path, 0, out _, _log.Add));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
+
+    // A damaged header (here zeroed) looks like the start of a zero-filled tail, but fsynced votes follow it: dropping
+    // and rewriting them away would let the replica vote differently in an instance it already voted in.
+    [Fact]
+    public void A_zeroed_header_before_fsynced_votes_is_damage_and_drops_nothing()
+    {
+        string path = Path.Combine(_dir, VoteLog.FileName);
+        using (VoteLog votes = VoteLog.Open(path, 0, out _, _log.Add))
+        {
+            votes.Append([new VoteRecord(MessageType.Write, 5, 0, Hash256.Compute("a"u8))]);
+            votes.Append([new VoteRecord(MessageType.Write, 6, 0, Hash256.Compute("b"u8))]);
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        Array.Clear(bytes, 0, 8);
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => VoteLog.Open(path, 0, out _, _log.Add));
+        Assert.Contains("not a torn end", e.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
 }

@@ -91,6 +91,11 @@ public sealed partial class BlockStore
                     return;
                 }
 
+                if (TornTail.WhyNotTorn(bytes, (int)offset) is { } damage)
+                {
+                    throw new LedgerCorruptException(file, next, $"the record at offset {offset} ({torn}) is not a torn tail: {damage}; nothing truncated");
+                }
+
                 // Truncating destroys what it cuts, so one read alone does not decide it: a disk that returned a
                 // flipped bit (in a length, or in a committed last record) would otherwise cut committed blocks.
                 byte[] again = _storage.ReadAllBytes(file);
@@ -135,6 +140,11 @@ public sealed partial class BlockStore
                     _head = block.Header;
                     break;
                 case RecordKind.Certificate:
+                    if (payload.Length < 9)
+                    {
+                        throw new LedgerCorruptException(file, next, $"a certificate record of {payload.Length} bytes at offset {offset}, shorter than its block number");
+                    }
+
                     long number = BinaryPrimitives.ReadInt64LittleEndian(payload[1..]);
                     if (number < 0 || number >= next)
                     {
