@@ -9,6 +9,13 @@ public sealed partial class ReplicaCore
 {
     private void MaybePropose()
     {
+        // While the driver feeds a burst of inputs, the proposal waits for the burst's end (ReleaseProposals), so it
+        // carries every request the burst brought instead of the first one alone.
+        if (_proposalsHeld)
+        {
+            return;
+        }
+
         // A leader still catching up to its SYNC's instance proposes nothing below it: those instances are decided.
         if (!IsMember || _barrier is not null || Leader != Id || !_synced || (_pendingSync is { } pending && _current.Id < pending.Instance) || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
         {

@@ -34,6 +34,7 @@ public sealed partial class ReplicaCore
     private int _buffered;
     private readonly Dictionary<int, (int Count, long Bytes)> _bufferedFrom = [];
     private long _ticksWithoutDecision;
+    private bool _proposalsHeld;
 
     /// <summary>
     /// Creates replica <paramref name="replicaId"/> of <paramref name="view"/>. <paramref name="verifyRequest"/> checks a
@@ -91,6 +92,21 @@ public sealed partial class ReplicaCore
         $"replica {Id} view {_view.Id}{(IsMember ? "" : " (observer)")}{(_barrier is { } b ? $" awaiting-view-after {b}" : "")} regency {Regency} leader {Leader} decided {LastDecided} open {_current.Id} " +
         $"proposal {(_current.Proposal is null ? "none" : _current.ProposalHash.ToString()[..8])} writes {_current.Writes.Count} " +
         $"accepts {_current.Accepts.Count} pool {_pool.Count} buffered {_buffered}{(_held.Count > 0 ? $" held {_held.Count}" : "")}";
+
+    /// <summary>
+    /// From now until <see cref="ReleaseProposals"/>, a leader that could propose waits: the driver holds proposals while
+    /// it feeds the core a burst of inputs it drained at once (client requests, votes, a decision that opens the next
+    /// instance), so the batch takes everything the burst brought. Nothing else changes: votes, decisions and timeouts
+    /// are handled as they come.
+    /// </summary>
+    public void HoldProposals() => _proposalsHeld = true;
+
+    /// <summary>Ends <see cref="HoldProposals"/>: a leader with pooled requests and no proposal in the open instance proposes now.</summary>
+    public void ReleaseProposals()
+    {
+        _proposalsHeld = false;
+        MaybePropose();
+    }
 
     /// <summary>Offers a client request whose signature the driver has verified.</summary>
     public PoolAddResult Submit(SignedRequest request)

@@ -28,6 +28,15 @@ internal abstract record NodeInput
         public static InputsWaiting Instance { get; } = new();
     }
 
+    /// <summary>
+    /// Every queue is empty and the loop is about to wait: the driver acts once on everything it took since it last
+    /// acted (one vote-log fsync, one round of sends, one proposal). Never reaches the core.
+    /// </summary>
+    public sealed record Drained : NodeInput
+    {
+        public static Drained Instance { get; } = new();
+    }
+
     /// <summary>State transfer: take no votes or decisions from peers; answer with the head once execution has caught up.</summary>
     public sealed record HoldDecisions(TaskCompletionSource<(long Number, Core.Crypto.Hash256 Hash)> Executed) : NodeInput;
 

@@ -11,13 +11,13 @@ using SmartChain.Node.Views;
 namespace SmartChain.Node.Ordering;
 
 /// <summary>
-/// The consensus driver, on its dedicated thread: one input at a time into the core (<see cref="ConsensusInputs"/>
-/// decides which), then its Ready handled in order — votes fsynced, then messages sent, then decisions handed to
-/// execution. It alone touches the core, the vote log and the state of the driver (hold-decisions while a transfer
+/// The consensus driver, on its dedicated thread: the inputs queued at once into the core (<see cref="ConsensusInputs"/>
+/// decides their order), then its Ready handled once for them, in order — votes fsynced, then messages sent, then
+/// decisions handed to execution. It alone touches the core, the vote log and the state of the driver (hold-decisions while a transfer
 /// runs, the view barrier clock, regency-change counts, far-ahead senders); others read it through the
 /// <see cref="ConsensusStatus"/> it publishes.
 /// </summary>
-internal sealed class ConsensusDriver : IDisposable
+internal sealed partial class ConsensusDriver : IDisposable
 {
     private readonly ReplicaCore _core;
     private readonly VoteLog _votes;
@@ -33,6 +33,9 @@ internal sealed class ConsensusDriver : IDisposable
     private readonly ILogger _log;
     private readonly DedicatedThread? _thread; // null when the platform supplies the context
     private readonly SynchronizationContext _context;
+    // Inputs fed to the core before its Ready is handled even if more are queued: at a few to a hundred microseconds
+    // each (a vote's signature check), a few milliseconds at most before this replica's own votes leave.
+    private const int ActAfter = 32;
     private readonly Dictionary<string, long> _regencyChangesCounted = [];
     private readonly HashSet<int> _seenFarAhead = [];
     private long _barrierSince;
@@ -134,52 +137,100 @@ internal sealed class ConsensusDriver : IDisposable
         _votes.Dispose();
     }
 
+    // Drain, then act: inputs that arrived together are all fed to the core (proposals held), and the core's Ready is
+    // handled once for them: one vote-log fsync, one round of sends, one proposal carrying every request they brought.
+    // It is handled when the queues are empty, after ActAfter inputs at most (so a long burst does not hold back a
+    // vote), and around every input of state transfer or a view change, whose order against decisions matters.
     private async Task RunAsync(CancellationToken stop)
     {
+        int taken = 0;
+        bool ticked = false;
         await foreach (NodeInput input in _inputs.ReadAllAsync(stop))
         {
             ThreadInvariant();
-            switch (input)
+            if (input is NodeInput.Drained)
             {
-                case NodeInput.Tick:
-                    _inputs.ReportMalformed(_core);
-                    _core.Tick();
-                    break;
-                case NodeInput.PeerMessage peer:
-                    _network.Release(peer.From, peer.Bytes);
-                    // While state transfer runs, the core decides only what the transfer hands it: votes and
-                    // decisions of peers (even valid ones, such as votes a peer queued while this replica was
-                    // down) wait; peers retransmit once the transfer ends.
-                    if (!_holdDecisions || peer.Message is Fetch)
-                    {
-                        _core.Step(peer.From, peer.Message);
-                    }
+                if (taken > 0)
+                {
+                    await ActAsync(ticked, stop);
+                    taken = 0;
+                    ticked = false;
+                }
 
-                    break;
-                case NodeInput.ClientRequest client:
-                    await SubmitAsync(client, stop);
-                    break;
-                case NodeInput.ViewResolved resolved:
-                    _core.ResumeAfter(resolved.Instance, resolved.View, _signer.KeyFor(resolved.View));
-                    if (_barrierSince != 0)
-                    {
-                        // How long ordering waited for this replica's own execution of the view-changing instance.
-                        double waited = Stopwatch.GetElapsedTime(_barrierSince).TotalMilliseconds;
-                        _metrics.ViewBarrier.Record(waited);
-                        _barrierSince = 0;
-                        string line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                            $"ordering resumed after instance {resolved.Instance} in {resolved.View} ({waited:0.0} ms at the barrier)");
-                        NodeLog.ViewChange(_log, line);
-                    }
-
-                    break;
-                default:
-                    await OnTransferInputAsync(input, stop);
-                    break;
+                continue;
             }
 
-            await HandleReadyAsync(_core.TakeReady(), stop);
-            Publish(input is NodeInput.Tick);
+            bool ordinary = input is NodeInput.Tick or NodeInput.PeerMessage or NodeInput.ClientRequest;
+            if (!ordinary && taken > 0)
+            {
+                await ActAsync(ticked, stop);
+                taken = 0;
+                ticked = false;
+            }
+
+            if (taken == 0 && ordinary)
+            {
+                _core.HoldProposals();
+            }
+
+            await TakeAsync(input, stop);
+            taken++;
+            ticked |= input is NodeInput.Tick;
+            if (!ordinary || taken >= ActAfter)
+            {
+                await ActAsync(ticked, stop);
+                taken = 0;
+                ticked = false;
+            }
+        }
+    }
+
+    private async Task ActAsync(bool ticked, CancellationToken stop)
+    {
+        _core.ReleaseProposals();
+        await HandleReadyAsync(_core.TakeReady(), stop);
+        Publish(ticked);
+    }
+
+    private async Task TakeAsync(NodeInput input, CancellationToken stop)
+    {
+        switch (input)
+        {
+            case NodeInput.Tick:
+                _inputs.ReportMalformed(_core);
+                _core.Tick();
+                break;
+            case NodeInput.PeerMessage peer:
+                _network.Release(peer.From, peer.Bytes);
+                // While state transfer runs, the core decides only what the transfer hands it: votes and
+                // decisions of peers (even valid ones, such as votes a peer queued while this replica was
+                // down) wait; peers retransmit once the transfer ends.
+                if (!_holdDecisions || peer.Message is Fetch)
+                {
+                    _core.Step(peer.From, peer.Message);
+                }
+
+                break;
+            case NodeInput.ClientRequest client:
+                await SubmitAsync(client, stop);
+                break;
+            case NodeInput.ViewResolved resolved:
+                _core.ResumeAfter(resolved.Instance, resolved.View, _signer.KeyFor(resolved.View));
+                if (_barrierSince != 0)
+                {
+                    // How long ordering waited for this replica's own execution of the view-changing instance.
+                    double waited = Stopwatch.GetElapsedTime(_barrierSince).TotalMilliseconds;
+                    _metrics.ViewBarrier.Record(waited);
+                    _barrierSince = 0;
+                    string line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"ordering resumed after instance {resolved.Instance} in {resolved.View} ({waited:0.0} ms at the barrier)");
+                    NodeLog.ViewChange(_log, line);
+                }
+
+                break;
+            default:
+                await OnTransferInputAsync(input, stop);
+                break;
         }
     }
 
@@ -283,113 +334,5 @@ internal sealed class ConsensusDriver : IDisposable
         }, null);
         await await started.Task;
     }
-
-    private async Task HandleReadyAsync(Ready ready, CancellationToken stop)
-    {
-        if (ready.IsEmpty)
-        {
-            return;
-        }
-
-        CountRegencyChanges();
-        if (ready.Persist.Count > 0)
-        {
-            _votes.Append(ready.Persist);
-            _votes.MaybeCompact(_durableConsensusId());
-        }
-
-        foreach (OutboundMessage outbound in ready.Messages)
-        {
-            byte[] bytes = MessageCodec.Encode(outbound.Message);
-            if (outbound.To is int to)
-            {
-                _network.Send(to, FrameType.Consensus, bytes);
-            }
-            else
-            {
-                _network.Broadcast(FrameType.Consensus, bytes);
-            }
-        }
-
-        foreach ((int from, long instance) in ready.FetchesToServe)
-        {
-            _ledger.TryWrite(new LedgerInput.ServeFetch(from, instance));
-        }
-
-        foreach (Decision decision in ready.Decisions)
-        {
-            if (decision.AwaitsView)
-            {
-                _barrierSince = Stopwatch.GetTimestamp();
-            }
-
-            if (decision.Instance <= _lastHandedOver)
-            {
-                throw new Core.InvariantViolationException($"instance {decision.Instance} decided after instance {_lastHandedOver} was handed to execution");
-            }
-
-            _lastHandedOver = decision.Instance;
-            await _execution.WriteAsync(new ExecutionItem.Decided(decision), stop);
-        }
-
-        foreach (ConsensusEvent e in ready.Events)
-        {
-            if (e.IsEvidence)
-            {
-                NodeLog.Evidence(_log, e.From, e.Kind, e.Detail);
-            }
-            else if (e.Kind == "view-installed")
-            {
-                string line = "consensus: " + e.Detail;
-                NodeLog.ViewChange(_log, line);
-            }
-            else
-            {
-                NodeLog.Refused(_log, e.From, e.Kind, e.Detail);
-                if (e.Kind == "too-far-ahead")
-                {
-                    NoteFarAhead(e.From);
-                }
-            }
-        }
-    }
-
-    // For each TOO-FAR-AHEAD refusal: more than f senders make it credible.
-    private void NoteFarAhead(int from)
-    {
-        if (_seenFarAhead.Add(from) && _seenFarAhead.Count > _core.View.F)
-        {
-            _seenFarAhead.Clear();
-            if (_requestTransfer())
-            {
-                string line = $"more than {_core.View.F} replicas are far ahead of instance {_core.LastDecided + 1}; starting state transfer";
-                NodeLog.Transfer(_log, line);
-            }
-        }
-    }
-
-    // What state transfer asks of the core.
-    private async Task OnTransferInputAsync(NodeInput input, CancellationToken stop)
-    {
-        switch (input)
-        {
-            case NodeInput.HoldDecisions hold:
-                _holdDecisions = true;
-                await _execution.WriteAsync(new ExecutionItem.Barrier(hold.Executed), stop);
-                break;
-            case NodeInput.ReleaseDecisions:
-                _holdDecisions = false;
-                break;
-            case NodeInput.Jump jump:
-                Core.Views.View view = jump.Reconfiguration.View;
-                _core.JumpTo(jump.Snapshot.ConsensusId, jump.Regency, jump.Snapshot.Clients, view, _signer.KeyFor(view));
-
-                // Before anything the jump decided: execution restores the snapshot first.
-                await _execution.WriteAsync(new ExecutionItem.Restore(jump.At, jump.Snapshot, jump.Record, jump.Reconfiguration), stop);
-                break;
-            case NodeInput.Transferred transferred:
-                _core.DeliverTransferred(transferred.Decision);
-                break;
-        }
-    }
 }
+

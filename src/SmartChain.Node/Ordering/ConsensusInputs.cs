@@ -9,7 +9,7 @@ namespace SmartChain.Node.Ordering;
 /// <summary>
 /// The order in which the consensus loop takes its inputs: ticks and state transfer first, then peers' messages
 /// round-robin per peer (<see cref="PeerInputQueues"/>; up to <see cref="ReplicaTurn"/> replica inputs in all), then up
-/// to <see cref="ClientBudget.RequestsPerTurn"/> client requests, and again. A flood of client requests therefore waits
+/// to <see cref="ClientBudget.RequestsPerTurn"/> client requests, and again; <see cref="NodeInput.Drained"/> when all are empty. A flood of client requests therefore waits
 /// in its own bounded queue and never delays a vote or a timeout by more than one client turn (64 pool insertions,
 /// microseconds each), and a peer's flood never delays another peer's vote by more than one message per peer.
 /// Producers (the peer pump, client sessions) call it from any thread; only the consensus loop reads it.
@@ -89,8 +89,8 @@ internal sealed class ConsensusInputs(ChannelReader<NodeInput> main, ChannelWrit
 
     /// <summary>
     /// The inputs of <paramref name="main"/> (ticks, state transfer), then <paramref name="peers"/>' messages round-robin,
-    /// up to <see cref="ReplicaTurn"/> in all, then up to <paramref name="perTurn"/> client requests, and again; ends
-    /// when <paramref name="main"/> completes. <paramref name="clearDoorbell"/> runs between reading the main channel and the side queues.
+    /// up to <see cref="ReplicaTurn"/> in all, then up to <paramref name="perTurn"/> client requests, and again, with
+    /// <see cref="NodeInput.Drained"/> before it waits for more; ends when <paramref name="main"/> completes. <paramref name="clearDoorbell"/> runs between reading the main channel and the side queues.
     /// </summary>
     internal static async IAsyncEnumerable<NodeInput> Prioritized(ChannelReader<NodeInput> main, PeerInputQueues peers, ClientInputQueue clients, int perTurn,
         Action clearDoorbell, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -122,6 +122,14 @@ internal sealed class ConsensusInputs(ChannelReader<NodeInput> main, ChannelWrit
                 yield return request;
             }
 
+            if (clients.Count > 0 || peers.Count > 0 || main.Count > 0)
+            {
+                continue;
+            }
+
+            // The consumer acts on what it took (it may take a while: an fsync); anything that arrived meanwhile is
+            // taken before waiting.
+            yield return NodeInput.Drained.Instance;
             if (clients.Count > 0 || peers.Count > 0 || main.Count > 0)
             {
                 continue;
