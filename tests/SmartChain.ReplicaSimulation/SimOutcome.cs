@@ -31,6 +31,9 @@ internal sealed record SimOutcome(ulong Seed, string? Failure, string TraceHash,
 
     public TimeSpan Wall { get; init; }
 
+    /// <summary>What the replicas' simulated disks did and how the replicas answered.</summary>
+    public SimDiskReport Disk { get; init; } = new();
+
     /// <summary>The command that reruns this seed alone.</summary>
     public string Replay => string.Create(CultureInfo.InvariantCulture, $"dotnet run --project tests/SmartChain.ReplicaSimulation -- --seed {Seed}");
 
