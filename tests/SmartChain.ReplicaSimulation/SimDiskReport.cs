@@ -35,16 +35,15 @@ internal sealed class SimDiskReport
     }
 
     /// <summary>The counts per 1,000 seeds of a swarm of <paramref name="seeds"/>.</summary>
-    public string PerThousand(long seeds)
-    {
-        double k = 1000.0 / Math.Max(1, seeds);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"disk events per 1,000 seeds: process crashes {Disk.ProcessCrashes * k:0}, power cuts {Disk.PowerCuts * k:0} (torn writes {Disk.TornWrites * k:0}, " +
+    public string PerThousand(long seeds) => "disk events per 1,000 seeds: " + Describe(1000.0 / Math.Max(1, seeds));
+
+    /// <inheritdoc />
+    public override string ToString() => "disk events: " + Describe(1);
+
+    private string Describe(double k) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"process crashes {Disk.ProcessCrashes * k:0}, power cuts {Disk.PowerCuts * k:0} (torn writes {Disk.TornWrites * k:0}, " +
             $"zero-filled tails {Disk.ZeroFilledTails * k:0}, {Disk.UnsyncedBytesLost * k:0} unsynced bytes lost), failed fsyncs {Disk.FailedSyncs * k:0} " +
             $"(replica halted {HaltsOnFailedSync * k:0}, went on {FailedSyncsSurvived * k:0}), corrupted reads {Disk.CorruptReads * k:0} " +
             $"(start refused and replica rebuilt {CorruptRefused * k:0}, logged and skipped {CorruptLogged * k:0}; armed but unread {CorruptUnread * k:0}), fsyncs {Disk.Syncs * k:0}");
-    }
-
-    /// <inheritdoc />
-    public override string ToString() => PerThousand(1000);
 }

@@ -40,5 +40,5 @@ internal sealed record SimOutcome(ulong Seed, string? Failure, string TraceHash,
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"seed {Seed}: {(Passed ? "passed" : "FAILED: " + Failure)}; trace {TraceHash}; {Acknowledged} acknowledged, height {Height}, {Restarts} restarts, " +
         $"{Delivered} frames delivered, {Lost} lost, liveness {LivenessMs} ms after faults, {VirtualMs} virtual ms in {Wall.TotalMilliseconds:0} ms, {Steps} steps, " +
-        $"{Escapes} escapes; faults: {Faults}{(Passed ? "" : "\n  replay: " + Replay)}");
+        $"{Escapes} escapes; faults: {Faults}; {Disk}{(Passed ? "" : "\n  replay: " + Replay)}");
 }
