@@ -22,6 +22,7 @@ internal sealed partial class ReplicaSimulation
     private readonly SimReportLog?[] _logs = new SimReportLog?[N];
     private readonly long[] _failedSyncsBefore = new long[N];
     private readonly bool[] _failSyncArmed = new bool[N];
+    private readonly bool[] _wiped = new bool[N];
     private readonly SimDiskReport _diskReport = new();
     private int _crashIndex;
     private bool _disksCounted;
@@ -30,8 +31,19 @@ internal sealed partial class ReplicaSimulation
     private SimulatedDisk DiskOf(int i) =>
         _disks[i] ??= new SimulatedDisk(new Random((int)(_faults.Disk.DiskSeed >> 16) ^ (i * 7919) ^ (int)_diskReport.CorruptRefused));
 
-    // A fresh log for each incarnation: what it reported is what counts for its start.
-    private ILoggerFactory LogFor(int i) => _logs[i] = new SimReportLog();
+    // A fresh log for each incarnation: what it reported is what counts for its start. No replica here is Byzantine,
+    // so evidence against one that kept its disk means it voted or signed twice: it forgot a vote it had sent (a vote
+    // log not durable, or not read back) and so broke persist-before-send. A wiped replica has forgotten by design.
+    private ILoggerFactory LogFor(int i) => _logs[i] = new SimReportLog
+    {
+        OnEvidence = (from, line) =>
+        {
+            if (from is >= 0 and < N && !_wiped[from])
+            {
+                _failures.Add($"replica {i} holds evidence that replica {from} equivocated after its crash-restarts: {line}");
+            }
+        },
+    };
 
     // Plays crash-restart number k of the run on `replica`; returns how much of its down time is left.
     private async Task<long> CrashAsync(int replica, long down)
@@ -144,6 +156,7 @@ internal sealed partial class ReplicaSimulation
             }
 
             _network.Trace($"wipe r{i}");
+            _wiped[i] = true;
             _diskReport.CorruptRefused++;
             _diskReport.Disk.Add(disk.Counts);
             _disks[i] = null;
