@@ -49,7 +49,7 @@ public sealed class ReplicaHost : IAsyncDisposable
         Id = config.ReplicaId;
         _log = loggers.CreateLogger($"replica{config.ReplicaId}");
         RecoveredReplica start = ReplicaStartup.Recover(config, genesis, key, application, options, _log,
-            r => _gateway!.Verify(r).Accepted); // the gateway exists before the consensus thread verifies anything
+            r => _gateway!.Verify(r).Accepted, options.Platform.Storage); // the gateway exists before the consensus thread verifies anything
         (_store, _signer) = (start.Store, start.Signer);
         LedgerRecovery.Result ledgerStart = start.Ledger;
         var (dropped, credentials) = (new SampledLog(_log), new LinkCredentials(config.ReplicaId, key));

@@ -5,7 +5,8 @@ namespace SmartChain.Node;
 /// (every timer, delay, timeout and "now" the components use), where background work runs, the context of the
 /// consensus loop, and randomness. <see cref="Default"/> is the real machine; the whole-replica simulator
 /// (tests/SmartChain.ReplicaSimulation) passes virtual time, a single-threaded scheduler and a seeded generator, and
-/// in-memory links through <see cref="Links"/>. Metrics-only stopwatches stay on the real clock.
+/// in-memory links through <see cref="Links"/>, and a simulated disk through <see cref="Storage"/>. Metrics-only
+/// stopwatches stay on the real clock.
 /// </summary>
 public sealed record ReplicaPlatform
 {
@@ -29,6 +30,13 @@ public sealed record ReplicaPlatform
 
     /// <summary>The replica's links to peers and from clients; null (the default): real TCP with SecureLink (<see cref="Network.TcpTransport"/>).</summary>
     public Network.IReplicaTransport? Links { get; init; }
+
+    /// <summary>
+    /// The disk under the data folder: block store, vote log, snapshot files and state-transfer downloads, at start-up
+    /// (recovery) and while running. Key files, the node configuration and logs are read or written once, outside a
+    /// run's data path, and stay on the real file system.
+    /// </summary>
+    public Core.IO.IStorage Storage { get; init; } = Core.IO.FileSystemStorage.Instance;
 
     /// <summary>The real machine.</summary>
     public static ReplicaPlatform Default { get; } = new();

@@ -40,6 +40,7 @@ internal static class Program
         long restarts = 0;
         long escapes = 0;
         long worstLiveness = 0;
+        var disks = new SimDiskReport();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (ulong seed = start; seed < start + count; seed++)
         {
@@ -50,6 +51,7 @@ internal static class Program
             }
 
             acknowledged += outcome.Acknowledged;
+            disks.Add(outcome.Disk);
             restarts += outcome.Restarts;
             escapes += outcome.Escapes;
             worstLiveness = Math.Max(worstLiveness, outcome.LivenessMs);
@@ -76,6 +78,7 @@ internal static class Program
             $"{acknowledged} requests acknowledged, {restarts} crash-restarts, worst liveness {worstLiveness} virtual ms after the faults, {escapes} escaped posts"));
         Console.WriteLine("fault classes per 1,000 seeds: " + string.Join(", ",
             classes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {1000.0 * c.Value / count:0}"))));
+        Console.WriteLine(disks.PerThousand((long)count));
         return failed == 0 ? 0 : 1;
     }
 }

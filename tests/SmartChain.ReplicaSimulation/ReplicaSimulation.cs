@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Coin;
 using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
@@ -19,7 +18,7 @@ namespace SmartChain.ReplicaSimulation;
 /// for a durable, certified block; receipts verify; no replica loop fails, which includes the components' own
 /// invariant assertions) and after it (<see cref="SimChecks"/>).
 /// </summary>
-internal sealed class ReplicaSimulation
+internal sealed partial class ReplicaSimulation
 {
     private const long Ms = TimeSpan.TicksPerMillisecond;
     private const int N = 4;
@@ -133,7 +132,7 @@ internal sealed class ReplicaSimulation
 
         if (_failures.Count == 0)
         {
-            _failures.AddRange(SimChecks.Ledgers(_genesis, _application, [.. Enumerable.Range(0, N).Select(DataDir)], clients));
+            _failures.AddRange(SimChecks.Ledgers(_genesis, _application, [.. Enumerable.Range(0, N).Select(DataDir)], clients, DisksAfterPowerCut()));
         }
 
         _network.Trace($"end {_failures.Count} {clients.Sum(c => c.Acknowledged.Count)}");
@@ -150,6 +149,7 @@ internal sealed class ReplicaSimulation
             FirstEscape = _scheduler.FirstEscape,
             LivenessMs = _livenessMs,
             Wall = wall.Elapsed,
+            Disk = CountDisks(),
         };
     }
 
@@ -208,10 +208,10 @@ internal sealed class ReplicaSimulation
         {
             await Task.Delay(TimeSpan.FromTicks(Math.Max(0, at - time.GetTimestamp())), time);
             _network.Trace($"crash r{replica}");
-            await StopAsync(replica);
-            await Task.Delay(TimeSpan.FromTicks(down), time);
+            long left = await CrashAsync(replica, down);
+            await Task.Delay(TimeSpan.FromTicks(left), time);
             _network.Trace($"restart r{replica}");
-            Start(replica);
+            Restart(replica);
             _restarts++;
         }
     }
@@ -251,11 +251,12 @@ internal sealed class ReplicaSimulation
                     ConsensusContext = context,
                     Random = new Random((int)(_seed ^ (ulong)(i * 7919)) ^ (int)_restarts),
                     Links = _network.TransportFor(i, context),
+                    Storage = DiskOf(i),
                 },
             };
             ReplicaMember member = _genesis.InitialView.Members[i];
             _hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
-                _genesis, _keys[i], _application, NullLoggerFactory.Instance, options);
+                _genesis, _keys[i], _application, LogFor(i), options);
         }
         finally
         {
@@ -297,7 +298,7 @@ internal sealed class ReplicaSimulation
     {
         for (int i = 0; i < N; i++)
         {
-            if (_hosts[i]?.Completion is { IsFaulted: true } failed)
+            if (_hosts[i]?.Completion is { IsFaulted: true } failed && !HaltedOnFailedSync(i, failed.Exception!))
             {
                 return $"replica {i} stopped: {failed.Exception!.InnerException}";
             }

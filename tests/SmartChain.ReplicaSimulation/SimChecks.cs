@@ -1,6 +1,7 @@
 using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.IO;
 using SmartChain.Ledger.Store;
 using SmartChain.Ledger.Verification;
 
@@ -12,9 +13,10 @@ internal static class SimChecks
     /// <summary>
     /// Every ledger verifies alone from genesis (the <c>ledger verify</c> replay, certificates included); all are byte
     /// for byte identical at every height they share; every acknowledged request is in every ledger exactly once, in
-    /// the block its acknowledgement named.
+    /// the block its acknowledgement named. <paramref name="storages"/> are the replicas' disks (default: the real one).
     /// </summary>
-    public static IEnumerable<string> Ledgers(GenesisDocument genesis, ApplicationFactory application, string[] dataDirs, SimClient[] clients)
+    public static IEnumerable<string> Ledgers(GenesisDocument genesis, ApplicationFactory application, string[] dataDirs, SimClient[] clients,
+        IReadOnlyList<IStorage>? storages = null)
     {
         var failures = new List<string>();
         var stores = new List<BlockStore>();
@@ -22,7 +24,7 @@ internal static class SimChecks
         {
             foreach (string dataDir in dataDirs)
             {
-                BlockStore store = BlockStore.OpenReadOnly(dataDir);
+                BlockStore store = BlockStore.OpenReadOnly(dataDir, storage: storages?[stores.Count]);
                 stores.Add(store);
                 VerifyReport report = LedgerVerifier.Verify(store, genesis, application(genesis));
                 if (!report.Passed)

@@ -38,6 +38,9 @@ internal sealed record SimFaults
     /// <summary>Crash-restarts: which replica, when it stops, how long it stays down (ticks).</summary>
     public IReadOnlyList<(int Replica, long At, long Down)> Crashes { get; init; } = [];
 
+    /// <summary>How each crash-restart happens to the replica's disk (clean stop, abrupt crash, power cut, failed fsync, corrupted read).</summary>
+    public SimDiskFaults Disk { get; init; } = new();
+
     /// <summary>Draws a run's faults from <paramref name="seed"/>.</summary>
     public static SimFaults Draw(ulong seed, long quietAt)
     {
@@ -71,6 +74,7 @@ internal sealed record SimFaults
             Reorder = false,
             Partition = partition,
             Crashes = crashes,
+            Disk = SimDiskFaults.Draw(seed, crashes.Count),
         };
     }
 
@@ -124,10 +128,15 @@ internal sealed record SimFaults
         {
             yield return "reorder";
         }
+
+        foreach (string kind in Disk.Classes(Crashes.Count))
+        {
+            yield return kind;
+        }
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"loss {Loss:0.000} delay {BaseDelay / Ms}+{Jitter / Ms} ms reorder {_reorderWhileFaulty} partition {(Partition is { } p ? $"r{p.Replica} {p.From / Ms}-{p.Until / Ms} ms" : "none")} crashes [{string.Join(", ", Crashes.Select(c => $"r{c.Replica} at {c.At / Ms} ms for {c.Down / Ms} ms"))}] quiet at {QuietAt / Ms} ms");
+        $"loss {Loss:0.000} delay {BaseDelay / Ms}+{Jitter / Ms} ms reorder {_reorderWhileFaulty} partition {(Partition is { } p ? $"r{p.Replica} {p.From / Ms}-{p.Until / Ms} ms" : "none")} crashes [{string.Join(", ", Crashes.Select(c => $"r{c.Replica} at {c.At / Ms} ms for {c.Down / Ms} ms"))}] quiet at {QuietAt / Ms} ms; {Disk}");
 
     // Client endpoints are numbered 100 + 10·client + replica, so a partition of a replica cuts its client links too.
     private static int Owner(int endpoint) => endpoint >= 100 ? endpoint % 10 : endpoint;

@@ -42,6 +42,9 @@ public sealed class SnapshotStore
     /// <summary>The folder.</summary>
     public string Folder { get; }
 
+    /// <summary>The disk the files are on; state transfer writes its downloads and serves chunks through it.</summary>
+    public IStorage Storage => _storage;
+
     /// <summary>Path of the snapshot of the state after block <paramref name="snapshotBlock"/>.</summary>
     public string PathOf(long snapshotBlock) => Path.Combine(Folder, $"{Prefix}{snapshotBlock:D12}{Suffix}");
 

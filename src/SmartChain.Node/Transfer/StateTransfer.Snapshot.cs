@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.IO;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Checkpoints;
 
@@ -111,14 +112,16 @@ internal sealed partial class StateTransfer
     private async Task<SnapshotAttempt> DownloadSnapshotAsync(int source, long number, CheckpointRecord record, CancellationToken cancellationToken)
     {
         string path = _target.Snapshots.PartialPathOf(number);
-        await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+        // Through the replica's storage (a simulated disk in the whole-replica simulator); chunks are at most
+        // MaxChunkBytes, so synchronous writes hold the transfer loop no longer than an async one would wait.
+        using IStorageFile file = _target.Snapshots.Storage.Open(path, StorageOpenMode.OpenOrCreate, 1 << 16);
         if (file.Length > record.SnapshotSize)
         {
             file.SetLength(0);
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long resumed = await HashExistingAsync(file, hash, cancellationToken);
+        long resumed = HashExisting(file, hash);
         if (resumed > 0)
         {
             _log($"state transfer: resuming the snapshot of block {number} at byte {resumed:N0} of {record.SnapshotSize:N0}");
@@ -141,7 +144,7 @@ internal sealed partial class StateTransfer
                 return SnapshotAttempt.SourceFailed;
             }
 
-            await file.WriteAsync(chunk.Data, cancellationToken);
+            file.Write(chunk.Data.Span);
             hash.AppendData(chunk.Data.Span);
             offset += chunk.Data.Length;
             Interlocked.Add(ref _snapshotBytes, chunk.Data.Length);
@@ -150,7 +153,7 @@ internal sealed partial class StateTransfer
         var got = new Hash256(hash.GetHashAndReset());
         if (got == record.SnapshotHash)
         {
-            await file.FlushAsync(cancellationToken);
+            file.Flush();
             return SnapshotAttempt.Complete;
         }
 
@@ -166,16 +169,17 @@ internal sealed partial class StateTransfer
         return SnapshotAttempt.SourceFailed;
     }
 
-    private static async Task<long> HashExistingAsync(FileStream file, IncrementalHash hash, CancellationToken cancellationToken)
+    private static long HashExisting(IStorageFile file, IncrementalHash hash)
     {
         file.Position = 0;
         byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        int read;
-        while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+        long total = file.Length;
+        for (long done = 0; done < total;)
         {
+            int read = (int)Math.Min(buffer.Length, total - done);
+            file.ReadExactly(buffer.AsSpan(0, read));
             hash.AppendData(buffer, 0, read);
-            total += read;
+            done += read;
         }
 
         return total;

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SmartChain.Consensus;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.IO;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
@@ -141,7 +142,7 @@ internal sealed class TransferServer
         TransferMessage answer;
         try
         {
-            using var file = new FileStream(_snapshots.PathOf(request.SnapshotBlock), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            using IStorageFile file = _snapshots.Storage.Open(_snapshots.PathOf(request.SnapshotBlock), StorageOpenMode.Read);
             byte[] data = new byte[(int)Math.Clamp(Math.Min(request.Length, file.Length - request.Offset), 0, TransferMessage.MaxChunkBytes)];
             file.Position = request.Offset;
             file.ReadExactly(data);

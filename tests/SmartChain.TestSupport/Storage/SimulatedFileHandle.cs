@@ -1,6 +1,6 @@
 using SmartChain.Core.IO;
 
-namespace SmartChain.Storage.Simulation;
+namespace SmartChain.TestSupport.Storage;
 
 /// <summary>An open file of the <see cref="SimulatedDisk"/>. Writes go straight to the page cache; <see cref="Sync"/> may fail.</summary>
 internal sealed class SimulatedFileHandle(SimulatedDisk disk, SimulatedFile file, string path, bool canWrite, long generation) : IStorageFile

@@ -1,7 +1,7 @@
 using System.IO.Enumeration;
 using SmartChain.Core.IO;
 
-namespace SmartChain.Storage.Simulation;
+namespace SmartChain.TestSupport.Storage;
 
 /// <summary>
 /// An in-memory, seeded disk behind <see cref="IStorage"/>, modelling what a real one does to a replica's files:
@@ -16,7 +16,7 @@ namespace SmartChain.Storage.Simulation;
 /// Folders themselves are durable once created (the code under test syncs the data folder after creating one).
 /// Single-threaded, as the storage code it drives.
 /// </summary>
-internal sealed class SimulatedDisk(Random random) : IStorage
+public sealed class SimulatedDisk(Random random) : IStorage
 {
     private readonly Dictionary<string, SimulatedFile> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimulatedFile> _durableNames = new(StringComparer.Ordinal);

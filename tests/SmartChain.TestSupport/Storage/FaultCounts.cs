@@ -1,7 +1,7 @@
-namespace SmartChain.Storage.Simulation;
+namespace SmartChain.TestSupport.Storage;
 
 /// <summary>How often each fault class happened, summed over a run or a swarm of seeds.</summary>
-internal sealed class FaultCounts
+public sealed class FaultCounts
 {
     public long PowerCuts { get; set; }
 

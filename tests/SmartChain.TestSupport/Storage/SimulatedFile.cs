@@ -1,4 +1,4 @@
-namespace SmartChain.Storage.Simulation;
+namespace SmartChain.TestSupport.Storage;
 
 /// <summary>
 /// One file of the <see cref="SimulatedDisk"/> (an inode: names point at it). <see cref="Data"/> is what reads see (the
