@@ -6,7 +6,7 @@ namespace SmartChain.ReplicaSimulation;
 /// Runs many seeds of the whole-replica simulation: <c>dotnet run -c Release --project tests/SmartChain.ReplicaSimulation --
 /// --seeds 1000 [--start 1]</c>, or one seed with its outcome and trace hash: <c>-- --seed 42</c>. Prints seeds per
 /// second and how many seeds per 1,000 had each fault class; for a failing seed, the seed and the command that replays
-/// it. Exits 1 if any seed failed.
+/// it (<c>--traces</c>: every seed's outcome line with its trace hash). Exits 1 if any seed failed.
 /// </summary>
 internal static class Program
 {
@@ -14,8 +14,22 @@ internal static class Program
     {
         ulong start = 1;
         ulong count = 20;
-        for (int i = 0; i + 1 < args.Length; i += 2)
+        bool traces = false;
+        for (int i = 0; i < args.Length; i += 2)
         {
+            if (args[i] == "--traces")
+            {
+                traces = true; // one line per seed (outcome and trace hash), to compare two builds seed by seed
+                i--;
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                Console.Error.WriteLine($"option {args[i]} needs a value");
+                return 2;
+            }
+
             switch (args[i])
             {
                 case "--seeds":
@@ -29,7 +43,7 @@ internal static class Program
                     count = 1;
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] or --seed S");
+                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] [--traces] or --seed S");
                     return 2;
             }
         }
@@ -60,7 +74,7 @@ internal static class Program
                 Console.WriteLine($"seed {seed}: {outcome.Escapes} escaped posts (the run may not replay); first from {outcome.FirstEscape?.Split('\n').Skip(3).FirstOrDefault()?.Trim()}");
             }
 
-            if (!outcome.Passed || count == 1)
+            if (!outcome.Passed || count == 1 || traces)
             {
                 Console.WriteLine(outcome);
                 if (count == 1 && outcome.FirstEscape is { } escape)

@@ -83,13 +83,13 @@ internal sealed partial class ReplicaSimulation
         _failedSyncsBefore[replica] = disk.Counts.FailedSyncs;
         _failSyncArmed[replica] = true;
         disk.FailSyncIn = 1 + (int)(_scheduler.Next() % 4);
-        while (time.GetTimestamp() < until && _hosts[replica] is { Completion.IsCompleted: false })
+        while (time.GetTimestamp() < until && _completions[replica] is { IsCompleted: false })
         {
             await Task.Delay(TimeSpan.FromTicks(FailedSyncPoll), time);
         }
 
         bool failed = disk.Counts.FailedSyncs > _failedSyncsBefore[replica];
-        if (_hosts[replica] is { Completion.IsFaulted: true })
+        if (_completions[replica] is { IsFaulted: true })
         {
             _diskReport.HaltsOnFailedSync++;
         }
@@ -198,6 +198,7 @@ internal sealed partial class ReplicaSimulation
     {
         _network.Down(i);
         _hosts[i] = null;
+        _completions[i] = null;
         _contexts[i]?.Kill();
     }
 

@@ -37,6 +37,7 @@ internal sealed partial class ReplicaSimulation
     private readonly GenesisDocument _genesis;
     private readonly ApplicationFactory _application = g => CoinApplication.ForGenesis(g);
     private readonly ReplicaHost?[] _hosts = new ReplicaHost?[N];
+    private readonly Task?[] _completions = new Task?[N]; // each incarnation's loops, taken once (Completion is a new WhenAll per read)
     private readonly SimContext?[] _contexts = new SimContext?[N];
     private readonly List<string> _failures = [];
     private long _restarts;
@@ -70,6 +71,9 @@ internal sealed partial class ReplicaSimulation
     /// </summary>
     public static SimOutcome Run(ulong seed, long faultyMs = DefaultFaultyMs, Func<SimFaults, SimFaults>? adjust = null)
     {
+        // One memo per seed: every party verifies on this one thread, so a signature checked by one is not checked again
+        // by the curve for the next (same answer, see SignatureMemo); a new seed starts with an empty one.
+        using SignatureMemo.Scope memo = SignatureMemo.Use(new SignatureMemo());
         var sim = new ReplicaSimulation(seed, adjust, faultyMs);
         try
         {
@@ -257,6 +261,7 @@ internal sealed partial class ReplicaSimulation
             ReplicaMember member = _genesis.InitialView.Members[i];
             _hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
                 _genesis, _keys[i], _application, LogFor(i), options);
+            _completions[i] = _hosts[i]!.Completion;
         }
         finally
         {
@@ -275,6 +280,7 @@ internal sealed partial class ReplicaSimulation
         _network.Down(i);
         await host.DisposeAsync();
         _hosts[i] = null;
+        _completions[i] = null;
         _contexts[i]!.Kill();
     }
 
@@ -298,7 +304,7 @@ internal sealed partial class ReplicaSimulation
     {
         for (int i = 0; i < N; i++)
         {
-            if (_hosts[i]?.Completion is { IsFaulted: true } failed && !HaltedOnFailedSync(i, failed.Exception!))
+            if (_completions[i] is { IsFaulted: true } failed && !HaltedOnFailedSync(i, failed.Exception!))
             {
                 return $"replica {i} stopped: {failed.Exception!.InnerException}";
             }

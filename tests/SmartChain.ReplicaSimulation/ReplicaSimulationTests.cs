@@ -36,6 +36,19 @@ public sealed class ReplicaSimulationTests
         Assert.True(outcome.Passed, outcome.ToString());
     }
 
+    // Seed 389: a restarted replica's state transfer waited for the last tip with Task.WhenAny over the requests and a
+    // grace delay; the delay's task (TimeProvider's Task.Delay) completes its continuations asynchronously, so the
+    // WhenAny promise ran on the thread pool and posted the transfer's next step from there: an escape.
+    [Fact]
+    public void The_state_transfers_tip_grace_stays_inside_the_simulator()
+    {
+        SimOutcome outcome = ReplicaSimulation.Run(389);
+
+        Assert.True(outcome.Restarts > 0, outcome.ToString());
+        Assert.True(outcome.Passed, outcome.ToString());
+        Assert.True(outcome.Escapes == 0, outcome.FirstEscape);
+    }
+
     [Fact]
     public void A_seed_with_a_crash_restart_and_a_partition_replays_to_the_same_trace()
     {

@@ -169,7 +169,9 @@ internal sealed partial class StateTransfer
                 tips[from] = tip.Header;
                 if (tips.Count >= wanted && grace is null)
                 {
-                    grace = Task.Delay(_options.TipGrace, _time, cancellationToken);
+                    // In context: a TimeProvider delay completes its continuations asynchronously, so WhenAny's
+                    // promise on it would run on the thread pool (an escape under the simulator).
+                    grace = Task.Delay(_options.TipGrace, _time, cancellationToken).InContext();
                 }
             }
         }
