@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Coin;
 using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
@@ -19,7 +18,7 @@ namespace SmartChain.ReplicaSimulation;
 /// for a durable, certified block; receipts verify; no replica loop fails, which includes the components' own
 /// invariant assertions) and after it (<see cref="SimChecks"/>).
 /// </summary>
-internal sealed class ReplicaSimulation
+internal sealed partial class ReplicaSimulation
 {
     private const long Ms = TimeSpan.TicksPerMillisecond;
     private const int N = 4;
@@ -37,28 +36,30 @@ internal sealed class ReplicaSimulation
     private readonly Ed25519KeyPair[] _minters;
     private readonly GenesisDocument _genesis;
     private readonly ApplicationFactory _application = g => CoinApplication.ForGenesis(g);
-    private readonly ReplicaHost?[] _hosts = new ReplicaHost?[N];
-    private readonly SimContext?[] _contexts = new SimContext?[N];
+    private readonly ReplicaHost?[] _hosts = new ReplicaHost?[Ever];
+    private readonly SimContext?[] _contexts = new SimContext?[Ever];
     private readonly List<string> _failures = [];
     private long _restarts;
     private long _livenessMs = -1;
     private long _height;
 
-    private ReplicaSimulation(ulong seed, Func<SimFaults, SimFaults>? adjust, long faultyMs)
+    private ReplicaSimulation(ulong seed, Func<SimFaults, SimFaults>? adjust, long faultyMs, Func<SimReconfiguration, SimReconfiguration>? reconfigure)
     {
         _seed = seed;
         _quietAt = faultyMs * Ms;
         _scheduler = new SimScheduler(seed);
         _faults = SimFaults.Draw(seed, _quietAt);
         _faults = adjust?.Invoke(_faults) ?? _faults;
+        _reconfiguration = SimReconfiguration.Draw(seed, _faults);
+        _reconfiguration = reconfigure?.Invoke(_reconfiguration) ?? _reconfiguration;
         _network = new SimNetwork(_scheduler, _faults);
         string root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         _folder = Path.Combine(root, "smartchain-replica-sim", $"{seed}-{Guid.NewGuid():N}");
-        _keys = [.. Enumerable.Range(0, N).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
+        _keys = [.. Enumerable.Range(0, Ever).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         _minters = [.. Enumerable.Range(0, Clients).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(120 + i), 32).ToArray()))];
-        var view = new View(0, Enumerable.Range(0, N).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 20_000 + (2 * i), 20_001 + (2 * i), _keys[i].PublicKey)));
+        var view = new View(0, [.. Enumerable.Range(0, N).Select(CreateHome)]);
         _genesis = new GenesisDocument("replica-sim", PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 64 }, 1000,
-            [.. _minters.Select(m => m.PublicKey)]);
+            [.. _minters.Select(m => m.PublicKey)], _chains);
         _network.OnReplySent = CheckReply;
     }
 
@@ -67,11 +68,12 @@ internal sealed class ReplicaSimulation
 
     /// <summary>
     /// Runs seed <paramref name="seed"/> with faults for <paramref name="faultyMs"/> virtual ms; <paramref name="adjust"/>
-    /// may change the drawn faults (tests pin a fault class).
+    /// may change the drawn faults (tests pin a fault class), <paramref name="reconfigure"/> the drawn reconfiguration.
     /// </summary>
-    public static SimOutcome Run(ulong seed, long faultyMs = DefaultFaultyMs, Func<SimFaults, SimFaults>? adjust = null)
+    public static SimOutcome Run(ulong seed, long faultyMs = DefaultFaultyMs, Func<SimFaults, SimFaults>? adjust = null,
+        Func<SimReconfiguration, SimReconfiguration>? reconfigure = null)
     {
-        var sim = new ReplicaSimulation(seed, adjust, faultyMs);
+        var sim = new ReplicaSimulation(seed, adjust, faultyMs, reconfigure);
         try
         {
             return sim.RunAll();
@@ -133,12 +135,16 @@ internal sealed class ReplicaSimulation
 
         if (_failures.Count == 0)
         {
-            _failures.AddRange(SimChecks.Ledgers(_genesis, _application, [.. Enumerable.Range(0, N).Select(DataDir)], clients));
+            string[] members = [.. Members().Select(DataDir)];
+            _failures.AddRange(SimChecks.Ledgers(_genesis, _application, members, [.. clients, Admin()]));
+            _failures.AddRange(SimReconfigurationChecks.Removals(_genesis, _application, _removedAt, members, DataDir, KeyChainFile));
         }
 
         _network.Trace($"end {_failures.Count} {clients.Sum(c => c.Acknowledged.Count)}");
         return new SimOutcome(_seed, _failures.Count == 0 ? null : string.Join("; ", _failures.Take(3)), _network.TraceHash(), _faults)
         {
+            Reconfiguration = _reconfiguration,
+            Reconfigured = _reconfigured,
             VirtualMs = _scheduler.Time.Now / Ms,
             Acknowledged = clients.Sum(c => c.Acknowledged.Count),
             Height = _height,
@@ -159,8 +165,10 @@ internal sealed class ReplicaSimulation
     {
         TimeProvider time = _scheduler.Time;
         Task faults = FaultsAsync();
+        Task reconfiguration = ReconfigureAsync();
         Task[] load = [.. clients.Select(c => LoadAsync(c))];
         await faults;
+        await reconfiguration;
         await Task.WhenAll(load);
         long quiet = Math.Max(_quietAt, time.GetTimestamp());
         _network.Trace("quiet");
@@ -186,7 +194,7 @@ internal sealed class ReplicaSimulation
             _failures.AddRange(client.BadReceipts);
         }
 
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < Ever; i++)
         {
             await StopAsync(i);
         }
@@ -221,8 +229,8 @@ internal sealed class ReplicaSimulation
         TimeProvider time = _scheduler.Time;
         while (time.GetTimestamp() < deadline)
         {
-            long head = _hosts.Max(h => h!.CommittedHeight);
-            if (_hosts.All(h => h!.CertifiedPrefix >= head))
+            long head = _hosts.Max(h => h?.CommittedHeight ?? 0);
+            if (_hosts.All(h => h is null || h.CertifiedPrefix >= head))
             {
                 _height = head;
                 return true;
@@ -253,9 +261,9 @@ internal sealed class ReplicaSimulation
                     Links = _network.TransportFor(i, context),
                 },
             };
-            ReplicaMember member = _genesis.InitialView.Members[i];
-            _hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
-                _genesis, _keys[i], _application, NullLoggerFactory.Instance, options);
+            ReplicaMember member = _members[i];
+            _hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused") { KeyChain = KeyChainFile(i) },
+                _genesis, _keys[i], _application, SimLog.For(_scheduler.Time, i), options);
         }
         finally
         {
@@ -295,7 +303,7 @@ internal sealed class ReplicaSimulation
 
     private string? FailedLoop()
     {
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < Ever; i++)
         {
             if (_hosts[i]?.Completion is { IsFaulted: true } failed)
             {
