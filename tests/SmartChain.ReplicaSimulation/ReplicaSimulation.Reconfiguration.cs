@@ -39,7 +39,9 @@ internal sealed partial class ReplicaSimulation
     private ReplicaMember CreateHome(int id)
     {
         Directory.CreateDirectory(DataDir(id));
-        using ViewKeyChain chain = ViewKeyChain.Create(KeyChainFile(id), ChainLength);
+        // From the run's seed, so the run replays: the keys sign blocks whose hashes the replicas compare and order by.
+        byte[] first = System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(_seed ^ (0x5EED_C4A1_0000UL + (ulong)id)));
+        using ViewKeyChain chain = ViewKeyChain.CreateFromSeed(KeyChainFile(id), ChainLength, first);
         var commitment = KeyChainCommitment.Create(chain.PublicKeys, 0);
         var member = new ReplicaMember(id, "127.0.0.1", 20_000 + (2 * id), 20_001 + (2 * id), _keys[id].PublicKey, commitment,
             commitment.Prove(chain.PublicKeys, 0));
@@ -115,7 +117,7 @@ internal sealed partial class ReplicaSimulation
             if (installed.Code == SystemResultCode.ViewInstalled)
             {
                 // As node join does: the view that admitted it, for node run to catch up from.
-                await File.WriteAllBytesAsync(Path.Combine(DataDir(joiner), ReplicaHost.BootstrapViewFileName), installed.View!.Encode());
+                File.WriteAllBytes(Path.Combine(DataDir(joiner), ReplicaHost.BootstrapViewFileName), installed.View!.Encode()); // synchronously: async file I/O completes on the thread pool
                 _reconfigured.Add("join");
                 _network.Trace($"joined r{joiner} {installed.View}");
                 Start(joiner);
