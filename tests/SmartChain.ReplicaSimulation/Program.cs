@@ -15,6 +15,7 @@ internal static class Program
         ulong start = 1;
         ulong count = 20;
         bool traces = false;
+        bool withoutReconfiguration = false;
         for (int i = 0; i < args.Length; i += 2)
         {
             if (args[i] == "--traces")
@@ -38,12 +39,15 @@ internal static class Program
                 case "--start":
                     start = ulong.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     break;
+                case "--reconfiguration": // "none": the seeds without their drawn joins, leaves and exclusions
+                    withoutReconfiguration = args[i + 1] == "none";
+                    break;
                 case "--seed":
                     start = ulong.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     count = 1;
                     break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] [--traces] or --seed S");
+                    Console.Error.WriteLine($"unknown option {args[i]}; use --seeds N [--start S] [--traces] or --seed S, and --reconfiguration none to leave out the drawn reconfigurations");
                     return 2;
             }
         }
@@ -58,8 +62,10 @@ internal static class Program
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (ulong seed = start; seed < start + count; seed++)
         {
-            SimOutcome outcome = ReplicaSimulation.Run(seed);
-            foreach (string kind in outcome.Faults.Classes())
+            SimOutcome outcome = withoutReconfiguration
+                ? ReplicaSimulation.Run(seed, reconfigure: _ => new SimReconfiguration())
+                : ReplicaSimulation.Run(seed);
+            foreach (string kind in outcome.Faults.Classes().Concat(outcome.Reconfigured))
             {
                 classes[kind] = classes.GetValueOrDefault(kind) + 1;
             }

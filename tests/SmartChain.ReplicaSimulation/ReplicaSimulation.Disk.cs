@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SmartChain.Core.IO;
+using SmartChain.Core.Views;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Ledger.Store;
 using SmartChain.Node;
@@ -18,11 +19,11 @@ namespace SmartChain.ReplicaSimulation;
 internal sealed partial class ReplicaSimulation
 {
     private const long FailedSyncPoll = 5 * Ms;
-    private readonly SimulatedDisk?[] _disks = new SimulatedDisk?[N];
-    private readonly SimReportLog?[] _logs = new SimReportLog?[N];
-    private readonly long[] _failedSyncsBefore = new long[N];
-    private readonly bool[] _failSyncArmed = new bool[N];
-    private readonly bool[] _wiped = new bool[N];
+    private readonly SimulatedDisk?[] _disks = new SimulatedDisk?[Ever];
+    private readonly SimReportLog?[] _logs = new SimReportLog?[Ever];
+    private readonly long[] _failedSyncsBefore = new long[Ever];
+    private readonly bool[] _failSyncArmed = new bool[Ever];
+    private readonly bool[] _wiped = new bool[Ever];
     private readonly SimDiskReport _diskReport = new();
     private int _crashIndex;
     private bool _disksCounted;
@@ -38,7 +39,7 @@ internal sealed partial class ReplicaSimulation
     {
         OnEvidence = (from, line) =>
         {
-            if (from is >= 0 and < N && !_wiped[from])
+            if (from is >= 0 and < Ever && !_wiped[from])
             {
                 _failures.Add($"replica {i} holds evidence that replica {from} equivocated after its crash-restarts: {line}");
             }
@@ -193,6 +194,23 @@ internal sealed partial class ReplicaSimulation
         return log.Lines.Exists(l => l.Contains(name, StringComparison.Ordinal) || (skipped is not null && l.Contains(skipped, StringComparison.Ordinal)));
     }
 
+    // As node join leaves it before node run: the view that admitted the joiner, written durably on the joiner's own disk
+    // (its start-up reads it through the storage seam).
+    private void WriteBootstrapView(int joiner, View admitted)
+    {
+        SimulatedDisk disk = DiskOf(joiner);
+        string data = DataDir(joiner);
+        disk.CreateDirectory(data);
+        using (IStorageFile file = disk.Open(Path.Combine(data, ReplicaHost.BootstrapViewFileName), StorageOpenMode.CreateNew))
+        {
+            file.Write(admitted.Encode());
+            file.Flush();
+            file.Sync();
+        }
+
+        disk.SyncDirectory(data);
+    }
+
     // The incarnation dies where it stands: no loop ends, no file closes; nothing queued in its context runs.
     private void Drop(int i)
     {
@@ -204,18 +222,19 @@ internal sealed partial class ReplicaSimulation
 
     // After the run (every replica stopped): a last power cut of every disk, faults disarmed, so the ledger checks read
     // exactly what survives; what was acknowledged must be there.
-    private IStorage[] DisksAfterPowerCut()
+    private IStorage[] DisksAfterPowerCut(int[] replicas)
     {
-        var disks = new IStorage[N];
-        for (int i = 0; i < N; i++)
+        var disks = new IStorage[replicas.Length];
+        for (int k = 0; k < replicas.Length; k++)
         {
+            int i = replicas[k];
             SimulatedDisk disk = DiskOf(i);
             disk.FailSyncIn = 0;
             disk.CorruptReadIn = 0;
             disk.CorruptReadAt = null;
             _diskReport.Disk.Add(disk.Counts); // the run's faults, not this last cut
             disk.CrashPower();
-            disks[i] = disk;
+            disks[k] = disk;
         }
 
         _disksCounted = true;

@@ -4,6 +4,7 @@ using SmartChain.Core.Application;
 using SmartChain.Core.Configuration;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
+using SmartChain.Core.IO;
 using SmartChain.Core.Views;
 using SmartChain.Network.Client;
 using SmartChain.Node;
@@ -36,29 +37,31 @@ internal sealed partial class ReplicaSimulation
     private readonly Ed25519KeyPair[] _minters;
     private readonly GenesisDocument _genesis;
     private readonly ApplicationFactory _application = g => CoinApplication.ForGenesis(g);
-    private readonly ReplicaHost?[] _hosts = new ReplicaHost?[N];
-    private readonly Task?[] _completions = new Task?[N]; // each incarnation's loops, taken once (Completion is a new WhenAll per read)
-    private readonly SimContext?[] _contexts = new SimContext?[N];
+    private readonly ReplicaHost?[] _hosts = new ReplicaHost?[Ever];
+    private readonly Task?[] _completions = new Task?[Ever]; // each incarnation's loops, taken once (Completion is a new WhenAll per read)
+    private readonly SimContext?[] _contexts = new SimContext?[Ever];
     private readonly List<string> _failures = [];
     private long _restarts;
     private long _livenessMs = -1;
     private long _height;
 
-    private ReplicaSimulation(ulong seed, Func<SimFaults, SimFaults>? adjust, long faultyMs)
+    private ReplicaSimulation(ulong seed, Func<SimFaults, SimFaults>? adjust, long faultyMs, Func<SimReconfiguration, SimReconfiguration>? reconfigure)
     {
         _seed = seed;
         _quietAt = faultyMs * Ms;
         _scheduler = new SimScheduler(seed);
         _faults = SimFaults.Draw(seed, _quietAt);
         _faults = adjust?.Invoke(_faults) ?? _faults;
+        _reconfiguration = SimReconfiguration.Draw(seed, _faults);
+        _reconfiguration = reconfigure?.Invoke(_reconfiguration) ?? _reconfiguration;
         _network = new SimNetwork(_scheduler, _faults);
         string root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         _folder = Path.Combine(root, "smartchain-replica-sim", $"{seed}-{Guid.NewGuid():N}");
-        _keys = [.. Enumerable.Range(0, N).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
+        _keys = [.. Enumerable.Range(0, Ever).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         _minters = [.. Enumerable.Range(0, Clients).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(120 + i), 32).ToArray()))];
-        var view = new View(0, Enumerable.Range(0, N).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 20_000 + (2 * i), 20_001 + (2 * i), _keys[i].PublicKey)));
+        var view = new View(0, [.. Enumerable.Range(0, N).Select(CreateHome)]);
         _genesis = new GenesisDocument("replica-sim", PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 64 }, 1000,
-            [.. _minters.Select(m => m.PublicKey)]);
+            [.. _minters.Select(m => m.PublicKey)], _chains);
         _network.OnReplySent = CheckReply;
     }
 
@@ -67,14 +70,15 @@ internal sealed partial class ReplicaSimulation
 
     /// <summary>
     /// Runs seed <paramref name="seed"/> with faults for <paramref name="faultyMs"/> virtual ms; <paramref name="adjust"/>
-    /// may change the drawn faults (tests pin a fault class).
+    /// may change the drawn faults (tests pin a fault class), <paramref name="reconfigure"/> the drawn reconfiguration.
     /// </summary>
-    public static SimOutcome Run(ulong seed, long faultyMs = DefaultFaultyMs, Func<SimFaults, SimFaults>? adjust = null)
+    public static SimOutcome Run(ulong seed, long faultyMs = DefaultFaultyMs, Func<SimFaults, SimFaults>? adjust = null,
+        Func<SimReconfiguration, SimReconfiguration>? reconfigure = null)
     {
         // One memo per seed: every party verifies on this one thread, so a signature checked by one is not checked again
         // by the curve for the next (same answer, see SignatureMemo); a new seed starts with an empty one.
         using SignatureMemo.Scope memo = SignatureMemo.Use(new SignatureMemo());
-        var sim = new ReplicaSimulation(seed, adjust, faultyMs);
+        var sim = new ReplicaSimulation(seed, adjust, faultyMs, reconfigure);
         try
         {
             return sim.RunAll();
@@ -136,12 +140,18 @@ internal sealed partial class ReplicaSimulation
 
         if (_failures.Count == 0)
         {
-            _failures.AddRange(SimChecks.Ledgers(_genesis, _application, [.. Enumerable.Range(0, N).Select(DataDir)], clients, DisksAfterPowerCut()));
+            int[] memberIds = [.. Members()];
+            string[] members = [.. memberIds.Select(DataDir)];
+            IStorage[] disks = DisksAfterPowerCut(memberIds);
+            _failures.AddRange(SimChecks.Ledgers(_genesis, _application, members, [.. clients, Admin()], disks));
+            _failures.AddRange(SimReconfigurationChecks.Removals(_genesis, _application, _removedAt, members, disks, DataDir, DiskOf, KeyChainFile));
         }
 
         _network.Trace($"end {_failures.Count} {clients.Sum(c => c.Acknowledged.Count)}");
         return new SimOutcome(_seed, _failures.Count == 0 ? null : string.Join("; ", _failures.Take(3)), _network.TraceHash(), _faults)
         {
+            Reconfiguration = _reconfiguration,
+            Reconfigured = _reconfigured,
             VirtualMs = _scheduler.Time.Now / Ms,
             Acknowledged = clients.Sum(c => c.Acknowledged.Count),
             Height = _height,
@@ -163,8 +173,10 @@ internal sealed partial class ReplicaSimulation
     {
         TimeProvider time = _scheduler.Time;
         Task faults = FaultsAsync();
+        Task reconfiguration = ReconfigureAsync();
         Task[] load = [.. clients.Select(c => LoadAsync(c))];
         await faults;
+        await reconfiguration;
         await Task.WhenAll(load);
         long quiet = Math.Max(_quietAt, time.GetTimestamp());
         _network.Trace("quiet");
@@ -190,7 +202,7 @@ internal sealed partial class ReplicaSimulation
             _failures.AddRange(client.BadReceipts);
         }
 
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < Ever; i++)
         {
             await StopAsync(i);
         }
@@ -225,8 +237,8 @@ internal sealed partial class ReplicaSimulation
         TimeProvider time = _scheduler.Time;
         while (time.GetTimestamp() < deadline)
         {
-            long head = _hosts.Max(h => h!.CommittedHeight);
-            if (_hosts.All(h => h!.CertifiedPrefix >= head))
+            long head = _hosts.Max(h => h?.CommittedHeight ?? 0);
+            if (_hosts.All(h => h is null || h.CertifiedPrefix >= head))
             {
                 _height = head;
                 return true;
@@ -258,8 +270,8 @@ internal sealed partial class ReplicaSimulation
                     Storage = DiskOf(i),
                 },
             };
-            ReplicaMember member = _genesis.InitialView.Members[i];
-            _hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused"),
+            ReplicaMember member = _members[i];
+            _hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused") { KeyChain = KeyChainFile(i) },
                 _genesis, _keys[i], _application, LogFor(i), options);
             _completions[i] = _hosts[i]!.Completion;
         }
@@ -302,7 +314,7 @@ internal sealed partial class ReplicaSimulation
 
     private string? FailedLoop()
     {
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < Ever; i++)
         {
             if (_completions[i] is { IsFaulted: true } failed && !HaltedOnFailedSync(i, failed.Exception!))
             {

@@ -63,13 +63,33 @@ public sealed class ViewKeyChain : IDisposable
     /// <exception cref="IOException">The file exists or cannot be written.</exception>
     public static ViewKeyChain Create(string path, int length)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Core.Views.KeyChainCommitment.MaxLength);
         byte[] seed = GC.AllocateArray<byte>(32, pinned: true);
         try
         {
             RandomNumberGenerator.Fill(seed);
+            return CreateFromSeed(path, length, seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>
+    /// Creates a chain from a given first seed s₀ (32 bytes): for the whole-replica simulator, whose runs must replay
+    /// from their seed. Anything else uses <see cref="Create"/>: a chain whose s₀ is known to someone else is no secret.
+    /// </summary>
+    /// <exception cref="IOException">The file exists or cannot be written.</exception>
+    public static ViewKeyChain CreateFromSeed(string path, int length, ReadOnlySpan<byte> firstSeed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Core.Views.KeyChainCommitment.MaxLength);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(firstSeed.Length, 32);
+        byte[] seed = GC.AllocateArray<byte>(32, pinned: true);
+        try
+        {
+            firstSeed.CopyTo(seed);
             var publicKeys = new Ed25519PublicKey[length];
             byte[] s = GC.AllocateArray<byte>(32, pinned: true);
             seed.CopyTo(s, 0);

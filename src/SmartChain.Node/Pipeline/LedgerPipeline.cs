@@ -321,11 +321,27 @@ internal sealed class LedgerPipeline
         Completed(message.Block, _collector.Add(from, message.Block, message.HeaderHash, message.Signature));
     }
 
-    // Null if this replica holds no key of that block's view any more (it moved on and erased it) or never did.
+    // Null if this replica holds no key of that block's view any more (it moved on and erased it) or never did, and its
+    // stored certificate of the block lacks its signature. Once a view is left its keys are gone, but the signature this
+    // replica made then is still in the certificate it stored: a peer that missed the view change (down or cut off with
+    // that block uncertified) can be certified by nothing else.
     private (Hash256, byte[])? SignStored(long number)
     {
-        Hash256 hash = _store.Read(number).Hash;
-        return _signer.KeyFor(_collector.ViewAt(number)) is { } key ? (hash, BlockCertificate.Sign(key, _genesis.ChainId, hash)) : null;
+        Block block = _store.Read(number);
+        if (_signer.KeyFor(_collector.ViewAt(number)) is { } key)
+        {
+            return (block.Hash, BlockCertificate.Sign(key, _genesis.ChainId, block.Hash));
+        }
+
+        foreach ((int replica, ReadOnlyMemory<byte> signature) in block.Certificate?.Signatures ?? [])
+        {
+            if (replica == _id)
+            {
+                return (block.Hash, signature.ToArray());
+            }
+        }
+
+        return null;
     }
 
     private void RetransmitSignatures()
