@@ -62,4 +62,19 @@ public sealed class ReconfigurationSimulationTests
         Assert.Contains("join", outcome.Reconfigured);
         Assert.True(outcome.Passed, outcome.ToString());
     }
+
+    // Seed 641 of the 10,000-seed swarm: a founder whose disk gave a corrupted read was wiped and restarted after the JOIN's
+    // block 7, the reconfiguration block that installs view 1. The certified tip (block 7) is certified by view 0, so the
+    // replica, 7 blocks behind, took itself to be within the catch-up threshold and left the rest to FETCH, which runs
+    // only within its own view 0, which the members had left: it stayed at block 0 for good. A tip that installs a later
+    // view now means transferring all the way.
+    [Fact]
+    public void A_replica_wiped_just_after_a_join_transfers_past_the_block_that_installed_the_new_view()
+    {
+        SimOutcome outcome = ReplicaSimulation.Run(641);
+
+        Assert.Contains("join", outcome.Reconfigured);
+        Assert.True(outcome.Disk.CorruptRefused > 0, outcome.ToString());
+        Assert.True(outcome.Passed, outcome.ToString());
+    }
 }

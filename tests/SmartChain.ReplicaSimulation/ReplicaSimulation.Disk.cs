@@ -37,6 +37,7 @@ internal sealed partial class ReplicaSimulation
     // log not durable, or not read back) and so broke persist-before-send. A wiped replica has forgotten by design.
     private ILoggerFactory LogFor(int i) => _logs[i] = new SimReportLog
     {
+        Echo = SimLog.For(_scheduler.Time, i).CreateLogger("replica"),
         OnEvidence = (from, line) =>
         {
             if (from is >= 0 and < Ever && !_wiped[from])

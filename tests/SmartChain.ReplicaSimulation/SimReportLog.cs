@@ -24,6 +24,9 @@ internal sealed class SimReportLog : ILoggerFactory, ILogger
     /// <summary>Called with the accused replica and the line for every piece of evidence this replica logs.</summary>
     public Action<int, string>? OnEvidence { get; init; }
 
+    /// <summary>Where every line also goes (SMARTCHAIN_SIM_LOG=1: stderr in virtual time, <see cref="SimLog"/>).</summary>
+    public ILogger? Echo { get; init; }
+
     public ILogger CreateLogger(string categoryName) => this;
 
     public void AddProvider(ILoggerProvider provider)
@@ -41,6 +44,7 @@ internal sealed class SimReportLog : ILoggerFactory, ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        Echo?.Log(logLevel, eventId, state, exception, formatter);
         if (logLevel >= LogLevel.Warning || eventId.Id is StorageEvent or TransferEvent)
         {
             string line = formatter(state, exception);

@@ -106,9 +106,17 @@ internal sealed partial class StateTransfer
             BlockHeader tip = tips.Values.MaxBy(h => h.Number)!;
 
             // FETCH only runs within the view a replica is in: one whose state is of an older view than the tip's (wiped,
-            // or down across a reconfiguration) cannot close any gap that way, so it transfers all the way.
+            // or down across a reconfiguration) cannot close any gap that way, so it transfers all the way. That holds
+            // too when the tip itself installs the later view: the tip is certified by the old view, but the members
+            // have moved on and no longer order in it.
             long tipView = _target.Views.CertifyingView(tip, out _)?.Id ?? 0;
-            long threshold = tipView > _target.InViewId ? 0 : _options.CatchUpThreshold;
+            bool laterViewByTip = false;
+            foreach ((long block, _) in _target.Views.After(_target.InViewId))
+            {
+                laterViewByTip |= block <= tip.Number;
+            }
+
+            long threshold = tipView > _target.InViewId || laterViewByTip ? 0 : _options.CatchUpThreshold;
             if (tip.Number <= head + threshold)
             {
                 return Result(round == 1 ? $"at block {head}, within {threshold} blocks of the certified tip {tip.Number}; nothing to transfer"
