@@ -11,14 +11,17 @@ internal static class FreePorts
     {
         for (int attempt = 0; attempt < 200; attempt++)
         {
-            int start = Random.Shared.Next(20_000, 60_000 - count);
+            // Above Linux's default ephemeral range (32768–60999), so an outgoing connection of another process cannot take a
+            // port between this probe and the replica's bind; and apart from 20000–32000, where test harnesses reserve
+            // the ports they hand to testnet init (a port this process probed free is not reserved by them).
+            int start = Random.Shared.Next(61_000, 65_500 - count);
             if (Enumerable.Range(start, count).All(IsFree))
             {
                 return start;
             }
         }
 
-        throw new CliException($"found no {count} consecutive free ports on 127.0.0.1 between 20000 and 60000");
+        throw new CliException($"found no {count} consecutive free ports on 127.0.0.1 between 61000 and 65500");
     }
 
     private static bool IsFree(int port)
