@@ -22,4 +22,19 @@ public sealed class RemovedReplicaSimulationTests
         Assert.Contains(removal, outcome.Reconfigured);
         Assert.Equal(0, outcome.Escapes);
     }
+
+    // Seeds 1321 (r4 leaves by block 8) and 55 (r4 leaves by block 11): the removed replica caught up by state transfer
+    // and went on past its removal: a block of the new view was appended to its ledger after it had retired ("removed
+    // replica 4 holds blocks up to 9, after block 8 that removed it"). A removed replica's ledger now ends at the block
+    // that removed it.
+    [Theory]
+    [InlineData(1321UL, "leave")]
+    [InlineData(55UL, "leave")]
+    public void A_removed_replica_appends_nothing_after_the_block_that_removed_it(ulong seed, string removal)
+    {
+        SimOutcome outcome = ReplicaSimulation.Run(seed);
+
+        Assert.True(outcome.Passed, outcome.ToString());
+        Assert.Contains(removal, outcome.Reconfigured);
+    }
 }
