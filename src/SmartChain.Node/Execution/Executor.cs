@@ -51,6 +51,7 @@ internal sealed class Executor : IDisposable
     private readonly ILogger _log;
     private BlockHeader _chainHead;
     private long _executed;
+    private long _removedBy; // the block that removed this replica from the view (0: none); nothing is appended after it
     private ExecutionStatus _status;
 
     /// <summary>
@@ -142,9 +143,9 @@ internal sealed class Executor : IDisposable
 
     private async Task ExecuteAsync(Decision decision, CancellationToken stop)
     {
-        if (decision.Instance <= _executed)
+        if (decision.Instance <= _executed || _removedBy != 0)
         {
-            return; // installed by state transfer meanwhile
+            return; // installed by state transfer meanwhile; or this replica was removed, and its ledger ends there
         }
 
         var fresh = new List<SignedRequest>(decision.Batch.Count);
@@ -307,6 +308,7 @@ internal sealed class Executor : IDisposable
     private void ViewInstalled(long number, View old, View installed)
     {
         _history.Add(number, installed);
+        NoteRemoval(number, old, installed);
         _network.SetPeers([.. installed.Members, .. old.Members.Where(m => !installed.Contains(m.Id))]);
         string line = $"block {number} installs {installed} (members {installed.MemberList}; was {old}, members {old.MemberList})";
         NodeLog.ViewChange(_log, line);
@@ -316,7 +318,7 @@ internal sealed class Executor : IDisposable
     private async Task AppendCertifiedAsync(Block block, CancellationToken stop)
     {
         long number = block.Header.Number;
-        if (number <= _chainHead.Number)
+        if (number <= _chainHead.Number || _removedBy != 0)
         {
             return;
         }
@@ -340,6 +342,7 @@ internal sealed class Executor : IDisposable
                 ?? throw new InvalidOperationException($"state transfer handed reconfiguration block {number} before its view was verified");
             View before = _history.CertifyingView(block.Header, out _) ?? _consensusView();
             _network.SetPeers([.. installed.Members, .. before.Members.Where(m => !installed.Contains(m.Id))]);
+            NoteRemoval(number, before, installed);
         }
 
         _metrics.TransferredBlocks.Add(1);
@@ -351,7 +354,7 @@ internal sealed class Executor : IDisposable
     // checkpoint block repeats.
     private async Task RestoreAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, ReconfigurationState reconfiguration, CancellationToken stop)
     {
-        if (at.Header.Number <= _chainHead.Number)
+        if (at.Header.Number <= _chainHead.Number || _removedBy != 0)
         {
             return;
         }
@@ -363,6 +366,17 @@ internal sealed class Executor : IDisposable
         await AppendCertifiedAsync(at, stop);
         _executed = snapshot.ConsensusId;
         _checkpoints.Restored(record);
+    }
+
+    // Block `number` removed this replica (a member of `old`, not of `installed`): it signs or receives that block
+    // certified and retires; a transfer or late decision bringing the new view's blocks is not taken.
+    private void NoteRemoval(long number, View old, View installed)
+    {
+        int self = _signer.ReplicaId;
+        if (_removedBy == 0 && old.Contains(self) && !installed.Contains(self))
+        {
+            _removedBy = number;
+        }
     }
 
     // A block execution built where state transfer holds the certified one must be that block.

@@ -11,6 +11,9 @@ namespace SmartChain.Node.Views;
 /// </summary>
 internal sealed class ViewSigner(int replicaId, Ed25519KeyPair identity, ViewKeyChain? chain) : IDisposable
 {
+    /// <summary>The replica whose keys these are.</summary>
+    public int ReplicaId => replicaId;
+
     /// <summary>The key chain file, if the replica has one.</summary>
     public ViewKeyChain? Chain => chain;
 
