@@ -33,6 +33,7 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
         (string net, GenesisDocument genesis, Ed25519KeyPair[] minters) = await TestnetSetup.InitAsync(_dir.Path, "weak", Streams);
         var accepted = new ConcurrentQueue<(TimeSpan At, Hash256 Digest)>();
         int leaderPid = 0;
+        bool failed = false;
         try
         {
             CliRun start = await CliRun.AsProcessAsync("testnet", "start", "--dir", net);
@@ -44,11 +45,16 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
             var clock = Stopwatch.StartNew();
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
             using var progress = new SemaphoreSlim(0);
-            Task load = Task.WhenAll(minters.Select(m => StreamAsync(client, genesis, m, clock, accepted, progress, stopLoad.Token)));
+            Task[] streams = [.. minters.Select(m => StreamAsync(client, genesis, m, clock, accepted, progress, stopLoad.Token))];
+            Task load = Task.WhenAll(streams);
+
+            // A stream ends only when the load stops, or when a request of it failed: that fails the test at once, with
+            // its reason, rather than as a wait for progress that runs into the timeout.
+            Task firstEnded = Task.WhenAny(streams).Unwrap();
 
             while (accepted.Count < 100)
             {
-                await progress.WaitAsync(timeout.Token);
+                await NextAsync(progress, firstEnded, timeout.Token);
             }
 
             Signal(signal, leaderPid);
@@ -59,6 +65,11 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
             TimeSpan changedAt;
             while (true)
             {
+                if (firstEnded.IsCompleted)
+                {
+                    await FailAsync(firstEnded);
+                }
+
                 IReadOnlyDictionary<int, QueryResultMessage> answers = await probe.QueryEachAsync(CoinQuery.CoinsOf(identity.PublicKey), TimeSpan.FromMilliseconds(300), timeout.Token);
                 if (answers.Values.Count(a => a.Leader != 0) >= genesis.InitialView.Q && accepted.Any(a => a.At > killedAt + TimeSpan.FromMilliseconds(1)) &&
                     accepted.Count > before + Streams)
@@ -70,9 +81,11 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
 
             // Keep going a while under the new leader, then let a stalled leader come back and catch up.
             int atChange = accepted.Count;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"SIG{signal} at {killedAt.TotalSeconds:0.00} s ({before} accepted); a new leader ordering at {changedAt.TotalSeconds:0.00} s ({atChange} accepted)"));
             while (accepted.Count < atChange + 200)
             {
-                await progress.WaitAsync(timeout.Token);
+                await NextAsync(progress, firstEnded, timeout.Token);
             }
 
             if (signal == "STOP")
@@ -87,7 +100,7 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
                 {
                     for (int i = 0; i < Streams; i++)
                     {
-                        await progress.WaitAsync(timeout.Token);
+                        await NextAsync(progress, firstEnded, timeout.Token);
                     }
                 }
             }
@@ -99,6 +112,11 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
                 $"SIG{signal} to the leader at {killedAt.TotalSeconds:0.00} s: new leader ordering after {(changedAt - killedAt).TotalSeconds:0.00} s; " +
                 $"{rateBefore:0} tx/s before, {accepted.Count(a => a.At > killedAt && a.At < changedAt)} accepted during the change, {accepted.Count} in all"));
         }
+        catch (Exception)
+        {
+            failed = true;
+            throw;
+        }
         finally
         {
             if (signal == "STOP" && leaderPid != 0)
@@ -107,6 +125,11 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
             }
 
             CliRun stop = await CliRun.AsProcessAsync("testnet", "stop", "--dir", net);
+            if (failed)
+            {
+                PrintLogs(net, accepted);
+            }
+
             Assert.True(stop.ExitCode == 0, stop.Error);
             Array.ForEach(minters, k => k.Dispose());
         }
@@ -121,6 +144,40 @@ public sealed class LeaderFailureTests(ITestOutputHelper output) : IDisposable
                 Assert.All(accepted, a => Assert.Contains(a.Digest, ordered));
             }
         }
+    }
+
+    // What a failed run leaves to read: when requests were accepted, and each replica's log (their folders go with the test).
+    private void PrintLogs(string net, ConcurrentQueue<(TimeSpan At, Hash256 Digest)> accepted)
+    {
+        output.WriteLine($"{accepted.Count} accepted; the last at {(accepted.IsEmpty ? 0 : accepted.Max(a => a.At.TotalSeconds)):0.00} s");
+        for (int i = 0; i < 4; i++)
+        {
+            string log = Path.Combine(net, $"node{i}", "node.log");
+            string[] lines = File.Exists(log) ? File.ReadAllLines(log) : [];
+            output.WriteLine($"--- replica {i}: {lines.Length} log lines, the last 150:");
+            foreach (string line in lines.TakeLast(150))
+            {
+                output.WriteLine(line);
+            }
+        }
+    }
+
+    // The next accepted request, or the failure of the first stream that ended.
+    private static async Task NextAsync(SemaphoreSlim progress, Task firstEnded, CancellationToken cancellationToken)
+    {
+        Task next = progress.WaitAsync(cancellationToken);
+        if (await Task.WhenAny(next, firstEnded) != next)
+        {
+            await FailAsync(firstEnded);
+        }
+
+        await next;
+    }
+
+    private static async Task FailAsync(Task firstEnded)
+    {
+        await firstEnded;
+        Assert.Fail("a load stream ended before the load was stopped");
     }
 
     private static void Signal(string signal, int pid)
