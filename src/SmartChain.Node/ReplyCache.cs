@@ -10,13 +10,24 @@ namespace SmartChain.Node;
 /// </summary>
 internal sealed class ReplyCache(int capacity)
 {
+    // Requests answered Stale lately: a reply executed for one of them later means this replica told a client "never
+    // executed, sign again" for a request it was about to execute (an answer that overtook its decision).
+    private const int StaleKept = 1024;
     private readonly Dictionary<Hash256, ReplyMessage> _replies = [];
     private readonly Queue<Hash256> _order = new();
+    private readonly HashSet<Hash256> _stale = [];
+    private readonly Queue<Hash256> _staleOrder = new();
 
     public bool TryGet(Hash256 digest, out ReplyMessage? reply) => _replies.TryGetValue(digest, out reply);
 
     public void Add(ReplyMessage reply)
     {
+        if (_stale.Count > 0 && _stale.Contains(reply.Digest))
+        {
+            throw new Core.InvariantViolationException(
+                $"request {reply.Digest} was answered Stale (never executed) before this replica executed it in instance {reply.Instance}");
+        }
+
         if (_replies.TryAdd(reply.Digest, reply))
         {
             _order.Enqueue(reply.Digest);
@@ -50,8 +61,22 @@ internal sealed class ReplyCache(int capacity)
     }
 
     /// <summary>The answer to a request whose sequence was already decided: its cached reply, or Stale if evicted.</summary>
-    public ReplyMessage Repeated(Hash256 digest) =>
-        _replies.TryGetValue(digest, out ReplyMessage? cached)
-            ? cached with { Status = ReplyStatus.Duplicate }
-            : new ReplyMessage(digest, ReplyStatus.Stale, 0, "sequence below the client's highest decided one; sign again with a new sequence"u8.ToArray());
+    public ReplyMessage Repeated(Hash256 digest)
+    {
+        if (_replies.TryGetValue(digest, out ReplyMessage? cached))
+        {
+            return cached with { Status = ReplyStatus.Duplicate };
+        }
+
+        if (_stale.Add(digest))
+        {
+            _staleOrder.Enqueue(digest);
+            if (_staleOrder.Count > StaleKept)
+            {
+                _stale.Remove(_staleOrder.Dequeue());
+            }
+        }
+
+        return new ReplyMessage(digest, ReplyStatus.Stale, 0, "sequence below the client's highest decided one; sign again with a new sequence"u8.ToArray());
+    }
 }
