@@ -86,7 +86,10 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
             ClientOptions? options = away == Away.Stalled ? new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(3) } : null;
             clients = await LocalNetwork.ConnectClientsAsync(genesis, 8, timeout.Token, options);
             long accepted = 0;
-            load = LoadRunner.RunAsync(clients, workload, new LoadPlan(TimeSpan.Zero, TimeSpan.FromMinutes(10)), p =>
+            // Progress four times a second: each report is the cue to look at the tip again, and a coarser one overshoots
+            // the away distance (and the waits below) by up to a second of load.
+            var plan = new LoadPlan(TimeSpan.Zero, TimeSpan.FromMinutes(10)) { ProgressInterval = TimeSpan.FromMilliseconds(250) };
+            load = LoadRunner.RunAsync(clients, workload, plan, p =>
             {
                 Interlocked.Exchange(ref accepted, p.Transactions);
                 progressed.Release();
@@ -95,7 +98,7 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
             long tipAtReturn;
             while ((tipAtReturn = (await LocalNetwork.ProbeAsync(clients[0], timeout.Token)).Values.Max(a => a.BlockHeight)) < awayBlocks)
             {
-                await progressed.WaitAsync(timeout.Token); // the load's progress, once a second
+                await progressed.WaitAsync(timeout.Token);
             }
 
             output.WriteLine($"{Interlocked.Read(ref accepted)} transactions in {tipAtReturn} blocks ordered by 3 replicas in {clock.Elapsed.TotalSeconds:0} s");
@@ -188,7 +191,7 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
         Assert.True(start.ExitCode == 0, start.Output + start.Error);
     }
 
-    // Replica 3's block height, once a second (with the load's progress), until it reaches `tip`.
+    // Replica 3's block height at each report of the load's progress, until it reaches `tip` (within 120 s).
     private static async Task<long> WaitForAsync(ChainClient probe, long tip, string home, SemaphoreSlim progressed, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
