@@ -45,13 +45,13 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
     [Fact]
     public async Task A_stalled_replica_that_finds_the_others_far_ahead_starts_one_transfer_not_a_storm()
     {
-        // A stalled replica resumes with what its peers queued for it while it was stopped, and orders from that until
-        // their messages run more than the future window (64 instances) ahead of it and it starts the transfer: it was
-        // at block 193 to 231 when the transfer began, in the runs we looked at. With a checkpoint every 20 blocks and
-        // the tip at 360 or beyond, the snapshot the newest checkpoint records (block 340 or later) is well ahead of
-        // that, so the transfer installs it over the ledger the replica holds. With a checkpoint every 100 blocks and
-        // 3,000 transactions it depended on timing: a tip just short of checkpoint 400 when the transfer began meant the
-        // snapshot of block 200, which the replica had reached from its queue, so none was needed (CI, once).
+        // A stalled replica resumes with what its peers queued for it while it was stopped and orders from that until
+        // their messages run more than the future window (64 instances) ahead of it; then it starts one transfer. A
+        // snapshot is needed only if the newest checkpoint's snapshot (one period before it) is ahead of the replica:
+        // sure once the certified tip is two periods ahead. With a checkpoint every 100 blocks that took 200 blocks,
+        // and the gap between the replica and the tip when the transfer began was 191 to 459 in the 23 runs we looked
+        // at (197 in CI, where it installed no snapshot and the test failed); every 20 blocks it takes 40. The away
+        // distance (360 blocks) gives the peers' queues enough for them to run ahead of the window at all.
         string log = await RunAsync(Away.Stalled, checkpointPeriod: 20, awayBlocks: 360);
         Assert.Single(log.Split('\n'), l => l.Contains("far ahead of instance", StringComparison.Ordinal));
         Assert.Contains("installed the snapshot of the state after block", log, StringComparison.Ordinal);
@@ -95,11 +95,14 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
                 progressed.Release();
             }, stopLoad.Token);
             var clock = Stopwatch.StartNew();
-            long tipAtReturn;
-            while ((tipAtReturn = (await LocalNetwork.ProbeAsync(clients[0], timeout.Token)).Values.Max(a => a.BlockHeight)) < awayBlocks)
+            IReadOnlyDictionary<int, QueryResultMessage> atReturn;
+            while ((atReturn = await LocalNetwork.ProbeAsync(clients[0], timeout.Token)).Values.Max(a => a.BlockHeight) < awayBlocks)
             {
                 await progressed.WaitAsync(timeout.Token);
             }
+
+            long tipAtReturn = atReturn.Values.Max(a => a.BlockHeight);
+            long executedAtReturn = atReturn.Values.Max(a => a.ExecutedInstance);
 
             output.WriteLine($"{Interlocked.Read(ref accepted)} transactions in {tipAtReturn} blocks ordered by 3 replicas in {clock.Elapsed.TotalSeconds:0} s");
             clock.Restart();
@@ -108,7 +111,7 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
             // The load's clients connected while replica 3 was away; a new client sees all four.
             using Ed25519KeyPair probeKey = Ed25519KeyPair.Generate();
             await using ChainClient probe = await ChainClient.ConnectAsync(genesis, probeKey, null, timeout.Token);
-            long caughtUpAt = await WaitForAsync(probe, tipAtReturn, home3, progressed, timeout.Token);
+            long caughtUpAt = await WaitForAsync(probe, tipAtReturn, executedAtReturn, home3, progressed, timeout.Token);
             output.WriteLine($"replica 3 reached block {caughtUpAt} (the tip was {tipAtReturn} when it came back) in {clock.Elapsed.TotalSeconds:0.0} s");
             long atCatchUp = Interlocked.Read(ref accepted);
             while (Interlocked.Read(ref accepted) < atCatchUp + 500)
@@ -191,14 +194,17 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
         Assert.True(start.ExitCode == 0, start.Output + start.Error);
     }
 
-    // Replica 3's block height at each report of the load's progress, until it reaches `tip` (within 120 s).
-    private static async Task<long> WaitForAsync(ChainClient probe, long tip, string home, SemaphoreSlim progressed, CancellationToken cancellationToken)
+    // Replica 3's block height and executed instance at each report of the load's progress, until it holds `tip` and
+    // has executed `executed` (within 120 s). The height alone is not enough: a transfer appends the blocks a snapshot
+    // covers before it installs the snapshot, and a test that went on from there could stop the replica in between.
+    private static async Task<long> WaitForAsync(ChainClient probe, long tip, long executed, string home, SemaphoreSlim progressed,
+        CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(120))
         {
             IReadOnlyDictionary<int, QueryResultMessage> answers = await LocalNetwork.ProbeAsync(probe, cancellationToken);
-            if (answers.TryGetValue(3, out QueryResultMessage? three) && three.BlockHeight >= tip)
+            if (answers.TryGetValue(3, out QueryResultMessage? three) && three.BlockHeight >= tip && three.ExecutedInstance >= executed)
             {
                 return three.BlockHeight;
             }
@@ -206,7 +212,7 @@ public sealed class StateTransferProcessTests(ITestOutputHelper output) : IDispo
             await progressed.WaitAsync(cancellationToken);
         }
 
-        Assert.Fail($"replica 3 did not reach block {tip} within 120 s; its log:{Environment.NewLine}" +
+        Assert.Fail($"replica 3 did not reach block {tip} and instance {executed} within 120 s; its log:{Environment.NewLine}" +
             string.Join(Environment.NewLine, File.ReadAllLines(Path.Combine(home, "node.log")).TakeLast(40)));
         return 0;
     }
