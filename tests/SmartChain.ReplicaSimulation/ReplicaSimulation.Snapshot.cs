@@ -47,6 +47,12 @@ internal sealed partial class ReplicaSimulation
         foreach ((int replica, long at, long window, SimCorruptTarget target) in _faults.Snapshots.Corruptions)
         {
             await Task.Delay(TimeSpan.FromTicks(Math.Max(0, at - time.GetTimestamp())), time);
+            long until = at + window;
+            while (_hosts[replica] is null && time.GetTimestamp() < until)
+            {
+                await Task.Delay(TimeSpan.FromTicks(FailedSyncPoll), time); // down (a pinned run may arm it for its restart)
+            }
+
             if (_hosts[replica] is null)
             {
                 continue;
@@ -60,7 +66,6 @@ internal sealed partial class ReplicaSimulation
             disk.CorruptNextReadOf = p => p.StartsWith(folder, StringComparison.Ordinal) && p.EndsWith(suffix, StringComparison.Ordinal);
             _network.Trace($"corrupt-running r{replica} {target}");
             _snapshotReport.Armed++;
-            long until = time.GetTimestamp() + window;
             while (time.GetTimestamp() < until && disk.Counts.CorruptReads == before && _hosts[replica] is not null)
             {
                 await Task.Delay(TimeSpan.FromTicks(FailedSyncPoll), time);

@@ -327,7 +327,19 @@ internal sealed class LedgerPipeline
     // that block uncertified) can be certified by nothing else.
     private (Hash256, byte[])? SignStored(long number)
     {
-        Block block = _store.Read(number);
+        Block block;
+        try
+        {
+            block = _store.Read(number);
+        }
+        catch (Exception e) when (e is LedgerCorruptException or IOException)
+        {
+            // A block that does not read back (a flipped bit, a failing disk) is reported, never signed or sent; the
+            // loop goes on (the replica refuses to start on it if it is on the disk, not only in the read).
+            NodeLog.Storage(_log, $"not re-sending this replica's signature of block {number}: {e.Message}");
+            return null;
+        }
+
         if (_signer.KeyFor(_collector.ViewAt(number)) is { } key)
         {
             return (block.Hash, BlockCertificate.Sign(key, _genesis.ChainId, block.Hash));
