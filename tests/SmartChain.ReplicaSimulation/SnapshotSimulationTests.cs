@@ -1,0 +1,50 @@
+namespace SmartChain.ReplicaSimulation;
+
+/// <summary>
+/// Pinned seeds of the whole-replica simulation for snapshot state transfer (a small checkpoint period) and corrupted
+/// reads while replicas run (<see cref="SimSnapshotFaults"/>), with every invariant of the run checked.
+/// </summary>
+public sealed class SnapshotSimulationTests
+{
+    private const long Ms = TimeSpan.TicksPerMillisecond;
+    private const long FaultyMs = 2_500;
+
+    // Seed 1: replica 1 reads the tip it serves a peer's state transfer; seed 7: replica 3 reads a block to re-send its
+    // stored signature. Each read returns a flipped bit: it fails its checksum, and the ledger loop must report it and go on.
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(7UL)]
+    public void A_block_read_that_returns_a_flipped_bit_while_running_is_reported_and_the_replica_keeps_serving(ulong seed)
+    {
+        SimOutcome outcome = ReplicaSimulation.Run(seed);
+
+        Assert.True(outcome.Passed, outcome.ToString());
+        Assert.Equal(1, outcome.Snapshots.BlockReads);
+        Assert.Equal(1, outcome.Snapshots.ReportedByReader);
+    }
+
+    // Replica 3 is down for 1.5 s while the others pass several checkpoints (every 8 blocks); restarted, it downloads the
+    // newest snapshot, and reading the installed file back returns a flipped bit. It must check what it read against the
+    // certified hash, report it, and fetch the snapshot again: never install the flipped bytes.
+    [Fact]
+    public void A_downloaded_snapshot_that_reads_back_with_a_flipped_bit_is_reported_and_fetched_again()
+    {
+        static SimFaults Pinned(SimFaults drawn) => drawn with
+        {
+            Loss = 0,
+            BaseDelay = 1 * Ms,
+            Jitter = 2 * Ms,
+            Partition = null,
+            Crashes = [(3, 400 * Ms, 1_500 * Ms)],
+            Disk = drawn.Disk with { Kinds = [SimCrash.Clean] },
+            Snapshots = new SimSnapshotFaults { CheckpointPeriod = 8, CatchUpThreshold = 0, Corruptions = [(3, 500 * Ms, 3_000 * Ms, SimCorruptTarget.Snapshot)] },
+        };
+
+        SimOutcome outcome = ReplicaSimulation.Run(3, FaultyMs, Pinned, _ => new SimReconfiguration());
+
+        Assert.True(outcome.Passed, outcome.ToString());
+        Assert.True(outcome.Snapshots.SnapshotTransfers >= 1, outcome.ToString());
+        Assert.Equal(1, outcome.Snapshots.SnapshotReads);
+        Assert.Equal(1, outcome.Snapshots.ReportedByReader);
+    }
+}
