@@ -17,7 +17,7 @@ internal enum SimCorruptTarget
 
 /// <summary>
 /// Snapshot state transfer and corrupted reads while replicas run, drawn from the seed with a generator of its own (so
-/// what a seed drew before stays as it was). In about half the seeds the chain checkpoints every 8–32 blocks (the
+/// what a seed drew before stays as it was). In about half the seeds the chain checkpoints every 4–24 blocks (the
 /// genesis's period, 1,000 otherwise) and a replica this many blocks behind the tip transfers rather than FETCHes (the
 /// transfer option's catch-up threshold, 0–8 instead of 32), so a replica that was down or wiped is behind the others'
 /// last checkpoint and fetches a snapshot. In half of those seeds one replica the run never crashes has, for a window
@@ -49,16 +49,25 @@ internal sealed record SimSnapshotFaults
             return new SimSnapshotFaults();
         }
 
-        long period = 8 + (long)random.NextBelow(25);
+        long period = 4 + (long)random.NextBelow(21);
         long threshold = (long)random.NextBelow(9);
         var corruptions = new List<(int, long, long, SimCorruptTarget)>();
         int[] steady = [.. Enumerable.Range(0, 4).Where(i => crashes.All(c => c.Replica != i))];
         if (random.Chance(0.5) && steady.Length > 0)
         {
             int replica = steady[random.NextBelow((ulong)steady.Length)];
+            var target = random.Chance(0.5) ? SimCorruptTarget.Block : SimCorruptTarget.Snapshot;
             long at = (200 + (long)random.NextBelow((ulong)(quietAt / Ms / 2))) * Ms;
             long window = (500 + (long)random.NextBelow(1500)) * Ms;
-            corruptions.Add((replica, at, Math.Min(window, quietAt - at), random.Chance(0.5) ? SimCorruptTarget.Block : SimCorruptTarget.Snapshot));
+            if (target == SimCorruptTarget.Snapshot && crashes.Count > 0)
+            {
+                // A running replica reads its snapshot files only to serve a peer's download: armed when a crashed one restarts.
+                (_, long crashAt, long down) = crashes[(int)random.NextBelow((ulong)crashes.Count)];
+                at = crashAt + down;
+                window = 2_000 * Ms;
+            }
+
+            corruptions.Add((replica, at, window, target));
         }
 
         return new SimSnapshotFaults { CheckpointPeriod = period, CatchUpThreshold = threshold, Corruptions = corruptions };

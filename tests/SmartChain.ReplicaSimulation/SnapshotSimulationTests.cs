@@ -10,13 +10,23 @@ public sealed class SnapshotSimulationTests
     private const long FaultyMs = 2_500;
 
     // Seed 1: replica 1 reads the tip it serves a peer's state transfer; seed 7: replica 3 reads a block to re-send its
-    // stored signature. Each read returns a flipped bit: it fails its checksum, and the ledger loop must report it and go on.
+    // stored signature. Each read returns a flipped bit: it fails its checksum, and the ledger loop must report it and go
+    // on (it ended, and the replica stopped). As drawn by the seeds when they were found.
     [Theory]
-    [InlineData(1UL)]
-    [InlineData(7UL)]
-    public void A_block_read_that_returns_a_flipped_bit_while_running_is_reported_and_the_replica_keeps_serving(ulong seed)
+    [InlineData(1UL, 16L, 4L, 1, 214L, 1_515L)]
+    [InlineData(7UL, 27L, 8L, 3, 983L, 1_759L)]
+    public void A_block_read_that_returns_a_flipped_bit_while_running_is_reported_and_the_replica_keeps_serving(ulong seed, long period, long threshold,
+        int replica, long atMs, long windowMs)
     {
-        SimOutcome outcome = ReplicaSimulation.Run(seed);
+        SimFaults Pinned(SimFaults drawn) => drawn with
+        {
+            Snapshots = new SimSnapshotFaults
+            {
+                CheckpointPeriod = period, CatchUpThreshold = threshold, Corruptions = [(replica, atMs * Ms, windowMs * Ms, SimCorruptTarget.Block)],
+            },
+        };
+
+        SimOutcome outcome = ReplicaSimulation.Run(seed, adjust: Pinned);
 
         Assert.True(outcome.Passed, outcome.ToString());
         Assert.Equal(1, outcome.Snapshots.BlockReads);
