@@ -34,9 +34,7 @@ public sealed class ReconfigurationSimulationTests
     [Fact]
     public void A_replica_joins_and_then_two_members_exclude_a_founder()
     {
-        // The period the seed drew before snapshots were drawn (1,000): with the 4 it draws now, the excluded replica builds
-        // checkpoint block 8 after block 7 removed it (an open finding, testing.md).
-        SimOutcome outcome = ReplicaSimulation.Run(7, FaultyMs, f => f with { Snapshots = new SimSnapshotFaults() }, _ => new SimReconfiguration
+        SimOutcome outcome = ReplicaSimulation.Run(7, FaultyMs, reconfigure: _ => new SimReconfiguration
         {
             Kind = SimReconfigurationKind.JoinThenExclude,
             JoinAt = 200 * Ms,

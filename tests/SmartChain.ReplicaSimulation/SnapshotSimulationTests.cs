@@ -60,6 +60,22 @@ public sealed class SnapshotSimulationTests
         Assert.Equal(1, outcome.Snapshots.ReportedByReader);
     }
 
+    // Seed 7 with a checkpoint every 4 blocks: replica 4 joins, then replicas 0 and 4 exclude replica 2 by block 7.
+    // Execution built checkpoint block 8 right after it on the excluded replica too, as if it were still a member:
+    // "removed replica 2 holds blocks up to 8, after block 7 that removed it". Its ledger must end at block 7.
+    [Fact]
+    public void A_replica_excluded_by_the_block_before_a_checkpoint_block_does_not_build_it()
+    {
+        SimOutcome outcome = ReplicaSimulation.Run(7, 1_500, f => f with { Snapshots = new SimSnapshotFaults { CheckpointPeriod = 4, CatchUpThreshold = 8 } },
+            _ => new SimReconfiguration
+            {
+                Kind = SimReconfigurationKind.JoinThenExclude, JoinAt = 200 * Ms, Endorser = 3, RemoveAfter = 100 * Ms, Removed = 2, Voters = [0, 4],
+            });
+
+        Assert.True(outcome.Passed, outcome.ToString());
+        Assert.Equal(["join", "exclude"], outcome.Reconfigured);
+    }
+
     // Seed 3 on a prompt, lossless network, replica 3 down from 400 to 1,900 ms, a checkpoint every 8 blocks, no
     // catch-up threshold; the corrupted snapshot read is armed for its restart.
     private static SimFaults Down(SimFaults drawn) => drawn with

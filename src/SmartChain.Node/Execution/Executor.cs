@@ -224,6 +224,11 @@ internal sealed class Executor : IDisposable
             await _consensus.WriteAsync(new NodeInput.ViewResolved(decision.Instance, _machine.View), stop);
         }
 
+        if (outcome.Installed is { } after && certifiedBy.Contains(_signer.ReplicaId) && !after.Contains(_signer.ReplicaId))
+        {
+            return; // this block removed this replica: its ledger ends here; the members build the checkpoint block after it
+        }
+
         await CheckpointIfDueAsync(decision.Instance, stop);
     }
 
