@@ -5,16 +5,6 @@ using SmartChain.Node.Transfer;
 
 namespace SmartChain.ReplicaSimulation;
 
-/// <summary>What a corrupted read while a replica runs hits: a block segment or a snapshot file.</summary>
-internal enum SimCorruptTarget
-{
-    /// <summary>A read of a block store segment (a tip, a range or a FETCH served, a stored signature re-sent).</summary>
-    Block,
-
-    /// <summary>A read of a snapshot file (a chunk served, a downloaded snapshot read back before it is installed).</summary>
-    Snapshot,
-}
-
 /// <summary>
 /// Snapshot state transfer and corrupted reads while replicas run, drawn from the seed with a generator of its own (so
 /// what a seed drew before stays as it was). In about half the seeds the chain checkpoints every 4–24 blocks (the
