@@ -35,6 +35,7 @@ public sealed partial class ReplicaCore
         {
             // No regency change of its own here: the regency comes from the transferred blocks, as the others reached it.
             CheckKey(Id, view, key);
+            _previousView = view.Id != _view.Id ? _view : _previousView;
             _view = view;
             _key = view.Contains(Id) ? key : null;
             _stops.Clear();

@@ -78,6 +78,7 @@ public sealed partial class ReplicaCore
         CheckKey(Id, view, key);
         int leader = Leader;
         View old = _view;
+        _previousView = old;
         _view = view;
         _key = view.Contains(Id) ? key : null;
         _stops.Clear();

@@ -16,6 +16,7 @@ namespace SmartChain.Consensus;
 public sealed partial class ReplicaCore
 {
     private View _view;
+    private View? _previousView;
     private readonly string _chainId;
     private Ed25519KeyPair? _key;
     private readonly ConsensusOptions _options;
@@ -131,7 +132,9 @@ public sealed partial class ReplicaCore
     public void Step(int from, ConsensusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!_view.Contains(from) || from == Id)
+        // FETCH also from a member of the view just left: it may have missed the decision that ended that view, even one
+        // that removed it, which it must learn to retire (its links stay up until that decision's block is certified).
+        if (from == Id || !(_view.Contains(from) || (message is Fetch && _previousView?.Contains(from) == true)))
         {
             Reject(from, "unknown-sender", $"message from replica {from}, which is not a peer in {_view}", evidence: false);
             return;

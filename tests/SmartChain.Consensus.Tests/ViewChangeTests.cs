@@ -122,6 +122,30 @@ public sealed class ViewChangeTests : IDisposable
     }
 
     [Fact]
+    public void A_removed_replica_that_missed_the_decision_removing_it_gets_it_by_fetch_from_the_new_view()
+    {
+        // Whole-replica simulator, seed 5: replica 4 leaves and misses the last ACCEPT of the instance that removes it.
+        // The members move to view 1 without it; it asks for the decision, but they refused its FETCH as coming from a
+        // replica outside their view ("unknown-sender"), so it never learnt it was removed and never retired.
+        _cluster.Filter = (_, to, m) => !(to == 4 && m is Messages.Accept);
+        _cluster.Submit(Leave(4, sequence: 1));
+        Assert.Empty(_cluster.Decisions[4]);
+        View without4 = new(1, Enumerable.Range(0, 4).Select(i => Member(i, _cluster.Keys[i].PublicKey, 1)));
+        for (int i = 0; i < 4; i++)
+        {
+            _cluster.Resume(i, 1, without4, _next[i]);
+        }
+
+        _cluster.Filter = (_, _, _) => true;
+        _cluster.TickAll(10); // replica 4 retransmits its votes and asks for the decision (FETCH)
+
+        Decision learnt = Assert.Single(_cluster.Decisions[4]);
+        Assert.True(learnt.AwaitsView); // its execution then runs the LEAVE and finds itself outside view 1
+        Assert.Null(learnt.Proof.Verify(_cluster.View, TestCluster.Chain, 1, learnt.Regency, learnt.BatchHash));
+        Assert.Contains(_cluster.Sent, s => s.From < 4 && s.To == 4 && s.Message is Messages.DecisionMessage { Instance: 1 }); // answered in view 1
+    }
+
+    [Fact]
     public void A_key_that_is_not_the_replicas_key_of_the_new_view_is_refused()
     {
         _cluster.Submit(Leave(0, sequence: 1));

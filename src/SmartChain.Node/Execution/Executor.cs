@@ -51,6 +51,7 @@ internal sealed class Executor : IDisposable
     private readonly ILogger _log;
     private BlockHeader _chainHead;
     private long _executed;
+    private long _removedBy; // the block that removed this replica from the view (0: none); nothing is appended after it
     private ExecutionStatus _status;
 
     /// <summary>
@@ -142,9 +143,9 @@ internal sealed class Executor : IDisposable
 
     private async Task ExecuteAsync(Decision decision, CancellationToken stop)
     {
-        if (decision.Instance <= _executed)
+        if (decision.Instance <= _executed || _removedBy != 0)
         {
-            return; // installed by state transfer meanwhile
+            return; // installed by state transfer meanwhile; or this replica was removed, and its ledger ends there
         }
 
         var fresh = new List<SignedRequest>(decision.Batch.Count);
@@ -224,11 +225,6 @@ internal sealed class Executor : IDisposable
             await _consensus.WriteAsync(new NodeInput.ViewResolved(decision.Instance, _machine.View), stop);
         }
 
-        if (outcome.Installed is { } after && certifiedBy.Contains(_signer.ReplicaId) && !after.Contains(_signer.ReplicaId))
-        {
-            return; // this block removed this replica: its ledger ends here; the members build the checkpoint block after it
-        }
-
         await CheckpointIfDueAsync(decision.Instance, stop);
     }
 
@@ -246,7 +242,8 @@ internal sealed class Executor : IDisposable
 
     private async Task CheckpointIfDueAsync(long instance, CancellationToken stop)
     {
-        if (!CheckpointBlock.IsCheckpoint(_chainHead.Number + 1, _genesis.CheckpointPeriod))
+        // A block that removed this replica is the last it builds: the members build the checkpoint block after it.
+        if (_removedBy != 0 || !CheckpointBlock.IsCheckpoint(_chainHead.Number + 1, _genesis.CheckpointPeriod))
         {
             return;
         }
@@ -312,6 +309,7 @@ internal sealed class Executor : IDisposable
     private void ViewInstalled(long number, View old, View installed)
     {
         _history.Add(number, installed);
+        NoteRemoval(number, old, installed);
         _network.SetPeers([.. installed.Members, .. old.Members.Where(m => !installed.Contains(m.Id))]);
         string line = $"block {number} installs {installed} (members {installed.MemberList}; was {old}, members {old.MemberList})";
         NodeLog.ViewChange(_log, line);
@@ -321,7 +319,7 @@ internal sealed class Executor : IDisposable
     private async Task AppendCertifiedAsync(Block block, CancellationToken stop)
     {
         long number = block.Header.Number;
-        if (number <= _chainHead.Number)
+        if (number <= _chainHead.Number || _removedBy != 0)
         {
             return;
         }
@@ -345,6 +343,7 @@ internal sealed class Executor : IDisposable
                 ?? throw new InvalidOperationException($"state transfer handed reconfiguration block {number} before its view was verified");
             View before = _history.CertifyingView(block.Header, out _) ?? _consensusView();
             _network.SetPeers([.. installed.Members, .. before.Members.Where(m => !installed.Contains(m.Id))]);
+            NoteRemoval(number, before, installed);
         }
 
         _metrics.TransferredBlocks.Add(1);
@@ -356,7 +355,7 @@ internal sealed class Executor : IDisposable
     // checkpoint block repeats.
     private async Task RestoreAsync(Block at, ReplicaSnapshot snapshot, CheckpointRecord record, ReconfigurationState reconfiguration, CancellationToken stop)
     {
-        if (at.Header.Number <= _chainHead.Number)
+        if (at.Header.Number <= _chainHead.Number || _removedBy != 0)
         {
             return;
         }
@@ -368,6 +367,17 @@ internal sealed class Executor : IDisposable
         await AppendCertifiedAsync(at, stop);
         _executed = snapshot.ConsensusId;
         _checkpoints.Restored(record);
+    }
+
+    // Block `number` removed this replica (a member of `old`, not of `installed`): it signs or receives that block
+    // certified and retires; a transfer or late decision bringing the new view's blocks is not taken.
+    private void NoteRemoval(long number, View old, View installed)
+    {
+        int self = _signer.ReplicaId;
+        if (_removedBy == 0 && old.Contains(self) && !installed.Contains(self))
+        {
+            _removedBy = number;
+        }
     }
 
     // A block execution built where state transfer holds the certified one must be that block.

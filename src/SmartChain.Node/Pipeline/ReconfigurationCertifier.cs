@@ -10,8 +10,9 @@ namespace SmartChain.Node.Pipeline;
 /// <summary>
 /// Reconfiguration blocks in the ledger pipeline (SPEC §5), on the ledger loop. Once a reconfiguration block is
 /// certified (by the old view) and durable, the replica keeps its receipt as the new view's proof for clients and peers,
-/// erases its keys of the views it has left, closes the links of replicas that left, and, if it is no longer a member,
-/// stops taking part (<see cref="Removed"/>). A replica that leaves retires as soon as it signed its last block.
+/// erases its keys of the views it has left, and, if it is no longer a member, stops taking part (<see cref="Removed"/>).
+/// A replica that leaves retires as soon as it signed its last block; one that missed that block retires once it gets
+/// it certified (by FETCH or state transfer from the members, who keep its links until the next view change).
 /// </summary>
 internal sealed class ReconfigurationCertifier(int id, Dictionary<long, (BuiltBlock Block, View Installed)> uncertified, ViewHistory history,
     ViewProofs proofs, ViewSigner signer, IReplicaLinks network, ILogger log)
@@ -55,7 +56,11 @@ internal sealed class ReconfigurationCertifier(int id, Dictionary<long, (BuiltBl
         if (installed.Contains(id))
         {
             signer.EraseBefore(installed);
-            network.SetPeers(installed.Members);
+
+            // A replica this block removed keeps its links until the next view change: if it missed the decision that
+            // removed it, it learns it only from us (its FETCH, its state transfer), and then retires as if it had
+            // decided it. It is not a member, so it orders nothing here; its votes are refused.
+            network.SetPeers(left is null ? installed.Members : [.. installed.Members, .. left.Members.Where(m => !installed.Contains(m.Id))]);
             string erased = $"reconfiguration block {number} is certified; {installed} is in force, and this replica's keys of earlier views are erased";
             NodeLog.ViewChange(log, erased);
             return;

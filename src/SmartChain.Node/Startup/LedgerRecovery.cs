@@ -43,8 +43,13 @@ internal static class LedgerRecovery
         public required Reconfiguration.ReplicatedStateMachine Machine { get; init; }
     }
 
+    /// <summary>
+    /// Replays the ledger; <paramref name="vote"/> gives this replica's vote on an approved JOIN's result in the view that
+    /// certifies its block (empty if none), which the recovered reply carries as an executed one does.
+    /// </summary>
     public static Result Run(BlockStore store, string storeFolder, GenesisDocument genesis, IReplicatedApplication app, ClientTable clients,
-        ReplyCache replies, int recentDecisions, SnapshotStore snapshots, Action<string> log)
+        ReplyCache replies, int recentDecisions, SnapshotStore snapshots, Action<string> log,
+        Func<Core.Views.View, ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? vote = null)
     {
         var unreleased = new List<(Block, ReplyMessage?[])>();
         var clock = Stopwatch.StartNew();
@@ -123,7 +128,14 @@ internal static class LedgerRecovery
             {
                 if (fresh[j])
                 {
-                    blockReplies[j] = new ReplyMessage(requests[j].Digest, ReplyStatus.Executed, lastConsensusId, block.Body.Results[j]) { Block = n };
+                    // A JOIN's reply must carry the vote again: a joiner whose votes were lost asks again, and counts only voted answers.
+                    ReadOnlyMemory<byte> attestation = vote is not null && requests[j].Operation.Span is [SystemOperation.Tag, ..]
+                        ? vote(view, block.Body.Results[j]) : default;
+                    blockReplies[j] = new ReplyMessage(requests[j].Digest, ReplyStatus.Executed, lastConsensusId, block.Body.Results[j])
+                    {
+                        Block = n,
+                        Attestation = attestation,
+                    };
                 }
             }
 

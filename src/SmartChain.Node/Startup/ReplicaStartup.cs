@@ -77,14 +77,15 @@ internal static class ReplicaStartup
             var clients = new ClientTable(consensusOptions.RequestWindow);
             var snapshots = new SnapshotStore(config.DataDir, storage: storage);
             var replies = new ReplyCache(200_000);
+            signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
+            Views.ViewSigner voter = signer;
             LedgerRecovery.Result recovered = LedgerRecovery.Run(store, Path.Combine(config.DataDir, BlockStore.FolderName), genesis, app, clients,
-                replies, consensusOptions.RecentDecisions, snapshots, line => NodeLog.Transfer(log, line));
+                replies, consensusOptions.RecentDecisions, snapshots, line => NodeLog.Transfer(log, line), (view, result) => VoteOn(voter, view, result));
             ClientTable executedClients = clients.Clone();
 
             var viewProofs = new Views.ViewProofs();
             Dictionary<long, (BuiltBlock Block, View Installed)> uncertifiedReconfigurations = [];
             ViewHistory history = LoadViews(store, genesis, config.DataDir, viewProofs, uncertifiedReconfigurations);
-            signer = new Views.ViewSigner(config.ReplicaId, key, config.KeyChain is null ? null : Reconfiguration.Keys.ViewKeyChain.Open(config.KeyChain));
             View networkView = NetworkViewAtStart(config, recovered.Machine, history, uncertifiedReconfigurations, store, signer, log, storage);
 
             var core = new ReplicaCore(config.ReplicaId, recovered.Machine.View, genesis.ChainId, signer.KeyFor(recovered.Machine.View), consensusOptions, verify,
@@ -146,6 +147,11 @@ internal static class ReplicaStartup
             throw;
         }
     }
+
+    // This replica's vote on an approved JOIN (as execution signs it), if it still holds its key of the record's view.
+    private static ReadOnlyMemory<byte> VoteOn(Views.ViewSigner signer, View view, ReadOnlyMemory<byte> result) =>
+        Reconfiguration.State.SystemResult.TryDecode(result.Span, out _) is { Code: Reconfiguration.State.SystemResultCode.Approved, Record: { } record } &&
+        record.ViewId == view.Id && signer.KeyFor(view) is { } key ? record.Sign(key) : default;
 
     // Every view this replica's ledger installed, found by walking the lastReconfig pointers back from the head, with the
     // proofs of those certified. The newest one, if uncertified, is kept until its certificate comes.

@@ -11,11 +11,11 @@ namespace SmartChain.Node.Views;
 /// </summary>
 internal sealed class ViewSigner(int replicaId, Ed25519KeyPair identity, ViewKeyChain? chain) : IDisposable
 {
+    /// <summary>The replica whose keys these are.</summary>
+    public int ReplicaId => replicaId;
+
     /// <summary>The key chain file, if the replica has one.</summary>
     public ViewKeyChain? Chain => chain;
-
-    /// <summary>The replica these keys are of.</summary>
-    public int ReplicaId => replicaId;
 
     /// <summary>This replica's key of <paramref name="view"/>; null if it is not a member, or its key of that view is erased.</summary>
     /// <exception cref="InvalidOperationException">It is a member, but holds no key chain that matches its commitment.</exception>
