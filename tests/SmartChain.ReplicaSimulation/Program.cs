@@ -59,6 +59,7 @@ internal static class Program
         long escapes = 0;
         long worstLiveness = 0;
         var disks = new SimDiskReport();
+        var snapshots = new SimSnapshotReport();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (ulong seed = start; seed < start + count; seed++)
         {
@@ -72,6 +73,7 @@ internal static class Program
 
             acknowledged += outcome.Acknowledged;
             disks.Add(outcome.Disk);
+            snapshots.Add(outcome.Snapshots);
             restarts += outcome.Restarts;
             escapes += outcome.Escapes;
             worstLiveness = Math.Max(worstLiveness, outcome.LivenessMs);
@@ -99,6 +101,7 @@ internal static class Program
         Console.WriteLine("fault classes per 1,000 seeds: " + string.Join(", ",
             classes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {1000.0 * c.Value / count:0}"))));
         Console.WriteLine(disks.PerThousand((long)count));
+        Console.WriteLine(snapshots.PerThousand((long)count));
         return failed == 0 ? 0 : 1;
     }
 }

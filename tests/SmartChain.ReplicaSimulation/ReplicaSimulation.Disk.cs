@@ -35,7 +35,7 @@ internal sealed partial class ReplicaSimulation
     // A fresh log for each incarnation: what it reported is what counts for its start. No replica here is Byzantine,
     // so evidence against one that kept its disk means it voted or signed twice: it forgot a vote it had sent (a vote
     // log not durable, or not read back) and so broke persist-before-send. A wiped replica has forgotten by design.
-    private ILoggerFactory LogFor(int i) => _logs[i] = new SimReportLog
+    private ILoggerFactory LogFor(int i) => _logs[i] = Tracked(i, new SimReportLog
     {
         Echo = SimLog.For(_scheduler.Time, i).CreateLogger("replica"),
         OnEvidence = (from, line) =>
@@ -45,7 +45,7 @@ internal sealed partial class ReplicaSimulation
                 _failures.Add($"replica {i} holds evidence that replica {from} equivocated after its crash-restarts: {line}");
             }
         },
-    };
+    });
 
     // Plays crash-restart number k of the run on `replica`; returns how much of its down time is left.
     private async Task<long> CrashAsync(int replica, long down)

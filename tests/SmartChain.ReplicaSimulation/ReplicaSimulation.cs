@@ -60,7 +60,7 @@ internal sealed partial class ReplicaSimulation
         _keys = [.. Enumerable.Range(0, Ever).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(70 + i), 32).ToArray()))];
         _minters = [.. Enumerable.Range(0, Clients).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(120 + i), 32).ToArray()))];
         var view = new View(0, [.. Enumerable.Range(0, N).Select(CreateHome)]);
-        _genesis = new GenesisDocument("replica-sim", PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 64 }, 1000,
+        _genesis = new GenesisDocument("replica-sim", PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 64 }, _faults.Snapshots.CheckpointPeriod,
             [.. _minters.Select(m => m.PublicKey)], _chains);
         _network.OnReplySent = CheckReply;
     }
@@ -164,6 +164,7 @@ internal sealed partial class ReplicaSimulation
             LivenessMs = _livenessMs,
             Wall = wall.Elapsed,
             Disk = CountDisks(),
+            Snapshots = _snapshotReport,
         };
     }
 
@@ -174,9 +175,11 @@ internal sealed partial class ReplicaSimulation
         TimeProvider time = _scheduler.Time;
         Task faults = FaultsAsync();
         Task reconfiguration = ReconfigureAsync();
+        Task corruptions = CorruptWhileRunningAsync();
         Task[] load = [.. clients.Select(c => LoadAsync(c))];
         await faults;
         await reconfiguration;
+        await corruptions;
         await Task.WhenAll(load);
         long quiet = Math.Max(_quietAt, time.GetTimestamp());
         _network.Trace("quiet");
@@ -270,6 +273,7 @@ internal sealed partial class ReplicaSimulation
                     Storage = DiskOf(i),
                 },
             };
+            options = WithSnapshotOptions(options);
             ReplicaMember member = _members[i];
             _hosts[i] = ReplicaHost.Start(new NodeConfig(i, "genesis.json", member.ReplicaEndpoint, member.ClientEndpoint, DataDir(i), "unused") { KeyChain = KeyChainFile(i) },
                 _genesis, _keys[i], _application, LogFor(i), options);

@@ -41,6 +41,9 @@ internal sealed record SimFaults
     /// <summary>How each crash-restart happens to the replica's disk (clean stop, abrupt crash, power cut, failed fsync, corrupted read).</summary>
     public SimDiskFaults Disk { get; init; } = new();
 
+    /// <summary>The checkpoint period and catch-up threshold of the run, and corrupted reads while replicas run.</summary>
+    public SimSnapshotFaults Snapshots { get; init; } = new();
+
     /// <summary>Draws a run's faults from <paramref name="seed"/>.</summary>
     public static SimFaults Draw(ulong seed, long quietAt)
     {
@@ -75,6 +78,7 @@ internal sealed record SimFaults
             Partition = partition,
             Crashes = crashes,
             Disk = SimDiskFaults.Draw(seed, crashes.Count),
+            Snapshots = SimSnapshotFaults.Draw(seed, quietAt, crashes),
         };
     }
 
@@ -129,14 +133,14 @@ internal sealed record SimFaults
             yield return "reorder";
         }
 
-        foreach (string kind in Disk.Classes(Crashes.Count))
+        foreach (string kind in Disk.Classes(Crashes.Count).Concat(Snapshots.Classes()))
         {
             yield return kind;
         }
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"loss {Loss:0.000} delay {BaseDelay / Ms}+{Jitter / Ms} ms reorder {_reorderWhileFaulty} partition {(Partition is { } p ? $"r{p.Replica} {p.From / Ms}-{p.Until / Ms} ms" : "none")} crashes [{string.Join(", ", Crashes.Select(c => $"r{c.Replica} at {c.At / Ms} ms for {c.Down / Ms} ms"))}] quiet at {QuietAt / Ms} ms; {Disk}");
+        $"loss {Loss:0.000} delay {BaseDelay / Ms}+{Jitter / Ms} ms reorder {_reorderWhileFaulty} partition {(Partition is { } p ? $"r{p.Replica} {p.From / Ms}-{p.Until / Ms} ms" : "none")} crashes [{string.Join(", ", Crashes.Select(c => $"r{c.Replica} at {c.At / Ms} ms for {c.Down / Ms} ms"))}] quiet at {QuietAt / Ms} ms; {Disk}; {Snapshots}");
 
     // Client endpoints are numbered 100 + 10·client + replica, so a partition of a replica cuts its client links too.
     private static int Owner(int endpoint) => endpoint >= 100 ? endpoint % 10 : endpoint;

@@ -34,6 +34,9 @@ internal sealed record SimOutcome(ulong Seed, string? Failure, string TraceHash,
     /// <summary>What the replicas' simulated disks did and how the replicas answered.</summary>
     public SimDiskReport Disk { get; init; } = new();
 
+    /// <summary>Snapshot state transfers, and what corrupted reads while running hit.</summary>
+    public SimSnapshotReport Snapshots { get; init; } = new();
+
     /// <summary>The reconfiguration drawn for the run, and what of it was done ("join", "leave", "exclude").</summary>
     public SimReconfiguration Reconfiguration { get; init; } = new();
 
@@ -45,5 +48,5 @@ internal sealed record SimOutcome(ulong Seed, string? Failure, string TraceHash,
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"seed {Seed}: {(Passed ? "passed" : "FAILED: " + Failure)}; trace {TraceHash}; {Acknowledged} acknowledged, height {Height}, {Restarts} restarts, " +
         $"{Delivered} frames delivered, {Lost} lost, liveness {LivenessMs} ms after faults, {VirtualMs} virtual ms in {Wall.TotalMilliseconds:0} ms, {Steps} steps, " +
-        $"{Escapes} escapes; faults: {Faults}; {Disk}; reconfiguration: {Reconfiguration} (done: {string.Join(", ", Reconfigured)}){(Passed ? "" : "\n  replay: " + Replay)}");
+        $"{Escapes} escapes; faults: {Faults}; {Disk}; {Snapshots}; reconfiguration: {Reconfiguration} (done: {string.Join(", ", Reconfigured)}){(Passed ? "" : "\n  replay: " + Replay)}");
 }

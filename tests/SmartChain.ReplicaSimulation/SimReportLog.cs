@@ -24,6 +24,9 @@ internal sealed class SimReportLog : ILoggerFactory, ILogger
     /// <summary>Called with the accused replica and the line for every piece of evidence this replica logs.</summary>
     public Action<int, string>? OnEvidence { get; init; }
 
+    /// <summary>Called with every line kept, as it is kept (the run's report checks).</summary>
+    public Action<string>? OnKept { get; set; }
+
     /// <summary>Where every line also goes (SMARTCHAIN_SIM_LOG=1: stderr in virtual time, <see cref="SimLog"/>).</summary>
     public ILogger? Echo { get; init; }
 
@@ -49,6 +52,7 @@ internal sealed class SimReportLog : ILoggerFactory, ILogger
         {
             string line = formatter(state, exception);
             Lines.Add(line);
+            OnKept?.Invoke(line);
             if (eventId.Id is EvidenceEvent or BlockEvidenceEvent && state is IReadOnlyList<KeyValuePair<string, object?>> fields)
             {
                 foreach (KeyValuePair<string, object?> field in fields)

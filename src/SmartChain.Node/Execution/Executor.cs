@@ -242,7 +242,8 @@ internal sealed class Executor : IDisposable
 
     private async Task CheckpointIfDueAsync(long instance, CancellationToken stop)
     {
-        if (!CheckpointBlock.IsCheckpoint(_chainHead.Number + 1, _genesis.CheckpointPeriod))
+        // A block that removed this replica is the last it builds: the members build the checkpoint block after it.
+        if (_removedBy != 0 || !CheckpointBlock.IsCheckpoint(_chainHead.Number + 1, _genesis.CheckpointPeriod))
         {
             return;
         }

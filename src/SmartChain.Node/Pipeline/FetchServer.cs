@@ -15,12 +15,25 @@ internal static class FetchServer
     /// <summary>Sends <paramref name="from"/> the decision of <paramref name="instance"/> if a durable block here holds it.</summary>
     public static void Serve(int from, long instance, BlockStore store, CertificateCollector collector, long checkpointPeriod, IReplicaLinks network, ILogger log)
     {
-        if (BlockOfInstance(instance, store, checkpointPeriod) is not { } number)
+        long number;
+        Block block;
+        try
         {
+            if (BlockOfInstance(instance, store, checkpointPeriod) is not { } found)
+            {
+                return;
+            }
+
+            number = found;
+            block = store.Read(number);
+        }
+        catch (Exception e) when (e is LedgerCorruptException or IOException)
+        {
+            // A block that does not read back is reported, never sent; the ledger loop goes on.
+            NodeLog.Storage(log, $"not serving replica {from}'s FETCH of instance {instance}: {e.Message}");
             return;
         }
 
-        Block block = store.Read(number);
         var batch = new Core.Requests.SignedRequest[block.Body.Entries.Count];
         int regency;
         Consensus.DecisionProof proof;

@@ -148,7 +148,7 @@ internal sealed class LedgerPipeline
                         OnBlockSignature(signature.From, signature.Message);
                         break;
                     case LedgerInput.Certification { Message.Asks: true } asked:
-                        _requests.Answer(asked.From, asked.Message.Block);
+                        AnswerCertification(asked.From, asked.Message.Block);
                         break;
                     case LedgerInput.Certification sent:
                         Completed(sent.Message.Block, _requests.Adopt(sent.From, sent.Message));
@@ -321,10 +321,24 @@ internal sealed class LedgerPipeline
         // A peer re-certifying after a restart asks for this replica's certificate or signature of a block it holds.
         if (message.Wants)
         {
-            _requests.Answer(from, message.Block);
+            AnswerCertification(from, message.Block);
         }
 
         Completed(message.Block, _collector.Add(from, message.Block, message.HeaderHash, message.Signature));
+    }
+
+    // A block that does not read back (a flipped bit, a failing disk) is reported, never signed or sent, and the loop
+    // goes on (the replica refuses to start on it if it is on the disk, not only in the read).
+    private void AnswerCertification(int from, long number)
+    {
+        try
+        {
+            _requests.Answer(from, number);
+        }
+        catch (Exception e) when (e is LedgerCorruptException or IOException)
+        {
+            NodeLog.Storage(_log, $"not answering replica {from}'s request for the certification of block {number}: {e.Message}");
+        }
     }
 
     private void OnRepeated(LedgerInput.Repeated repeated)

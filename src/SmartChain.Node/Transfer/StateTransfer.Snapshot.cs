@@ -80,15 +80,12 @@ internal sealed partial class StateTransfer
                 if (outcome == SnapshotAttempt.Complete)
                 {
                     _target.Snapshots.InstallDownload(number);
-                    byte[] bytes = _target.Snapshots.Read(number);
-                    try
+                    if (ReadInstalled(record) is { } snapshot)
                     {
-                        return ReplicaSnapshot.Parse(bytes);
+                        return snapshot;
                     }
-                    catch (Core.Encoding.EncodingException e)
-                    {
-                        throw new TransferException($"the snapshot of block {number} matches its certified hash but this build cannot read it: {e.Message}");
-                    }
+
+                    continue; // read back wrong and removed: download it again, from this source first
                 }
 
                 if (outcome != SnapshotAttempt.RetryFromZero)
@@ -99,6 +96,29 @@ internal sealed partial class StateTransfer
         }
 
         throw new TransferException($"no source sent the snapshot of block {number} as certified; {DroppedSummary()}");
+    }
+
+    // The installed file is read back and checked again: the bytes streamed matched the certified hash, but a read can
+    // return flipped bits (or the disk lost what it had), and a state that is not the certified one must never be used.
+    private ReplicaSnapshot? ReadInstalled(CheckpointRecord record)
+    {
+        long number = record.SnapshotBlock;
+        byte[] bytes = _target.Snapshots.Read(number);
+        if (CheckpointBlock.CheckSnapshot(record, bytes) is { } wrong)
+        {
+            _log($"state transfer: the downloaded snapshot of block {number} reads back wrong from {_target.Snapshots.PathOf(number)} ({wrong}); removing it and downloading it again");
+            _target.Snapshots.Storage.Delete(_target.Snapshots.PathOf(number));
+            return null;
+        }
+
+        try
+        {
+            return ReplicaSnapshot.Parse(bytes);
+        }
+        catch (Core.Encoding.EncodingException e)
+        {
+            throw new TransferException($"the snapshot of block {number} matches its certified hash but this build cannot read it: {e.Message}");
+        }
     }
 
     private enum SnapshotAttempt

@@ -86,29 +86,48 @@ internal sealed class TransferServer
     {
         try
         {
-            TransferMessage answer;
-            if (request is TransferMessage.TipRequest tipRequest)
+            TransferMessage? answer;
+            try
             {
-                Block tip = store.Read(certified);
-                IReadOnlyList<TransactionReceipt> views = _viewProofsAfter(tipRequest.KnownView);
-                answer = _fault == TransferFault.FarTip
-                    ? new TransferMessage.Tip(tip.Header with { Number = tip.Header.Number + 100_000 }, tip.Certificate, views)
-                    : new TransferMessage.Tip(tip.Header, tip.Certificate, views);
+                answer = AnswerFromStore(request, store, certified);
             }
-            else
+            catch (Exception e) when (e is LedgerCorruptException or IOException)
             {
-                var range = (TransferMessage.BlocksRequest)request;
-                answer = range.From > certified || range.From < 1 || range.To < range.From
-                    ? new TransferMessage.Unavailable(range.From, $"blocks {range.From}..{range.To} are not certified here (certified up to {certified})")
-                    : new TransferMessage.Blocks(range.From, ReadRange(store, range.From, Math.Min(range.To, certified)));
+                // A block that does not read back (a flipped bit, a failing disk) is reported, never sent, and the
+                // ledger loop goes on; a range is refused at once so the asker moves to another source (a tip has no
+                // refusal: the asker goes on with the other tips).
+                NodeLog.Storage(_log, $"not serving replica {from}'s state-transfer request: {e.Message}");
+                answer = request is TransferMessage.BlocksRequest range
+                    ? new TransferMessage.Unavailable(range.From, "a block of that range does not read back here")
+                    : null;
             }
 
-            Answer(from, answer with { RequestId = request.RequestId });
+            if (answer is not null)
+            {
+                Answer(from, answer with { RequestId = request.RequestId });
+            }
         }
         finally
         {
             Budget.Release(from, ServeBytes(request));
         }
+    }
+
+    private TransferMessage AnswerFromStore(TransferMessage request, BlockStore store, long certified)
+    {
+        if (request is TransferMessage.TipRequest tipRequest)
+        {
+            Block tip = store.Read(certified);
+            IReadOnlyList<TransactionReceipt> views = _viewProofsAfter(tipRequest.KnownView);
+            return _fault == TransferFault.FarTip
+                ? new TransferMessage.Tip(tip.Header with { Number = tip.Header.Number + 100_000 }, tip.Certificate, views)
+                : new TransferMessage.Tip(tip.Header, tip.Certificate, views);
+        }
+
+        var range = (TransferMessage.BlocksRequest)request;
+        return range.From > certified || range.From < 1 || range.To < range.From
+            ? new TransferMessage.Unavailable(range.From, $"blocks {range.From}..{range.To} are not certified here (certified up to {certified})")
+            : new TransferMessage.Blocks(range.From, ReadRange(store, range.From, Math.Min(range.To, certified)));
     }
 
     // The largest answer a request can make: reserved while it is served.

@@ -34,6 +34,12 @@ public sealed class SimulatedDisk(Random random) : IStorage
     /// <summary>Armed read corruption at a chosen place: the next read that covers this byte of this file has it flipped.</summary>
     public (string File, long Offset)? CorruptReadAt { get; set; }
 
+    /// <summary>
+    /// Armed read corruption of a kind of file, for a replica that is running: the next non-empty read of a file this
+    /// accepts has one (seeded) bit flipped; then it disarms itself.
+    /// </summary>
+    public Func<string, bool>? CorruptNextReadOf { get; set; }
+
     /// <summary>Where the last corrupted read was: file and offset of the flipped byte.</summary>
     public (string File, long Offset)? LastCorruption { get; private set; }
 
@@ -200,11 +206,23 @@ public sealed class SimulatedDisk(Random random) : IStorage
             return;
         }
 
+        if (bytes.Length > 0 && CorruptNextReadOf is { } wanted && wanted(path))
+        {
+            CorruptNextReadOf = null;
+            Flip(path, offset, bytes);
+            return;
+        }
+
         if (bytes.Length == 0 || CorruptReadIn <= 0 || --CorruptReadIn > 0)
         {
             return;
         }
 
+        Flip(path, offset, bytes);
+    }
+
+    private void Flip(string path, long offset, Span<byte> bytes)
+    {
         int flipped = random.Next(bytes.Length);
         bytes[flipped] ^= (byte)(1 << random.Next(8));
         LastCorruption = (path, offset + flipped);
