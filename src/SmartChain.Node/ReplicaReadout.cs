@@ -71,7 +71,7 @@ internal sealed class ReplicaReadout : IDisposable
             Pipeline.LedgerStatus ledger = parts.Ledger.Status;
             return $"{parts.Driver.Status.Line} executed {parts.Executor.Status.Executed} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
                 $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + _droppedPeerMessages.Count} " +
-                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {parts.Driver.VoteFsyncs}" +
+                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {parts.Driver.VoteFsyncs} {RuntimeCounters.Sample()}" +
                 (parts.Transfer.Running ? " state-transfer running" : "");
         }
     }
@@ -104,6 +104,7 @@ internal sealed class ReplicaReadout : IDisposable
             Leader = consensus.Leader,
             Regency = consensus.Regency,
             ViewId = execution.View.Id,
+            Runtime = RuntimeCounters.Sample(),
         };
     }
 
