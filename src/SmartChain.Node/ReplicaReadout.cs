@@ -71,7 +71,7 @@ internal sealed class ReplicaReadout : IDisposable
             Pipeline.LedgerStatus ledger = parts.Ledger.Status;
             return $"{parts.Driver.Status.Line} executed {parts.Executor.Status.Executed} block {ledger.CommittedHeight} certified {ledger.LastCertified} peers {_network.ConnectedPeers}/{_network.Peers.Count} " +
                 $"queued {_network.QueuedFrames} dropped {_network.DroppedFrames + _droppedPeerMessages.Count} " +
-                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {parts.Driver.VoteFsyncs} {RuntimeCounters.Sample()}" +
+                $"ledger-fsyncs {ledger.Fsyncs} blocks-committed {ledger.BlocksCommitted} vote-fsyncs {parts.Driver.VoteFsyncs}" +
                 (parts.Transfer.Running ? " state-transfer running" : "");
         }
     }
