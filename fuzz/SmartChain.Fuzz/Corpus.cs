@@ -67,6 +67,7 @@ internal static class Corpus
                 new TransferMessage.Unavailable(5, "pruned").Encode(),
             ],
             ["block-signature"] = [new BlockSignatureMessage(1, hash, signature, true).Encode()],
+            ["block-certificate"] = [new BlockCertificateMessage(1, hash, null).Encode(), new BlockCertificateMessage(1, hash, certificate).Encode()],
             ["block"] = [CanonicalEncoding.ToArray(block0, static (ref CanonicalWriter w, Block b) => b.WriteTo(ref w))],
             ["certificate"] = [CanonicalEncoding.ToArray(certificate, static (ref CanonicalWriter w, BlockCertificate c) => c.WriteTo(ref w))],
             ["receipt"] = [receipt.Encode()],

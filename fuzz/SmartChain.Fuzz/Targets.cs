@@ -42,6 +42,7 @@ internal static class Targets
         new("consensus", "consensus message (MessageCodec.Decode)", b => MessageCodec.Decode(b, _consensusLimits ??= new(64, Limits.MaxRequestBytes)), typeof(EncodingException)),
         new("transfer", "state-transfer message (TransferMessage.Decode)", b => TransferMessage.Decode(b), typeof(EncodingException)),
         new("block-signature", "block signature message (BlockSignatureMessage.Decode)", b => BlockSignatureMessage.Decode(b), typeof(EncodingException)),
+        new("block-certificate", "block certificate request or answer (BlockCertificateMessage.Decode)", b => BlockCertificateMessage.Decode(b), typeof(EncodingException)),
         new("block", "block header and body (Block.ReadFrom)", b => CanonicalEncoding.Decode(b, Block.ReadFrom), typeof(EncodingException)),
         new("certificate", "block certificate (BlockCertificate.ReadFrom)", b => CanonicalEncoding.Decode(b, BlockCertificate.ReadFrom), typeof(EncodingException)),
         new("receipt", "transaction receipt (TransactionReceipt.Decode)", b => TransactionReceipt.Decode(b), typeof(EncodingException)),

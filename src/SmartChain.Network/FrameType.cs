@@ -23,4 +23,7 @@ public enum FrameType : byte
 
     /// <summary>State transfer between replicas: tips, block ranges, snapshot chunks.</summary>
     StateTransfer = 7,
+
+    /// <summary>A request for a block's certificate, or a replica's stored certificate of a block sent in answer.</summary>
+    BlockCertificate = 8,
 }

@@ -19,6 +19,9 @@ internal abstract record LedgerInput
 
     public sealed record Signature(int From, BlockSignatureMessage Message) : LedgerInput;
 
+    /// <summary>A peer asks for this replica's certificate of a block, or sends its own in answer.</summary>
+    public sealed record Certification(int From, BlockCertificateMessage Message) : LedgerInput;
+
     /// <summary>A request already decided: answered from the reply cache once every earlier block is released.</summary>
     public sealed record Repeated(SignedRequest Request, ClientSession Session) : LedgerInput;
 

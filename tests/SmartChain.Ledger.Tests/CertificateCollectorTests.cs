@@ -1,4 +1,5 @@
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Views;
 using SmartChain.Ledger.Certification;
 
 namespace SmartChain.Ledger.Tests;
@@ -88,5 +89,55 @@ public sealed class CertificateCollectorTests : IDisposable
         Assert.Null(_collector.Add(1, 3, hash, Sign(1, hash)));
         Assert.Equal(0, _collector.Buffered);
         Assert.Null(_collector.LowestUncertified);
+    }
+
+    // Issue 15: a block of a view the others have left can be certified by nothing but a certificate they stored then.
+    [Fact]
+    public void A_whole_certificate_of_the_blocks_view_over_the_local_header_certifies_it_once()
+    {
+        Hash256 hash = _block.Hash;
+        Assert.Null(_collector.SetLocal(1, hash));
+        Assert.Null(_collector.Add(3, 1, hash, Sign(3, hash))); // a signature of its own that a certificate need not hold
+        BlockCertificate sent = _f.Certify(_block, 0, 1, 2);
+
+        Assert.Same(sent, _collector.Adopt(2, 1, hash, sent));
+        Assert.Empty(_collector.Uncertified);
+        Assert.Null(_collector.Adopt(2, 1, hash, sent)); // certified already: nothing to adopt
+        Assert.Null(_collector.Add(0, 1, hash, Sign(0, hash)));
+        Assert.Null(_collector.Adopt(1, 7, hash, sent)); // a block not built here: not judged, not kept
+        Assert.Empty(_evidence);
+    }
+
+    [Fact]
+    public void A_certificate_that_does_not_hold_in_the_blocks_view_or_certifies_another_header_is_evidence_and_certifies_nothing()
+    {
+        // Block 1 is certified by view 1, whose members (the same replicas) hold other keys than in view 0.
+        Ed25519KeyPair[] viewOneKeys = [.. Enumerable.Range(0, 4).Select(i => Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)(60 + i), 32).ToArray()))];
+        var viewOne = new View(1, _f.View.Members.Select(m =>
+        {
+            Ed25519PublicKey[] chain = [_f.Keys[m.Id].PublicKey, viewOneKeys[m.Id].PublicKey];
+            var commitment = KeyChainCommitment.Create(chain, 0);
+            return m with { Chain = commitment, ViewKey = commitment.Prove(chain, 1) };
+        }));
+        _collector.ViewFrom(1, viewOne);
+        Hash256 hash = _block.Hash;
+        Hash256 other = Hash256.Compute("a different block 1"u8);
+        Assert.Null(_collector.SetLocal(1, hash));
+        BlockCertificate ByViewOne(Hash256 header, params int[] signers) =>
+            new([.. signers.Select(i => (i, (ReadOnlyMemory<byte>)BlockCertificate.Sign(viewOneKeys[i], LedgerFixture.Chain, header)))]);
+
+        Assert.Null(_collector.Adopt(0, 1, hash, _f.Certify(_block, 0, 1, 2))); // signed with the keys of view 0
+        Assert.Null(_collector.Adopt(1, 1, hash, ByViewOne(hash, 0, 1))); // fewer than Q
+        Assert.Null(_collector.Adopt(2, 1, hash, ByViewOne(hash, 0, 1, 1))); // one signer twice
+        Assert.Null(_collector.Adopt(3, 1, other, ByViewOne(other, 0, 1, 2))); // a quorum, of another header
+        Assert.Null(_collector.Adopt(0, 1, hash, ByViewOne(other, 0, 1, 2))); // claims this header, signs another
+
+        Assert.Equal([0, 1, 2, 3, 0], _evidence.Select(e => e.From));
+        Assert.Contains("does not verify with its key of view 1", _evidence[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("needs 3", _evidence[1].Detail, StringComparison.Ordinal);
+        Assert.Contains("two signatures from replica 1", _evidence[2].Detail, StringComparison.Ordinal);
+        Assert.Contains("this replica's header is", _evidence[3].Detail, StringComparison.Ordinal);
+        Assert.Equal([1L], _collector.Uncertified);
+        Assert.Equal(hash, _collector.UncertifiedHash(1));
     }
 }

@@ -160,6 +160,39 @@ public sealed class CertificateCollector
         return Complete(number, pending);
     }
 
+    /// <summary>
+    /// A whole certificate of block <paramref name="number"/> that replica <paramref name="from"/> (authenticated by its
+    /// link) sent for header <paramref name="hash"/>: returned, and the block no longer collected, if the block is built
+    /// here, still uncertified, and the certificate holds Q valid signatures of the view that certifies it over this
+    /// replica's own header. Null otherwise; one that does not hold, or certifies another header, is evidence against its
+    /// sender. It is how a block of a view the others have left gets certified once fewer than Q of its signers can
+    /// still sign: what they certified then is checked with the keys the view published, as any certificate is.
+    /// </summary>
+    public BlockCertificate? Adopt(int from, long number, Hash256 hash, BlockCertificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (UncertifiedHash(number) is not { } local)
+        {
+            return null; // not built here yet (asked for only once built), or certified already
+        }
+
+        View view = ViewAt(number);
+        if (certificate.Verify(view, _chainId, hash) is { } why)
+        {
+            _evidence(from, number, $"replica {from} sent a certificate of block {number} that does not hold in {view}: {why}");
+            return null;
+        }
+
+        if (hash != local)
+        {
+            _evidence(from, number, $"replica {from} sent a certificate of header {hash} for block {number}; this replica's header is {local}");
+            return null;
+        }
+
+        Certified(number);
+        return certificate;
+    }
+
     private PendingCertificate Get(long number)
     {
         if (!_pending.TryGetValue(number, out PendingCertificate? pending))

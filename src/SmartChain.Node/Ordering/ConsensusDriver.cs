@@ -41,6 +41,10 @@ internal sealed partial class ConsensusDriver : IDisposable
     private long _barrierSince;
     private long _lastHandedOver; // the newest decided instance handed to execution (asserted increasing)
     private bool _holdDecisions;
+    // Answers to client requests taken in the current burst (decided already, or refused). They go to execution after the
+    // burst's decisions: a request whose deciding votes came in the same burst is answered from the block that holds it,
+    // which the ledger knows of only once that decision went ahead of the answer.
+    private readonly List<ExecutionItem> _answers = [];
     private ConsensusStatus _status;
 
     /// <summary>
@@ -189,6 +193,12 @@ internal sealed partial class ConsensusDriver : IDisposable
     {
         _core.ReleaseProposals();
         await HandleReadyAsync(_core.TakeReady(), stop);
+        foreach (ExecutionItem answer in _answers)
+        {
+            await _execution.WriteAsync(answer, stop);
+        }
+
+        _answers.Clear();
         Publish(ticked);
     }
 
@@ -212,7 +222,7 @@ internal sealed partial class ConsensusDriver : IDisposable
 
                 break;
             case NodeInput.ClientRequest client:
-                await SubmitAsync(client, stop);
+                Submit(client);
                 break;
             case NodeInput.ViewResolved resolved:
                 _core.ResumeAfter(resolved.Instance, resolved.View, _signer.KeyFor(resolved.View));
@@ -248,8 +258,8 @@ internal sealed partial class ConsensusDriver : IDisposable
     private ConsensusStatus Describe(string line) => new(_core.Regency, _core.Leader, _core.LastDecided, _core.View, _core.PendingRequests, line);
 
     // Replies never leave from this thread: anything that must answer a client goes through the execution loop,
-    // which hands it to the client's own send queue.
-    private async Task SubmitAsync(NodeInput.ClientRequest client, CancellationToken stop)
+    // which hands it to the client's own send queue, after the decisions of the same burst (see _answers).
+    private void Submit(NodeInput.ClientRequest client)
     {
         SignedRequest request = client.Request;
         if (client.DoorRefusal is { } refusal)
@@ -258,7 +268,7 @@ internal sealed partial class ConsensusDriver : IDisposable
             ExecutionItem door = _core.Clients.HighestDecided(request.Client) >= request.Sequence
                 ? new ExecutionItem.Repeated(request, client.Session)
                 : new ExecutionItem.Refused(request, client.Session, refusal);
-            await _execution.WriteAsync(door, stop);
+            _answers.Add(door);
             return;
         }
 
@@ -280,7 +290,7 @@ internal sealed partial class ConsensusDriver : IDisposable
         }
         else
         {
-            await _execution.WriteAsync(answer, stop);
+            _answers.Add(answer);
         }
     }
 

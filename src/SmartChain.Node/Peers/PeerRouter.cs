@@ -9,8 +9,8 @@ namespace SmartChain.Node.Peers;
 
 /// <summary>
 /// The peer pump: every frame the replica links received, decoded here (off the consensus thread) and routed to the
-/// component that handles it — consensus messages to the consensus driver's per-peer queues, block signatures to the
-/// ledger pipeline, state-transfer requests to the <see cref="TransferServer"/> and answers to the running transfer.
+/// component that handles it — consensus messages to the consensus driver's per-peer queues, block signatures and
+/// certificates to the ledger pipeline, state-transfer requests to the <see cref="TransferServer"/> and answers to the running transfer.
 /// A malformed frame is logged (sampled) and dropped; nothing a peer sends ends this loop.
 /// </summary>
 internal sealed class PeerRouter
@@ -59,6 +59,12 @@ internal sealed class PeerRouter
                     continue;
                 }
 
+                if (frame.Type == FrameType.BlockCertificate)
+                {
+                    OnBlockCertificate(from, frame);
+                    continue;
+                }
+
                 if (frame.Type == FrameType.StateTransfer)
                 {
                     OnTransferFrame(from, frame);
@@ -104,6 +110,17 @@ internal sealed class PeerRouter
         if (!message.Wants)
         {
             await _ledger.WriteAsync(new LedgerInput.Signature(from, message), stop);
+        }
+    }
+
+    // Asked for or answered with a block's certificate: a block read, or Q signatures to verify, on the ledger loop. Both
+    // wait for nothing here: when that loop is busy the frame is dropped, and the asker asks again a second later.
+    private void OnBlockCertificate(int from, Frame frame)
+    {
+        if (TryDecode(from, frame, "block certificate", BlockCertificateMessage.Decode, out BlockCertificateMessage? message) &&
+            !_ledger.TryWrite(new LedgerInput.Certification(from, message)))
+        {
+            _dropped($"replica {from}'s {(message.Asks ? "request for the certificate" : "certificate")} of block {message.Block} came while the ledger loop is busy; dropped");
         }
     }
 

@@ -26,7 +26,6 @@ namespace SmartChain.Node.Pipeline;
 internal sealed class LedgerPipeline
 {
     private const int MaxInputsPerCommit = 512;
-    private const int MaxRetransmitBlocks = 64;
 
     private readonly int _id;
     private readonly GenesisDocument _genesis;
@@ -41,6 +40,7 @@ internal sealed class LedgerPipeline
     private readonly ReplyCache _replyCache;
     private readonly LateCertificates _late;
     private readonly ReconfigurationCertifier _reconfigurations;
+    private readonly CertificateRequests _requests;
     private readonly bool _strong;
 
     private readonly UnreleasedBlocks _unreleased = new();
@@ -85,6 +85,7 @@ internal sealed class LedgerPipeline
         _late = new LateCertificates(transferredCertificates);
         _mySignatures = mySignatures;
         _reconfigurations = reconfigurations;
+        _requests = new CertificateRequests(genesis.ChainId, store, collector, signer, network, mySignatures);
         _strong = genesis.Persistence == PersistenceMode.Strong;
         foreach (LedgerInput.Persist persist in unreleased)
         {
@@ -147,6 +148,12 @@ internal sealed class LedgerPipeline
                     case LedgerInput.Signature signature:
                         OnBlockSignature(signature.From, signature.Message);
                         break;
+                    case LedgerInput.Certification { Message.Asks: true } asked:
+                        _requests.Answer(asked.From, asked.Message.Block);
+                        break;
+                    case LedgerInput.Certification sent:
+                        Completed(sent.Message.Block, _requests.Adopt(sent.From, sent.Message));
+                        break;
                     case LedgerInput.Repeated repeated:
                         OnRepeated(repeated);
                         break;
@@ -161,7 +168,7 @@ internal sealed class LedgerPipeline
 
                         break;
                     case LedgerInput.Retransmit:
-                        RetransmitSignatures();
+                        _requests.Retransmit();
                         tick = true;
                         break;
                 }
@@ -312,48 +319,13 @@ internal sealed class LedgerPipeline
 
     private void OnBlockSignature(int from, BlockSignatureMessage message)
     {
-        // A peer re-certifying after a restart asks for this replica's signature of a block it holds durably.
-        if (message.Wants && message.Block <= _store.CommittedHeight &&
-            (_mySignatures.TryGetValue(message.Block, out var mine) ? mine : SignStored(message.Block)) is ({ } hash, { } signature))
+        // A peer re-certifying after a restart asks for this replica's certificate or signature of a block it holds.
+        if (message.Wants)
         {
-            _network.Send(from, FrameType.BlockSignature, new BlockSignatureMessage(message.Block, hash, signature, Wants: false).Encode());
+            _requests.Answer(from, message.Block);
         }
 
         Completed(message.Block, _collector.Add(from, message.Block, message.HeaderHash, message.Signature));
-    }
-
-    // Null if this replica holds no key of that block's view any more (it moved on and erased it) or never did, and its
-    // stored certificate of the block lacks its signature. Once a view is left its keys are gone, but the signature this
-    // replica made then is still in the certificate it stored: a peer that missed the view change (down or cut off with
-    // that block uncertified) can be certified by nothing else.
-    private (Hash256, byte[])? SignStored(long number)
-    {
-        Block block = _store.Read(number);
-        if (_signer.KeyFor(_collector.ViewAt(number)) is { } key)
-        {
-            return (block.Hash, BlockCertificate.Sign(key, _genesis.ChainId, block.Hash));
-        }
-
-        foreach ((int replica, ReadOnlyMemory<byte> signature) in block.Certificate?.Signatures ?? [])
-        {
-            if (replica == _id)
-            {
-                return (block.Hash, signature.ToArray());
-            }
-        }
-
-        return null;
-    }
-
-    private void RetransmitSignatures()
-    {
-        foreach (long number in _collector.Uncertified.Take(MaxRetransmitBlocks))
-        {
-            if (_mySignatures.TryGetValue(number, out var mine))
-            {
-                _network.Broadcast(FrameType.BlockSignature, new BlockSignatureMessage(number, mine.Hash, mine.Signature, Wants: true).Encode());
-            }
-        }
     }
 
     private void OnRepeated(LedgerInput.Repeated repeated)

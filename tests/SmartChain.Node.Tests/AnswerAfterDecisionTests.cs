@@ -1,0 +1,189 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+using SmartChain.Core.Views;
+using SmartChain.Network;
+using SmartChain.Node.Ordering;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>
+/// A client's request that reaches a replica in the same drained burst as the votes that decide it is answered as
+/// decided (from the block that holds it), so its answer must reach execution after that decision, never before: the
+/// ledger would find neither the reply nor its block and answer Stale, and a client whose request reached f+1 replicas
+/// that way never gets Q matching answers (CI, FourReplicaProcessTests, weak: "replica 2: Stale: sequence below the
+/// client's highest decided one").
+/// </summary>
+public sealed class AnswerAfterDecisionTests : IDisposable
+{
+    private const string Chain = "answer-after-decision";
+    private readonly Ed25519KeyPair[] _keys = [.. Enumerable.Range(0, 4).Select(i => Key((byte)(60 + i)))];
+    private readonly Ed25519KeyPair _client = Key(90);
+    private readonly string _dir = Directory.CreateTempSubdirectory("smartchain-answer-").FullName;
+
+    public void Dispose()
+    {
+        foreach (Ed25519KeyPair key in _keys)
+        {
+            key.Dispose();
+        }
+
+        _client.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_request_taken_in_the_burst_that_decides_it_is_answered_after_its_decision_reaches_execution()
+    {
+        var view = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), _keys[i].PublicKey)));
+        var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5, RequestTimeoutTicks = 200 };
+        SignedRequest request = SignedRequest.Create(Chain, _client, 1, 0, [1, 2, 3]);
+
+        // Replicas 0–2 order the request among themselves; replica 3 gets their messages only now, all at once.
+        List<(int From, ConsensusMessage Message)> toReplica3 = Decide(view, options, request);
+        Assert.Contains(toReplica3, m => m.Message is Accept);
+
+        var main = Channel.CreateUnbounded<NodeInput>();
+        var clients = new ClientInputQueue(maxCount: 16, maxBytes: long.MaxValue);
+        var links = new RecordingLinks();
+        var inputs = new ConsensusInputs(main.Reader, main.Writer, clients, requestsPerTurn: 64, links, _ => { });
+        foreach ((int from, ConsensusMessage message) in toReplica3)
+        {
+            inputs.OfferPeerMessage(new NodeInput.PeerMessage(from, message, 64));
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var session = new ClientSession(new SilentLink(new PeerIdentity(-1, _client.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
+        Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(request, session)));
+        inputs.RingDoorbell();
+
+        var execution = Channel.CreateUnbounded<ExecutionItem>();
+        var ledger = Channel.CreateUnbounded<LedgerInput>();
+        var core = new ReplicaCore(3, view, Chain, _keys[3], options, r => r.Verify(Chain));
+        using VoteLog votes = VoteLog.Open(Path.Combine(_dir, "votes.log"), 0, out _, _ => { });
+        using var signer = new Views.ViewSigner(3, _keys[3], null);
+        using var metrics = new NodeMetrics(Chain, 3, () => 0, () => 0, () => 0, () => 3, () => 0, () => 0, () => 4);
+        using var driver = new ConsensusDriver(3, core, votes, inputs, links, signer, execution.Writer, ledger.Writer, () => 0,
+            new Gateway.ReplyRegistry(TimeProvider.System), () => false, metrics, NullLogger.Instance);
+        Task loop = driver.Start(tickMs: 60_000, TimeProvider.System, stop.Token);
+
+        ExecutionItem first = await execution.Reader.ReadAsync(stop.Token);
+        ExecutionItem second = await execution.Reader.ReadAsync(stop.Token);
+        Assert.True(first is ExecutionItem.Decided { Decision.Instance: 1 }, $"first to execution: {first}");
+        Assert.True(second is ExecutionItem.Repeated repeated && repeated.Request.Digest == request.Digest, $"second to execution: {second}");
+
+        await stop.CancelAsync();
+        await loop.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    // Runs replicas 0–2 until they decide the request; returns, in order, what they sent replica 3 (or broadcast).
+    private List<(int From, ConsensusMessage Message)> Decide(View view, ConsensusOptions options, SignedRequest request)
+    {
+        ReplicaCore[] cores = [.. Enumerable.Range(0, 3).Select(i => new ReplicaCore(i, view, Chain, _keys[i], options, r => r.Verify(Chain)))];
+        var toReplica3 = new List<(int, ConsensusMessage)>();
+        var inFlight = new Queue<(int From, int To, ConsensusMessage Message)>();
+        foreach (ReplicaCore core in cores)
+        {
+            core.Submit(request);
+        }
+
+        bool moved = true;
+        while (moved)
+        {
+            moved = false;
+            foreach (ReplicaCore core in cores)
+            {
+                foreach (OutboundMessage outbound in core.TakeReady().Messages)
+                {
+                    moved = true;
+                    for (int to = 0; to < 4; to++)
+                    {
+                        if (to != core.Id && (outbound.To is null || outbound.To == to))
+                        {
+                            inFlight.Enqueue((core.Id, to, outbound.Message));
+                        }
+                    }
+                }
+            }
+
+            while (inFlight.TryDequeue(out var message))
+            {
+                moved = true;
+                if (message.To == 3)
+                {
+                    toReplica3.Add((message.From, message.Message));
+                }
+                else
+                {
+                    cores[message.To].Step(message.From, message.Message);
+                }
+            }
+        }
+
+        Assert.All(cores, core => Assert.Equal(1, core.LastDecided));
+        return toReplica3;
+    }
+
+    private static Ed25519KeyPair Key(byte id)
+    {
+        byte[] seed = new byte[32];
+        seed[0] = id;
+        return Ed25519KeyPair.FromSeed(seed);
+    }
+
+    private sealed class RecordingLinks : IReplicaLinks
+    {
+        private readonly Channel<(int From, Frame Frame)> _incoming = Channel.CreateUnbounded<(int, Frame)>();
+
+        public IReadOnlyCollection<int> Peers => [0, 1, 2];
+
+        public ChannelReader<(int From, Frame Frame)> Incoming => _incoming.Reader;
+
+        public int ConnectedPeers => 3;
+
+        public long DroppedFrames => 0;
+
+        public int QueuedFrames => 0;
+
+        public void SetPeers(IEnumerable<ReplicaMember> members)
+        {
+        }
+
+        public void Release(int from, int bytes)
+        {
+        }
+
+        public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload)
+        {
+        }
+
+        public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload)
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class SilentLink(PeerIdentity peer) : IFrameLink
+    {
+        public PeerIdentity Peer => peer;
+
+        public EndPoint? RemoteEndPoint => null;
+
+        public ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, bool flush, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
