@@ -82,9 +82,9 @@ public sealed partial class CoinApplication
     private static bool TrySumOutputs(IReadOnlyList<CoinOutput> outputs, out ulong total)
     {
         total = 0;
-        foreach (CoinOutput output in outputs)
+        for (int i = 0; i < outputs.Count; i++) // by index: foreach over the interface allocates an enumerator per call
         {
-            if (!TryAdd(ref total, output.Value))
+            if (!TryAdd(ref total, outputs[i].Value))
             {
                 return false;
             }

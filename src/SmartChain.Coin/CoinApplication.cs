@@ -171,9 +171,10 @@ public sealed partial class CoinApplication : IReplicatedApplication
     private CoinResult ExecuteSpend(SignedRequest request, CoinOperation spend)
     {
         ulong inputTotal = 0;
-        foreach (Hash256 input in spend.Inputs)
+        IReadOnlyList<Hash256> inputs = spend.Inputs; // indexed below: foreach over the interface allocates an enumerator
+        for (int i = 0; i < inputs.Count; i++)
         {
-            if (!_coins.TryGetValue(input, out CoinOutput coin))
+            if (!_coins.TryGetValue(inputs[i], out CoinOutput coin))
             {
                 return CoinResult.Rejected(CoinResultCode.UnknownCoin);
             }
@@ -200,10 +201,10 @@ public sealed partial class CoinApplication : IReplicatedApplication
             return CoinResult.Rejected(CoinResultCode.Replayed);
         }
 
-        foreach (Hash256 input in spend.Inputs)
+        for (int i = 0; i < inputs.Count; i++)
         {
-            _coins.Remove(input, out CoinOutput spent);
-            _owners.Remove(spent.Owner, input, spent.Value);
+            _coins.Remove(inputs[i], out CoinOutput spent);
+            _owners.Remove(spent.Owner, inputs[i], spent.Value);
         }
 
         AddOutputs(ids, spend.Outputs);

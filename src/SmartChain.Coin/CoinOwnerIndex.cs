@@ -8,7 +8,9 @@ namespace SmartChain.Coin;
 /// copy; <see cref="Publish"/> makes it the one readers see. Every structure is immutable, so a reader on any thread
 /// holds a consistent state (the one after a whole batch) for as long as it likes, without a lock and without ever
 /// delaying execution; publishing is one reference write. The price is a few small allocations per coin created or
-/// spent (persistent trees share all untouched nodes).
+/// spent (persistent trees share all untouched nodes); within a batch, the owners touched are changed through
+/// builders, so a second change to an owner's tree in the same batch reuses the nodes the first one copied, and the
+/// owner's entry is written once per batch, at <see cref="Publish"/>, not once per coin.
 /// </summary>
 internal sealed class CoinOwnerIndex
 {
@@ -20,33 +22,49 @@ internal sealed class CoinOwnerIndex
     private ImmutableDictionary<Ed25519PublicKey, OwnerCoins>.Builder _working = ImmutableDictionary.CreateBuilder<Ed25519PublicKey, OwnerCoins>();
     private ImmutableDictionary<Ed25519PublicKey, OwnerCoins> _published = ImmutableDictionary<Ed25519PublicKey, OwnerCoins>.Empty;
 
+    // The owners changed since the last Publish (execution thread only): their trees as builders, and their totals.
+    private readonly Dictionary<Ed25519PublicKey, Touched> _touched = [];
+
     /// <summary>One owner's coins sorted by id, and their total (which can exceed 2^64).</summary>
     public sealed record OwnerCoins(ImmutableSortedSet<(Hash256 Id, ulong Value)> Coins, UInt128 Total);
+
+    private sealed class Touched(ImmutableSortedSet<(Hash256 Id, ulong Value)>.Builder coins, UInt128 total)
+    {
+        public ImmutableSortedSet<(Hash256 Id, ulong Value)>.Builder Coins { get; } = coins;
+
+        public UInt128 Total { get; set; } = total;
+    }
 
     /// <summary>Records a new coin (execution thread).</summary>
     public void Add(Ed25519PublicKey owner, Hash256 id, ulong value)
     {
-        OwnerCoins? coins = _working.GetValueOrDefault(owner);
-        _working[owner] = new OwnerCoins((coins?.Coins ?? NoCoins).Add((id, value)), (coins?.Total ?? 0) + value);
+        if (!_touched.TryGetValue(owner, out Touched? coins))
+        {
+            OwnerCoins? held = _working.GetValueOrDefault(owner);
+            coins = new Touched((held?.Coins ?? NoCoins).ToBuilder(), held?.Total ?? 0);
+            _touched.Add(owner, coins);
+        }
+
+        coins.Coins.Add((id, value));
+        coins.Total += value;
     }
 
-    /// <summary>Forgets a spent coin (execution thread); an owner left without coins leaves the index.</summary>
+    /// <summary>Forgets a spent coin (execution thread); an owner left without coins leaves the index at the next <see cref="Publish"/>.</summary>
     public void Remove(Ed25519PublicKey owner, Hash256 id, ulong value)
     {
-        if (!_working.TryGetValue(owner, out OwnerCoins? coins))
+        if (!_touched.TryGetValue(owner, out Touched? coins))
         {
-            return;
+            if (!_working.TryGetValue(owner, out OwnerCoins? held))
+            {
+                return;
+            }
+
+            coins = new Touched(held.Coins.ToBuilder(), held.Total);
+            _touched.Add(owner, coins);
         }
 
-        ImmutableSortedSet<(Hash256 Id, ulong Value)> left = coins.Coins.Remove((id, value));
-        if (left.IsEmpty)
-        {
-            _working.Remove(owner);
-        }
-        else
-        {
-            _working[owner] = new OwnerCoins(left, coins.Total - value);
-        }
+        coins.Coins.Remove((id, value));
+        coins.Total -= value;
     }
 
     /// <summary>Replaces everything with <paramref name="coins"/> (a restored snapshot) and publishes it.</summary>
@@ -64,6 +82,7 @@ internal sealed class CoinOwnerIndex
             byOwner[coin.Owner] = (entry.Coins, entry.Total + coin.Value);
         }
 
+        _touched.Clear();
         _working = ImmutableDictionary.CreateBuilder<Ed25519PublicKey, OwnerCoins>();
         foreach ((Ed25519PublicKey owner, var entry) in byOwner)
         {
@@ -74,7 +93,23 @@ internal sealed class CoinOwnerIndex
     }
 
     /// <summary>Makes the working state the one readers see (after a batch, on the execution thread).</summary>
-    public void Publish() => Volatile.Write(ref _published, _working.ToImmutable());
+    public void Publish()
+    {
+        foreach ((Ed25519PublicKey owner, Touched coins) in _touched)
+        {
+            if (coins.Coins.Count == 0)
+            {
+                _working.Remove(owner);
+            }
+            else
+            {
+                _working[owner] = new OwnerCoins(coins.Coins.ToImmutable(), coins.Total);
+            }
+        }
+
+        _touched.Clear();
+        Volatile.Write(ref _published, _working.ToImmutable());
+    }
 
     /// <summary>The published coins of <paramref name="owner"/> (any thread), or null if it owns none.</summary>
     public OwnerCoins? Of(Ed25519PublicKey owner) => Volatile.Read(ref _published).GetValueOrDefault(owner);

@@ -40,9 +40,32 @@ public static class BlockMerkle
         var hashes = new Hash256[items.Count];
         for (int i = 0; i < hashes.Length; i++)
         {
-            hashes[i] = MerkleTree.HashLeaf(Leaf(i, items[i].Span));
+            hashes[i] = HashIndexedLeaf(i, items[i].Span);
         }
 
         return hashes;
+    }
+
+    // The hash of Leaf(index, item), with the leaf built on the stack (or in a rented array when large) instead of a
+    // new array per entry and per result of every block.
+    private static Hash256 HashIndexedLeaf(int index, ReadOnlySpan<byte> item)
+    {
+        const int StackLimit = 1024;
+        int length = 4 + item.Length;
+        byte[]? rented = length > StackLimit ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> leaf = (rented is null ? stackalloc byte[StackLimit] : rented)[..length];
+        try
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(leaf, index);
+            item.CopyTo(leaf[4..]);
+            return MerkleTree.HashLeaf(leaf);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -63,17 +63,30 @@ public sealed record TransactionReceipt(BlockHeader Header, BlockCertificate Cer
     public SignedRequest Request() => SignedRequest.Decode(Entry);
 
     /// <summary>The canonical bytes (what <c>smartchain coin spend</c> saves).</summary>
-    public byte[] Encode() => CanonicalEncoding.ToArray(this, static (ref CanonicalWriter w, TransactionReceipt r) =>
+    public byte[] Encode()
+    {
+        byte[] bytes = new byte[EncodedSize];
+        var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
+        WriteTo(ref writer);
+        return bytes;
+    }
+
+    /// <summary>The length of <see cref="Encode"/>'s bytes, known before writing them (a reply embeds the receipt in place).</summary>
+    public int EncodedSize => 1 + BlockHeader.EncodedSize + Certificate.EncodedSize + 4 + 4 + Entry.Length + 4 + Result.Length
+        + EntryProof.EncodedSize + ResultProof.EncodedSize;
+
+    /// <summary>Writes the canonical bytes: exactly <see cref="EncodedSize"/> of them.</summary>
+    public void WriteTo(ref CanonicalWriter w)
     {
         w.WriteUInt8(Version);
-        r.Header.WriteTo(ref w);
-        r.Certificate.WriteTo(ref w);
-        w.WriteInt32(r.Index);
-        w.WriteBytes(r.Entry.Span, BlockBody.MaxItemBytes);
-        w.WriteBytes(r.Result.Span, BlockBody.MaxItemBytes);
-        r.EntryProof.WriteTo(ref w);
-        r.ResultProof.WriteTo(ref w);
-    });
+        Header.WriteTo(ref w);
+        Certificate.WriteTo(ref w);
+        w.WriteInt32(Index);
+        w.WriteBytes(Entry.Span, BlockBody.MaxItemBytes);
+        w.WriteBytes(Result.Span, BlockBody.MaxItemBytes);
+        EntryProof.WriteTo(ref w);
+        ResultProof.WriteTo(ref w);
+    }
 
     /// <summary>Reads a receipt written by <see cref="Encode"/>.</summary>
     /// <exception cref="EncodingException">Not a canonical receipt; the offset says where.</exception>

@@ -18,7 +18,25 @@ internal static class LengthPrefixed
     /// </summary>
     /// <exception cref="LinkException">Oversized, cut off, idle too long or too slow.</exception>
     public static async ValueTask<byte[]?> ReadAsync(PipeReader reader, int maxLength, string what, ReceiveDeadline? deadline,
-        TimeSpan idle, TimeSpan frame, CancellationToken cancellationToken)
+        TimeSpan idle, TimeSpan frame, CancellationToken cancellationToken) =>
+        (await ReadUnitAsync(reader, maxLength, what, deadline, idle, frame, pooled: false, cancellationToken)).Unit;
+
+    /// <summary>
+    /// Like <see cref="ReadAsync(PipeReader, int, string, ReceiveDeadline?, TimeSpan, TimeSpan, CancellationToken)"/>,
+    /// but the unit is copied into an array rented from <see cref="ArrayPool{T}.Shared"/>, of at least
+    /// <c>Length</c> bytes: the caller owns it and returns it to the pool exactly once, after its last use. For units that
+    /// are consumed at once (a sealed frame is decrypted into its own array), so no array per unit is left to the GC.
+    /// </summary>
+    /// <exception cref="LinkException">Oversized, cut off, idle too long or too slow.</exception>
+    public static ValueTask<(byte[]? Unit, int Length)> ReadPooledAsync(PipeReader reader, int maxLength, string what, ReceiveDeadline? deadline,
+        TimeSpan idle, TimeSpan frame, CancellationToken cancellationToken) =>
+        ReadUnitAsync(reader, maxLength, what, deadline, idle, frame, pooled: true, cancellationToken);
+
+    // Pooled builder: a receive loop awaits one unit after another, and most reads wait for the socket, so a state
+    // machine box per unit would otherwise be garbage.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<(byte[]? Unit, int Length)> ReadUnitAsync(PipeReader reader, int maxLength, string what, ReceiveDeadline? deadline,
+        TimeSpan idle, TimeSpan frame, bool pooled, CancellationToken cancellationToken)
     {
         bool started = false;
         bool armed = false;
@@ -53,16 +71,17 @@ internal static class LengthPrefixed
 
                     if (buffer.Length >= 4 + length)
                     {
-                        byte[] unit = buffer.Slice(4, length).ToArray();
+                        byte[] unit = pooled ? ArrayPool<byte>.Shared.Rent((int)length) : new byte[length];
+                        buffer.Slice(4, length).CopyTo(unit);
                         reader.AdvanceTo(buffer.GetPosition(4 + length));
-                        return unit;
+                        return (unit, (int)length);
                     }
                 }
 
                 if (result.IsCompleted)
                 {
                     reader.AdvanceTo(buffer.End);
-                    return buffer.IsEmpty ? null : throw new LinkException($"connection closed in the middle of a {what}");
+                    return buffer.IsEmpty ? (null, 0) : throw new LinkException($"connection closed in the middle of a {what}");
                 }
 
                 if (!started && !buffer.IsEmpty && deadline is not null && frame != Timeout.InfiniteTimeSpan)

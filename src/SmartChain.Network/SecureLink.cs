@@ -157,16 +157,32 @@ public sealed class SecureLink : IFrameLink
 
     /// <summary>The next frame, or null when the peer closed the link cleanly.</summary>
     /// <exception cref="LinkException">The frame is oversized, fails authentication, or is malformed.</exception>
+    /// <remarks>Awaited once per frame by each receive loop, so its state machine is pooled rather than boxed per frame.</remarks>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken)
     {
         int limit = FrameCipher.SealedSize(FrameHeaderSize + _options.MaxReceivedFrameBytes);
-        byte[]? sealedFrame = await LengthPrefixed.ReadAsync(_reader, limit, "frame", _deadline, _options.IdleTimeout, _options.FrameTimeout,
-            cancellationToken);
+        (byte[]? sealedFrame, int sealedLength) = await LengthPrefixed.ReadPooledAsync(_reader, limit, "frame", _deadline, _options.IdleTimeout,
+            _options.FrameTimeout, cancellationToken);
         if (sealedFrame is null)
         {
             return null;
         }
 
+        // The sealed bytes live in a rented array only until they are opened: the frame handed out owns its own
+        // plaintext array, never the rented one, which goes back to the pool once, here, whatever happens.
+        try
+        {
+            return Open(sealedFrame.AsSpan(0, sealedLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sealedFrame);
+        }
+    }
+
+    private Frame Open(ReadOnlySpan<byte> sealedFrame)
+    {
         long number = ++_framesReceived;
         if (sealedFrame.Length < FrameCipher.SealedSize(FrameHeaderSize))
         {

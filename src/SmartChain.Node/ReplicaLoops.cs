@@ -68,7 +68,7 @@ internal static class ReplicaLoops
         }
     }
 
-    /// <summary>Logs the one-line status every 10 s (what an operator looks at first), until <paramref name="stop"/>.</summary>
+    /// <summary>Logs the one-line status, with the process's GC totals, every 10 s (what an operator looks at first), until <paramref name="stop"/>.</summary>
     public static async Task StatusAsync(ReplicaReadout readout, ILogger log, TimeProvider time, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
@@ -76,7 +76,13 @@ internal static class ReplicaLoops
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                NodeLog.Status(log, readout.Line);
+                // The process's GC totals go in the periodic line only, not in Line itself: the simulator quotes Line
+                // in its reports, and there every replica shares one process whose totals differ from run to run.
+                if (log.IsEnabled(LogLevel.Information))
+                {
+                    string line = $"{readout.Line} {Network.Client.RuntimeCounters.Sample()}";
+                    NodeLog.Status(log, line);
+                }
             }
         }
         catch (OperationCanceledException)

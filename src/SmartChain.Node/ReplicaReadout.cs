@@ -104,6 +104,7 @@ internal sealed class ReplicaReadout : IDisposable
             Leader = consensus.Leader,
             Regency = consensus.Regency,
             ViewId = execution.View.Id,
+            Runtime = RuntimeCounters.Sample(),
         };
     }
 

@@ -39,10 +39,10 @@ internal sealed class ReplyCache(int capacity)
     }
 
     /// <summary>
-    /// Every executed reply goes into the cache; each waiting client gets its own (with a receipt when given one), or
-    /// the cached answer for a request decided earlier.
+    /// Every executed reply goes into the cache; each waiting client gets its own (encoded with its receipt by
+    /// <paramref name="encodeWithReceipt"/> when given one), or the cached answer for a request decided earlier.
     /// </summary>
-    public void Release(ReplyMessage?[] replies, List<PendingReply> waiting, Func<PendingReply, ReplyMessage, ReplyMessage>? withReceipt)
+    public void Release(ReplyMessage?[] replies, List<PendingReply> waiting, Func<PendingReply, ReplyMessage, byte[]>? encodeWithReceipt)
     {
         foreach (ReplyMessage? reply in replies)
         {
@@ -55,8 +55,10 @@ internal sealed class ReplyCache(int capacity)
         foreach (PendingReply pending in waiting)
         {
             ReplyMessage? reply = pending.Index >= 0 ? replies[pending.Index] : null;
-            ReplyMessage answer = reply is null ? Repeated(pending.Request.Digest) : withReceipt?.Invoke(pending, reply) ?? reply;
-            pending.Session.Enqueue(Network.FrameType.Reply, answer.Encode());
+            byte[] answer = reply is null ? Repeated(pending.Request.Digest).Encode()
+                : encodeWithReceipt is null ? reply.Encode()
+                : encodeWithReceipt(pending, reply);
+            pending.Session.Enqueue(Network.FrameType.Reply, answer);
         }
     }
 

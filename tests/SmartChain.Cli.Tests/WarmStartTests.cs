@@ -75,4 +75,26 @@ public class WarmStartTests
         Assert.Null(point.TxPerBlock);
         Assert.Null((point with { Blocks = 0 }).TxPerBlock);
     }
+
+    [Fact]
+    public void Allocations_and_gc_pause_per_transaction_are_the_replicas_window_totals_over_its_transactions_and_seconds()
+    {
+        var result = new LoadResult(256, 5_000, TimeSpan.FromSeconds(10), 1, 2, 3, 4, 0);
+        var point = new BenchPoint("strong", "spend", 64, 1, result, [0.5, 0.25], Sweep: false, RuntimePerReplica:
+            [new Network.Client.RuntimeCounters(50_000_000, 30, 2, 0, TimeSpan.FromMilliseconds(100).Ticks),
+             new Network.Client.RuntimeCounters(25_000_000, 10, 0, 0, TimeSpan.FromMilliseconds(50).Ticks)]);
+
+        // 50 MB over 5,000 transactions is 10,000 B each; 100 ms of pause in 10 s is 10 ms per second.
+        Assert.Equal([10_000.0, 5_000.0], point.AllocatedBytesPerTx);
+        Assert.Equal(7_500.0, point.MeanAllocatedBytesPerTx);
+        Assert.Equal([10.0, 5.0], point.GcPauseMsPerSecond);
+        Assert.Equal(7.5, point.MeanGcPauseMsPerSecond);
+        Assert.Equal((20.0, 1.0, 0.0), point.MeanCollections);
+
+        // No replica answered at both edges: no figure, rather than zero.
+        BenchPoint unanswered = point with { RuntimePerReplica = null };
+        Assert.Null(unanswered.MeanAllocatedBytesPerTx);
+        Assert.Null(unanswered.MeanGcPauseMsPerSecond);
+        Assert.Null(unanswered.MeanCollections);
+    }
 }

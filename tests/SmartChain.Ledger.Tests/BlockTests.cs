@@ -84,4 +84,18 @@ public sealed class BlockTests : IDisposable
         Block genesis = Block.Genesis(_f.Genesis);
         Assert.Throws<ArgumentException>(() => Block.Next(genesis.Header, 1, [new byte[] { 1 }], [], ReadOnlyMemory<byte>.Empty));
     }
+
+    [Fact]
+    public void The_tree_over_small_and_large_items_is_the_one_over_their_indexed_leaves()
+    {
+        // Leaves are hashed from a stack buffer up to 1 KiB and from a rented array above: both must hash Leaf(i, item).
+        ReadOnlyMemory<byte>[] items = [.. new[] { 0, 1, 300, 1020, 1021, 5000, 70 }.Select(n => (ReadOnlyMemory<byte>)Enumerable.Range(0, n).Select(b => (byte)(b * 7)).ToArray())];
+        Hash256[] leaves = [.. items.Select((item, i) => MerkleTree.HashLeaf(BlockMerkle.Leaf(i, item.Span)))];
+        Assert.Equal(MerkleTree.ComputeRootFromLeafHashes(leaves), BlockMerkle.Root(items));
+        Assert.Equal(BlockMerkle.Root(items), BlockMerkle.Tree(items).Root);
+        for (int i = 0; i < items.Length; i++)
+        {
+            Assert.True(BlockMerkle.Verify(BlockMerkle.Tree(items).Prove(i), i, items[i].Span, BlockMerkle.Root(items)));
+        }
+    }
 }

@@ -55,4 +55,41 @@ public sealed class TransactionReceiptTests : IDisposable
         Assert.Throws<Core.Encoding.EncodingException>(() => TransactionReceipt.Decode(bytes.AsSpan(0, bytes.Length - 1)));
         Assert.Throws<Core.Encoding.EncodingException>(() => TransactionReceipt.Decode([.. bytes, 0]));
     }
+
+    [Fact]
+    public void A_certificate_encodes_sorted_by_replica_whatever_order_its_signatures_came_in()
+    {
+        BlockCertificate sorted = new([.. _certificate.Signatures.OrderBy(s => s.ReplicaId)]);
+        BlockCertificate reversed = new([.. _certificate.Signatures.OrderByDescending(s => s.ReplicaId)]);
+        Assert.True(sorted.Signatures.Count >= 2);
+
+        byte[] expected = Core.Encoding.CanonicalEncoding.ToArray(sorted, static (ref Core.Encoding.CanonicalWriter w, BlockCertificate c) => c.WriteTo(ref w));
+        byte[] fromReversed = Core.Encoding.CanonicalEncoding.ToArray(reversed, static (ref Core.Encoding.CanonicalWriter w, BlockCertificate c) => c.WriteTo(ref w));
+        Assert.Equal(expected, fromReversed);
+        var reader = new Core.Encoding.CanonicalReader(fromReversed);
+        Assert.Equal(sorted.Signatures.Select(s => s.ReplicaId), BlockCertificate.ReadFrom(ref reader).Signatures.Select(s => s.ReplicaId));
+        Assert.Equal(_built.Receipt(0, sorted).Encode(), _built.Receipt(0, reversed).Encode());
+    }
+
+    [Fact]
+    public void A_reply_with_its_receipt_written_in_place_is_the_same_bytes_as_one_with_the_encoded_receipt()
+    {
+        var reply = new Network.Client.ReplyMessage(Hash256.Compute("r"u8), Network.Client.ReplyStatus.Executed, 7, new byte[] { 1, 2, 3 })
+        {
+            Block = 1, ViewId = 2, Attestation = new byte[] { 9 },
+        };
+        for (int j = 0; j < 5; j++)
+        {
+            TransactionReceipt receipt = _built.Receipt(j, _certificate);
+            byte[] encoded = receipt.Encode();
+            Assert.Equal(encoded.Length, receipt.EncodedSize);
+            byte[] inPlace = reply.Encode(receipt, receipt.EncodedSize, static (ref Core.Encoding.CanonicalWriter w, TransactionReceipt r) => r.WriteTo(ref w));
+            Assert.Equal((reply with { Receipt = encoded }).Encode(), inPlace);
+            Assert.Equal(encoded, Network.Client.ReplyMessage.Decode(inPlace).Receipt.ToArray());
+        }
+
+        TransactionReceipt first = _built.Receipt(0, _certificate);
+        Assert.Throws<InvalidOperationException>(() =>
+            reply.Encode(first, first.EncodedSize + 1, static (ref Core.Encoding.CanonicalWriter w, TransactionReceipt r) => r.WriteTo(ref w)));
+    }
 }

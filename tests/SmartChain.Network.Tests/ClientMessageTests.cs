@@ -35,4 +35,32 @@ public class ClientMessageTests
         Assert.Contains("unknown reply status 9", Assert.Throws<EncodingException>(() => ReplyMessage.Decode(bytes)).Message, StringComparison.Ordinal);
         Assert.Throws<EncodingException>(() => ReplyMessage.Decode([.. new ReplyMessage(Digest, ReplyStatus.Executed, 0, ReadOnlyMemory<byte>.Empty).Encode(), 0]));
     }
+
+    [Fact]
+    public void A_query_result_carries_the_replicas_gc_totals_and_refuses_negative_ones()
+    {
+        var runtime = new RuntimeCounters(123_456_789, 40, 3, 1, TimeSpan.FromMilliseconds(12.5).Ticks);
+        var answer = new QueryResultMessage(7, 4, 3, new byte[] { 9 }) { BlockHeight = 5, Leader = 1, Regency = 2, ViewId = 3, Runtime = runtime };
+        byte[] bytes = answer.Encode();
+        QueryResultMessage decoded = QueryResultMessage.Decode(bytes);
+        Assert.Equal(runtime, decoded.Runtime);
+        Assert.Equal((5L, 1, 2, 3L), (decoded.BlockHeight, decoded.Leader, decoded.Regency, decoded.ViewId));
+        Assert.Equal([9], decoded.Body.ToArray());
+
+        // A count is never negative: the allocated bytes (right after the view) set to -1 are refused.
+        bytes.AsSpan(8 + 8 + 4 + 8 + 4 + 4 + 8, 8).Fill(0xFF);
+        Assert.Throws<EncodingException>(() => QueryResultMessage.Decode(bytes));
+    }
+
+    [Fact]
+    public void Gc_totals_over_a_window_are_the_differences_of_its_edges()
+    {
+        RuntimeCounters start = RuntimeCounters.Sample();
+        byte[][] garbage = [.. Enumerable.Range(0, 64).Select(_ => new byte[16 * 1024])];
+        RuntimeCounters window = RuntimeCounters.Sample().Since(start);
+        Assert.True(window.AllocatedBytes >= 64 * 16 * 1024 - (64 * 1024), $"allocated {window.AllocatedBytes}");
+        Assert.True(window.Gen0Collections >= 0 && window.GcPauseTicks >= 0);
+        Assert.Equal(new RuntimeCounters(10, 2, 1, 0, 5), new RuntimeCounters(15, 3, 1, 0, 9).Since(new RuntimeCounters(5, 1, 0, 0, 4)));
+        GC.KeepAlive(garbage);
+    }
 }

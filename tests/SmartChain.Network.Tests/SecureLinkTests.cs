@@ -30,6 +30,37 @@ public class SecureLinkTests
     }
 
     [Fact]
+    public async Task Received_frames_keep_their_bytes_after_later_frames_reuse_the_pooled_receive_buffers()
+    {
+        // Sealed frames are read into rented arrays and opened into arrays of their own: a payload handed out must
+        // never be a rented array that a later frame (of any size) is read into.
+        await using var f = new LinkFixture();
+        (SecureLink client, SecureLink server) = await f.ConnectAsync(from: 3);
+        await using (client)
+        await using (server)
+        {
+            int[] sizes = [0, 1, 300, 17, 4096, 5000, 300, 1, 65_536, 2];
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                await client.SendAsync(FrameType.Consensus, Enumerable.Repeat((byte)(i + 1), sizes[i]).ToArray(), flush: false, Timeout());
+            }
+
+            await client.FlushAsync(Timeout());
+            var received = new List<Frame>();
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                received.Add((await server.ReceiveAsync(Timeout()))!.Value);
+            }
+
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                Assert.Equal(sizes[i], received[i].Payload.Length);
+                Assert.All(received[i].Payload.ToArray(), b => Assert.Equal(i + 1, b));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_senders_are_serialized_and_every_frame_authenticates()
     {
         await using var f = new LinkFixture();

@@ -1,4 +1,5 @@
 using SmartChain.Load;
+using SmartChain.Network.Client;
 
 namespace SmartChain.Cli.Bench;
 
@@ -8,11 +9,30 @@ namespace SmartChain.Cli.Bench;
 /// same for this process, which runs the clients (null when not measured); <c>Sweep</c> marks a point of the client
 /// sweep rather than one of the repeated runs at saturation; <c>Blocks</c> is how many blocks the network added during
 /// the measured time (null when the replicas did not answer); <c>OfferedRate</c> is the open-loop rate of a paced run
-/// (null: closed loop).
+/// (null: closed loop); <c>RuntimePerReplica</c> is what each replica's garbage collector counted during the measured
+/// time (allocations, collections, pause), for the replicas that answered at both edges (empty when none did).
 /// </summary>
 internal sealed record BenchPoint(string Configuration, string Operation, int Clients, int Run, LoadResult Result, IReadOnlyList<double> CpuPerReplica, bool Sweep,
-    double? LoadGeneratorCpu = null, long? Blocks = null, double? OfferedRate = null)
+    double? LoadGeneratorCpu = null, long? Blocks = null, double? OfferedRate = null, IReadOnlyList<RuntimeCounters>? RuntimePerReplica = null)
 {
+    private IReadOnlyList<RuntimeCounters> Runtime => RuntimePerReplica ?? [];
+
+    /// <summary>Bytes each replica's process allocated per transaction accepted in the measured time.</summary>
+    public IReadOnlyList<double> AllocatedBytesPerTx => [.. Runtime.Select(r => Result.Transactions > 0 ? (double)r.AllocatedBytes / Result.Transactions : 0)];
+
+    /// <summary>The mean of <see cref="AllocatedBytesPerTx"/> over the replicas, or null if no replica answered.</summary>
+    public double? MeanAllocatedBytesPerTx => Runtime.Count == 0 ? null : AllocatedBytesPerTx.Average();
+
+    /// <summary>Milliseconds per second each replica's process was paused by its garbage collector in the measured time.</summary>
+    public IReadOnlyList<double> GcPauseMsPerSecond => [.. Runtime.Select(r => r.GcPause.TotalMilliseconds / Result.Measured.TotalSeconds)];
+
+    /// <summary>The mean of <see cref="GcPauseMsPerSecond"/> over the replicas, or null if no replica answered.</summary>
+    public double? MeanGcPauseMsPerSecond => Runtime.Count == 0 ? null : GcPauseMsPerSecond.Average();
+
+    /// <summary>The mean over the replicas of their gen0, gen1 and gen2 collections in the measured time, or null.</summary>
+    public (double Gen0, double Gen1, double Gen2)? MeanCollections => Runtime.Count == 0 ? null
+        : (Runtime.Average(r => r.Gen0Collections), Runtime.Average(r => r.Gen1Collections), Runtime.Average(r => r.Gen2Collections));
+
     /// <summary>Transactions per block in the measured time (one block per consensus instance: the batch size), or null.</summary>
     public double? TxPerBlock => Blocks is > 0 ? (double)Result.Transactions / Blocks.Value : null;
 

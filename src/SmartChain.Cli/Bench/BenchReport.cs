@@ -27,8 +27,8 @@ internal static class BenchReport
         md.AppendLine();
         md.AppendLine("## Throughput and latency (median of the runs at the saturating client count)");
         md.AppendLine();
-        md.AppendLine("| configuration | op | clients | tx/s median | spread (min–max) | p50 ms | p99 ms | p99.9 ms | CPU per replica (cores) | CPU µs/tx per replica | load generator µs/tx | tx per block | paper tx/s |");
-        md.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| configuration | op | clients | tx/s median | spread (min–max) | p50 ms | p99 ms | p99.9 ms | CPU per replica (cores) | CPU µs/tx per replica | bytes allocated per tx per replica | GC pause ms per second | load generator µs/tx | tx per block | paper tx/s |");
+        md.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (BenchConfiguration config in Configurations(results))
         {
             foreach (string op in new[] { "mint", "spend" })
@@ -41,7 +41,7 @@ internal static class BenchReport
                 }
 
                 double? paper = op == "mint" ? config.PaperMint : config.PaperSpend;
-                md.AppendLine(Inv($"| {config.Name} | {op.ToUpperInvariant()} | {median.Clients} | **{results.Median(config.Key, op):#,0}** | {runs.Min(r => r.Result.TxPerSecond):#,0}–{runs.Max(r => r.Result.TxPerSecond):#,0} ({runs.Count} runs) | {median.Result.P50Ms:0.0} | {median.Result.P99Ms:0.0} | {median.Result.P999Ms:0.0} | {(median.CpuPerReplica.Count == 0 ? "n/a" : median.CpuPerReplica.Average().ToString("0.00", CultureInfo.InvariantCulture))} | {MicrosPerTx(runs)} | {Micros(median.LoadGeneratorMicrosPerTx)} | {Micros(median.TxPerBlock)} | {(paper is null ? "" : paper.Value.ToString("#,0", CultureInfo.InvariantCulture))} |"));
+                md.AppendLine(Inv($"| {config.Name} | {op.ToUpperInvariant()} | {median.Clients} | **{results.Median(config.Key, op):#,0}** | {runs.Min(r => r.Result.TxPerSecond):#,0}–{runs.Max(r => r.Result.TxPerSecond):#,0} ({runs.Count} runs) | {median.Result.P50Ms:0.0} | {median.Result.P99Ms:0.0} | {median.Result.P999Ms:0.0} | {(median.CpuPerReplica.Count == 0 ? "n/a" : median.CpuPerReplica.Average().ToString("0.00", CultureInfo.InvariantCulture))} | {MicrosPerTx(runs)} | {MedianAndRange(runs, r => r.MeanAllocatedBytesPerTx, "#,0")} | {MedianAndRange(runs, r => r.MeanGcPauseMsPerSecond, "0.0")} | {Micros(median.LoadGeneratorMicrosPerTx)} | {Micros(median.TxPerBlock)} | {(paper is null ? "" : paper.Value.ToString("#,0", CultureInfo.InvariantCulture))} |"));
                 }
         }
 
@@ -50,12 +50,12 @@ internal static class BenchReport
             md.AppendLine();
             md.AppendLine("## Open loop (`--paced`): requests at a fixed rate, latency from each request's slot");
             md.AppendLine();
-            md.AppendLine("| configuration | op | offered tx/s | % of saturation | run | tx/s | p50 ms | p99 ms | p99.9 ms | CPU µs/tx per replica |");
-            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| configuration | op | offered tx/s | % of saturation | run | tx/s | p50 ms | p99 ms | p99.9 ms | CPU µs/tx per replica | bytes allocated per tx per replica | GC pause ms per second |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (BenchPoint p in results.Points.Where(p => p.OfferedRate is not null))
             {
                 double? saturating = results.Median(p.Configuration, p.Operation);
-                md.AppendLine(Inv($"| {p.Configuration} | {p.Operation.ToUpperInvariant()} | {p.OfferedRate:#,0} | {(saturating is > 0 ? 100 * p.OfferedRate!.Value / saturating.Value : 0):0} | {p.Run} | {p.Result.TxPerSecond:#,0} | {p.Result.P50Ms:0.0} | {p.Result.P99Ms:0.0} | {p.Result.P999Ms:0.0} | {Micros(p.MeanCpuMicrosPerTx)} |"));
+                md.AppendLine(Inv($"| {p.Configuration} | {p.Operation.ToUpperInvariant()} | {p.OfferedRate:#,0} | {(saturating is > 0 ? 100 * p.OfferedRate!.Value / saturating.Value : 0):0} | {p.Run} | {p.Result.TxPerSecond:#,0} | {p.Result.P50Ms:0.0} | {p.Result.P99Ms:0.0} | {p.Result.P999Ms:0.0} | {Micros(p.MeanCpuMicrosPerTx)} | {MedianAndRange([p], r => r.MeanAllocatedBytesPerTx, "#,0")} | {MedianAndRange([p], r => r.MeanGcPauseMsPerSecond, "0.0")} |"));
             }
         }
 
@@ -79,7 +79,7 @@ internal static class BenchReport
         }
 
         md.AppendLine();
-        md.AppendLine("CPU µs/tx per replica: each replica's CPU time (user + system, /proc/PID/stat) over the measured window, divided by the transactions accepted in it; the mean over the replicas, with the runs' min–max. The sweep's points are the first load on a fresh network, so their warm-up column shows the JIT warming up.");
+        md.AppendLine("CPU µs/tx per replica: each replica's CPU time (user + system, /proc/PID/stat) over the measured window, divided by the transactions accepted in it; the mean over the replicas, with the runs' min–max. Bytes allocated per tx and GC pause ms per second: the replicas' own GC totals (GC.GetTotalAllocatedBytes, GC.GetTotalPauseDuration), asked at the window's edges, over the transactions and the seconds of the window; the mean over the replicas. The sweep's points are the first load on a fresh network, so their warm-up column shows the JIT warming up.");
 
         return md.ToString();
     }
@@ -174,6 +174,11 @@ internal static class BenchReport
                 }
 
                 w.WriteEndArray();
+                if (p.RuntimePerReplica is { Count: > 0 } runtime)
+                {
+                    WriteRuntime(w, p, runtime);
+                }
+
                 if (p.Blocks is { } blocks)
                 {
                     w.WriteNumber("blocks", blocks); // 0 for the baselines: their naive ledgers keep no blocks
@@ -206,6 +211,52 @@ internal static class BenchReport
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Each replica's GC figures over the window: bytes allocated per tx, GC pause ms per second, collections.</summary>
+    private static void WriteRuntime(Utf8JsonWriter w, BenchPoint p, IReadOnlyList<Network.Client.RuntimeCounters> runtime)
+    {
+        w.WriteStartArray("allocatedBytesPerTxPerReplica");
+        foreach (double bytes in p.AllocatedBytesPerTx)
+        {
+            w.WriteNumberValue(Math.Round(bytes));
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("gcPauseMsPerSecondPerReplica");
+        foreach (double pause in p.GcPauseMsPerSecond)
+        {
+            w.WriteNumberValue(Math.Round(pause, 2));
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("gcCollectionsPerReplica");
+        foreach (Network.Client.RuntimeCounters r in runtime)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("gen0", r.Gen0Collections);
+            w.WriteNumber("gen1", r.Gen1Collections);
+            w.WriteNumber("gen2", r.Gen2Collections);
+            w.WriteNumber("allocatedBytes", r.AllocatedBytes);
+            w.WriteNumber("pauseMs", Math.Round(r.GcPause.TotalMilliseconds, 2));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>The median over the runs of a figure, with the runs' range when there were several; n/a when none has it.</summary>
+    private static string MedianAndRange(IReadOnlyList<BenchPoint> runs, Func<BenchPoint, double?> figure, string format)
+    {
+        double[] values = [.. runs.Select(figure).OfType<double>().Order()];
+        if (values.Length == 0)
+        {
+            return "n/a";
+        }
+
+        double median = values.Length % 2 == 1 ? values[values.Length / 2] : (values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2;
+        string m = median.ToString(format, CultureInfo.InvariantCulture);
+        return values.Length == 1 ? m : $"{m} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})";
     }
 
     /// <summary>The median run's mean CPU µs/tx per replica, with the runs' range when there were several.</summary>

@@ -4,6 +4,7 @@ using SmartChain.Client;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Load;
+using SmartChain.Network.Client;
 
 namespace SmartChain.Cli.Bench;
 
@@ -119,21 +120,22 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         var cpuAtEnd = new Dictionary<int, double>();
         double generatorAtStart = 0;
         double generatorAtEnd = 0;
-        // The block heights at the window's edges (asked without waiting, answered while the load goes on): blocks per window.
-        Task<long?> heightAtStart = Task.FromResult<long?>(null);
-        Task<long?> heightAtEnd = Task.FromResult<long?>(null);
+        // The replicas' progress and GC totals at the window's edges (asked without waiting, answered while the load goes
+        // on): blocks per window, and each replica's allocations, collections and GC pause in it.
+        Task<IReadOnlyDictionary<int, QueryResultMessage>?> atStart = Task.FromResult<IReadOnlyDictionary<int, QueryResultMessage>?>(null);
+        Task<IReadOnlyDictionary<int, QueryResultMessage>?> atEnd = atStart;
         var plan = new LoadPlan(options.Warmup, options.Duration)
         {
             Rate = rate,
             MeasurementStarted = () =>
             {
                 generatorAtStart = SampleCpu(pids, cpuAtStart);
-                heightAtStart = HighestBlockAsync(clients[0], cancellationToken);
+                atStart = ProbeEdgeAsync(clients[0], cancellationToken);
             },
             MeasurementEnded = () =>
             {
                 generatorAtEnd = SampleCpu(pids, cpuAtEnd);
-                heightAtEnd = HighestBlockAsync(clients[0], cancellationToken);
+                atEnd = ProbeEdgeAsync(clients[0], cancellationToken);
             },
         };
         LoadResult result;
@@ -151,13 +153,20 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         double seconds = result.Measured.TotalSeconds;
         // A replica that died during the run has no end sample: it is left out rather than counted as idle.
         double[] cpu = [.. pids.Keys.Order().Where(cpuAtEnd.ContainsKey).Select(r => (cpuAtEnd[r] - cpuAtStart.GetValueOrDefault(r)) / seconds)];
-        long? blocks = await heightAtEnd - await heightAtStart;
-        var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds, blocks, rate);
+        IReadOnlyDictionary<int, QueryResultMessage>? start = await atStart;
+        IReadOnlyDictionary<int, QueryResultMessage>? end = await atEnd;
+        long? blocks = start is { Count: > 0 } && end is { Count: > 0 } ? end.Values.Max(a => a.BlockHeight) - start.Values.Max(a => a.BlockHeight) : null;
+        RuntimeCounters[] runtime = start is null || end is null ? []
+            : [.. end.Keys.Order().Where(start.ContainsKey).Select(r => end[r].Runtime.Since(start[r].Runtime))];
+        var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds, blocks, rate, runtime);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {operation,-5} {count,3} clients ({streams,4} streams){(sweep ? " sweep" : rate is { } r ? $" paced at {r:#,0} tx/s, run {run}" : $" run {run}")}: {result.TxPerSecond,8:#,0} tx/s  " +
             $"p50 {result.P50Ms,7:0.0} ms  p99 {result.P99Ms,7:0.0} ms  p99.9 {result.P999Ms,7:0.0} ms  " +
             $"CPU/replica {(cpu.Length == 0 ? "n/a" : string.Join(' ', cpu.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture))))}  " +
             $"µs/tx/replica {(point.MeanCpuMicrosPerTx is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : "n/a")}  " +
+            $"B/tx/replica {(point.MeanAllocatedBytesPerTx is { } bytes ? bytes.ToString("#,0", CultureInfo.InvariantCulture) : "n/a")}  " +
+            $"GC pause ms/s {(point.MeanGcPauseMsPerSecond is { } pause ? pause.ToString("0.0", CultureInfo.InvariantCulture) : "n/a")}  " +
+            $"gen0/1/2 {(point.MeanCollections is { } gc ? $"{gc.Gen0:0}/{gc.Gen1:0}/{gc.Gen2:0}" : "n/a")}  " +
             $"µs/tx load generator {point.LoadGeneratorMicrosPerTx:0}  tx/block {(point.TxPerBlock is { } perBlock ? perBlock.ToString("0", CultureInfo.InvariantCulture) : "n/a")}" +
             $"{(result.Errors > 0 ? $"  errors {result.Errors}" : "")}"));
         return point;
@@ -180,13 +189,13 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         return ProcessCpu.Seconds(Environment.ProcessId) ?? 0;
     }
 
-    /// <summary>The highest block any replica reports having executed, or null if none answered (or the run is being cancelled).</summary>
-    private static async Task<long?> HighestBlockAsync(ChainClient client, CancellationToken cancellationToken)
+    /// <summary>Every answering replica's progress and GC totals, or null if none answered (or the run is being cancelled).</summary>
+    private static async Task<IReadOnlyDictionary<int, QueryResultMessage>?> ProbeEdgeAsync(ChainClient client, CancellationToken cancellationToken)
     {
         try
         {
-            IReadOnlyDictionary<int, Network.Client.QueryResultMessage> answers = await LocalNetwork.ProbeAsync(client, cancellationToken);
-            return answers.Count == 0 ? null : answers.Values.Max(a => a.BlockHeight);
+            IReadOnlyDictionary<int, QueryResultMessage> answers = await LocalNetwork.ProbeAsync(client, cancellationToken);
+            return answers.Count == 0 ? null : answers;
         }
         catch (Exception e) when (e is OperationCanceledException or Client.ChainClientException)
         {

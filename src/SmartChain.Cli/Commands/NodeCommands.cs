@@ -152,6 +152,7 @@ internal static class NodeCommands
         using MeterProvider? metrics = metricsPort > 0
             ? Sdk.CreateMeterProviderBuilder()
                 .AddMeter(ReplicaHost.MeterName)
+                .AddMeter("System.Runtime") // .NET's own: dotnet.gc.heap.total_allocated, dotnet.gc.collections, dotnet.gc.pause.time, ...
                 .AddPrometheusHttpListener(o =>
                 {
                     o.Host = "127.0.0.1";

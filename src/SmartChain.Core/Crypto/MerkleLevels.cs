@@ -43,19 +43,28 @@ public sealed class MerkleLevels
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var path = new List<Hash256>(_levels.Length);
-        int position = index;
-        for (int k = 0; k < _levels.Length - 1; k++)
+        // Two passes, counting the siblings first: every strong receipt takes two proofs, so the path is built in its
+        // exact-size array rather than in a list copied out.
+        int length = 0;
+        for (int k = 0, position = index; k < _levels.Length - 1; k++, position >>= 1)
+        {
+            if ((position ^ 1) < _levels[k].Length)
+            {
+                length++;
+            }
+        }
+
+        var path = new Hash256[length];
+        int at = 0;
+        for (int k = 0, position = index; k < _levels.Length - 1; k++, position >>= 1)
         {
             int sibling = position ^ 1;
             if (sibling < _levels[k].Length)
             {
-                path.Add(_levels[k][sibling]);
+                path[at++] = _levels[k][sibling];
             }
-
-            position >>= 1;
         }
 
-        return new MerkleProof(index, Count, path.ToArray());
+        return new MerkleProof(index, Count, path);
     }
 }

@@ -78,15 +78,18 @@ public sealed class MerkleProof
         return sn == 0 && r == root;
     }
 
+    /// <summary>The length of <see cref="WriteTo"/>'s bytes.</summary>
+    public int EncodedSize => 8 + 8 + 4 + (Path.Count * Hash256.Size);
+
     /// <summary>Canonical encoding: index, size, path count, path hashes.</summary>
     public void WriteTo(ref CanonicalWriter writer)
     {
         writer.WriteInt64(LeafIndex);
         writer.WriteInt64(TreeSize);
         writer.WriteCount(Path.Count, MaxPathLength);
-        foreach (Hash256 hash in Path)
+        for (int i = 0; i < Path.Count; i++) // by index: foreach over the interface allocates an enumerator per proof
         {
-            hash.WriteTo(ref writer);
+            Path[i].WriteTo(ref writer);
         }
     }
 

@@ -50,6 +50,38 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
         return bytes;
     }
 
+    /// <summary>
+    /// The canonical bytes of this reply with <paramref name="receipt"/> as its receipt (in place of
+    /// <see cref="Receipt"/>), written straight into the reply's array by <paramref name="writeReceipt"/>, which must
+    /// write exactly <paramref name="receiptLength"/> bytes: the same bytes as <c>(this with { Receipt = encoded
+    /// receipt }).Encode()</c>, without the receipt's own array and the reply's copy. A replica in strong mode sends one
+    /// per transaction.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="writeReceipt"/> wrote another length than it announced.</exception>
+    public byte[] Encode<T>(T receipt, int receiptLength, CanonicalEncoding.Encoder<T> writeReceipt)
+    {
+        ArgumentNullException.ThrowIfNull(writeReceipt);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(receiptLength, MaxReceiptBytes);
+        byte[] bytes = new byte[Hash256.Size + 1 + 8 + 8 + 4 + Result.Length + 4 + receiptLength + 8 + 4 + Attestation.Length];
+        var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
+        Digest.WriteTo(ref writer);
+        writer.WriteUInt8((byte)Status);
+        writer.WriteInt64(Instance);
+        writer.WriteInt64(Block);
+        writer.WriteBytes(Result.Span, MaxResultBytes);
+        writer.WriteUInt32((uint)receiptLength);
+        int start = writer.Written;
+        writeReceipt(ref writer, receipt);
+        if (writer.Written - start != receiptLength)
+        {
+            throw new InvalidOperationException($"the receipt wrote {writer.Written - start} bytes, not the {receiptLength} it announced");
+        }
+
+        writer.WriteInt64(ViewId);
+        writer.WriteBytes(Attestation.Span, MaxAttestationBytes);
+        return bytes;
+    }
+
     /// <exception cref="EncodingException">Not a canonical reply.</exception>
     public static ReplyMessage Decode(ReadOnlySpan<byte> bytes) => CanonicalEncoding.Decode(bytes, static (ref CanonicalReader r) =>
     {

@@ -203,7 +203,7 @@ internal sealed class Executor : IDisposable
         {
             // The naive baselines reply at once, with no block to wait for.
             _naive.Append(decision, entries, blockResults);
-            _replyCache.Release(replies, waiting, withReceipt: null);
+            _replyCache.Release(replies, waiting, encodeWithReceipt: null);
             _metrics.Released.Add(entries.Length);
             return;
         }

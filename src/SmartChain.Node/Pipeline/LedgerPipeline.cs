@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SmartChain.Core;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Encoding;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger;
 using SmartChain.Ledger.Certification;
@@ -380,8 +381,11 @@ internal sealed class LedgerPipeline
 
             _unreleased.Dequeue();
             AssertReleasable(number, certificate);
-            _replyCache.Release(next.Replies, next.Waiting,
-                certificate is null ? null : (pending, reply) => reply with { Receipt = next.Block.Receipt(pending.Index, certificate).Encode() });
+            _replyCache.Release(next.Replies, next.Waiting, certificate is null ? null : (pending, reply) =>
+            {
+                TransactionReceipt receipt = next.Block.Receipt(pending.Index, certificate);
+                return reply.Encode(receipt, receipt.EncodedSize, static (ref CanonicalWriter w, TransactionReceipt r) => r.WriteTo(ref w));
+            });
             _metrics.Released.Add(next.Block.Block.Body.Entries.Count);
         }
     }

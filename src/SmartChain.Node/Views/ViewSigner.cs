@@ -14,6 +14,9 @@ internal sealed class ViewSigner(int replicaId, Ed25519KeyPair identity, ViewKey
     /// <summary>The replica whose keys these are.</summary>
     public int ReplicaId => replicaId;
 
+    // The last commitment the chain file was found to match (read and written by the execution and ledger threads).
+    private KeyChainCommitment? _matched;
+
     /// <summary>The key chain file, if the replica has one.</summary>
     public ViewKeyChain? Chain => chain;
 
@@ -37,9 +40,16 @@ internal sealed class ViewSigner(int replicaId, Ed25519KeyPair identity, ViewKey
             throw new InvalidOperationException($"replica {replicaId} signs {view} with a key of its key chain, but its node.json names no keyChain file");
         }
 
-        if (KeyChainCommitment.Create(chain.PublicKeys, me.Chain.FirstView) != me.Chain)
+        // The chain's public keys never change (erasing drops private keys only), so a commitment that matched once
+        // matches for good: it is checked once, not per block signed (a Merkle tree over the whole chain each time).
+        if (!me.Chain.Equals(Volatile.Read(ref _matched)))
         {
-            throw new InvalidOperationException($"replica {replicaId}'s key chain file does not match the key chain its identity commits to in {view}");
+            if (KeyChainCommitment.Create(chain.PublicKeys, me.Chain.FirstView) != me.Chain)
+            {
+                throw new InvalidOperationException($"replica {replicaId}'s key chain file does not match the key chain its identity commits to in {view}");
+            }
+
+            Volatile.Write(ref _matched, me.Chain);
         }
 
         int index = me.Chain.IndexOf(view.Id)!.Value;

@@ -33,4 +33,18 @@ public class MerkleLevelsTests
         Assert.Equal(MerkleTree.EmptyRoot, levels.Root);
         Assert.Throws<ArgumentOutOfRangeException>(() => levels.Prove(0));
     }
+
+    [Fact]
+    public void Every_leafs_proof_matches_the_one_at_a_time_tree_for_small_trees()
+    {
+        for (int n = 1; n <= 20; n++)
+        {
+            Hash256[] hashes = [.. Enumerable.Range(0, n).Select(i => MerkleTree.HashLeaf(BitConverter.GetBytes(i)))];
+            MerkleLevels levels = MerkleLevels.Build(hashes);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(MerkleTree.CreateProof(hashes, i).Path, levels.Prove(i).Path);
+            }
+        }
+    }
 }
