@@ -24,7 +24,7 @@ namespace SmartChain.Node;
 /// once its block is durable (and certified, in strong mode). docs/architecture.md has the table of what each component
 /// owns and the messages between them.
 /// </summary>
-public sealed class ReplicaHost : IAsyncDisposable
+public sealed partial class ReplicaHost : IAsyncDisposable
 {
     private readonly ILogger _log;
     private readonly BlockStore _store;
@@ -98,45 +98,8 @@ public sealed class ReplicaHost : IAsyncDisposable
     /// </summary>
     public Task Completion => Task.WhenAll(_loops);
 
-    /// <summary>The managed id of the one thread that runs the consensus core (-1 when the platform supplies its context).</summary>
-    public int ConsensusThreadId => _driver.ThreadId;
-
-    /// <summary>One line: consensus state, execution progress, links.</summary>
-    public string Status => Readout.Line;
-
-    /// <summary>Highest block whose certificate is durable here.</summary>
-    public long LastCertified => _ledgerPipeline.Status.LastCertified;
-
-    /// <summary>Highest block durable here.</summary>
-    public long CommittedHeight => _ledgerPipeline.Status.CommittedHeight;
-
-    /// <summary>Completes once block <paramref name="block"/> and every block before it are durable and certified here.</summary>
-    public Task WaitForCertifiedAsync(long block, CancellationToken cancellationToken) =>
-        _ledgerPipeline.WaitForAsync(static s => s.CertifiedPrefix, block, cancellationToken);
-
-    /// <summary>Completes once this replica was removed from the view (it left or was excluded) and erased its keys.</summary>
-    public Task Removed => _reconfigurations.Removed;
-
-    /// <summary>The view in force after the last block executed here.</summary>
-    public Core.Views.View CurrentView => _executor.Status.View;
-
     /// <summary>What other threads and the HTTP API read of this replica (status, queries, view proofs, metrics).</summary>
     internal ReplicaReadout Readout { get; }
-
-    /// <summary>Highest block such that it and every block before it are certified and durable here.</summary>
-    internal long CertifiedPrefix => _ledgerPipeline.Status.CertifiedPrefix;
-
-    /// <summary>Requests this replica will answer once executed (bounded by <see cref="ClientBudget.MaxPendingReplies"/>).</summary>
-    internal int PendingReplies => _gateway.Replies.Count;
-
-    /// <summary>Raised once a client's request is in the pool and its reply awaited here (tests await it).</summary>
-    internal event Action<Core.Crypto.Hash256>? ClientRequestTracked { add => _gateway.Replies.Tracked += value; remove => _gateway.Replies.Tracked -= value; }
-
-    /// <summary>Raised once a client session has closed and its waiting requests are forgotten (tests await it).</summary>
-    internal event Action? ClientSessionClosed { add => _gateway.SessionClosed += value; remove => _gateway.SessionClosed -= value; }
-
-    /// <summary>Completes when the transfer a replica runs at start has finished (with nothing to do, often).</summary>
-    internal Task<Transfer.TransferResult> FirstTransfer => _transferCoordinator.FirstTransfer;
 
     /// <summary>
     /// Starts a replica from its home configuration, running the application <paramref name="application"/> makes
