@@ -98,7 +98,13 @@ public sealed class DemoAndBenchTests : IDisposable
         Assert.All(points.Where(p => p.GetProperty("configuration").GetString() == "strong"),
             p => Assert.True(p.GetProperty("blocks").GetInt64() > 0 && p.GetProperty("txPerBlock").GetDouble() > 0, p.ToString()));
         Assert.All(points.Where(p => p.GetProperty("configuration").GetString() == "seq-sync"), p => Assert.Equal(0, p.GetProperty("blocks").GetInt64()));
-        Assert.Contains("| CPU µs/tx per replica | load generator µs/tx |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| CPU µs/tx per replica | bytes allocated per tx per replica | GC pause ms per second | load generator µs/tx |", markdown, StringComparison.Ordinal);
+        // Allocations per transaction come from the replicas' own GC totals at the window's edges: each of the four allocated some.
+        Assert.All(points.Where(p => p.GetProperty("configuration").GetString() == "strong"), p =>
+        {
+            Assert.Equal(4, p.GetProperty("allocatedBytesPerTxPerReplica").GetArrayLength());
+            Assert.All(p.GetProperty("allocatedBytesPerTxPerReplica").EnumerateArray(), b => Assert.True(b.GetDouble() > 0, p.ToString()));
+        });
         // The timeline covers warm-up and measurement (1 s + 1 s here), accepted counts never fall, and the warm start is read from it.
         Assert.All(points, p =>
         {
