@@ -18,17 +18,29 @@ public sealed class MetricsEndpointTests : IDisposable
     [Fact]
     public async Task A_replica_serves_Prometheus_metrics_and_stops_cleanly_on_SIGTERM()
     {
-        int basePort = TestPorts.FreeRange(9);
-        Assert.Equal(0, (await CliRun.AsProcessAsync("testnet", "init", "--dir", _dir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
-        int metricsPort = basePort + 8;
-
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true }.OwnedByThisRun();
-        foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "smartchain.dll"), "node", "run", "--home", Path.Combine(_dir, "node0"), "--metrics-port", metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        // The metrics port is probed free in this process, but another test process may bind it before the replica does
+        // (ports are reserved per process only): a replica that could not bind it is started again on fresh ports, at
+        // most three times; any other early exit fails the test.
+        Process node;
+        int metricsPort;
+        for (int attempt = 1; ; attempt++)
         {
-            start.ArgumentList.Add(arg);
+            (node, metricsPort) = await StartReplicaAsync();
+            if (!node.HasExited)
+            {
+                break;
+            }
+
+            string error = await node.StandardError.ReadToEndAsync();
+            if (!error.Contains("HttpListener could not be started", StringComparison.Ordinal) || attempt == 3)
+            {
+                Assert.Fail($"the replica exited with code {node.ExitCode} before serving metrics (attempt {attempt}): {error} {await node.StandardOutput.ReadToEndAsync()}");
+            }
+
+            node.Dispose();
         }
 
-        using Process node = Process.Start(start)!;
+        using Process running = node;
         Task<string> logs = node.StandardOutput.ReadToEndAsync();
         Task<string> errors = node.StandardError.ReadToEndAsync();
         try
@@ -76,5 +88,34 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal(0, node.ExitCode);
         Assert.Contains("replica 0 stopped", await logs, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "node0", "node.pid")));
+    }
+
+    // Initialises a fresh testnet on fresh ports and starts its replica 0 with a metrics port; returns once the
+    // replica is up or has exited (whichever comes first).
+    private async Task<(Process Node, int MetricsPort)> StartReplicaAsync()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+
+        int basePort = TestPorts.FreeRange(9);
+        Assert.Equal(0, (await CliRun.AsProcessAsync("testnet", "init", "--dir", _dir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        int metricsPort = basePort + 8;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true }.OwnedByThisRun();
+        foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "smartchain.dll"), "node", "run", "--home", Path.Combine(_dir, "node0"), "--metrics-port", metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process node = Process.Start(start)!;
+        string pidFile = Path.Combine(_dir, "node0", "node.pid");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!File.Exists(pidFile) && !node.HasExited)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        return (node, metricsPort);
     }
 }
