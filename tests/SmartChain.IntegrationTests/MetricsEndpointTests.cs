@@ -25,8 +25,8 @@ public sealed class MetricsEndpointTests : IDisposable
         int metricsPort;
         for (int attempt = 1; ; attempt++)
         {
-            (node, metricsPort) = await StartReplicaAsync();
-            if (!node.HasExited)
+            (node, metricsPort, bool started) = await StartReplicaAsync();
+            if (started)
             {
                 break;
             }
@@ -91,8 +91,8 @@ public sealed class MetricsEndpointTests : IDisposable
     }
 
     // Initialises a fresh testnet on fresh ports and starts its replica 0 with a metrics port; returns once the
-    // replica is up or has exited (whichever comes first).
-    private async Task<(Process Node, int MetricsPort)> StartReplicaAsync()
+    // replica logged that it started (it does so only after its exporter bound the port) or has exited.
+    private async Task<(Process Node, int MetricsPort, bool Started)> StartReplicaAsync()
     {
         if (Directory.Exists(_dir))
         {
@@ -109,13 +109,17 @@ public sealed class MetricsEndpointTests : IDisposable
         }
 
         Process node = Process.Start(start)!;
-        string pidFile = Path.Combine(_dir, "node0", "node.pid");
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!File.Exists(pidFile) && !node.HasExited)
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string? line;
+        while ((line = await node.StandardOutput.ReadLineAsync(deadline.Token)) is not null)
         {
-            await Task.Delay(50, deadline.Token);
+            if (line.Contains("replica 0 started", StringComparison.Ordinal))
+            {
+                return (node, metricsPort, true);
+            }
         }
 
-        return (node, metricsPort);
+        await node.WaitForExitAsync(deadline.Token); // its output ended: it exited
+        return (node, metricsPort, false);
     }
 }
