@@ -37,17 +37,31 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode()
     {
-        byte[] bytes = new byte[Hash256.Size + 1 + 8 + 8 + 4 + Result.Length + 4 + Receipt.Length + 8 + 4 + Attestation.Length];
+        byte[] bytes = new byte[EncodedLength(Receipt.Length)];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
+        WriteHead(ref writer);
+        writer.WriteBytes(Receipt.Span, MaxReceiptBytes);
+        WriteTail(ref writer);
+        return bytes;
+    }
+
+    // The encoding's size with a receipt of receiptLength bytes, and the fields before and after the receipt: shared by
+    // both encoders, so the in-place one cannot drift from the canonical one.
+    private int EncodedLength(int receiptLength) => Hash256.Size + 1 + 8 + 8 + 4 + Result.Length + 4 + receiptLength + 8 + 4 + Attestation.Length;
+
+    private void WriteHead(ref CanonicalWriter writer)
+    {
         Digest.WriteTo(ref writer);
         writer.WriteUInt8((byte)Status);
         writer.WriteInt64(Instance);
         writer.WriteInt64(Block);
         writer.WriteBytes(Result.Span, MaxResultBytes);
-        writer.WriteBytes(Receipt.Span, MaxReceiptBytes);
+    }
+
+    private void WriteTail(ref CanonicalWriter writer)
+    {
         writer.WriteInt64(ViewId);
         writer.WriteBytes(Attestation.Span, MaxAttestationBytes);
-        return bytes;
     }
 
     /// <summary>
@@ -62,13 +76,9 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
     {
         ArgumentNullException.ThrowIfNull(writeReceipt);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(receiptLength, MaxReceiptBytes);
-        byte[] bytes = new byte[Hash256.Size + 1 + 8 + 8 + 4 + Result.Length + 4 + receiptLength + 8 + 4 + Attestation.Length];
+        byte[] bytes = new byte[EncodedLength(receiptLength)];
         var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
-        Digest.WriteTo(ref writer);
-        writer.WriteUInt8((byte)Status);
-        writer.WriteInt64(Instance);
-        writer.WriteInt64(Block);
-        writer.WriteBytes(Result.Span, MaxResultBytes);
+        WriteHead(ref writer);
         writer.WriteUInt32((uint)receiptLength);
         int start = writer.Written;
         writeReceipt(ref writer, receipt);
@@ -77,8 +87,7 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
             throw new InvalidOperationException($"the receipt wrote {writer.Written - start} bytes, not the {receiptLength} it announced");
         }
 
-        writer.WriteInt64(ViewId);
-        writer.WriteBytes(Attestation.Span, MaxAttestationBytes);
+        WriteTail(ref writer);
         return bytes;
     }
 
