@@ -19,4 +19,7 @@ public sealed record LoadResult(int Streams, long Transactions, TimeSpan Measure
     /// from the streams' start (the first sample is (0, 0)); <see cref="WarmStart"/> reads it.
     /// </summary>
     public IReadOnlyList<TimelineSample> Timeline { get; init; } = [];
+
+    /// <summary>The measured requests in slot order (at most the first two million), which <see cref="LatencyTail"/> explains.</summary>
+    public IReadOnlyList<RequestTrace> Requests { get; init; } = [];
 }

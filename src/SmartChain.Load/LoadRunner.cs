@@ -19,6 +19,10 @@ public static class LoadRunner
     // An hour at the default 100 ms: a longer run keeps the timeline of its first hour (a limit on everything).
     private const int MaxTimelineSamples = 36_000;
 
+    // Traced requests per run, all streams together (48 bytes each): over an hour at 2,500 tx/s would need more, and the
+    // tail of the first ones explains it as well.
+    private const int MaxTracedRequests = 2_000_000;
+
     /// <summary>Runs the workload's setup, then its streams for the plan's warm-up and duration.</summary>
     /// <exception cref="LoadException">The setup was not accepted.</exception>
     public static async Task<LoadResult> RunAsync(IReadOnlyList<ChainClient> clients, IStreamWorkload workload, LoadPlan plan,
@@ -35,12 +39,18 @@ public static class LoadRunner
 
         var total = new LongConcurrentHistogram(1, MaxLatencyMicros, 3);
         var interval = new LongConcurrentHistogram(1, MaxLatencyMicros, 3);
-        var state = new RunState();
+        var state = new RunState { Origin = Stopwatch.GetTimestamp() };
+        var traces = new List<RequestTrace>[workload.Streams];
+        for (int i = 0; i < traces.Length; i++)
+        {
+            traces[i] = [];
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = Stopwatch.StartNew();
         Pacer? pacer = plan.Rate is { } rate ? new Pacer(rate, Stopwatch.GetTimestamp()) : null;
         Task[] streams = [.. Enumerable.Range(0, workload.Streams).Select(s => Task.Run(() =>
-            StreamAsync(s, clients[s % clients.Count], workload, state, pacer, () => Volatile.Read(ref interval), total, stop.Token), CancellationToken.None))];
+            StreamAsync(s, clients[s % clients.Count], workload, state, pacer, () => Volatile.Read(ref interval), total, traces[s], stop.Token), CancellationToken.None))];
 
         var timeline = new List<TimelineSample> { new(TimeSpan.Zero, 0) };
         Task sampler = SampleAsync(timeline, plan.TimelineInterval, clock, state, stop.Token);
@@ -80,6 +90,7 @@ public static class LoadRunner
             total.TotalCount == 0 ? 0 : total.GetMaxValue() / 1000.0, Interlocked.Read(ref state.Errors))
         {
             Timeline = timeline,
+            Requests = [.. traces.SelectMany(t => t).OrderBy(t => t.Slot)],
         };
     }
 
@@ -114,7 +125,7 @@ public static class LoadRunner
     }
 
     private static async Task StreamAsync(int stream, ChainClient client, IStreamWorkload workload, RunState state, Pacer? pacer,
-        Func<LongConcurrentHistogram> interval, LongConcurrentHistogram total, CancellationToken stop)
+        Func<LongConcurrentHistogram> interval, LongConcurrentHistogram total, List<RequestTrace> traces, CancellationToken stop)
     {
         try
         {
@@ -129,9 +140,11 @@ public static class LoadRunner
                 }
 
                 SignedRequest request = workload.NextRequest(stream, client.KnownInstance);
-                long started = pacer is null ? Stopwatch.GetTimestamp() : slot;
+                long sent = Stopwatch.GetTimestamp();
+                long started = pacer is null ? sent : slot;
                 ReplyMessage reply = await client.SubmitAsync(request, stop);
-                long micros = Math.Clamp((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds, 1, MaxLatencyMicros);
+                long done = Stopwatch.GetTimestamp();
+                long micros = Math.Clamp((long)Stopwatch.GetElapsedTime(started, done).TotalMicroseconds, 1, MaxLatencyMicros);
                 if (!workload.Accepted(stream, reply))
                 {
                     Interlocked.Increment(ref state.Errors);
@@ -144,7 +157,10 @@ public static class LoadRunner
                 if (Volatile.Read(ref state.Measuring) == 1)
                 {
                     total.RecordValue(micros);
-                    Interlocked.Increment(ref state.Counted);
+                    if (Interlocked.Increment(ref state.Counted) <= MaxTracedRequests)
+                    {
+                        traces.Add(new RequestTrace(stream, state.Micros(started), state.Micros(sent), state.Micros(done), reply.Block, reply.Instance));
+                    }
                 }
             }
         }
@@ -193,5 +209,8 @@ public static class LoadRunner
         public long Errors;
         public int Measuring;
         public TimeSpan LastReport;
+        public long Origin;
+
+        public long Micros(long timestamp) => (long)Stopwatch.GetElapsedTime(Origin, timestamp).TotalMicroseconds;
     }
 }

@@ -114,6 +114,21 @@ public sealed class DemoAndBenchTests : IDisposable
             Assert.True(p.GetProperty("warmStart").GetProperty("steadyTxPerSecond").GetDouble() > 0);
         });
 
+        // The latency tail: every measured request is counted in the histogram, the slowest are explained, all are in a CSV,
+        // and the replicas' logs outlive their network.
+        Assert.All(points, p =>
+        {
+            JsonElement tail = p.GetProperty("tail");
+            Assert.Equal(p.GetProperty("transactions").GetInt64(), tail.GetProperty("requests").GetInt64());
+            Assert.Equal(tail.GetProperty("requests").GetInt64(), tail.GetProperty("histogramMs").EnumerateArray().Sum(b => b[1].GetInt64()));
+            Assert.True(tail.GetProperty("slowest").GetArrayLength() > 0, p.ToString());
+        });
+        string[] csv = await File.ReadAllLinesAsync(Path.Combine(output, "requests", "strong-spend-2-run1.csv"));
+        Assert.Equal("stream,slot_us,sent_us,done_us,latency_us,block,instance", csv[0]);
+        Assert.Equal(points.Single(p => p.GetProperty("configuration").GetString() == "strong" && !p.GetProperty("sweep").GetBoolean())
+            .GetProperty("transactions").GetInt64(), csv.Length - 1);
+        Assert.Contains("started", await File.ReadAllTextAsync(Path.Combine(output, "logs", "strong-node0.log")), StringComparison.Ordinal);
+
         foreach (string chart in new[] { "throughput-vs-clients.png", "latency-vs-throughput.png" })
         {
             byte[] png = await File.ReadAllBytesAsync(Path.Combine(output, chart));

@@ -36,6 +36,13 @@ public class LoadRunnerTests
         Assert.Contains(progress, p => p.WarmingUp);
         Assert.Contains(progress, p => !p.WarmingUp && p.TxPerSecond > 0);
 
+        // Every measured request is traced, in slot order, with the block its reply names.
+        Assert.Equal(result.Transactions, result.Requests.Count);
+        Assert.All(result.Requests, t => Assert.True(t.Slot <= t.Sent && t.Sent < t.Done && t.Block > 0, t.ToString()));
+        Assert.True(result.Requests.Zip(result.Requests.Skip(1)).All(p => p.First.Slot <= p.Second.Slot));
+        // The histogram keeps 3 significant digits, the trace the microsecond.
+        Assert.Equal(result.MaxMs, LatencyTail.Of(result.Requests, 1).Slowest[0].Trace.Latency / 1000.0, result.MaxMs / 500);
+
         await net.StopAsync();
         ReplicaHostTests.AssertVerifiedLedgers(net);
     }

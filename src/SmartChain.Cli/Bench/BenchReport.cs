@@ -196,6 +196,7 @@ internal static class BenchReport
                 }
 
                 TimelineJson.Write(w, p.Result);
+                TailReport.WriteJson(w, p.Result);
                 w.WriteEndObject();
             }
 

@@ -104,6 +104,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
             if (local is not null)
             {
                 await local.DisposeAsync();
+                KeepLogs(local.Folder, configuration.Key);
                 Directory.Delete(local.Folder, recursive: true);
             }
         }
@@ -169,7 +170,26 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
             $"gen0/1/2 {(point.MeanCollections is { } gc ? $"{gc.Gen0:0}/{gc.Gen1:0}/{gc.Gen2:0}" : "n/a")}  " +
             $"µs/tx load generator {point.LoadGeneratorMicrosPerTx:0}  tx/block {(point.TxPerBlock is { } perBlock ? perBlock.ToString("0", CultureInfo.InvariantCulture) : "n/a")}" +
             $"{(result.Errors > 0 ? $"  errors {result.Errors}" : "")}"));
+        string kind = sweep ? "sweep" : rate is { } paced ? $"paced{paced:0}-run{run}" : $"run{run}";
+        string requests = Directory.CreateDirectory(Path.Combine(options.OutputDirectory, "requests")).FullName;
+        TailReport.WriteCsv(Path.Combine(requests, $"{configuration.Key}-{operation}-{count}-{kind}.csv"), result);
+        output.WriteLine($"    {TailReport.Line(result)}");
         return point;
+    }
+
+    // The replicas' logs outlive their network (OUT/logs/CONFIG-nodeN.log): a slow run's status lines, checkpoint pauses
+    // and dropped inputs are what explains its latency tail.
+    private void KeepLogs(string folder, string configuration)
+    {
+        string logs = Directory.CreateDirectory(Path.Combine(options.OutputDirectory, "logs")).FullName;
+        foreach (string home in Directory.GetDirectories(folder, "node*"))
+        {
+            string log = Path.Combine(home, TestnetProcesses.LogFileName);
+            if (File.Exists(log))
+            {
+                File.Copy(log, Path.Combine(logs, $"{configuration}-{Path.GetFileName(home)}.log"), overwrite: true);
+            }
+        }
     }
 
     /// <summary>

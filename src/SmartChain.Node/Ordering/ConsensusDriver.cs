@@ -47,6 +47,13 @@ internal sealed partial class ConsensusDriver : IDisposable
     private readonly List<ExecutionItem> _answers = [];
     private ConsensusStatus _status;
 
+    // Client requests one or a few instances ahead of this replica's decisions, submitted again once it has decided them.
+    private readonly AheadRequests _ahead = new();
+    private readonly List<NodeInput.ClientRequest> _due = [];
+    private readonly List<NodeInput.ClientRequest> _expired = [];
+    private long _ticks;
+    private long _heldAhead;
+
     /// <summary>
     /// A driver for <paramref name="core"/> (recovered, its votes restored); <paramref name="durableConsensusId"/> says
     /// which votes the ledger made unnecessary, and <paramref name="requestTransfer"/> starts a state transfer if none runs
@@ -191,6 +198,7 @@ internal sealed partial class ConsensusDriver : IDisposable
 
     private async Task ActAsync(bool ticked, CancellationToken stop)
     {
+        SubmitDue(); // before the proposals are released, so the next one carries them
         _core.ReleaseProposals();
         await HandleReadyAsync(_core.TakeReady(), stop);
         foreach (ExecutionItem answer in _answers)
@@ -207,6 +215,7 @@ internal sealed partial class ConsensusDriver : IDisposable
         switch (input)
         {
             case NodeInput.Tick:
+                _ticks++;
                 _inputs.ReportMalformed(_core);
                 _core.Tick();
                 break;
@@ -273,6 +282,17 @@ internal sealed partial class ConsensusDriver : IDisposable
         }
 
         PoolAddResult result = _core.Submit(request);
+        if (result == PoolAddResult.OutsideWindow && request.NotBefore > _core.LastDecided && _ahead.TryHold(client, _core.LastDecided, _ticks))
+        {
+            long held = ++_heldAhead;
+            if ((held & (held - 1)) == 0)
+            {
+                NodeLog.BadInput(_log, $"held a request whose not-before {request.NotBefore} is ahead of this replica's last decided instance {_core.LastDecided} until it is decided", held);
+            }
+
+            return;
+        }
+
         ExecutionItem? answer = result switch
         {
             // Not a member yet (a joiner catching up) or any more: it orders nothing, but it answers the request if it
@@ -292,6 +312,29 @@ internal sealed partial class ConsensusDriver : IDisposable
         {
             _answers.Add(answer);
         }
+    }
+
+    // Held requests whose instance is now decided go to the pool; those held too long are refused as they would have been.
+    private void SubmitDue()
+    {
+        if (_ahead.Count == 0)
+        {
+            return;
+        }
+
+        _ahead.Take(_core.LastDecided, _ticks, _due, _expired);
+        foreach (NodeInput.ClientRequest due in _due)
+        {
+            Submit(due);
+        }
+
+        foreach (NodeInput.ClientRequest expired in _expired)
+        {
+            _answers.Add(new ExecutionItem.Refused(expired.Request, expired.Session, OutsideWindow(expired.Request)));
+        }
+
+        _due.Clear();
+        _expired.Clear();
     }
 
     // Expired for good, or ahead of what this replica has decided (it may be behind: the client may retry).

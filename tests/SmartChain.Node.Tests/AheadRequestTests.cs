@@ -1,0 +1,192 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
+using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
+using SmartChain.Core.Views;
+using SmartChain.Network;
+using SmartChain.Node.Ordering;
+
+namespace SmartChain.Node.Tests;
+
+/// <summary>
+/// A client names as not-before the newest instance it has a reply from, and the fastest replicas reply first: a replica
+/// still one instance behind them gets the client's next request before it decides that instance. It used to refuse it
+/// ("ahead of this replica's last decided instance"); when that replica was the leader, the request was ordered only
+/// after the others forwarded it at half the request timeout, 1 s later (issue 16: the ~1 s mode of the latency tail).
+/// Now the replica holds it until it has decided the instance, then pools it like any other.
+/// </summary>
+public sealed class AheadRequestTests : IDisposable
+{
+    private const string Chain = "ahead-requests";
+    private readonly Ed25519KeyPair[] _keys = [.. Enumerable.Range(0, 4).Select(i => Key((byte)(70 + i)))];
+    private readonly Ed25519KeyPair _first = Key(91);
+    private readonly Ed25519KeyPair _next = Key(92);
+    private readonly string _dir = Directory.CreateTempSubdirectory("smartchain-ahead-").FullName;
+
+    public void Dispose()
+    {
+        foreach (Ed25519KeyPair key in _keys)
+        {
+            key.Dispose();
+        }
+
+        _first.Dispose();
+        _next.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_request_naming_the_instance_a_replica_is_about_to_decide_is_pooled_once_it_decides_it_not_refused()
+    {
+        var view = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), _keys[i].PublicKey)));
+        var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5, RequestTimeoutTicks = 200 };
+        SignedRequest first = SignedRequest.Create(Chain, _first, 1, 0, [1, 2, 3]);
+        List<(int From, ConsensusMessage Message)> toReplica3 = Decide(view, options, first);
+
+        var main = Channel.CreateUnbounded<NodeInput>();
+        var clients = new ClientInputQueue(maxCount: 16, maxBytes: long.MaxValue);
+        var inputs = new ConsensusInputs(main.Reader, main.Writer, clients, requestsPerTurn: 64, new NoLinks(), _ => { });
+        var execution = Channel.CreateUnbounded<ExecutionItem>();
+        var ledger = Channel.CreateUnbounded<LedgerInput>();
+        var core = new ReplicaCore(3, view, Chain, _keys[3], options, r => r.Verify(Chain));
+        using VoteLog votes = VoteLog.Open(Path.Combine(_dir, "votes.log"), 0, out _, _ => { });
+        using var signer = new Views.ViewSigner(3, _keys[3], null);
+        using var metrics = new NodeMetrics(Chain, 3, () => 0, () => 0, () => 0, () => 3, () => 0, () => 0, () => 4);
+        using var driver = new ConsensusDriver(3, core, votes, inputs, new NoLinks(), signer, execution.Writer, ledger.Writer, () => 0,
+            new Gateway.ReplyRegistry(TimeProvider.System), () => false, metrics, NullLogger.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task loop = driver.Start(tickMs: 60_000, TimeProvider.System, stop.Token);
+        await using var session = new ClientSession(new SilentLink(new PeerIdentity(-1, _next.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
+
+        // The client saw instance 1 decided elsewhere; replica 3 has decided nothing yet when its request arrives.
+        SignedRequest next = SignedRequest.Create(Chain, _next, 1, notBefore: 1, [4, 5, 6]);
+        Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(next, session)));
+        inputs.RingDoorbell();
+
+        // The loop takes its inputs in order: once it has dequeued the request, the votes offered next come after it.
+        Assert.True(SpinWait.SpinUntil(() => clients.Count == 0, TimeSpan.FromSeconds(10)), "the consensus loop never took the request");
+        foreach ((int from, ConsensusMessage message) in toReplica3)
+        {
+            inputs.OfferPeerMessage(new NodeInput.PeerMessage(from, message, 64));
+        }
+
+        ExecutionItem item = await execution.Reader.ReadAsync(stop.Token);
+        Assert.True(item is ExecutionItem.Decided { Decision.Instance: 1 }, $"first to execution: {item}");
+        Assert.True(SpinWait.SpinUntil(() => driver.Status.LastDecided == 1, TimeSpan.FromSeconds(10)), "instance 1 was never published");
+        Assert.Equal(1, driver.Status.PendingRequests);
+        Assert.False(execution.Reader.TryRead(out ExecutionItem? refused), $"answered instead of ordered: {refused}");
+
+        await stop.CancelAsync();
+        await loop.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    // Runs replicas 0–2 until they decide the request; returns, in order, what they sent replica 3 (or broadcast).
+    private List<(int From, ConsensusMessage Message)> Decide(View view, ConsensusOptions options, SignedRequest request)
+    {
+        ReplicaCore[] cores = [.. Enumerable.Range(0, 3).Select(i => new ReplicaCore(i, view, Chain, _keys[i], options, r => r.Verify(Chain)))];
+        var toReplica3 = new List<(int, ConsensusMessage)>();
+        var inFlight = new Queue<(int From, int To, ConsensusMessage Message)>();
+        foreach (ReplicaCore core in cores)
+        {
+            core.Submit(request);
+        }
+
+        bool moved = true;
+        while (moved)
+        {
+            moved = false;
+            foreach (ReplicaCore core in cores)
+            {
+                foreach (OutboundMessage outbound in core.TakeReady().Messages)
+                {
+                    moved = true;
+                    for (int to = 0; to < 4; to++)
+                    {
+                        if (to != core.Id && (outbound.To is null || outbound.To == to))
+                        {
+                            inFlight.Enqueue((core.Id, to, outbound.Message));
+                        }
+                    }
+                }
+            }
+
+            while (inFlight.TryDequeue(out var message))
+            {
+                moved = true;
+                if (message.To == 3)
+                {
+                    toReplica3.Add((message.From, message.Message));
+                }
+                else
+                {
+                    cores[message.To].Step(message.From, message.Message);
+                }
+            }
+        }
+
+        Assert.All(cores, core => Assert.Equal(1, core.LastDecided));
+        return toReplica3;
+    }
+
+    private static Ed25519KeyPair Key(byte id)
+    {
+        byte[] seed = new byte[32];
+        seed[0] = id;
+        return Ed25519KeyPair.FromSeed(seed);
+    }
+
+    private sealed class NoLinks : IReplicaLinks
+    {
+        private readonly Channel<(int From, Frame Frame)> _incoming = Channel.CreateUnbounded<(int, Frame)>();
+
+        public IReadOnlyCollection<int> Peers => [0, 1, 2];
+
+        public ChannelReader<(int From, Frame Frame)> Incoming => _incoming.Reader;
+
+        public int ConnectedPeers => 3;
+
+        public long DroppedFrames => 0;
+
+        public int QueuedFrames => 0;
+
+        public void SetPeers(IEnumerable<ReplicaMember> members)
+        {
+        }
+
+        public void Release(int from, int bytes)
+        {
+        }
+
+        public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload)
+        {
+        }
+
+        public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload)
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class SilentLink(PeerIdentity peer) : IFrameLink
+    {
+        public PeerIdentity Peer => peer;
+
+        public EndPoint? RemoteEndPoint => null;
+
+        public ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, bool flush, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
