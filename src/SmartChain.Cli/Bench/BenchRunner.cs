@@ -188,9 +188,14 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         return ProcessCpu.Seconds(Environment.ProcessId) ?? 0;
     }
 
-    /// <summary>What each replica's garbage collector counted between the two edges, for the replicas that answered at both.</summary>
+    /// <summary>
+    /// What each replica's garbage collector counted between the two edges, for the replicas that answered at both with
+    /// totals that did not go back (a replica restarted in the window counts from zero again; a faulty one says anything).
+    /// </summary>
     internal static RuntimeCounters[] RuntimeWindows(IReadOnlyDictionary<int, QueryResultMessage>? start, IReadOnlyDictionary<int, QueryResultMessage>? end) =>
-        start is null || end is null ? [] : [.. end.Keys.Order().Where(start.ContainsKey).Select(r => end[r].Runtime.Since(start[r].Runtime))];
+        start is null || end is null ? []
+            : [.. end.Keys.Order().Where(r => start.TryGetValue(r, out QueryResultMessage? first) && end[r].Runtime.CanFollow(first.Runtime))
+                .Select(r => end[r].Runtime.Since(start[r].Runtime))];
 
     /// <summary>Every answering replica's progress and GC totals, or null if none answered (or the run is being cancelled).</summary>
     private static async Task<IReadOnlyDictionary<int, QueryResultMessage>?> ProbeEdgeAsync(ChainClient client, CancellationToken cancellationToken)
