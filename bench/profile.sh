@@ -9,62 +9,35 @@
 #   defaults: /tmp/smartchain-profile 10 64 strong 4. Needs root (perf) and perf (linux-perf; installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=$(realpath -m "${1:-/tmp/smartchain-profile}")
-seconds=${2:-10}
-clients=${3:-64}
-persistence=${4:-strong}
-replicas=${5:-4}
+source bench/lib.sh
+bench_args /tmp/smartchain-profile "$@"
 
 if ! command -v perf > /dev/null; then
   apt-get update -qq && apt-get install -y -qq linux-perf > /dev/null
 fi
-dll=src/SmartChain.Cli/bin/Release/net10.0/smartchain.dll
-[ -n "${NO_BUILD:-}" ] || dotnet build -c Release src/SmartChain.Cli -v quiet -nologo > /dev/null
-cli=(dotnet "$dll")
-
-mkdir -p "$out"
-rm -rf "$out/net" "$out/bench" "$out"/by-*.tsv "$out/perf.data" # a previous profile here, nothing else
-net="$out/net"
-"${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" > "$out/init.log"
-bench_pid=
-cleanup() {
-  [ -n "$bench_pid" ] && kill "$bench_pid" 2> /dev/null || true
-  "${cli[@]}" testnet stop --dir "$net" > /dev/null 2>&1 || true
-}
-trap cleanup EXIT
+bench_build
+bench_testnet_init 'by-*.tsv' perf.data # a previous profile here, nothing else
 # PerfMapEnabled: the JIT writes /tmp/perf-PID.map, which names its code for perf. EnableWriteXorExecute=0: with W^X on,
-# JIT code runs from a double mapping (memfd:doublemapper) that perf cannot match with that map.
+# JIT code runs from a double mapping (memfd:doublemapper) that perf cannot match with that map. The replicas and the
+# load generator (the bench) run with them.
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-"${cli[@]}" testnet start --dir "$net" > "$out/start.log"
-replica_pids=$(awk 1 "$net"/node*/node.pid | paste -sd, -) # the pid files end without a newline
-
-# One sweep point (it warms the JIT and the network up), then the measured run that is profiled. The bench prints a
-# line after each point; the profiled run's warm-up (2 s) and setup start after the first line.
-"${cli[@]}" bench --network "$net/genesis.json" --operations spend --clients "$clients" --runs 1 \
-  --duration $((seconds + 6)) --out "$out/bench" > "$out/bench.log" 2>&1 &
-bench_pid=$!
+bench_testnet_start
+bench_run_start
 unset DOTNET_PerfMapEnabled DOTNET_EnableWriteXorExecute # the CLI runs below write no maps
-until grep -q " sweep:" "$out/bench.log"; do
-  kill -0 "$bench_pid" 2> /dev/null || { echo "bench ended early:"; cat "$out/bench.log"; exit 1; }
-  sleep 0.2
-done
-sleep 4
 # System-wide (-a): with -p, perf gives up when one of .NET's short-lived pool threads ends while it attaches. The
 # table keeps only the replicas' and the load generator's samples.
 perf record -a -F 999 -o "$out/perf.data" -- sleep "$seconds" 2> "$out/perf-record.log"
 load_pid=$bench_pid
-wait "$bench_pid"
-bench_pid=
-cat "$out/bench.log"
+bench_run_wait
 
 # Per process (--pid takes its threads too): self time by shared object and symbol, and by thread name.
-for pid in ${replica_pids//,/ } $load_pid; do
+for pid in $replica_pids $load_pid; do
   perf report -i "$out/perf.data" --pid="$pid" --stdio --no-children --percentage absolute --sort dso,sym -F overhead,dso,sym --percent-limit 0 -t $'\t' \
     2> /dev/null | grep -v '^#' | grep -v '^$' > "$out/by-symbol-$pid.tsv" || true
   perf report -i "$out/perf.data" --pid="$pid" --stdio --no-children --percentage absolute --sort pid -F overhead,pid --percent-limit 0 -t $'\t' \
     2> /dev/null | grep -v '^#' | grep -v '^$' > "$out/by-thread-$pid.tsv" || true
 done
-python3 bench/profile-table.py "$out" "$replica_pids" "$load_pid" | tee "$out/profile.md"
+python3 bench/profile-table.py "$out" "${replica_pids// /,}" "$load_pid" | tee "$out/profile.md"
 # The perf maps of this run's processes (replicas, load generator, the CLI that started them), once they have ended.
 "${cli[@]}" testnet stop --dir "$net" > /dev/null 2>&1 || true
 find /tmp -maxdepth 1 -name 'perf*-*.map' -newer "$out/init.log" | while read -r map; do

@@ -47,6 +47,9 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "state transfer: dropped replica {From} as a source: {Reason}")]
     public static partial void TransferSourceDropped(ILogger logger, int from, string reason);
 
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "replica {From} asked for or sent {Count} block certifications more than its {Budget} in a second; dropped")]
+    public static partial void CertificationsDropped(ILogger logger, int from, int count, int budget);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "view: {Line}")]
     public static partial void ViewChange(ILogger logger, string line);
 }

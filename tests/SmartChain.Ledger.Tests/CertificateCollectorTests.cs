@@ -71,6 +71,34 @@ public sealed class CertificateCollectorTests : IDisposable
     }
 
     [Fact]
+    public void A_peer_repeating_a_refused_signature_costs_one_check_and_one_evidence_line_per_block()
+    {
+        // A Byzantine peer may send its bad signature of a block as fast as its link goes: each one was checked with
+        // Ed25519 and logged as a warning on the ledger loop. A correct replica's signature never fails, so the first
+        // refusal is the peer's last word on that block; its other blocks are judged on their own.
+        Hash256 hash = _block.Hash;
+        _collector.SetLocal(1, hash);
+        byte[] forged = Sign(2, hash).ToArray();
+        forged[7] ^= 1;
+        for (int i = 0; i < 1_000; i++)
+        {
+            Assert.Null(_collector.Add(2, 1, hash, forged));
+        }
+
+        Assert.Equal([(2, 1L)], _evidence.Select(e => (e.From, e.Block)));
+
+        // Refused for this block, even signed right: the certificate is the three others'.
+        BlockCertificate? certificate = null;
+        foreach (int replica in new[] { 2, 0, 1, 3 })
+        {
+            certificate ??= _collector.Add(replica, 1, hash, Sign(replica, hash));
+        }
+
+        Assert.NotNull(certificate);
+        Assert.Equal([0, 1, 3], certificate.Signatures.Select(s => s.ReplicaId));
+    }
+
+    [Fact]
     public void Non_members_and_signatures_far_beyond_the_window_are_not_kept()
     {
         Hash256 hash = _block.Hash;

@@ -135,39 +135,6 @@ public sealed class AnswerAfterDecisionTests : IDisposable
         return Ed25519KeyPair.FromSeed(seed);
     }
 
-    private sealed class RecordingLinks : IReplicaLinks
-    {
-        private readonly Channel<(int From, Frame Frame)> _incoming = Channel.CreateUnbounded<(int, Frame)>();
-
-        public IReadOnlyCollection<int> Peers => [0, 1, 2];
-
-        public ChannelReader<(int From, Frame Frame)> Incoming => _incoming.Reader;
-
-        public int ConnectedPeers => 3;
-
-        public long DroppedFrames => 0;
-
-        public int QueuedFrames => 0;
-
-        public void SetPeers(IEnumerable<ReplicaMember> members)
-        {
-        }
-
-        public void Release(int from, int bytes)
-        {
-        }
-
-        public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload)
-        {
-        }
-
-        public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload)
-        {
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     private sealed class SilentLink(PeerIdentity peer) : IFrameLink
     {
         public PeerIdentity Peer => peer;

@@ -74,7 +74,7 @@ public sealed class ReconfigurationSimulationTests
         SimOutcome outcome = ReplicaSimulation.Run(641);
 
         Assert.Contains("join", outcome.Reconfigured);
-        Assert.True(outcome.Disk.CorruptRefused > 0, outcome.ToString());
+        Assert.True(outcome.Disk[DiskResponse.CorruptRefused] > 0, outcome.ToString());
         Assert.True(outcome.Passed, outcome.ToString());
     }
 }

@@ -30,7 +30,7 @@ internal sealed partial class ReplicaSimulation
 
     // The disk of replica i, created at its first start; a wipe replaces it with an empty one.
     private SimulatedDisk DiskOf(int i) =>
-        _disks[i] ??= new SimulatedDisk(new Random((int)(_faults.Disk.DiskSeed >> 16) ^ (i * 7919) ^ (int)_diskReport.CorruptRefused));
+        _disks[i] ??= new SimulatedDisk(new Random((int)(_faults.Disk.DiskSeed >> 16) ^ (i * 7919) ^ (int)_diskReport[DiskResponse.CorruptRefused]));
 
     // A fresh log for each incarnation: what it reported is what counts for its start. No replica here is Byzantine,
     // so evidence against one that kept its disk means it voted or signed twice: it forgot a vote it had sent (a vote
@@ -82,7 +82,7 @@ internal sealed partial class ReplicaSimulation
     {
         TimeProvider time = _scheduler.Time;
         long until = time.GetTimestamp() + (down / 2);
-        _failedSyncsBefore[replica] = disk.Counts.FailedSyncs;
+        _failedSyncsBefore[replica] = disk.Counts[DiskEvent.FailedSyncs];
         _failSyncArmed[replica] = true;
         disk.FailSyncIn = 1 + (int)(_scheduler.Next() % 4);
         while (time.GetTimestamp() < until && _completions[replica] is { IsCompleted: false })
@@ -90,14 +90,14 @@ internal sealed partial class ReplicaSimulation
             await Task.Delay(TimeSpan.FromTicks(FailedSyncPoll), time);
         }
 
-        bool failed = disk.Counts.FailedSyncs > _failedSyncsBefore[replica];
+        bool failed = disk.Counts[DiskEvent.FailedSyncs] > _failedSyncsBefore[replica];
         if (_completions[replica] is { IsFaulted: true })
         {
-            _diskReport.HaltsOnFailedSync++;
+            _diskReport[DiskResponse.HaltsOnFailedSync]++;
         }
         else if (failed)
         {
-            _diskReport.FailedSyncsSurvived++;
+            _diskReport[DiskResponse.FailedSyncsSurvived]++;
         }
 
         disk.FailSyncIn = 0;
@@ -109,7 +109,7 @@ internal sealed partial class ReplicaSimulation
 
     // A stopped loop is expected only of a replica whose fsync just failed, and only for that failure.
     private bool HaltedOnFailedSync(int i, Exception failure) =>
-        _failSyncArmed[i] && DiskOf(i).Counts.FailedSyncs > _failedSyncsBefore[i] && failure.ToString().Contains("simulated fsync failure", StringComparison.Ordinal);
+        _failSyncArmed[i] && DiskOf(i).Counts[DiskEvent.FailedSyncs] > _failedSyncsBefore[i] && failure.ToString().Contains("simulated fsync failure", StringComparison.Ordinal);
 
     // The next read at restart that covers one committed byte of the block store, the vote log or a snapshot flips it.
     private void ArmCorruption(int replica, SimulatedDisk disk)
@@ -144,12 +144,12 @@ internal sealed partial class ReplicaSimulation
     {
         SimulatedDisk disk = DiskOf(i);
         (string File, long Offset)? armed = disk.CorruptReadAt;
-        long corruptBefore = disk.Counts.CorruptReads;
+        long corruptBefore = disk.Counts[DiskEvent.CorruptReads];
         try
         {
             Start(i);
         }
-        catch (Exception e) when (armed is not null && disk.Counts.CorruptReads > corruptBefore)
+        catch (Exception e) when (armed is not null && disk.Counts[DiskEvent.CorruptReads] > corruptBefore)
         {
             _contexts[i]!.Kill();
             if (!e.Message.Contains(Path.GetFileName(armed.Value.File), StringComparison.Ordinal) && !e.Message.Contains(BlockStore.FolderName, StringComparison.Ordinal))
@@ -159,7 +159,7 @@ internal sealed partial class ReplicaSimulation
 
             _network.Trace($"wipe r{i}");
             _wiped[i] = true;
-            _diskReport.CorruptRefused++;
+            _diskReport[DiskResponse.CorruptRefused]++;
             _diskReport.Disk.Add(disk.Counts);
             _disks[i] = null;
             Start(i);
@@ -172,13 +172,13 @@ internal sealed partial class ReplicaSimulation
         }
 
         disk.CorruptReadAt = null;
-        if (disk.Counts.CorruptReads == corruptBefore)
+        if (disk.Counts[DiskEvent.CorruptReads] == corruptBefore)
         {
-            _diskReport.CorruptUnread++;
+            _diskReport[DiskResponse.CorruptUnread]++;
         }
         else if (Reported(_logs[i]!, at.File))
         {
-            _diskReport.CorruptLogged++;
+            _diskReport[DiskResponse.CorruptLogged]++;
         }
         else
         {

@@ -35,7 +35,7 @@ internal sealed partial class ReplicaSimulation
             _kept.Add((i, line));
             if (line.StartsWith(SnapshotInstalled, StringComparison.Ordinal))
             {
-                _snapshotReport.SnapshotTransfers++;
+                _snapshotReport[SnapshotEvent.SnapshotTransfers]++;
             }
         };
         return log;
@@ -59,22 +59,22 @@ internal sealed partial class ReplicaSimulation
             }
 
             SimulatedDisk disk = DiskOf(replica);
-            long before = disk.Counts.CorruptReads;
+            long before = disk.Counts[DiskEvent.CorruptReads];
             int seen = _kept.Count;
             string folder = Path.Combine(DataDir(replica), target == SimCorruptTarget.Block ? BlockStore.FolderName : SnapshotStore.FolderName) + Path.DirectorySeparatorChar;
             string suffix = target == SimCorruptTarget.Block ? ".log" : ".bin";
             disk.CorruptNextReadOf = p => p.StartsWith(folder, StringComparison.Ordinal) && p.EndsWith(suffix, StringComparison.Ordinal);
             _network.Trace($"corrupt-running r{replica} {target}");
-            _snapshotReport.Armed++;
-            while (time.GetTimestamp() < until && disk.Counts.CorruptReads == before && _hosts[replica] is not null)
+            _snapshotReport[SnapshotEvent.Armed]++;
+            while (time.GetTimestamp() < until && disk.Counts[DiskEvent.CorruptReads] == before && _hosts[replica] is not null)
             {
                 await Task.Delay(TimeSpan.FromTicks(FailedSyncPoll), time);
             }
 
             disk.CorruptNextReadOf = null;
-            if (disk.Counts.CorruptReads == before)
+            if (disk.Counts[DiskEvent.CorruptReads] == before)
             {
-                _snapshotReport.Unread++;
+                _snapshotReport[SnapshotEvent.Unread]++;
                 continue;
             }
 
@@ -82,11 +82,11 @@ internal sealed partial class ReplicaSimulation
             _network.Trace($"corrupted-running r{replica} {Path.GetFileName(file)} {disk.LastCorruption.Value.Offset}");
             if (target == SimCorruptTarget.Block)
             {
-                _snapshotReport.BlockReads++;
+                _snapshotReport[SnapshotEvent.BlockReads]++;
             }
             else
             {
-                _snapshotReport.SnapshotReads++;
+                _snapshotReport[SnapshotEvent.SnapshotReads]++;
             }
 
             await AwaitReportAsync(replica, file, seen, time.GetTimestamp() + ReportBound);
@@ -108,14 +108,14 @@ internal sealed partial class ReplicaSimulation
                 (int from, string line) = _kept[seen];
                 if (from == replica && line.Contains(name, StringComparison.Ordinal))
                 {
-                    _snapshotReport.ReportedByReader++;
+                    _snapshotReport[SnapshotEvent.ReportedByReader]++;
                     return;
                 }
 
                 if (from != replica && snapshotOf is not null && line.Contains(snapshotOf, StringComparison.Ordinal) &&
                     (line.Contains("hashes to", StringComparison.Ordinal) || line.Contains("does not match", StringComparison.Ordinal)))
                 {
-                    _snapshotReport.ReportedByReceiver++;
+                    _snapshotReport[SnapshotEvent.ReportedByReceiver]++;
                     return;
                 }
             }

@@ -1,3 +1,5 @@
+using SmartChain.TestSupport.Storage;
+
 namespace SmartChain.ReplicaSimulation;
 
 /// <summary>
@@ -25,9 +27,9 @@ public sealed class ReplicaSimulationDiskTests
         Assert.True(outcome.Passed, outcome.ToString());
         Assert.Equal(2, outcome.Restarts);
         Assert.True(outcome.Acknowledged > 0, outcome.ToString());
-        Assert.Equal(1, outcome.Disk.Disk.PowerCuts);
-        Assert.Equal(1, outcome.Disk.Disk.CorruptReads);
-        Assert.Equal(1, outcome.Disk.CorruptRefused + outcome.Disk.CorruptLogged); // reported, never used silently
+        Assert.Equal(1, outcome.Disk.Disk[DiskEvent.PowerCuts]);
+        Assert.Equal(1, outcome.Disk.Disk[DiskEvent.CorruptReads]);
+        Assert.Equal(1, outcome.Disk[DiskResponse.CorruptRefused] + outcome.Disk[DiskResponse.CorruptLogged]); // reported, never used silently
     }
 
     [Fact]
@@ -42,8 +44,8 @@ public sealed class ReplicaSimulationDiskTests
         SimOutcome outcome = ReplicaSimulation.Run(5, FaultyMs, Pinned);
 
         Assert.True(outcome.Passed, outcome.ToString());
-        Assert.Equal(1, outcome.Disk.Disk.FailedSyncs);
-        Assert.Equal(1, outcome.Disk.HaltsOnFailedSync);
-        Assert.Equal(1, outcome.Disk.Disk.PowerCuts);
+        Assert.Equal(1, outcome.Disk.Disk[DiskEvent.FailedSyncs]);
+        Assert.Equal(1, outcome.Disk[DiskResponse.HaltsOnFailedSync]);
+        Assert.Equal(1, outcome.Disk.Disk[DiskEvent.PowerCuts]);
     }
 }

@@ -1,3 +1,5 @@
+using SmartChain.TestSupport.Storage;
+
 namespace SmartChain.ReplicaSimulation;
 
 /// <summary>
@@ -29,8 +31,8 @@ public sealed class SnapshotSimulationTests
         SimOutcome outcome = ReplicaSimulation.Run(seed, adjust: Pinned);
 
         Assert.True(outcome.Passed, outcome.ToString());
-        Assert.Equal(1, outcome.Snapshots.BlockReads);
-        Assert.Equal(1, outcome.Snapshots.ReportedByReader);
+        Assert.Equal(1, outcome.Snapshots[SnapshotEvent.BlockReads]);
+        Assert.Equal(1, outcome.Snapshots[SnapshotEvent.ReportedByReader]);
     }
 
     // The CI seed for snapshot transfer: replica 3 down for 1.5 s while the others pass several checkpoints (every 8
@@ -42,8 +44,8 @@ public sealed class SnapshotSimulationTests
         SimOutcome outcome = ReplicaSimulation.Run(3, FaultyMs, f => Down(f) with { Snapshots = f.Snapshots with { Corruptions = [] } }, _ => new SimReconfiguration());
 
         Assert.True(outcome.Passed, outcome.ToString());
-        Assert.Equal(1, outcome.Snapshots.SnapshotTransfers);
-        Assert.Equal(0, outcome.Disk.Disk.CorruptReads);
+        Assert.Equal(1, outcome.Snapshots[SnapshotEvent.SnapshotTransfers]);
+        Assert.Equal(0, outcome.Disk.Disk[DiskEvent.CorruptReads]);
     }
 
     // Replica 3 is down for 1.5 s while the others pass several checkpoints (every 8 blocks); restarted, it downloads the
@@ -55,9 +57,9 @@ public sealed class SnapshotSimulationTests
         SimOutcome outcome = ReplicaSimulation.Run(3, FaultyMs, Down, _ => new SimReconfiguration());
 
         Assert.True(outcome.Passed, outcome.ToString());
-        Assert.True(outcome.Snapshots.SnapshotTransfers >= 1, outcome.ToString());
-        Assert.Equal(1, outcome.Snapshots.SnapshotReads);
-        Assert.Equal(1, outcome.Snapshots.ReportedByReader);
+        Assert.True(outcome.Snapshots[SnapshotEvent.SnapshotTransfers] >= 1, outcome.ToString());
+        Assert.Equal(1, outcome.Snapshots[SnapshotEvent.SnapshotReads]);
+        Assert.Equal(1, outcome.Snapshots[SnapshotEvent.ReportedByReader]);
     }
 
     // Seed 7 with a checkpoint every 4 blocks: replica 4 joins, then replicas 0 and 4 exclude replica 2 by block 7.

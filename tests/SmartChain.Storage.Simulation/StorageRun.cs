@@ -88,15 +88,15 @@ internal sealed class StorageRun
             _trace.Add($"  armed: fsync {_disk.FailSyncIn} of recovery fails");
         }
 
-        long corruptBefore = _disk.Counts.CorruptReads;
-        long failedBefore = _disk.Counts.FailedSyncs;
+        long corruptBefore = _disk.Counts[DiskEvent.CorruptReads];
+        long failedBefore = _disk.Counts[DiskEvent.FailedSyncs];
         int logFrom = _log.Lines.Count;
         RecoveredReplica replica;
         try
         {
             replica = Recover();
         }
-        catch (Exception e) when (_disk.Counts.CorruptReads > corruptBefore && e is LedgerCorruptException or InvalidDataException)
+        catch (Exception e) when (_disk.Counts[DiskEvent.CorruptReads] > corruptBefore && e is LedgerCorruptException or InvalidDataException)
         {
             (string file, long offset) = _disk.LastCorruption!.Value;
             _trace.Add($"  recovery refused after a flipped bit in {file} at {offset}: {e.Message}");
@@ -105,11 +105,11 @@ internal sealed class StorageRun
                 throw new InvariantViolation($"(c) a corrupted read was refused without naming the block: {e.Message}");
             }
 
-            _disk.Counts.CorruptionsReported++;
+            _disk.Counts[DiskEvent.CorruptionsReported]++;
             _disk.CorruptReadIn = 0;
             return Restart(faults: false); // the refusal must have changed nothing: a clean read finds it all
         }
-        catch (IOException e) when (_disk.Counts.FailedSyncs > failedBefore)
+        catch (IOException e) when (_disk.Counts[DiskEvent.FailedSyncs] > failedBefore)
         {
             // A replica whose start-up cannot make its files durable stops; it is started again after a crash.
             _trace.Add($"  recovery stopped: {e.Message}");
@@ -117,15 +117,15 @@ internal sealed class StorageRun
             Crash();
             return Restart(faults: false);
         }
-        catch (Exception e) when (_disk.Counts.CorruptReads > corruptBefore)
+        catch (Exception e) when (_disk.Counts[DiskEvent.CorruptReads] > corruptBefore)
         {
             throw new InvariantViolation($"(c) a flipped bit in {_disk.LastCorruption} made recovery fail with {e.GetType().Name}, not a report: {e.Message}");
         }
 
         _disk.CorruptReadIn = 0;
         _disk.FailSyncIn = 0;
-        _disk.Counts.Recoveries++;
-        if (_disk.Counts.CorruptReads > corruptBefore)
+        _disk.Counts[DiskEvent.Recoveries]++;
+        if (_disk.Counts[DiskEvent.CorruptReads] > corruptBefore)
         {
             (string file, long offset) = _disk.LastCorruption!.Value;
             bool snapshot = file.Contains("/checkpoints/", StringComparison.Ordinal);
@@ -136,10 +136,10 @@ internal sealed class StorageRun
             }
 
             _trace.Add($"  a flipped bit in {file} was logged and the snapshot not used");
-            _disk.Counts.CorruptSnapshotsSkipped++;
+            _disk.Counts[DiskEvent.CorruptSnapshotsSkipped]++;
         }
 
-        if (_disk.Counts.FailedSyncs > failedBefore)
+        if (_disk.Counts[DiskEvent.FailedSyncs] > failedBefore)
         {
             throw new InvariantViolation("recovery went on after an fsync failed");
         }
@@ -175,7 +175,7 @@ internal sealed class StorageRun
             _trace.Add($"  armed: fsync {_disk.FailSyncIn} from now fails");
         }
 
-        long failedBefore = _disk.Counts.FailedSyncs;
+        long failedBefore = _disk.Counts[DiskEvent.FailedSyncs];
         int groups = _random.Next(0, 6);
         try
         {
@@ -212,7 +212,7 @@ internal sealed class StorageRun
                 store.Commit();
                 _durable.Height = store.CommittedHeight;
                 _durable.Certificates.UnionWith(certificates);
-                _disk.Counts.BlocksCommitted += _durable.Height - before;
+                _disk.Counts[DiskEvent.BlocksCommitted] += _durable.Height - before;
                 _trace.Add($"  committed up to block {_durable.Height}");
                 for (long c = before + 1; c <= _durable.Height; c++)
                 {
@@ -224,7 +224,7 @@ internal sealed class StorageRun
                 }
             }
         }
-        catch (IOException e) when (_disk.Counts.FailedSyncs > failedBefore)
+        catch (IOException e) when (_disk.Counts[DiskEvent.FailedSyncs] > failedBefore)
         {
             _trace.Add($"  stopped: {e.Message}"); // the replica stops on a failed fsync; nothing since is durable
         }

@@ -21,10 +21,10 @@ public sealed class StorageSimulationTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(10)));
 
         // Every fault class is exercised, or the swarm proves less than it claims.
-        Assert.True(totals.PowerCuts > 0 && totals.ProcessCrashes > 0, totals.PerThousand(300));
-        Assert.True(totals.TornWrites > 0 && totals.ZeroFilledTails > 0, totals.PerThousand(300));
-        Assert.True(totals.FailedSyncs > 0, totals.PerThousand(300));
-        Assert.True(totals.CorruptionsReported > 0 && totals.CorruptSnapshotsSkipped > 0, totals.PerThousand(300));
+        Assert.True(totals[DiskEvent.PowerCuts] > 0 && totals[DiskEvent.ProcessCrashes] > 0, totals.PerThousand(300));
+        Assert.True(totals[DiskEvent.TornWrites] > 0 && totals[DiskEvent.ZeroFilledTails] > 0, totals.PerThousand(300));
+        Assert.True(totals[DiskEvent.FailedSyncs] > 0, totals.PerThousand(300));
+        Assert.True(totals[DiskEvent.CorruptionsReported] > 0 && totals[DiskEvent.CorruptSnapshotsSkipped] > 0, totals.PerThousand(300));
     }
 
     [Fact]

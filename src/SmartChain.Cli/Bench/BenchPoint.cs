@@ -24,14 +24,18 @@ internal sealed record BenchPoint(string Configuration, string Operation, int Cl
     public double? MeanAllocatedBytesPerTx => Runtime.Count == 0 ? null : AllocatedBytesPerTx.Average();
 
     /// <summary>Milliseconds per second each replica's process was paused by its garbage collector in the measured time.</summary>
-    public IReadOnlyList<double> GcPauseMsPerSecond => [.. Runtime.Select(r => r.GcPause.TotalMilliseconds / Result.Measured.TotalSeconds)];
+    public IReadOnlyList<double> GcPauseMsPerSecond =>
+        [.. Runtime.Select(r => Result.Measured > TimeSpan.Zero ? r.GcPause.TotalMilliseconds / Result.Measured.TotalSeconds : 0)];
 
     /// <summary>The mean of <see cref="GcPauseMsPerSecond"/> over the replicas, or null if no replica answered.</summary>
     public double? MeanGcPauseMsPerSecond => Runtime.Count == 0 ? null : GcPauseMsPerSecond.Average();
 
-    /// <summary>The mean over the replicas of their gen0, gen1 and gen2 collections in the measured time, or null.</summary>
+    /// <summary>
+    /// The mean over the replicas of their gen0, gen1 and gen2 collections in the measured time, or null. Averaged as
+    /// doubles: the sum of longs overflows (and throws) once a replica reports a count near the top of the range.
+    /// </summary>
     public (double Gen0, double Gen1, double Gen2)? MeanCollections => Runtime.Count == 0 ? null
-        : (Runtime.Average(r => r.Gen0Collections), Runtime.Average(r => r.Gen1Collections), Runtime.Average(r => r.Gen2Collections));
+        : (Runtime.Average(r => (double)r.Gen0Collections), Runtime.Average(r => (double)r.Gen1Collections), Runtime.Average(r => (double)r.Gen2Collections));
 
     /// <summary>Transactions per block in the measured time (one block per consensus instance: the batch size), or null.</summary>
     public double? TxPerBlock => Blocks is > 0 ? (double)Result.Transactions / Blocks.Value : null;

@@ -157,8 +157,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
         IReadOnlyDictionary<int, QueryResultMessage>? start = await atStart;
         IReadOnlyDictionary<int, QueryResultMessage>? end = await atEnd;
         long? blocks = start is { Count: > 0 } && end is { Count: > 0 } ? end.Values.Max(a => a.BlockHeight) - start.Values.Max(a => a.BlockHeight) : null;
-        RuntimeCounters[] runtime = start is null || end is null ? []
-            : [.. end.Keys.Order().Where(start.ContainsKey).Select(r => end[r].Runtime.Since(start[r].Runtime))];
+        RuntimeCounters[] runtime = RuntimeWindows(start, end);
         var point = new BenchPoint(configuration.Key, operation, count, run, result, cpu, sweep, (generatorAtEnd - generatorAtStart) / seconds, blocks, rate, runtime);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {operation,-5} {count,3} clients ({streams,4} streams){(sweep ? " sweep" : rate is { } r ? $" paced at {r:#,0} tx/s, run {run}" : $" run {run}")}: {result.TxPerSecond,8:#,0} tx/s  " +
@@ -208,6 +207,15 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output)
 
         return ProcessCpu.Seconds(Environment.ProcessId) ?? 0;
     }
+
+    /// <summary>
+    /// What each replica's garbage collector counted between the two edges, for the replicas that answered at both with
+    /// totals that did not go back (a replica restarted in the window counts from zero again; a faulty one says anything).
+    /// </summary>
+    internal static RuntimeCounters[] RuntimeWindows(IReadOnlyDictionary<int, QueryResultMessage>? start, IReadOnlyDictionary<int, QueryResultMessage>? end) =>
+        start is null || end is null ? []
+            : [.. end.Keys.Order().Where(r => start.TryGetValue(r, out QueryResultMessage? first) && end[r].Runtime.CanFollow(first.Runtime))
+                .Select(r => end[r].Runtime.Since(start[r].Runtime))];
 
     /// <summary>Every answering replica's progress and GC totals, or null if none answered (or the run is being cancelled).</summary>
     private static async Task<IReadOnlyDictionary<int, QueryResultMessage>?> ProbeEdgeAsync(ChainClient client, CancellationToken cancellationToken)

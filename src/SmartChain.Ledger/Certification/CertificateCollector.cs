@@ -204,33 +204,40 @@ public sealed class CertificateCollector
         return pending;
     }
 
+    // A signature refused once refuses its signer for that block: a correct replica's never fails, and a Byzantine one
+    // repeating a bad one would otherwise cost a signature check and an evidence line each time.
     private void Count(PendingCertificate pending, int from, long number, Hash256 signed, ReadOnlyMemory<byte> signature)
     {
-        if (pending.Valid.ContainsKey(from))
+        if (pending.Valid.ContainsKey(from) || pending.Refused.Contains(from))
         {
             return;
         }
 
-        if (signed != pending.Local)
+        if (Refusal(from, number, signed, signature, pending.Local) is { } why)
         {
-            _evidence(from, number, $"replica {from} signed header {signed} for block {number}; this replica's header is {pending.Local}");
+            pending.Refused.Add(from);
+            _evidence(from, number, why);
             return;
+        }
+
+        pending.Valid[from] = signature;
+    }
+
+    private string? Refusal(int from, long number, Hash256 signed, ReadOnlyMemory<byte> signature, Hash256? local)
+    {
+        if (signed != local)
+        {
+            return $"replica {from} signed header {signed} for block {number}; this replica's header is {local}";
         }
 
         View view = ViewAt(number);
         if (!view.TryGetMember(from, out ReplicaMember? member) || member is null)
         {
-            _evidence(from, number, $"signature from replica {from}, which is not in {view}");
-            return;
+            return $"signature from replica {from}, which is not in {view}";
         }
 
-        if (!Ed25519.Verify(member.ViewKey.Key, BlockCertificate.Statement(_chainId, signed), signature.Span))
-        {
-            _evidence(from, number, $"replica {from}'s signature of block {number} does not verify with its key of view {view.Id}");
-            return;
-        }
-
-        pending.Valid[from] = signature;
+        return Ed25519.Verify(member.ViewKey.Key, BlockCertificate.Statement(_chainId, signed), signature.Span) ? null
+            : $"replica {from}'s signature of block {number} does not verify with its key of view {view.Id}";
     }
 
     private BlockCertificate? Complete(long number, PendingCertificate pending)
@@ -252,5 +259,7 @@ public sealed class CertificateCollector
         public Dictionary<int, (Hash256 Hash, ReadOnlyMemory<byte> Signature)> Unverified { get; } = [];
 
         public SortedDictionary<int, ReadOnlyMemory<byte>> Valid { get; } = [];
+
+        public HashSet<int> Refused { get; } = [];
     }
 }

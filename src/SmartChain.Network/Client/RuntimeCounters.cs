@@ -20,6 +20,14 @@ public readonly record struct RuntimeCounters(long AllocatedBytes, long Gen0Coll
     public static RuntimeCounters Sample() => new(GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1),
         GC.CollectionCount(2), GC.GetTotalPauseDuration().Ticks);
 
+    /// <summary>
+    /// True if no counter is below <paramref name="start"/>'s, so this sample can be a later one of the same process. A
+    /// replica restarted between the two (its totals begin again) or one reporting nonsense fails it: a window taken
+    /// across them would be negative.
+    /// </summary>
+    public bool CanFollow(RuntimeCounters start) => AllocatedBytes >= start.AllocatedBytes && Gen0Collections >= start.Gen0Collections &&
+        Gen1Collections >= start.Gen1Collections && Gen2Collections >= start.Gen2Collections && GcPauseTicks >= start.GcPauseTicks;
+
     /// <summary>What happened between <paramref name="start"/> and this later sample.</summary>
     public RuntimeCounters Since(RuntimeCounters start) => new(AllocatedBytes - start.AllocatedBytes, Gen0Collections - start.Gen0Collections,
         Gen1Collections - start.Gen1Collections, Gen2Collections - start.Gen2Collections, GcPauseTicks - start.GcPauseTicks);

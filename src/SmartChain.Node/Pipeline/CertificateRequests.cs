@@ -17,10 +17,22 @@ namespace SmartChain.Node.Pipeline;
 /// this replica's own header (<see cref="CertificateCollector.Adopt"/>).
 /// </summary>
 internal sealed class CertificateRequests(string chainId, BlockStore store, CertificateCollector collector, ViewSigner signer,
-    IReplicaLinks network, Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures)
+    IReplicaLinks network, Dictionary<long, (Hash256 Hash, byte[] Signature)> mySignatures, Action<int, int> dropped)
 {
-    // Blocks asked for per second: a replica far behind is certified by state transfer, not block by block.
-    private const int MaxRequestedBlocks = 64;
+    /// <summary>Blocks asked for per second: a replica far behind is certified by state transfer, not block by block.</summary>
+    internal const int MaxRequestedBlocks = 64;
+
+    /// <summary>
+    /// Requests answered and certificates checked per peer between two ticks (a second). An honest peer asks for at most
+    /// <see cref="MaxRequestedBlocks"/> blocks a tick and answers at most as many of ours; its ticks and ours are not
+    /// aligned, so twice that can fall in one of ours, and this is twice that again.
+    /// </summary>
+    internal const int MaxServedPerPeerPerTick = 4 * MaxRequestedBlocks;
+
+    // Requests answered and certificates checked per peer since the last tick; what is over the budget is dropped and
+    // counted, and the tick logs it once per peer.
+    private readonly Dictionary<int, int> _served = [];
+    private readonly Dictionary<int, int> _overBudget = [];
 
     /// <summary>
     /// Asks every peer again for the blocks still uncertified here, lowest first: with this replica's signature where
@@ -28,6 +40,13 @@ internal sealed class CertificateRequests(string chainId, BlockStore store, Cert
     /// </summary>
     public void Retransmit()
     {
+        foreach ((int peer, int count) in _overBudget)
+        {
+            dropped(peer, count);
+        }
+
+        _served.Clear();
+        _overBudget.Clear();
         int asked = 0;
         foreach (long number in collector.Uncertified)
         {
@@ -54,7 +73,7 @@ internal sealed class CertificateRequests(string chainId, BlockStore store, Cert
     /// </summary>
     public void Answer(int from, long number)
     {
-        if (number > store.CommittedHeight)
+        if (number > store.CommittedHeight || !Spend(from))
         {
             return;
         }
@@ -84,5 +103,21 @@ internal sealed class CertificateRequests(string chainId, BlockStore store, Cert
     /// built and still waits for (checked by the collector, which reports one that does not hold as evidence).
     /// </summary>
     public BlockCertificate? Adopt(int from, BlockCertificateMessage message) =>
-        message.Certificate is { } certificate ? collector.Adopt(from, message.Block, message.HeaderHash, certificate) : null;
+        message.Certificate is { } certificate && collector.UncertifiedHash(message.Block) is not null && Spend(from)
+            ? collector.Adopt(from, message.Block, message.HeaderHash, certificate)
+            : null;
+
+    // One unit of peer `from`'s budget for this tick: false (counted as dropped) once it is spent.
+    private bool Spend(int from)
+    {
+        int served = _served.GetValueOrDefault(from);
+        if (served >= MaxServedPerPeerPerTick)
+        {
+            _overBudget[from] = _overBudget.GetValueOrDefault(from) + 1;
+            return false;
+        }
+
+        _served[from] = served + 1;
+        return true;
+    }
 }

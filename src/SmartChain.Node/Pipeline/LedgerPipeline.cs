@@ -85,7 +85,8 @@ internal sealed class LedgerPipeline
         _late = new LateCertificates(transferredCertificates);
         _mySignatures = mySignatures;
         _reconfigurations = reconfigurations;
-        _requests = new CertificateRequests(genesis.ChainId, store, collector, signer, network, mySignatures);
+        _requests = new CertificateRequests(genesis.ChainId, store, collector, signer, network, mySignatures,
+            (from, count) => NodeLog.CertificationsDropped(log, from, count, CertificateRequests.MaxServedPerPeerPerTick));
         _strong = genesis.Persistence == PersistenceMode.Strong;
         foreach (LedgerInput.Persist persist in unreleased)
         {

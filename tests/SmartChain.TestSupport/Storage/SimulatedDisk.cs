@@ -157,7 +157,7 @@ public sealed class SimulatedDisk(Random random) : IStorage
     public void CrashProcess()
     {
         Generation++;
-        Counts.ProcessCrashes++;
+        Counts[DiskEvent.ProcessCrashes]++;
     }
 
     /// <summary>
@@ -167,7 +167,7 @@ public sealed class SimulatedDisk(Random random) : IStorage
     public void CrashPower()
     {
         Generation++;
-        Counts.PowerCuts++;
+        Counts[DiskEvent.PowerCuts]++;
         _names.Clear();
         foreach ((string name, SimulatedFile file) in _durableNames)
         {
@@ -176,7 +176,7 @@ public sealed class SimulatedDisk(Random random) : IStorage
 
         foreach (SimulatedFile file in _names.Values.Distinct())
         {
-            Counts.UnsyncedBytesLost += file.Unsynced;
+            Counts[DiskEvent.UnsyncedBytesLost] += file.Unsynced;
             file.Crash(Tear);
         }
     }
@@ -188,11 +188,11 @@ public sealed class SimulatedDisk(Random random) : IStorage
     {
         if (FailSyncIn > 0 && --FailSyncIn == 0)
         {
-            Counts.FailedSyncs++;
+            Counts[DiskEvent.FailedSyncs]++;
             throw new IOException($"simulated fsync failure of {path} (EIO)");
         }
 
-        Counts.Syncs++;
+        Counts[DiskEvent.Syncs]++;
     }
 
     internal void MaybeCorrupt(string path, long offset, Span<byte> bytes)
@@ -202,7 +202,7 @@ public sealed class SimulatedDisk(Random random) : IStorage
             bytes[(int)(at.Offset - offset)] ^= 0x10;
             LastCorruption = at;
             CorruptReadAt = null;
-            Counts.CorruptReads++;
+            Counts[DiskEvent.CorruptReads]++;
             return;
         }
 
@@ -226,7 +226,7 @@ public sealed class SimulatedDisk(Random random) : IStorage
         int flipped = random.Next(bytes.Length);
         bytes[flipped] ^= (byte)(1 << random.Next(8));
         LastCorruption = (path, offset + flipped);
-        Counts.CorruptReads++;
+        Counts[DiskEvent.CorruptReads]++;
     }
 
     private (int Kept, bool Zeros) Tear(int unsynced)
@@ -239,11 +239,11 @@ public sealed class SimulatedDisk(Random random) : IStorage
         bool zeros = random.Next(3) == 0;
         if (zeros)
         {
-            Counts.ZeroFilledTails++;
+            Counts[DiskEvent.ZeroFilledTails]++;
         }
         else
         {
-            Counts.TornWrites++;
+            Counts[DiskEvent.TornWrites]++;
         }
 
         return (random.Next(1, unsynced + 1), zeros);
