@@ -6,7 +6,7 @@
 # bench/SmartChain.AllocationTable turns the traces into tables by type, by allocating method and by our innermost
 # frame, scaled by the bench's own bytes allocated per transaction per replica for the same run. Everything lands in OUT.
 # Usage: bench/alloc-profile.sh [OUT] [SECONDS] [CLIENTS] [PERSISTENCE] [REPLICAS]
-#   defaults: /tmp/smartchain-alloc 10 64 strong 4. Installs dotnet-trace (a NuGet tool) into OUT/../smartchain-tools if missing.
+#   defaults: /tmp/smartchain-alloc 10 64 strong 4; BASE_PORT (default 27000) moves the testnet's ports off another one's. Installs dotnet-trace (a NuGet tool) into OUT/../smartchain-tools if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-/tmp/smartchain-alloc}")
@@ -30,7 +30,8 @@ cli=(dotnet "$dll")
 mkdir -p "$out"
 rm -rf "$out/net" "$out/bench" "$out"/*.nettrace "$out"/*.etlx # a previous profile here, nothing else
 net="$out/net"
-"${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" > "$out/init.log"
+"${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" \
+  --base-port "${BASE_PORT:-27000}" > "$out/init.log"
 bench_pid=
 cleanup() {
   [ -n "$bench_pid" ] && kill "$bench_pid" 2> /dev/null || true
