@@ -73,8 +73,8 @@ public sealed partial class CoinApplication : IReplicatedApplication
         (byte kind, Ed25519PublicKey owner, Hash256? cursor) = CoinQuery.Decode(query);
         if (CoinQuery.IsBalance(kind))
         {
-            CoinOwnerIndex.OwnerCoins? coins = _owners.Of(owner);
-            return CoinQuery.EncodeBalance(coins?.Coins.Count ?? 0, coins?.Total ?? 0);
+            (int count, UInt128 total) = _owners.Balance(owner);
+            return CoinQuery.EncodeBalance(count, total);
         }
 
         (List<(Hash256 Id, ulong Value)> page, bool more) = _owners.Page(owner, cursor, CoinQuery.MaxPageCoins);
@@ -91,7 +91,7 @@ public sealed partial class CoinApplication : IReplicatedApplication
     {
         ArgumentNullException.ThrowIfNull(request);
         ReadOnlySpan<byte> operation = request.Operation.Span;
-        if (operation.IsEmpty || operation[0] != (byte)CoinOperationKind.Spend || _owners.Of(request.Client) is not null)
+        if (operation.IsEmpty || operation[0] != (byte)CoinOperationKind.Spend || _owners.Owns(request.Client))
         {
             return null;
         }
