@@ -61,7 +61,12 @@ public class CoinOwnerIndexTests
                 Assert.Equal((expected.Count, (UInt128)expected.Values.Aggregate(0UL, (a, v) => a + v)), index.Balance(Owner(owner)));
                 Assert.Equal(expected.Count > 0, index.Owns(Owner(owner)));
 
-                // Pages from every cursor: a coin's own id, and ids between coins.
+                // Pages from cursors (every fifth batch, to stay fast): a coin's own id, and ids between coins.
+                if (batch % 5 != 0)
+                {
+                    continue;
+                }
+
                 var sorted = expected.Keys.Order().ToList();
                 Hash256 between = Hash256.Compute(BitConverter.GetBytes(-batch - 1));
                 foreach (Hash256 cursor in sorted.Where((_, i) => i % 31 == 0).Append(between))
