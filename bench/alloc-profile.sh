@@ -6,7 +6,7 @@
 # bench/SmartChain.AllocationTable turns the traces into tables by type, by allocating method and by our innermost
 # frame, scaled by the bench's own bytes allocated per transaction per replica for the same run. Everything lands in OUT.
 # Usage: bench/alloc-profile.sh [OUT] [SECONDS] [CLIENTS] [PERSISTENCE] [REPLICAS]
-#   defaults: /tmp/smartchain-alloc 10 64 strong 4. Installs dotnet-trace (a NuGet tool) into OUT/../smartchain-tools if missing.
+#   defaults: /tmp/smartchain-alloc 10 64 strong 4; BASE_PORT moves the testnet's ports off another one's (bench/lib.sh). Installs dotnet-trace (a NuGet tool) into OUT/../smartchain-tools if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

@@ -28,7 +28,9 @@ bench_testnet_init() {
     rm -rf "$out"/$glob
   done
   net="$out/net"
-  "${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" > "$out/init.log"
+  # BASE_PORT (below 32768, Linux's ephemeral range starts there) moves the testnet off another one's ports.
+  "${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" \
+    ${BASE_PORT:+--base-port "$BASE_PORT"} > "$out/init.log"
   bench_pid=
   trap bench_cleanup EXIT
 }

@@ -10,47 +10,48 @@ public sealed partial class CoinApplication
     // Malformed / TooManyInputs / TooManyOutputs → EmptyOutputs → Malformed (SPEND without inputs) →
     // DuplicateInput → ZeroValue → Overflow (outputs) → NotMinter; then, with state, UnknownCoin → NotOwner → Overflow (inputs)
     // → ValueMismatch → Replayed.
-    private (CoinResultCode Code, string? Reason) Validate(SignedRequest request, out CoinOperation? operation)
+    // The operation is decoded into the caller's buffers (stack), so neither CheckTx nor execution allocates for it.
+    private (CoinResultCode Code, string? Reason) Validate(SignedRequest request, Span<Hash256> inputs, Span<CoinOutput> outputs,
+        out CoinOperationKind kind, out int inputCount, out int outputCount)
     {
-        CoinResultCode code = CoinOperation.TryDecode(request.Operation.Span, out operation, out string? reason);
+        CoinResultCode code = CoinOperation.TryDecode(request.Operation.Span, inputs, outputs, out kind, out inputCount, out outputCount, out string? reason);
         if (code != CoinResultCode.Ok)
         {
             return (code, reason);
         }
 
-        CoinOperation op = operation!;
-        if (op.Outputs.Count == 0)
+        if (outputCount == 0)
         {
             return (CoinResultCode.EmptyOutputs, "a transaction must create at least one coin");
         }
 
-        if (op.Kind == CoinOperationKind.Spend)
+        if (kind == CoinOperationKind.Spend)
         {
-            if (op.Inputs.Count == 0)
+            if (inputCount == 0)
             {
                 return (CoinResultCode.Malformed, "a SPEND needs at least one input");
             }
 
-            if (HasDuplicate(op.Inputs))
+            if (HasDuplicate(inputs[..inputCount]))
             {
                 return (CoinResultCode.DuplicateInput, "an input is listed twice");
             }
         }
 
-        for (int i = 0; i < op.Outputs.Count; i++)
+        for (int i = 0; i < outputCount; i++)
         {
-            if (op.Outputs[i].Value == 0)
+            if (outputs[i].Value == 0)
             {
                 return (CoinResultCode.ZeroValue, $"output {i} has value 0; every coin must carry value");
             }
         }
 
-        if (!TrySumOutputs(op.Outputs, out _))
+        if (!TrySumOutputs(outputs[..outputCount], out _))
         {
             return (CoinResultCode.Overflow, "outputs add up to more than 2^64 - 1");
         }
 
-        if (op.Kind == CoinOperationKind.Mint && !_minters.Contains(request.Client))
+        if (kind == CoinOperationKind.Mint && !_minters.Contains(request.Client))
         {
             return (CoinResultCode.NotMinter, $"{request.Client} is not a minter");
         }
@@ -58,14 +59,11 @@ public sealed partial class CoinApplication
         return (CoinResultCode.Ok, null);
     }
 
-    private static bool HasDuplicate(IReadOnlyList<Hash256> inputs)
+    private static bool HasDuplicate(ReadOnlySpan<Hash256> inputs)
     {
-        // At most 64 inputs: sorting a stack copy beats a hash set and allocates nothing.
-        Span<Hash256> sorted = stackalloc Hash256[inputs.Count];
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            sorted[i] = inputs[i];
-        }
+        // At most 64 inputs: sorting a stack copy beats a hash set and allocates nothing (the inputs keep their order).
+        Span<Hash256> sorted = stackalloc Hash256[inputs.Length];
+        inputs.CopyTo(sorted);
 
         sorted.Sort();
         for (int i = 1; i < sorted.Length; i++)
@@ -79,10 +77,10 @@ public sealed partial class CoinApplication
         return false;
     }
 
-    private static bool TrySumOutputs(IReadOnlyList<CoinOutput> outputs, out ulong total)
+    private static bool TrySumOutputs(ReadOnlySpan<CoinOutput> outputs, out ulong total)
     {
         total = 0;
-        for (int i = 0; i < outputs.Count; i++) // by index: foreach over the interface allocates an enumerator per call
+        for (int i = 0; i < outputs.Length; i++)
         {
             if (!TryAdd(ref total, outputs[i].Value))
             {
@@ -94,7 +92,7 @@ public sealed partial class CoinApplication
     }
 
     // Only called after Validate accepted the outputs, so the sum is known to fit.
-    private static ulong SumOutputs(IReadOnlyList<CoinOutput> outputs) =>
+    private static ulong SumOutputs(ReadOnlySpan<CoinOutput> outputs) =>
         TrySumOutputs(outputs, out ulong total) ? total : throw new InvalidOperationException("outputs overflow after validation");
 
     private static bool TryAdd(ref ulong total, ulong value)

@@ -73,8 +73,8 @@ public sealed partial class CoinApplication : IReplicatedApplication
         (byte kind, Ed25519PublicKey owner, Hash256? cursor) = CoinQuery.Decode(query);
         if (CoinQuery.IsBalance(kind))
         {
-            CoinOwnerIndex.OwnerCoins? coins = _owners.Of(owner);
-            return CoinQuery.EncodeBalance(coins?.Coins.Count ?? 0, coins?.Total ?? 0);
+            (int count, UInt128 total) = _owners.Balance(owner);
+            return CoinQuery.EncodeBalance(count, total);
         }
 
         (List<(Hash256 Id, ulong Value)> page, bool more) = _owners.Page(owner, cursor, CoinQuery.MaxPageCoins);
@@ -91,7 +91,7 @@ public sealed partial class CoinApplication : IReplicatedApplication
     {
         ArgumentNullException.ThrowIfNull(request);
         ReadOnlySpan<byte> operation = request.Operation.Span;
-        if (operation.IsEmpty || operation[0] != (byte)CoinOperationKind.Spend || _owners.Of(request.Client) is not null)
+        if (operation.IsEmpty || operation[0] != (byte)CoinOperationKind.Spend || _owners.Owns(request.Client))
         {
             return null;
         }
@@ -113,7 +113,9 @@ public sealed partial class CoinApplication : IReplicatedApplication
             return TxCheck.Refuse((byte)CoinResultCode.BadSignature, $"signature does not verify for chain {_chainId}");
         }
 
-        (CoinResultCode code, string? reason) = Validate(request, out _);
+        Span<Hash256> inputs = stackalloc Hash256[CoinLimits.MaxInputs];
+        Span<CoinOutput> outputs = stackalloc CoinOutput[CoinLimits.MaxOutputs];
+        (CoinResultCode code, string? reason) = Validate(request, inputs, outputs, out _, out _, out _);
         return code == CoinResultCode.Ok ? TxCheck.Ok : TxCheck.Refuse((byte)code, reason ?? code.ToString());
     }
 
@@ -122,9 +124,11 @@ public sealed partial class CoinApplication : IReplicatedApplication
     {
         ArgumentNullException.ThrowIfNull(batch);
         var results = new byte[batch.Count][];
+        Span<Hash256> created = stackalloc Hash256[CoinLimits.MaxOutputs];
         for (int i = 0; i < batch.Count; i++)
         {
-            results[i] = ExecuteOne(batch[i]).Encode();
+            CoinResultCode code = ExecuteOne(batch[i], created, out int count);
+            results[i] = CoinResult.Encode(code, created[..count]); // the same bytes as CoinResult.Encode, without the object
         }
 
         _owners.Publish();
@@ -134,95 +138,101 @@ public sealed partial class CoinApplication : IReplicatedApplication
     /// <summary>Executes one transaction; a rejection leaves the state unchanged.</summary>
     public CoinResult Execute(SignedRequest request)
     {
-        CoinResult result = ExecuteOne(request);
+        Span<Hash256> created = stackalloc Hash256[CoinLimits.MaxOutputs];
+        CoinResultCode code = ExecuteOne(request, created, out int count);
         _owners.Publish();
-        return result;
+        return code == CoinResultCode.Ok ? CoinResult.Ok(created[..count].ToArray()) : CoinResult.Rejected(code);
     }
 
-    private CoinResult ExecuteOne(SignedRequest request)
+    // On success the ids of the coins created are in created[..count] (count is 0 otherwise).
+    private CoinResultCode ExecuteOne(SignedRequest request, Span<Hash256> created, out int count)
     {
         ArgumentNullException.ThrowIfNull(request);
+        count = 0;
         if (_options.VerifySignaturesInExecution && !request.Verify(_chainId))
         {
-            return CoinResult.Rejected(CoinResultCode.BadSignature);
+            return CoinResultCode.BadSignature;
         }
 
-        (CoinResultCode code, _) = Validate(request, out CoinOperation? operation);
+        Span<Hash256> inputs = stackalloc Hash256[CoinLimits.MaxInputs];
+        Span<CoinOutput> outputs = stackalloc CoinOutput[CoinLimits.MaxOutputs];
+        (CoinResultCode code, _) = Validate(request, inputs, outputs, out CoinOperationKind kind, out int inputCount, out int outputCount);
         if (code != CoinResultCode.Ok)
         {
-            return CoinResult.Rejected(code);
+            return code;
         }
 
-        return operation!.Kind == CoinOperationKind.Mint ? ExecuteMint(request, operation) : ExecuteSpend(request, operation);
+        Span<Hash256> ids = created[..outputCount];
+        code = kind == CoinOperationKind.Mint
+            ? ExecuteMint(request, outputs[..outputCount], ids)
+            : ExecuteSpend(request, inputs[..inputCount], outputs[..outputCount], ids);
+        count = code == CoinResultCode.Ok ? outputCount : 0;
+        return code;
     }
 
-    private CoinResult ExecuteMint(SignedRequest request, CoinOperation mint)
+    private CoinResultCode ExecuteMint(SignedRequest request, ReadOnlySpan<CoinOutput> outputs, Span<Hash256> ids)
     {
-        Hash256[] ids = DeriveOutputIds(request.Digest, mint.Outputs.Count);
+        DeriveOutputIds(request.Digest, ids);
         if (AnyExists(ids))
         {
-            return CoinResult.Rejected(CoinResultCode.Replayed);
+            return CoinResultCode.Replayed;
         }
 
-        AddOutputs(ids, mint.Outputs);
-        return CoinResult.Ok(ids);
+        AddOutputs(ids, outputs);
+        return CoinResultCode.Ok;
     }
 
-    private CoinResult ExecuteSpend(SignedRequest request, CoinOperation spend)
+    private CoinResultCode ExecuteSpend(SignedRequest request, ReadOnlySpan<Hash256> inputs, ReadOnlySpan<CoinOutput> outputs, Span<Hash256> ids)
     {
         ulong inputTotal = 0;
-        IReadOnlyList<Hash256> inputs = spend.Inputs; // indexed below: foreach over the interface allocates an enumerator
-        for (int i = 0; i < inputs.Count; i++)
+        for (int i = 0; i < inputs.Length; i++)
         {
             if (!_coins.TryGetValue(inputs[i], out CoinOutput coin))
             {
-                return CoinResult.Rejected(CoinResultCode.UnknownCoin);
+                return CoinResultCode.UnknownCoin;
             }
 
             if (coin.Owner != request.Client)
             {
-                return CoinResult.Rejected(CoinResultCode.NotOwner);
+                return CoinResultCode.NotOwner;
             }
 
             if (!TryAdd(ref inputTotal, coin.Value))
             {
-                return CoinResult.Rejected(CoinResultCode.Overflow);
+                return CoinResultCode.Overflow;
             }
         }
 
-        if (inputTotal != SumOutputs(spend.Outputs))
+        if (inputTotal != SumOutputs(outputs))
         {
-            return CoinResult.Rejected(CoinResultCode.ValueMismatch);
+            return CoinResultCode.ValueMismatch;
         }
 
-        Hash256[] ids = DeriveOutputIds(request.Digest, spend.Outputs.Count);
+        DeriveOutputIds(request.Digest, ids);
         if (AnyExists(ids))
         {
-            return CoinResult.Rejected(CoinResultCode.Replayed);
+            return CoinResultCode.Replayed;
         }
 
-        for (int i = 0; i < inputs.Count; i++)
+        for (int i = 0; i < inputs.Length; i++)
         {
             _coins.Remove(inputs[i], out CoinOutput spent);
             _owners.Remove(spent.Owner, inputs[i], spent.Value);
         }
 
-        AddOutputs(ids, spend.Outputs);
-        return CoinResult.Ok(ids);
+        AddOutputs(ids, outputs);
+        return CoinResultCode.Ok;
     }
 
-    private static Hash256[] DeriveOutputIds(Hash256 transactionId, int count)
+    private static void DeriveOutputIds(Hash256 transactionId, Span<Hash256> ids)
     {
-        var ids = new Hash256[count];
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < ids.Length; i++)
         {
             ids[i] = CoinIds.Derive(transactionId, i);
         }
-
-        return ids;
     }
 
-    private bool AnyExists(Hash256[] ids)
+    private bool AnyExists(ReadOnlySpan<Hash256> ids)
     {
         foreach (Hash256 id in ids)
         {
@@ -235,7 +245,7 @@ public sealed partial class CoinApplication : IReplicatedApplication
         return false;
     }
 
-    private void AddOutputs(Hash256[] ids, IReadOnlyList<CoinOutput> outputs)
+    private void AddOutputs(ReadOnlySpan<Hash256> ids, ReadOnlySpan<CoinOutput> outputs)
     {
         for (int i = 0; i < ids.Length; i++)
         {

@@ -75,77 +75,98 @@ public sealed class CoinOperation
     public static CoinResultCode TryDecode(ReadOnlySpan<byte> bytes, out CoinOperation? operation, out string? reason)
     {
         operation = null;
+        Span<Hash256> inputs = stackalloc Hash256[CoinLimits.MaxInputs];
+        Span<CoinOutput> outputs = stackalloc CoinOutput[CoinLimits.MaxOutputs];
+        CoinResultCode code = TryDecode(bytes, inputs, outputs, out CoinOperationKind kind, out int inputCount, out int outputCount, out reason);
+        if (code == CoinResultCode.Ok)
+        {
+            operation = new CoinOperation(kind, inputs[..inputCount].ToArray(), outputs[..outputCount].ToArray());
+        }
+
+        return code;
+    }
+
+    /// <summary>
+    /// Decodes operation bytes into caller-owned buffers (at least <see cref="CoinLimits.MaxInputs"/> and
+    /// <see cref="CoinLimits.MaxOutputs"/> long), allocating nothing unless the bytes are refused: what CheckTx and
+    /// execution use. The one parser; the allocating overload above copies its result out.
+    /// </summary>
+    internal static CoinResultCode TryDecode(ReadOnlySpan<byte> bytes, Span<Hash256> inputs, Span<CoinOutput> outputs,
+        out CoinOperationKind kind, out int inputCount, out int outputCount, out string? reason)
+    {
+        kind = default;
+        inputCount = 0;
+        outputCount = 0;
         reason = null;
         try
         {
             var reader = new CanonicalReader(bytes);
-            byte kind = reader.ReadUInt8();
-            Hash256[] inputs = [];
-            if (kind == (byte)CoinOperationKind.Spend)
+            byte tag = reader.ReadUInt8();
+            if (tag == (byte)CoinOperationKind.Spend)
             {
-                uint inputCount = reader.ReadUInt32();
-                if (inputCount > CoinLimits.MaxInputs)
+                uint count = reader.ReadUInt32();
+                if (count > CoinLimits.MaxInputs)
                 {
-                    reason = $"{inputCount} inputs; at most {CoinLimits.MaxInputs}";
+                    reason = $"{count} inputs; at most {CoinLimits.MaxInputs}";
                     return CoinResultCode.TooManyInputs;
                 }
 
-                inputs = ReadInputs(ref reader, (int)inputCount);
+                ReadInputs(ref reader, inputs[..(int)count]);
+                inputCount = (int)count;
             }
-            else if (kind != (byte)CoinOperationKind.Mint)
+            else if (tag != (byte)CoinOperationKind.Mint)
             {
-                reason = $"unknown operation kind {kind}";
+                reason = $"unknown operation kind {tag}";
                 return CoinResultCode.Malformed;
             }
 
-            uint outputCount = reader.ReadUInt32();
-            if (outputCount > CoinLimits.MaxOutputs)
+            uint outCount = reader.ReadUInt32();
+            if (outCount > CoinLimits.MaxOutputs)
             {
-                reason = $"{outputCount} outputs; at most {CoinLimits.MaxOutputs}";
+                inputCount = 0;
+                reason = $"{outCount} outputs; at most {CoinLimits.MaxOutputs}";
                 return CoinResultCode.TooManyOutputs;
             }
 
-            CoinOutput[] outputs = ReadOutputs(ref reader, (int)outputCount);
+            ReadOutputs(ref reader, outputs[..(int)outCount]);
             reader.EnsureEnd();
-            operation = new CoinOperation((CoinOperationKind)kind, inputs, outputs);
+            kind = (CoinOperationKind)tag;
+            outputCount = (int)outCount;
             return CoinResultCode.Ok;
         }
         catch (EncodingException e)
         {
+            inputCount = 0;
             reason = e.Message;
             return CoinResultCode.Malformed;
         }
     }
 
-    private static Hash256[] ReadInputs(ref CanonicalReader reader, int count)
+    private static void ReadInputs(ref CanonicalReader reader, Span<Hash256> inputs)
     {
+        int count = inputs.Length;
         if ((long)count * Hash256.Size > reader.Remaining)
         {
             throw new EncodingException(reader.Position, $"{count} inputs need {count * Hash256.Size} bytes, {reader.Remaining} remain");
         }
 
-        var inputs = new Hash256[count];
         for (int i = 0; i < count; i++)
         {
             inputs[i] = Hash256.ReadFrom(ref reader);
         }
-
-        return inputs;
     }
 
-    private static CoinOutput[] ReadOutputs(ref CanonicalReader reader, int count)
+    private static void ReadOutputs(ref CanonicalReader reader, Span<CoinOutput> outputs)
     {
+        int count = outputs.Length;
         if ((long)count * CoinOutput.EncodedSize > reader.Remaining)
         {
             throw new EncodingException(reader.Position, $"{count} outputs need {count * CoinOutput.EncodedSize} bytes, {reader.Remaining} remain");
         }
 
-        var outputs = new CoinOutput[count];
         for (int i = 0; i < count; i++)
         {
             outputs[i] = new CoinOutput(Ed25519PublicKey.ReadFrom(ref reader), reader.ReadUInt64());
         }
-
-        return outputs;
     }
 }

@@ -1,118 +1,149 @@
-using System.Collections.Immutable;
+using System.Collections.Concurrent;
 using SmartChain.Core.Crypto;
 
 namespace SmartChain.Coin;
 
 /// <summary>
-/// The unspent coins of each owner, sorted by id, with their total: what queries read. Execution changes a working
-/// copy; <see cref="Publish"/> makes it the one readers see. Every structure is immutable, so a reader on any thread
-/// holds a consistent state (the one after a whole batch) for as long as it likes, without a lock and without ever
-/// delaying execution; publishing is one reference write. The price is a few small allocations per coin created or
-/// spent (persistent trees share all untouched nodes); within a batch, the owners touched are changed through
-/// builders, so a second change to an owner's tree in the same batch reuses the nodes the first one copied, and the
-/// owner's entry is written once per batch, at <see cref="Publish"/>, not once per coin.
+/// The unspent coins of each owner, sorted by id, with their total: what queries read, on any thread, while execution
+/// goes on. Execution records its changes during a batch (<see cref="Add"/>, <see cref="Remove"/>: appended to a list,
+/// nothing visible) and applies them all at <see cref="Publish"/>, in place, inside a write section: a sequence lock
+/// whose counter is odd while the section runs and moves on at both of its ends. A reader takes the counter (waiting
+/// while it is odd), reads, and keeps what it read only if the counter did not move meanwhile, else reads again; so a
+/// reader sees one owner as it was after a whole batch, never half a batch, and execution never waits for a reader
+/// (it takes no lock). Readers copy out what they answer (a page, a count and total), so nothing they hold changes
+/// later. Before issue 16's second cut the index was a tree of immutable persistent trees, published by one reference
+/// write: about 2 KB of copied tree paths and dictionary nodes per SPEND; this structure allocates only when an owner
+/// appears or a chunk grows, splits or shrinks (<see cref="OwnerCoinList"/>).
 /// </summary>
 internal sealed class CoinOwnerIndex
 {
-    private static readonly IComparer<(Hash256 Id, ulong Value)> ById =
-        Comparer<(Hash256 Id, ulong Value)>.Create(static (a, b) => a.Id.CompareTo(b.Id));
+    // Owners with at least one coin after the last Publish (an owner emptied by a batch leaves at its Publish). Read
+    // without a lock by any thread; written only inside the write section.
+    private readonly ConcurrentDictionary<Ed25519PublicKey, OwnerCoinList> _owners = new();
 
-    private static readonly ImmutableSortedSet<(Hash256 Id, ulong Value)> NoCoins = ImmutableSortedSet.Create(ById);
+    // The batch's changes in order, applied at Publish (execution thread only; reused, so no allocation per change).
+    private readonly List<Change> _pending = [];
+    private readonly List<Ed25519PublicKey> _emptied = [];
+    private long _version; // even: stable; odd: a write section is under way
 
-    private ImmutableDictionary<Ed25519PublicKey, OwnerCoins>.Builder _working = ImmutableDictionary.CreateBuilder<Ed25519PublicKey, OwnerCoins>();
-    private ImmutableDictionary<Ed25519PublicKey, OwnerCoins> _published = ImmutableDictionary<Ed25519PublicKey, OwnerCoins>.Empty;
+    private readonly record struct Change(Ed25519PublicKey Owner, Hash256 Id, ulong Value, bool Added);
 
-    // The owners changed since the last Publish (execution thread only): their trees as builders, and their totals.
-    private readonly Dictionary<Ed25519PublicKey, Touched> _touched = [];
-
-    /// <summary>One owner's coins sorted by id, and their total (which can exceed 2^64).</summary>
-    public sealed record OwnerCoins(ImmutableSortedSet<(Hash256 Id, ulong Value)> Coins, UInt128 Total);
-
-    private sealed class Touched(ImmutableSortedSet<(Hash256 Id, ulong Value)>.Builder coins, UInt128 total)
-    {
-        public ImmutableSortedSet<(Hash256 Id, ulong Value)>.Builder Coins { get; } = coins;
-
-        public UInt128 Total { get; set; } = total;
-    }
-
-    /// <summary>Records a new coin (execution thread).</summary>
-    public void Add(Ed25519PublicKey owner, Hash256 id, ulong value)
-    {
-        if (!_touched.TryGetValue(owner, out Touched? coins))
-        {
-            OwnerCoins? held = _working.GetValueOrDefault(owner);
-            coins = new Touched((held?.Coins ?? NoCoins).ToBuilder(), held?.Total ?? 0);
-            _touched.Add(owner, coins);
-        }
-
-        coins.Coins.Add((id, value));
-        coins.Total += value;
-    }
+    /// <summary>Records a new coin (execution thread); visible at the next <see cref="Publish"/>.</summary>
+    public void Add(Ed25519PublicKey owner, Hash256 id, ulong value) => _pending.Add(new Change(owner, id, value, true));
 
     /// <summary>Forgets a spent coin (execution thread); an owner left without coins leaves the index at the next <see cref="Publish"/>.</summary>
-    public void Remove(Ed25519PublicKey owner, Hash256 id, ulong value)
-    {
-        if (!_touched.TryGetValue(owner, out Touched? coins))
-        {
-            if (!_working.TryGetValue(owner, out OwnerCoins? held))
-            {
-                return;
-            }
-
-            coins = new Touched(held.Coins.ToBuilder(), held.Total);
-            _touched.Add(owner, coins);
-        }
-
-        coins.Coins.Remove((id, value));
-        coins.Total -= value;
-    }
+    public void Remove(Ed25519PublicKey owner, Hash256 id, ulong value) => _pending.Add(new Change(owner, id, value, false));
 
     /// <summary>Replaces everything with <paramref name="coins"/> (a restored snapshot) and publishes it.</summary>
     public void Rebuild(IEnumerable<KeyValuePair<Hash256, CoinOutput>> coins)
     {
-        var byOwner = new Dictionary<Ed25519PublicKey, (ImmutableSortedSet<(Hash256 Id, ulong Value)>.Builder Coins, UInt128 Total)>();
+        // Each owner's coins sorted first, so the lists fill from the end (no entries moved, no chunk references moved).
+        var byOwner = new Dictionary<Ed25519PublicKey, List<(Hash256 Id, ulong Value)>>();
         foreach ((Hash256 id, CoinOutput coin) in coins)
         {
-            if (!byOwner.TryGetValue(coin.Owner, out var entry))
+            if (!byOwner.TryGetValue(coin.Owner, out List<(Hash256 Id, ulong Value)>? held))
             {
-                entry = (ImmutableSortedSet.CreateBuilder(ById), 0);
+                byOwner[coin.Owner] = held = [];
             }
 
-            entry.Coins.Add((id, coin.Value));
-            byOwner[coin.Owner] = (entry.Coins, entry.Total + coin.Value);
+            held.Add((id, coin.Value));
         }
 
-        _touched.Clear();
-        _working = ImmutableDictionary.CreateBuilder<Ed25519PublicKey, OwnerCoins>();
-        foreach ((Ed25519PublicKey owner, var entry) in byOwner)
+        _pending.Clear();
+        BeginWrite();
+        try
         {
-            _working[owner] = new OwnerCoins(entry.Coins.ToImmutable(), entry.Total);
-        }
+            _owners.Clear();
+            foreach ((Ed25519PublicKey owner, List<(Hash256 Id, ulong Value)> held) in byOwner)
+            {
+                held.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+                var list = new OwnerCoinList();
+                foreach ((Hash256 id, ulong value) in held)
+                {
+                    list.Add(id, value);
+                }
 
-        Publish();
+                _owners[owner] = list;
+            }
+        }
+        finally
+        {
+            EndWrite();
+        }
     }
 
-    /// <summary>Makes the working state the one readers see (after a batch, on the execution thread).</summary>
+    /// <summary>Applies the batch's changes and makes them what readers see (after a batch, on the execution thread).</summary>
     public void Publish()
     {
-        foreach ((Ed25519PublicKey owner, Touched coins) in _touched)
+        if (_pending.Count == 0)
         {
-            if (coins.Coins.Count == 0)
-            {
-                _working.Remove(owner);
-            }
-            else
-            {
-                _working[owner] = new OwnerCoins(coins.Coins.ToImmutable(), coins.Total);
-            }
+            return;
         }
 
-        _touched.Clear();
-        Volatile.Write(ref _published, _working.ToImmutable());
+        BeginWrite();
+        try
+        {
+            foreach (Change change in _pending)
+            {
+                if (change.Added)
+                {
+                    if (!_owners.TryGetValue(change.Owner, out OwnerCoinList? list))
+                    {
+                        list = new OwnerCoinList();
+                        _owners[change.Owner] = list;
+                    }
+
+                    list.Add(change.Id, change.Value);
+                }
+                else if (_owners.TryGetValue(change.Owner, out OwnerCoinList? list) && list.Remove(change.Id) && list.Count == 0)
+                {
+                    _emptied.Add(change.Owner); // it may receive a coin later in the batch: checked below
+                }
+            }
+
+            foreach (Ed25519PublicKey owner in _emptied)
+            {
+                if (_owners.TryGetValue(owner, out OwnerCoinList? list) && list.Count == 0)
+                {
+                    _owners.TryRemove(owner, out _);
+                }
+            }
+        }
+        finally
+        {
+            _pending.Clear();
+            _emptied.Clear();
+            EndWrite();
+        }
     }
 
-    /// <summary>The published coins of <paramref name="owner"/> (any thread), or null if it owns none.</summary>
-    public OwnerCoins? Of(Ed25519PublicKey owner) => Volatile.Read(ref _published).GetValueOrDefault(owner);
+    /// <summary>True if <paramref name="owner"/> held a coin after the last published batch (any thread).</summary>
+    public bool Owns(Ed25519PublicKey owner)
+    {
+        while (true)
+        {
+            long version = BeginRead();
+            bool owns = _owners.TryGetValue(owner, out OwnerCoinList? list) && list.Count > 0;
+            if (Validate(version))
+            {
+                return owns;
+            }
+        }
+    }
+
+    /// <summary>How many coins <paramref name="owner"/> holds and their total, after the last published batch (any thread).</summary>
+    public (int Count, UInt128 Total) Balance(Ed25519PublicKey owner)
+    {
+        while (true)
+        {
+            long version = BeginRead();
+            (int Count, UInt128 Total) balance = _owners.TryGetValue(owner, out OwnerCoinList? list) ? (list.Count, list.Total) : (0, 0);
+            if (Validate(version))
+            {
+                return balance;
+            }
+        }
+    }
 
     /// <summary>
     /// Up to <paramref name="max"/> of the published coins of <paramref name="owner"/> with ids above
@@ -121,24 +152,43 @@ internal sealed class CoinOwnerIndex
     public (List<(Hash256 Id, ulong Value)> Page, bool More) Page(Ed25519PublicKey owner, Hash256? after, int max)
     {
         var page = new List<(Hash256 Id, ulong Value)>();
-        if (Of(owner) is not { } coins)
+        while (true)
         {
-            return (page, false);
+            page.Clear();
+            long version = BeginRead();
+            bool more = false;
+            bool whole = !_owners.TryGetValue(owner, out OwnerCoinList? list) || list.TryReadPage(after, max, page, out more);
+            if (Validate(version))
+            {
+                // A view no write overlapped is consistent: an inconsistent one here is a bug, not a race.
+                return whole ? (page, more) : throw new InvalidOperationException($"the owner index of {owner} is inconsistent");
+            }
+        }
+    }
+
+    private void BeginWrite()
+    {
+        // Full fences: the odd counter is visible before any change, and every change before the even one.
+        Interlocked.Increment(ref _version);
+    }
+
+    private void EndWrite() => Interlocked.Increment(ref _version);
+
+    private long BeginRead()
+    {
+        var spin = new SpinWait();
+        long version;
+        while (((version = Volatile.Read(ref _version)) & 1) != 0)
+        {
+            spin.SpinOnce(); // a write section applies one batch's changes: microseconds
         }
 
-        int start = 0;
-        if (after is { } cursor)
-        {
-            int at = coins.Coins.IndexOf((cursor, 0));
-            start = at >= 0 ? at + 1 : ~at;
-        }
+        return version;
+    }
 
-        int end = Math.Min(coins.Coins.Count, start + max);
-        for (int i = start; i < end; i++)
-        {
-            page.Add(coins.Coins[i]);
-        }
-
-        return (page, end < coins.Coins.Count);
+    private bool Validate(long version)
+    {
+        Interlocked.MemoryBarrier(); // the reads above complete before the counter is read again
+        return Volatile.Read(ref _version) == version;
     }
 }

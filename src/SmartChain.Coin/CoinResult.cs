@@ -21,15 +21,35 @@ public sealed record CoinResult(CoinResultCode Code, IReadOnlyList<Hash256> Crea
     /// <summary>The canonical bytes.</summary>
     public byte[] Encode()
     {
-        byte[] bytes = new byte[Code == CoinResultCode.Ok ? 1 + 4 + (CreatedCoins.Count * Hash256.Size) : 1];
-        var writer = new CanonicalWriter(new FixedBufferWriter(bytes));
-        writer.WriteUInt8((byte)Code);
-        if (Code == CoinResultCode.Ok)
+        Span<Hash256> created = stackalloc Hash256[Math.Min(CreatedCoins.Count, CoinLimits.MaxOutputs)];
+        for (int i = 0; i < created.Length; i++)
         {
-            writer.WriteCount(CreatedCoins.Count, CoinLimits.MaxOutputs);
-            foreach (Hash256 id in CreatedCoins)
+            created[i] = CreatedCoins[i];
+        }
+
+        return CreatedCoins.Count > CoinLimits.MaxOutputs && Code == CoinResultCode.Ok
+            ? throw new EncodingException(1, $"count {CreatedCoins.Count} outside 0..{CoinLimits.MaxOutputs}")
+            : Encode(Code, created);
+    }
+
+    /// <summary>The canonical bytes of a result with <paramref name="code"/> and, if it is Ok, <paramref name="created"/>.</summary>
+    internal static byte[] Encode(CoinResultCode code, ReadOnlySpan<Hash256> created)
+    {
+        // u8 code · (if Ok) u32 count little-endian · count × 32 B id: written by hand, once per transaction, so no
+        // writer object is allocated for it (CoinResultEncodingTests and CoinIndexDeterminismTests pin the bytes).
+        if (code == CoinResultCode.Ok && created.Length > CoinLimits.MaxOutputs)
+        {
+            throw new EncodingException(1, $"count {created.Length} outside 0..{CoinLimits.MaxOutputs}");
+        }
+
+        byte[] bytes = new byte[code == CoinResultCode.Ok ? 1 + 4 + (created.Length * Hash256.Size) : 1];
+        bytes[0] = (byte)code;
+        if (code == CoinResultCode.Ok)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(1), (uint)created.Length);
+            for (int i = 0; i < created.Length; i++)
             {
-                id.WriteTo(ref writer);
+                created[i].CopyTo(bytes.AsSpan(5 + (i * Hash256.Size)));
             }
         }
 

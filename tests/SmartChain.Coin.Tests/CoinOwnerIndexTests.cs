@@ -3,12 +3,14 @@ using SmartChain.Core.Crypto;
 namespace SmartChain.Coin.Tests;
 
 /// <summary>
-/// The owner index changes owners through builders within a batch and writes them at <see cref="CoinOwnerIndex.Publish"/>:
-/// what readers see after each publish must be exactly a plain model's state, and nothing of a batch before it.
+/// The owner index records a batch's changes and applies them at <see cref="CoinOwnerIndex.Publish"/>: what readers see
+/// after each publish must be exactly a plain model's state, and nothing of a batch before it.
 /// </summary>
 public class CoinOwnerIndexTests
 {
     private static Ed25519PublicKey Owner(int i) => new([.. Enumerable.Repeat((byte)(i + 1), Ed25519PublicKey.Size)]);
+
+    private static List<(Hash256 Id, ulong Value)> All(CoinOwnerIndex index, int owner) => index.Page(Owner(owner), null, int.MaxValue).Page;
 
     [Fact]
     public void Published_state_matches_a_plain_model_after_every_batch_of_random_adds_and_removes()
@@ -17,14 +19,18 @@ public class CoinOwnerIndexTests
         var model = new Dictionary<int, Dictionary<Hash256, ulong>>();
         var random = new Random(16);
         int next = 0;
-        for (int batch = 0; batch < 60; batch++)
+        int largest = 0;
+        for (int batch = 0; batch < 90; batch++)
         {
-            var before = Enumerable.Range(0, 5).ToDictionary(o => o, o => index.Of(Owner(o)));
-            for (int op = random.Next(1, 30); op > 0; op--)
+            // Owners grow past several chunks first (splits), then shrink (merges, shrinking chunks, emptied owners).
+            int removeOneIn = batch < 45 ? 4 : batch < 80 ? 1 : 2;
+            var before = Enumerable.Range(0, 5).ToDictionary(o => o, o => (All(index, o), index.Balance(Owner(o))));
+            for (int op = random.Next(1, 120); op > 0; op--)
             {
                 int owner = random.Next(5);
                 Dictionary<Hash256, ulong> coins = model.TryGetValue(owner, out var held) ? held : model[owner] = [];
-                if (coins.Count > 0 && random.Next(3) == 0)
+                bool remove = coins.Count > 0 && (removeOneIn == 1 ? random.Next(4) != 0 : random.Next(removeOneIn) == 0);
+                if (remove)
                 {
                     Hash256 spent = coins.Keys.ElementAt(random.Next(coins.Count));
                     index.Remove(Owner(owner), spent, coins[spent]);
@@ -40,22 +46,40 @@ public class CoinOwnerIndexTests
             }
 
             // Nothing of the batch is visible before it is published.
-            Assert.All(before, b => Assert.Same(b.Value, index.Of(Owner(b.Key))));
+            foreach ((int owner, (List<(Hash256, ulong)> coins, (int, UInt128) balance)) in before)
+            {
+                Assert.Equal(coins, All(index, owner));
+                Assert.Equal(balance, index.Balance(Owner(owner)));
+            }
+
             index.Publish();
+            largest = Math.Max(largest, model.Values.Max(m => m.Count));
             for (int owner = 0; owner < 5; owner++)
             {
-                CoinOwnerIndex.OwnerCoins? published = index.Of(Owner(owner));
                 Dictionary<Hash256, ulong> expected = model.GetValueOrDefault(owner) ?? [];
-                if (expected.Count == 0)
+                Assert.Equal(expected.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)), All(index, owner));
+                Assert.Equal((expected.Count, (UInt128)expected.Values.Aggregate(0UL, (a, v) => a + v)), index.Balance(Owner(owner)));
+                Assert.Equal(expected.Count > 0, index.Owns(Owner(owner)));
+
+                // Pages from cursors (every fifth batch, to stay fast): a coin's own id, and ids between coins.
+                if (batch % 5 != 0)
                 {
-                    Assert.Null(published); // an owner left without coins leaves the index
                     continue;
                 }
 
-                Assert.Equal(expected.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)), published!.Coins.ToList()); // the set's own order: by id
-                Assert.Equal((UInt128)expected.Values.Aggregate(0UL, (a, v) => a + v), published.Total);
+                var sorted = expected.Keys.Order().ToList();
+                Hash256 between = Hash256.Compute(BitConverter.GetBytes(-batch - 1));
+                foreach (Hash256 cursor in sorted.Where((_, i) => i % 31 == 0).Append(between))
+                {
+                    (List<(Hash256 Id, ulong Value)> page, bool more) = index.Page(Owner(owner), cursor, 10);
+                    var after = sorted.Where(id => id.CompareTo(cursor) > 0).ToList();
+                    Assert.Equal(after.Take(10), page.Select(c => c.Id));
+                    Assert.Equal(after.Count > 10, more);
+                }
             }
         }
+
+        Assert.True(largest > 3 * OwnerCoinList.ChunkMax, $"the largest owner held {largest} coins: too few to split chunks");
     }
 
     [Fact]
@@ -70,11 +94,89 @@ public class CoinOwnerIndexTests
         index.Remove(Owner(0), a, 5);
         index.Add(Owner(0), b, 7);
         index.Remove(Owner(9), b, 7); // an owner the index never held: nothing happens
-        Assert.Equal([(a, 5UL)], index.Of(Owner(0))!.Coins.ToList());
+        Assert.Equal([(a, 5UL)], All(index, 0));
         index.Publish();
 
-        Assert.Equal([(b, 7UL)], index.Of(Owner(0))!.Coins.ToList());
-        Assert.Equal((UInt128)7, index.Of(Owner(0))!.Total);
-        Assert.Null(index.Of(Owner(9)));
+        Assert.Equal([(b, 7UL)], All(index, 0));
+        Assert.Equal((1, (UInt128)7), index.Balance(Owner(0)));
+        Assert.False(index.Owns(Owner(9)));
+        Assert.Empty(All(index, 9));
     }
+
+    [Fact]
+    public async Task A_reader_on_another_thread_only_ever_sees_whole_published_batches()
+    {
+        // Every batch spends all of the owner's coins and pays it new ones, so any half-applied batch is a state that
+        // was never published (and for a moment an owner without coins); the reader must never see one.
+        var index = new CoinOwnerIndex();
+        var published = new HashSet<string>();
+        var held = new List<(Hash256 Id, ulong Value)>();
+        int next = 0;
+        void Pay(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Hash256 id = Hash256.Compute(BitConverter.GetBytes(next++));
+                held.Add((id, (ulong)(next % 50) + 1));
+                index.Add(Owner(0), id, held[^1].Value);
+            }
+        }
+
+        Pay(150);
+        lock (published)
+        {
+            published.Add(Fingerprint(held.OrderBy(c => c.Id).ToList()));
+        }
+
+        index.Publish();
+        using var done = new CancellationTokenSource();
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int reads = 0;
+        string? bad = null;
+        Task reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested && bad is null)
+            {
+                if (!index.Owns(Owner(0)))
+                {
+                    bad = "the owner held no coin";
+                }
+
+                string seen = Fingerprint(index.Page(Owner(0), null, int.MaxValue).Page);
+                lock (published)
+                {
+                    bad ??= published.Contains(seen) ? null : "a state that was never published";
+                }
+
+                Interlocked.Increment(ref reads);
+                reading.TrySetResult();
+            }
+        });
+
+        await reading.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (int batch = 0; (batch < 200 || Volatile.Read(ref reads) < 100) && batch < 20_000 && bad is null; batch++)
+        {
+            foreach ((Hash256 id, ulong value) in held)
+            {
+                index.Remove(Owner(0), id, value);
+            }
+
+            held.Clear();
+            Pay(100 + (batch % 90));
+            lock (published)
+            {
+                published.Add(Fingerprint(held.OrderBy(c => c.Id).ToList()));
+            }
+
+            index.Publish();
+        }
+
+        done.Cancel();
+        await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(bad);
+        Assert.True(reads >= 100, $"{reads} reads");
+    }
+
+    private static string Fingerprint(List<(Hash256 Id, ulong Value)> coins) =>
+        string.Join(',', coins.Select(c => $"{c.Id}:{c.Value}"));
 }

@@ -50,6 +50,31 @@ public sealed class BlockStoreTests : IDisposable
     }
 
     [Fact]
+    public void Blocks_encoded_through_the_pooled_buffer_read_back_byte_for_byte_when_a_small_block_follows_a_large_one()
+    {
+        // A block is encoded into an array rented from the pool, larger than it and holding the previous block's
+        // bytes: only its own bytes may reach the file.
+        var chain = new List<Block> { Block.Genesis(_f.Genesis) };
+        for (int n = 1; n <= 12; n++)
+        {
+            int entries = n % 3 == 1 ? 60 : 1;
+            ReadOnlyMemory<byte>[] bodies = [.. Enumerable.Range(0, entries).Select(j => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(new string((char)('a' + (j % 26)), 100 + n)))];
+            ReadOnlyMemory<byte>[] results = [.. Enumerable.Range(0, entries).Select(j => (ReadOnlyMemory<byte>)new byte[] { (byte)n, (byte)j })];
+            Block block = Block.Next(chain[^1].Header, n, bodies, results, new byte[] { 9, 9 });
+            chain.Add(block with { Certificate = _f.Certify(block) });
+        }
+
+        Write(chain);
+        using BlockStore store = Open();
+        for (int n = 0; n < chain.Count; n++)
+        {
+            Assert.Equal(BlockStore.BlockPayload(chain[n]), BlockStore.BlockPayload(store.Read(n) with { Certificate = chain[n].Certificate }));
+        }
+
+        Assert.Empty(_log);
+    }
+
+    [Fact]
     public void Blocks_and_certificates_read_back_after_reopening()
     {
         List<Block> chain = _f.Chainof(20);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Core.Encoding;
@@ -105,7 +106,19 @@ public sealed partial class BlockStore : IDisposable
             throw new ArgumentException($"block {block.Header.Number} does not link to block {Height}");
         }
 
-        _blocks.Add(WriteRecord(BlockPayload(block)));
+        // Encoded into a pooled array: the file copies the bytes (a span cannot be kept), so the array goes back at once.
+        int size = BlockPayloadSize(block);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            WriteBlockPayload(block, buffer, size);
+            _blocks.Add(WriteRecord(buffer.AsSpan(0, size)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         _head = block.Header;
         _uncommittedBlocks++;
         if (block.Certificate is not null)
@@ -164,11 +177,24 @@ public sealed partial class BlockStore : IDisposable
     /// <summary>The record payload of a block (kind byte, header, body), encoded into an array of exactly its size.</summary>
     internal static byte[] BlockPayload(Block block)
     {
-        byte[] payload = new byte[1 + BlockHeader.EncodedSize + EncodedSize(block.Body)];
-        var writer = new CanonicalWriter(new FixedBufferWriter(payload));
+        byte[] payload = new byte[BlockPayloadSize(block)];
+        WriteBlockPayload(block, payload, payload.Length);
+        return payload;
+    }
+
+    private static int BlockPayloadSize(Block block) => 1 + BlockHeader.EncodedSize + EncodedSize(block.Body);
+
+    // Writes the payload at the start of buffer (which may be longer); a size that disagrees with the encoding throws.
+    private static void WriteBlockPayload(Block block, byte[] buffer, int size)
+    {
+        var output = new FixedBufferWriter(buffer);
+        var writer = new CanonicalWriter(output);
         writer.WriteUInt8((byte)RecordKind.Block);
         block.WriteTo(ref writer);
-        return payload;
+        if (output.WrittenCount != size)
+        {
+            throw new InvalidOperationException($"block {block.Header.Number} encoded to {output.WrittenCount} bytes, {size} expected");
+        }
     }
 
     private static int EncodedSize(BlockBody body)
@@ -199,7 +225,7 @@ public sealed partial class BlockStore : IDisposable
 
     private IStorageFile Writer => _writer ?? throw new InvalidOperationException("the block store was opened read-only");
 
-    private RecordLocation WriteRecord(byte[] payload)
+    private RecordLocation WriteRecord(ReadOnlySpan<byte> payload)
     {
         if (Writer.Length >= _options.MaxSegmentBytes)
         {
