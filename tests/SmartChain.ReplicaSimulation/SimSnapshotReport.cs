@@ -23,6 +23,9 @@ internal sealed class SimSnapshotReport
     /// <summary>A corrupted snapshot chunk served: reported by the replica that received it (the certified hash did not match).</summary>
     public long ReportedByReceiver { get; set; }
 
+    /// <summary>A corrupted snapshot chunk served, but lost before it reached the replica that asked: nobody saw it.</summary>
+    public long LostInFlight { get; set; }
+
     /// <summary>Armed, but the replica read no such file in the window.</summary>
     public long Unread { get; set; }
 
@@ -34,6 +37,7 @@ internal sealed class SimSnapshotReport
         SnapshotReads += other.SnapshotReads;
         ReportedByReader += other.ReportedByReader;
         ReportedByReceiver += other.ReportedByReceiver;
+        LostInFlight += other.LostInFlight;
         Unread += other.Unread;
     }
 
@@ -45,5 +49,6 @@ internal sealed class SimSnapshotReport
 
     private string Describe(double k) => string.Create(CultureInfo.InvariantCulture,
         $"snapshot transfers {SnapshotTransfers * k:0}, corrupted reads while running armed {Armed * k:0} (block reads {BlockReads * k:0}, " +
-        $"snapshot reads {SnapshotReads * k:0}; reported by the reader {ReportedByReader * k:0}, by the receiver of the chunk {ReportedByReceiver * k:0}; unread {Unread * k:0})");
+        $"snapshot reads {SnapshotReads * k:0}; reported by the reader {ReportedByReader * k:0}, by the receiver of the chunk {ReportedByReceiver * k:0}; " +
+        $"served but lost in flight {LostInFlight * k:0}; unread {Unread * k:0})");
 }
