@@ -28,7 +28,7 @@ public sealed partial class ChainClient
     {
         ArgumentNullException.ThrowIfNull(join);
         View view = _view;
-        var votes = new ConcurrentDictionary<int, ReadOnlyMemory<byte>>();
+        var votes = new ConcurrentDictionary<int, (byte[] Statement, ReadOnlyMemory<byte> Signature)>();
         var quorum = new Quorum<ReplyMessage>(view.Q, static (a, b) => a.Matches(b), Describe)
         {
             // A reply counts once its vote (if the JOIN was approved) verifies: a replica with a bad vote cannot stall the joiner.
@@ -43,7 +43,7 @@ public sealed partial class ChainClient
             ReplyMessage reply = await WaitAsync(quorum.Completion.Task, () => $"{join}: {quorum.Describe(AllReplicas())}", cancellationToken);
             SystemResult result = SystemResult.TryDecode(reply.Result.Span, out string? error)
                 ?? throw new ChainClientException($"the replicas' answer to the JOIN is not a system result: {error}");
-            return (result, [.. votes.OrderBy(v => v.Key).Select(v => (v.Key, v.Value))]);
+            return (result, result.Record is { } agreed ? VotesOn(agreed.Encode(), votes) : []);
         }
         finally
         {
@@ -52,7 +52,30 @@ public sealed partial class ChainClient
         }
     }
 
-    private static bool Counts(View view, int replica, ReplyMessage reply, ConcurrentDictionary<int, ReadOnlyMemory<byte>> votes)
+    /// <summary>
+    /// The votes over <paramref name="statement"/> collected so far, by replica id. Late replies may still add to
+    /// <paramref name="votes"/>: one snapshot is taken (ToArray holds every lock of the dictionary; sorting the
+    /// dictionary itself sized a buffer by Count and copied later, and threw when a vote came between). A vote over
+    /// another record (a Byzantine member's own, validly signed) would make the whole join certificate fail.
+    /// </summary>
+    internal static IReadOnlyList<(int ReplicaId, ReadOnlyMemory<byte> Signature)> VotesOn(ReadOnlySpan<byte> statement,
+        ConcurrentDictionary<int, (byte[] Statement, ReadOnlyMemory<byte> Signature)> votes)
+    {
+        KeyValuePair<int, (byte[] Statement, ReadOnlyMemory<byte> Signature)>[] taken = votes.ToArray();
+        var agreed = new List<(int ReplicaId, ReadOnlyMemory<byte> Signature)>(taken.Length);
+        foreach ((int replica, (byte[] signed, ReadOnlyMemory<byte> signature)) in taken)
+        {
+            if (statement.SequenceEqual(signed))
+            {
+                agreed.Add((replica, signature));
+            }
+        }
+
+        agreed.Sort(static (a, b) => a.ReplicaId.CompareTo(b.ReplicaId));
+        return agreed;
+    }
+
+    private static bool Counts(View view, int replica, ReplyMessage reply, ConcurrentDictionary<int, (byte[] Statement, ReadOnlyMemory<byte> Signature)> votes)
     {
         if (reply.Status is not (ReplyStatus.Executed or ReplyStatus.Duplicate))
         {
@@ -64,13 +87,14 @@ public sealed partial class ChainClient
             return true;
         }
 
+        byte[] statement = record.Encode();
         if (record.ViewId != view.Id || !view.TryGetMember(replica, out ReplicaMember? member) || member is null ||
-            !Ed25519.Verify(member.ViewKey.Key, record.Encode(), reply.Attestation.Span))
+            !Ed25519.Verify(member.ViewKey.Key, statement, reply.Attestation.Span))
         {
             return false;
         }
 
-        votes[replica] = reply.Attestation;
+        votes[replica] = (statement, reply.Attestation);
         return true;
     }
 }

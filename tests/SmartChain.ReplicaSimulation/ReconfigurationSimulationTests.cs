@@ -77,4 +77,19 @@ public sealed class ReconfigurationSimulationTests
         Assert.True(outcome.Disk[DiskResponse.CorruptRefused] > 0, outcome.ToString());
         Assert.True(outcome.Passed, outcome.ToString());
     }
+
+    // Seed 4594 of the 10,000-seed swarm: r3 crashed after block 18 installed view 1 and came back through recovery,
+    // which rebuilt its reply cache from the ledger with replies saying view 0 (the field was left out), though block 19
+    // is of view 1. A client of view 0 resending its request took that reply as one of its own view and checked the
+    // receipt against views it held: "the receipt is certified by a view this client does not know yet". A reply
+    // rebuilt by recovery now names the view the executor's reply named, so the client follows the view change first.
+    [Fact]
+    public void A_reply_rebuilt_by_recovery_names_the_view_of_its_block()
+    {
+        SimOutcome outcome = ReplicaSimulation.Run(4594);
+
+        Assert.Contains("join", outcome.Reconfigured);
+        Assert.Equal(1, outcome.Restarts);
+        Assert.True(outcome.Passed, outcome.ToString());
+    }
 }

@@ -63,6 +63,7 @@ internal sealed partial class ReplicaSimulation
         _genesis = new GenesisDocument("replica-sim", PersistenceMode.Strong, view, ConsensusParameters.Default with { MaxBatch = 64 }, _faults.Snapshots.CheckpointPeriod,
             [.. _minters.Select(m => m.PublicKey)], _chains);
         _network.OnReplySent = CheckReply;
+        _network.OnLost = OnFrameLost;
     }
 
     /// <summary>Faults last this long (virtual ms) unless a run says otherwise; then the network heals.</summary>

@@ -23,6 +23,12 @@ internal sealed class SimNetwork(SimScheduler scheduler, SimFaults faults)
 
     public long Lost { get; private set; }
 
+    /// <summary>
+    /// Called for every frame between replicas that never reaches the replica it was sent to: lost, cut off by a
+    /// partition, or sent to (or arriving at) an incarnation that is down (the run's report checks look at what was lost).
+    /// </summary>
+    public Action<int, int, FrameType, ReadOnlyMemory<byte>>? OnLost { get; set; }
+
     /// <summary>Called for every reply frame a replica sends a client (the run checks what it claims).</summary>
     public Action<int, ReadOnlyMemory<byte>>? OnReplySent { get; set; }
 
@@ -54,14 +60,14 @@ internal sealed class SimNetwork(SimScheduler scheduler, SimFaults faults)
 
     /// <summary>
     /// Sends <paramref name="payload"/> from endpoint <paramref name="from"/> to <paramref name="to"/> (replica ids, or
-    /// client ids above them); <paramref name="deliver"/> runs at arrival unless the frame is lost.
+    /// client ids above them); <paramref name="deliver"/> runs at arrival unless the frame is lost (then false).
     /// </summary>
-    public void Send(int from, int to, FrameType type, ReadOnlyMemory<byte> payload, Action<byte[]> deliver)
+    public bool Send(int from, int to, FrameType type, ReadOnlyMemory<byte> payload, Action<byte[]> deliver)
     {
         if (faults.Blocks(from, to, scheduler))
         {
             Lost++;
-            return;
+            return false;
         }
 
         byte[] copy = payload.ToArray(); // the sender may reuse its buffer
@@ -86,6 +92,7 @@ internal sealed class SimNetwork(SimScheduler scheduler, SimFaults faults)
             _trace.AppendData(BitConverter.GetBytes(copy.Length));
             deliver(copy);
         }, null, TimeSpan.FromTicks(at - scheduler.Time.Now), Timeout.InfiniteTimeSpan);
+        return true;
     }
 
     /// <summary>A frame between replicas: lost if the receiver restarted meanwhile (its links broke).</summary>
@@ -94,16 +101,25 @@ internal sealed class SimNetwork(SimScheduler scheduler, SimFaults faults)
         if (!_replicas.TryGetValue(to, out SimReplicaLinks? target))
         {
             Lost++;
+            OnLost?.Invoke(from, to, type, payload);
             return;
         }
 
-        Send(from, to, type, payload, bytes =>
+        bool sent = Send(from, to, type, payload, bytes =>
         {
             if (_replicas.GetValueOrDefault(to) == target)
             {
                 target.Receive(from, type, bytes);
             }
+            else
+            {
+                OnLost?.Invoke(from, to, type, bytes);
+            }
         });
+        if (!sent)
+        {
+            OnLost?.Invoke(from, to, type, payload);
+        }
     }
 
     private sealed class Transport(SimNetwork network, int id, SimContext context) : IReplicaTransport

@@ -21,6 +21,9 @@ internal enum SnapshotEvent
     /// <summary>A corrupted snapshot chunk served: reported by the replica that received it (the certified hash did not match).</summary>
     ReportedByReceiver,
 
+    /// <summary>A corrupted snapshot chunk served, but lost before it reached the replica that asked: nobody saw it.</summary>
+    LostInFlight,
+
     /// <summary>Armed, but the replica read no such file in the window.</summary>
     Unread,
 }

@@ -131,9 +131,12 @@ internal static class LedgerRecovery
                     // A JOIN's reply must carry the vote again: a joiner whose votes were lost asks again, and counts only voted answers.
                     ReadOnlyMemory<byte> attestation = vote is not null && requests[j].Operation.Span is [SystemOperation.Tag, ..]
                         ? vote(view, block.Body.Results[j]) : default;
+                    // The view the executor's reply named (the one in force after the block): a client of an older
+                    // view learns from it that it must follow the view change before it can check the receipt.
                     blockReplies[j] = new ReplyMessage(requests[j].Digest, ReplyStatus.Executed, lastConsensusId, block.Body.Results[j])
                     {
                         Block = n,
+                        ViewId = replayer.View.Id,
                         Attestation = attestation,
                     };
                 }
