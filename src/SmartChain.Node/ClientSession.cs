@@ -86,7 +86,14 @@ internal sealed class ClientSession : IAsyncDisposable
         return true;
     }
 
-    public void Enqueue(FrameType type, byte[] payload)
+    /// <summary>Queues a reply and sends what is queued (<see cref="Send"/>).</summary>
+    public void Enqueue(FrameType type, byte[] payload) => Enqueue(type, payload, send: true);
+
+    /// <summary>
+    /// Queues a reply within the session's bounds; with <paramref name="send"/> false it waits for <see cref="Send"/> (or
+    /// any later send), so a caller with several replies for this client sends them together. False if it was dropped.
+    /// </summary>
+    public bool Enqueue(FrameType type, byte[] payload, bool send)
     {
         long queued = Interlocked.Add(ref _queuedBytes, payload.Length);
         if ((queued > _maxQueuedBytes && queued != payload.Length) // one reply always fits, however large (at most ~330 KiB)
@@ -94,18 +101,26 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             Interlocked.Add(ref _queuedBytes, -payload.Length);
             Interlocked.Increment(ref _dropped);
-            return;
+            return false;
         }
 
         if (!_queue.Writer.TryWrite((type, payload)))
         {
             Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
             _shared.Give(payload.Length);
-            return;
+            return false;
         }
 
-        TrySend();
+        if (send)
+        {
+            TrySend();
+        }
+
+        return true;
     }
+
+    /// <summary>Sends what is queued, on this thread while the link takes it at once (see the class summary).</summary>
+    public void Send() => TrySend();
 
     /// <summary>
     /// Sends the session's queued replies on the calling thread unless another thread is sending them already (that one

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using SmartChain.Core.Crypto;
+using SmartChain.Core.Requests;
 using SmartChain.Network;
+using SmartChain.Network.Client;
 
 namespace SmartChain.Node.Tests;
 
@@ -115,6 +117,28 @@ public sealed class ClientSessionSendTests
         Assert.True(link.Disposed);
     }
 
+    [Fact]
+    public async Task A_blocks_replies_to_one_client_leave_together_with_one_flush_in_block_order()
+    {
+        var shared = new ByteBudget(1 << 20);
+        var first = new RecordingLink();
+        var second = new RecordingLink();
+        await using var a = new ClientSession(first, 1 << 20, shared, TimeProvider.System, CancellationToken.None);
+        await using var b = new ClientSession(second, 1 << 20, shared, TimeProvider.System, CancellationToken.None);
+        using var key = Ed25519KeyPair.FromSeed(new byte[32]);
+        SignedRequest[] requests = [.. Enumerable.Range(0, 5).Select(i => SignedRequest.Create("hops", key, (ulong)i + 1, 0, [(byte)i]))];
+        ReplyMessage?[] replies = [.. requests.Select((r, i) => (ReplyMessage?)new ReplyMessage(r.Digest, ReplyStatus.Executed, 7, new byte[] { (byte)i }))];
+        ClientSession[] to = [a, b, a, a, b];
+        var waiting = Enumerable.Range(0, 5).Select(i => new PendingReply(to[i], requests[i], i)).ToList();
+
+        new ReplyCache(16).Release(replies, waiting, encodeWithReceipt: null);
+
+        Assert.Equal(1, first.Flushes);
+        Assert.Equal(1, second.Flushes);
+        Assert.Equal([0, 2, 3], first.Flushed().Select(f => (int)ReplyMessage.Decode(f.Payload).Result.Span[0]));
+        Assert.Equal([1, 4], second.Flushed().Select(f => (int)ReplyMessage.Decode(f.Payload).Result.Span[0]));
+    }
+
     private static byte[] Payload(int producer, int sequence, int size = 8)
     {
         byte[] payload = new byte[size];
@@ -138,6 +162,10 @@ public sealed class ClientSessionSendTests
         public bool FailFlushes { get; init; }
 
         public bool Disposed { get; private set; }
+
+        public int Flushes => Volatile.Read(ref _flushCalls);
+
+        private int _flushCalls;
 
         public PeerIdentity Peer => Client;
 
@@ -203,6 +231,7 @@ public sealed class ClientSessionSendTests
 
         public ValueTask FlushAsync(CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _flushCalls);
             if (FailFlushes)
             {
                 return ValueTask.FromException(new IOException("connection reset"));
