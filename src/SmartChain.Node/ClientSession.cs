@@ -136,7 +136,7 @@ internal sealed class ClientSession : IAsyncDisposable
             {
                 waiting = SendQueued();
             }
-            catch (Exception e) when (IsLinkGone(e))
+            catch (Exception e) when (IsLinkGone(e) || e is OperationCanceledException)
             {
                 Fail();
                 return;

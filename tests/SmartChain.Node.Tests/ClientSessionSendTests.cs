@@ -42,14 +42,15 @@ public sealed class ClientSessionSendTests
         var shared = new ByteBudget(1 << 24);
         await using var session = new ClientSession(link, 1 << 24, shared, TimeProvider.System, CancellationToken.None);
         using var start = new Barrier(producers);
-        Task[] tasks = [.. Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        // Own threads, not pool ones: four producers blocked in the barrier would wait for the pool to add threads.
+        Task[] tasks = [.. Enumerable.Range(0, producers).Select(p => Task.Factory.StartNew(() =>
         {
             start.SignalAndWait();
             for (int i = 0; i < perProducer; i++)
             {
                 session.Enqueue(FrameType.Reply, Payload(p, i));
             }
-        }))];
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
         await Task.WhenAll(tasks);
         await link.WaitForFlushedAsync(producers * perProducer, TimeSpan.FromSeconds(10));
 
