@@ -17,6 +17,7 @@ internal sealed class ReplyCache(int capacity)
     private readonly Queue<Hash256> _order = new();
     private readonly HashSet<Hash256> _stale = [];
     private readonly Queue<Hash256> _staleOrder = new();
+    private readonly HashSet<ClientSession> _touched = []; // sessions given replies by the block being released
 
     public bool TryGet(Hash256 digest, out ReplyMessage? reply) => _replies.TryGetValue(digest, out reply);
 
@@ -40,7 +41,8 @@ internal sealed class ReplyCache(int capacity)
 
     /// <summary>
     /// Every executed reply goes into the cache; each waiting client gets its own (encoded with its receipt by
-    /// <paramref name="encodeWithReceipt"/> when given one), or the cached answer for a request decided earlier.
+    /// <paramref name="encodeWithReceipt"/> when given one), or the cached answer for a request decided earlier; each
+    /// client's replies of the block leave together.
     /// </summary>
     public void Release(ReplyMessage?[] replies, List<PendingReply> waiting, Func<PendingReply, ReplyMessage, byte[]>? encodeWithReceipt)
     {
@@ -58,8 +60,20 @@ internal sealed class ReplyCache(int capacity)
             byte[] answer = reply is null ? Repeated(pending.Request.Digest).Encode()
                 : encodeWithReceipt is null ? reply.Encode()
                 : encodeWithReceipt(pending, reply);
-            pending.Session.Enqueue(Network.FrameType.Reply, answer);
+            if (pending.Session.Enqueue(Network.FrameType.Reply, answer, send: false))
+            {
+                _touched.Add(pending.Session);
+            }
         }
+
+        // A block's replies are all queued first, then each session sends what it has at once: one write and one flush per
+        // client and block, on this thread, instead of one per reply or a send task woken per client.
+        foreach (ClientSession session in _touched)
+        {
+            session.Send();
+        }
+
+        _touched.Clear();
     }
 
     /// <summary>The answer to a request whose sequence was already decided: its cached reply, or Stale if evicted.</summary>
