@@ -136,7 +136,7 @@ internal sealed class ClientSession : IAsyncDisposable
             {
                 waiting = SendQueued();
             }
-            catch (Exception e) when (IsLinkGone(e) || e is OperationCanceledException)
+            catch (Exception e) when (e is not OutOfMemoryException) // whatever a send throws ends this session's sending, never the caller's loop
             {
                 Fail();
                 return;
@@ -197,7 +197,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 await next;
             }
         }
-        catch (Exception e) when (IsLinkGone(e) || e is OperationCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException) // as in TrySend: nobody observes this task's failure
         {
             Fail();
             return;

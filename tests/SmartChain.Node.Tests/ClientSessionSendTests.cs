@@ -118,6 +118,26 @@ public sealed class ClientSessionSendTests
         Assert.True(link.Disposed);
     }
 
+    // Replies are sent on the thread that releases them (the ledger loop): whatever a send throws, even what no link is
+    // expected to throw, ends that session's sending and never reaches the caller.
+    [Theory]
+    [InlineData("socket")]
+    [InlineData("argument")]
+    public async Task A_send_that_throws_anything_ends_sending_without_reaching_the_caller(string kind)
+    {
+        Exception thrown = kind == "socket" ? new System.Net.Sockets.SocketException(104) : new ArgumentException("too large");
+        var link = new RecordingLink { ThrowOnSend = thrown };
+        var shared = new ByteBudget(1 << 20);
+        var session = new ClientSession(link, 1 << 20, shared, TimeProvider.System, CancellationToken.None);
+        session.Enqueue(FrameType.Reply, Payload(0, 0));
+        session.Enqueue(FrameType.Reply, Payload(0, 1));
+        Assert.Empty(link.Flushed());
+        await session.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)); // a sender that never let go would hang here
+
+        Assert.Equal(0, shared.Used);
+        Assert.True(link.Disposed);
+    }
+
     [Fact]
     public async Task A_blocks_replies_to_one_client_leave_together_with_one_flush_in_block_order()
     {
@@ -161,6 +181,8 @@ public sealed class ClientSessionSendTests
         public int AsyncFlushEvery { get; init; }
 
         public bool FailFlushes { get; init; }
+
+        public Exception? ThrowOnSend { get; init; }
 
         public bool Disposed { get; private set; }
 
@@ -222,6 +244,11 @@ public sealed class ClientSessionSendTests
 
         public ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, bool flush, CancellationToken cancellationToken)
         {
+            if (ThrowOnSend is { } e)
+            {
+                throw e;
+            }
+
             lock (_gate)
             {
                 _buffered.Add(payload.ToArray());
