@@ -48,20 +48,4 @@ public sealed class ReplicaSimulationDiskTests
         Assert.Equal(1, outcome.Disk[DiskResponse.HaltsOnFailedSync]);
         Assert.Equal(1, outcome.Disk.Disk[DiskEvent.PowerCuts]);
     }
-
-    // Seed 9361 of the 10,000-seed swarm (a checkpoint every 18 blocks): replica 1's fsync failed, it halted, and the
-    // power cut tore the record of checkpoint block 18, so its ledger ended at block 17. Execution builds a checkpoint
-    // block only right after executing the block before it, which recovery had already replayed: the restarted replica
-    // never built block 18, and neither ordering nor state transfer (which leaves checkpoint blocks to execution) could
-    // take it past block 17 ("certified prefixes 33, 17, 33, 33"). A replica recovered to the block before a checkpoint
-    // block now builds that checkpoint block first.
-    [Fact]
-    public void A_replica_whose_ledger_ends_just_before_a_checkpoint_block_builds_it_at_restart()
-    {
-        SimOutcome outcome = ReplicaSimulation.Run(9361);
-
-        Assert.True(outcome.Passed, outcome.ToString());
-        Assert.Equal(1, outcome.Disk[DiskResponse.HaltsOnFailedSync]);
-        Assert.Equal(1, outcome.Disk.Disk[DiskEvent.TornWrites]);
-    }
 }
