@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Consensus;
@@ -21,9 +20,9 @@ namespace SmartChain.Node.Tests;
 public sealed class AheadRequestTests : IDisposable
 {
     private const string Chain = "ahead-requests";
-    private readonly Ed25519KeyPair[] _keys = [.. Enumerable.Range(0, 4).Select(i => Key((byte)(70 + i)))];
-    private readonly Ed25519KeyPair _first = Key(91);
-    private readonly Ed25519KeyPair _next = Key(92);
+    private readonly Ed25519KeyPair[] _keys = [.. Enumerable.Range(0, 4).Select(i => ThreeReplicaDecision.Key((byte)(70 + i)))];
+    private readonly Ed25519KeyPair _first = ThreeReplicaDecision.Key(91);
+    private readonly Ed25519KeyPair _next = ThreeReplicaDecision.Key(92);
     private readonly string _dir = Directory.CreateTempSubdirectory("smartchain-ahead-").FullName;
 
     public void Dispose()
@@ -44,22 +43,22 @@ public sealed class AheadRequestTests : IDisposable
         var view = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), _keys[i].PublicKey)));
         var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5, RequestTimeoutTicks = 200 };
         SignedRequest first = SignedRequest.Create(Chain, _first, 1, 0, [1, 2, 3]);
-        List<(int From, ConsensusMessage Message)> toReplica3 = Decide(view, options, first);
+        List<(int From, ConsensusMessage Message)> toReplica3 = ThreeReplicaDecision.Run(view, Chain, _keys, options, first);
 
         var main = Channel.CreateUnbounded<NodeInput>();
         var clients = new ClientInputQueue(maxCount: 16, maxBytes: long.MaxValue);
-        var inputs = new ConsensusInputs(main.Reader, main.Writer, clients, requestsPerTurn: 64, new NoLinks(), _ => { });
+        var inputs = new ConsensusInputs(main.Reader, main.Writer, clients, requestsPerTurn: 64, new RecordingLinks(), _ => { });
         var execution = Channel.CreateUnbounded<ExecutionItem>();
         var ledger = Channel.CreateUnbounded<LedgerInput>();
         var core = new ReplicaCore(3, view, Chain, _keys[3], options, r => r.Verify(Chain));
         using VoteLog votes = VoteLog.Open(Path.Combine(_dir, "votes.log"), 0, out _, _ => { });
         using var signer = new Views.ViewSigner(3, _keys[3], null);
         using var metrics = new NodeMetrics(Chain, 3, () => 0, () => 0, () => 0, () => 3, () => 0, () => 0, () => 4);
-        using var driver = new ConsensusDriver(3, core, votes, inputs, new NoLinks(), signer, execution.Writer, ledger.Writer, () => 0,
+        using var driver = new ConsensusDriver(3, core, votes, inputs, new RecordingLinks(), signer, execution.Writer, ledger.Writer, () => 0,
             new Gateway.ReplyRegistry(TimeProvider.System), () => false, metrics, NullLogger.Instance);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         Task loop = driver.Start(tickMs: 60_000, TimeProvider.System, stop.Token);
-        await using var session = new ClientSession(new SilentLink(new PeerIdentity(-1, _next.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
+        await using var session = new ClientSession(new SilentClientLink(new PeerIdentity(-1, _next.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
 
         // The client saw instance 1 decided elsewhere; replica 3 has decided nothing yet when its request arrives.
         SignedRequest next = SignedRequest.Create(Chain, _next, 1, notBefore: 1, [4, 5, 6]);
@@ -81,112 +80,5 @@ public sealed class AheadRequestTests : IDisposable
 
         await stop.CancelAsync();
         await loop.ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    // Runs replicas 0–2 until they decide the request; returns, in order, what they sent replica 3 (or broadcast).
-    private List<(int From, ConsensusMessage Message)> Decide(View view, ConsensusOptions options, SignedRequest request)
-    {
-        ReplicaCore[] cores = [.. Enumerable.Range(0, 3).Select(i => new ReplicaCore(i, view, Chain, _keys[i], options, r => r.Verify(Chain)))];
-        var toReplica3 = new List<(int, ConsensusMessage)>();
-        var inFlight = new Queue<(int From, int To, ConsensusMessage Message)>();
-        foreach (ReplicaCore core in cores)
-        {
-            core.Submit(request);
-        }
-
-        bool moved = true;
-        while (moved)
-        {
-            moved = false;
-            foreach (ReplicaCore core in cores)
-            {
-                foreach (OutboundMessage outbound in core.TakeReady().Messages)
-                {
-                    moved = true;
-                    for (int to = 0; to < 4; to++)
-                    {
-                        if (to != core.Id && (outbound.To is null || outbound.To == to))
-                        {
-                            inFlight.Enqueue((core.Id, to, outbound.Message));
-                        }
-                    }
-                }
-            }
-
-            while (inFlight.TryDequeue(out var message))
-            {
-                moved = true;
-                if (message.To == 3)
-                {
-                    toReplica3.Add((message.From, message.Message));
-                }
-                else
-                {
-                    cores[message.To].Step(message.From, message.Message);
-                }
-            }
-        }
-
-        Assert.All(cores, core => Assert.Equal(1, core.LastDecided));
-        return toReplica3;
-    }
-
-    private static Ed25519KeyPair Key(byte id)
-    {
-        byte[] seed = new byte[32];
-        seed[0] = id;
-        return Ed25519KeyPair.FromSeed(seed);
-    }
-
-    private sealed class NoLinks : IReplicaLinks
-    {
-        private readonly Channel<(int From, Frame Frame)> _incoming = Channel.CreateUnbounded<(int, Frame)>();
-
-        public IReadOnlyCollection<int> Peers => [0, 1, 2];
-
-        public ChannelReader<(int From, Frame Frame)> Incoming => _incoming.Reader;
-
-        public int ConnectedPeers => 3;
-
-        public long DroppedFrames => 0;
-
-        public int QueuedFrames => 0;
-
-        public void SetPeers(IEnumerable<ReplicaMember> members)
-        {
-        }
-
-        public void Release(int from, int bytes)
-        {
-        }
-
-        public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload)
-        {
-        }
-
-        public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload)
-        {
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    private sealed class SilentLink(PeerIdentity peer) : IFrameLink
-    {
-        public PeerIdentity Peer => peer;
-
-        public EndPoint? RemoteEndPoint => null;
-
-        public ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, bool flush, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return null;
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

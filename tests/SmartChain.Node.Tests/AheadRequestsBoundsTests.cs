@@ -1,4 +1,3 @@
-using System.Net;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
 using SmartChain.Network;
@@ -13,7 +12,7 @@ public sealed class AheadRequestsBoundsTests : IAsyncDisposable
     private readonly ClientSession _session;
 
     public AheadRequestsBoundsTests() =>
-        _session = new ClientSession(new NullLink(new PeerIdentity(-1, _client.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, CancellationToken.None);
+        _session = new ClientSession(new SilentClientLink(new PeerIdentity(-1, _client.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
@@ -73,23 +72,4 @@ public sealed class AheadRequestsBoundsTests : IAsyncDisposable
 
     private NodeInput.ClientRequest Request(ulong sequence, long notBefore) =>
         new(SignedRequest.Create("ahead-bounds", _client, sequence, notBefore, [1]), _session);
-
-    private sealed class NullLink(PeerIdentity peer) : IFrameLink
-    {
-        public PeerIdentity Peer => peer;
-
-        public EndPoint? RemoteEndPoint => null;
-
-        public ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, bool flush, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return null;
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Consensus;
@@ -21,8 +20,8 @@ namespace SmartChain.Node.Tests;
 public sealed class AnswerAfterDecisionTests : IDisposable
 {
     private const string Chain = "answer-after-decision";
-    private readonly Ed25519KeyPair[] _keys = [.. Enumerable.Range(0, 4).Select(i => Key((byte)(60 + i)))];
-    private readonly Ed25519KeyPair _client = Key(90);
+    private readonly Ed25519KeyPair[] _keys = [.. Enumerable.Range(0, 4).Select(i => ThreeReplicaDecision.Key((byte)(60 + i)))];
+    private readonly Ed25519KeyPair _client = ThreeReplicaDecision.Key(90);
     private readonly string _dir = Directory.CreateTempSubdirectory("smartchain-answer-").FullName;
 
     public void Dispose()
@@ -44,7 +43,7 @@ public sealed class AnswerAfterDecisionTests : IDisposable
         SignedRequest request = SignedRequest.Create(Chain, _client, 1, 0, [1, 2, 3]);
 
         // Replicas 0–2 order the request among themselves; replica 3 gets their messages only now, all at once.
-        List<(int From, ConsensusMessage Message)> toReplica3 = Decide(view, options, request);
+        List<(int From, ConsensusMessage Message)> toReplica3 = ThreeReplicaDecision.Run(view, Chain, _keys, options, request);
         Assert.Contains(toReplica3, m => m.Message is Accept);
 
         var main = Channel.CreateUnbounded<NodeInput>();
@@ -57,7 +56,7 @@ public sealed class AnswerAfterDecisionTests : IDisposable
         }
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var session = new ClientSession(new SilentLink(new PeerIdentity(-1, _client.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
+        await using var session = new ClientSession(new SilentClientLink(new PeerIdentity(-1, _client.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
         Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(request, session)));
         inputs.RingDoorbell();
 
@@ -78,79 +77,5 @@ public sealed class AnswerAfterDecisionTests : IDisposable
 
         await stop.CancelAsync();
         await loop.ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    // Runs replicas 0–2 until they decide the request; returns, in order, what they sent replica 3 (or broadcast).
-    private List<(int From, ConsensusMessage Message)> Decide(View view, ConsensusOptions options, SignedRequest request)
-    {
-        ReplicaCore[] cores = [.. Enumerable.Range(0, 3).Select(i => new ReplicaCore(i, view, Chain, _keys[i], options, r => r.Verify(Chain)))];
-        var toReplica3 = new List<(int, ConsensusMessage)>();
-        var inFlight = new Queue<(int From, int To, ConsensusMessage Message)>();
-        foreach (ReplicaCore core in cores)
-        {
-            core.Submit(request);
-        }
-
-        bool moved = true;
-        while (moved)
-        {
-            moved = false;
-            foreach (ReplicaCore core in cores)
-            {
-                foreach (OutboundMessage outbound in core.TakeReady().Messages)
-                {
-                    moved = true;
-                    for (int to = 0; to < 4; to++)
-                    {
-                        if (to != core.Id && (outbound.To is null || outbound.To == to))
-                        {
-                            inFlight.Enqueue((core.Id, to, outbound.Message));
-                        }
-                    }
-                }
-            }
-
-            while (inFlight.TryDequeue(out var message))
-            {
-                moved = true;
-                if (message.To == 3)
-                {
-                    toReplica3.Add((message.From, message.Message));
-                }
-                else
-                {
-                    cores[message.To].Step(message.From, message.Message);
-                }
-            }
-        }
-
-        Assert.All(cores, core => Assert.Equal(1, core.LastDecided));
-        return toReplica3;
-    }
-
-    private static Ed25519KeyPair Key(byte id)
-    {
-        byte[] seed = new byte[32];
-        seed[0] = id;
-        return Ed25519KeyPair.FromSeed(seed);
-    }
-
-    private sealed class SilentLink(PeerIdentity peer) : IFrameLink
-    {
-        public PeerIdentity Peer => peer;
-
-        public EndPoint? RemoteEndPoint => null;
-
-        public ValueTask SendAsync(FrameType type, ReadOnlyMemory<byte> payload, bool flush, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public async ValueTask<Frame?> ReceiveAsync(CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return null;
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
