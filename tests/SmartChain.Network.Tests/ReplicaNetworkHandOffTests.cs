@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Net;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Views;
@@ -49,17 +50,11 @@ public sealed class ReplicaNetworkHandOffTests : IAsyncDisposable
             for (int i = 0; i < 5; i++)
             {
                 // A reader with no context of its own (as the peer pump in a replica process) waits on the empty channel;
-                // where its continuation runs shows who handed the frame over. It says so once its wait is registered.
-                var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Task<string> resumed = Task.Run(async () =>
-                {
-                    ValueTask<bool> wait = receiver.Incoming.WaitToReadAsync(cts.Token);
-                    Assert.False(wait.IsCompleted, "a frame was there before it was sent");
-                    waiting.SetResult();
-                    await wait.ConfigureAwait(false);
-                    return new StackTrace().ToString();
-                }, cts.Token);
-                await waiting.Task.WaitAsync(cts.Token);
+                // where its continuation runs shows who handed the frame over. The continuation is registered before the
+                // frame is sent, so the hand-over is the only thing that can run it.
+                ValueTask<bool> wait = receiver.Incoming.WaitToReadAsync(cts.Token);
+                Assert.False(wait.IsCompleted, "a frame was there before it was sent");
+                Task<string> resumed = WhereItResumes(wait);
 
                 sender.Send(1, FrameType.Consensus, "next"u8.ToArray());
                 string stack = await resumed.WaitAsync(cts.Token);
@@ -73,5 +68,18 @@ public sealed class ReplicaNetworkHandOffTests : IAsyncDisposable
             await sender.DisposeAsync();
             await receiver.DisposeAsync();
         }
+    }
+
+    // The stack of the thread that runs the wait's continuation, registered here without any context (ConfigureAwait(false)).
+    private static Task<string> WhereItResumes(ValueTask<bool> wait)
+    {
+        var resumed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter waiter = wait.ConfigureAwait(false).GetAwaiter();
+        waiter.OnCompleted(() =>
+        {
+            string trace = new StackTrace().ToString();
+            resumed.SetResult(waiter.GetResult() ? trace : "channel completed");
+        });
+        return resumed.Task;
     }
 }
