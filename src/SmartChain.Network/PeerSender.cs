@@ -70,9 +70,27 @@ internal sealed class PeerSender : IAsyncDisposable
             return;
         }
 
-        if (!_queue.Writer.TryWrite((type, payload)))
+        // The write may run the sending loop right here (synchronous continuations). Without the caller's context, so a
+        // send that has to wait resumes on the pool, never through the consensus thread's queue.
+        SynchronizationContext? context = SynchronizationContext.Current;
+        if (context is not null)
         {
-            Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+
+        try
+        {
+            if (!_queue.Writer.TryWrite((type, payload)))
+            {
+                Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
+            }
+        }
+        finally
+        {
+            if (context is not null)
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
         }
     }
 
