@@ -104,6 +104,41 @@ public class CoinOwnerIndexTests
     }
 
     [Fact]
+    public void Spending_an_owners_coins_in_id_order_keeps_its_chunks_more_than_half_full_on_average()
+    {
+        // An owner chooses which of its coins to spend: spending them in id order and keeping one in 33 empties each
+        // chunk from its left. Unless a chunk also merges with the one before it, every chunk is left with a coin or
+        // two, so every later change to the owner moves one chunk reference per coin held (and memory per coin grows
+        // several times). Two neighbouring chunks must always hold more than half a chunk between them.
+        var list = new OwnerCoinList();
+        var ids = Enumerable.Range(0, 64 * OwnerCoinList.ChunkMax).Select(i => Hash256.Compute(BitConverter.GetBytes(i))).ToList();
+        foreach (Hash256 id in ids)
+        {
+            Assert.True(list.Add(id, 1));
+        }
+
+        ids.Sort();
+        var kept = new List<(Hash256 Id, ulong Value)>();
+        for (int i = 0; i < ids.Count; i++)
+        {
+            if (i % 33 == 0)
+            {
+                kept.Add((ids[i], 1));
+                continue;
+            }
+
+            Assert.True(list.Remove(ids[i]));
+            int bound = (2 * list.Count / ((OwnerCoinList.ChunkMax / 2) + 1)) + 1;
+            Assert.True(list.ChunkCount <= bound, $"{list.ChunkCount} chunks for {list.Count} coins (at most {bound}) after {i + 1} spends");
+        }
+
+        var page = new List<(Hash256 Id, ulong Value)>();
+        Assert.True(list.TryReadPage(null, int.MaxValue, page, out bool more));
+        Assert.False(more);
+        Assert.Equal(kept, page);
+    }
+
+    [Fact]
     public async Task A_reader_on_another_thread_only_ever_sees_whole_published_batches()
     {
         // Every batch spends all of the owner's coins and pays it new ones, so any half-applied batch is a state that
