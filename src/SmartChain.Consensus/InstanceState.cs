@@ -44,6 +44,20 @@ internal sealed class InstanceState(long id)
         return n;
     }
 
+    public int CountAccepts(Hash256 hash)
+    {
+        int n = 0;
+        foreach (Accept accept in Accepts.Values)
+        {
+            if (accept.BatchHash == hash)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
     public static int Count(IEnumerable<Hash256> votes, Hash256 hash)
     {
         int n = 0;
