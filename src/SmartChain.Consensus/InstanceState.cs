@@ -12,7 +12,7 @@ internal sealed class InstanceState(long id)
 
     public Hash256 ProposalHash { get; set; }
 
-    /// <summary>Signed WRITEs by sender (the first one counts), kept for write certificates.</summary>
+    /// <summary>Signed WRITEs by sender (the first one counts), kept for write certificates; a peer's WRITE for a batch that already has Q is not kept.</summary>
     public Dictionary<int, Write> Writes { get; } = [];
 
     public Dictionary<int, Accept> Accepts { get; } = [];
