@@ -6,12 +6,16 @@
 # replica's ledger. The probes fetch the signed message's first byte (its domain tag) and length, which tell a client
 # request from a WRITE, an ACCEPT and a block signature. Everything lands in OUT (counts.md).
 # Usage: bench/verify-count.sh [OUT] [SECONDS] [CLIENTS] [PERSISTENCE] [REPLICAS]
-#   defaults: /tmp/smartchain-verify-count 10 64 strong 4. Needs root (uprobes) and perf. NO_BUILD=1 uses the built CLI;
+#   defaults: /tmp/smartchain-verify-count 10 64 strong 4. Needs root (uprobes) and perf. NO_BUILD=1 uses the built CLI,
+#   SMARTCHAIN_DLL=PATH/smartchain.dll another build;
 #   BASE_PORT moves the testnet. The probes are kernel-wide: they are named sc_* and removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_args /tmp/smartchain-verify-count "$@"
+if [ -n "${SMARTCHAIN_DLL:-}" ]; then # another build's smartchain.dll (e.g. main's, to compare): used as it is
+  dll=$SMARTCHAIN_DLL cli=(dotnet "$dll") NO_BUILD=1
+fi
 
 if ! command -v perf > /dev/null; then
   apt-get update -qq && apt-get install -y -qq linux-perf > /dev/null
@@ -56,7 +60,7 @@ wait "$perf_pid" || true
 # signed bytes are longer than any vote statement; see SignatureDomain: 2 ACCEPT, 3 block header, 4 WRITE), then per transaction and per block of its ledger.
 perf script -i "$out/probes.data" -F pid,event,trace 2> /dev/null > "$out/calls-all.txt"
 {
-  echo "| replica | transactions | blocks | request verifications per tx | WRITE | ACCEPT | block | verifications per block (votes and block) | signatures per block |"
+  echo "| replica | transactions | blocks | request verifications (beyond one per tx) | WRITE | ACCEPT | block | verifications per block (votes and block) | signatures per block |"
   echo "|---|---|---|---|---|---|---|---|---|"
   i=0
   for pid in $replica_pids; do
@@ -78,7 +82,7 @@ for line in open(path):
     else:
         verifications["request" if length > 80 else {4: "write", 2: "accept", 3: "block"}.get(tag, "other")] += 1
 votes = verifications["write"] + verifications["accept"] + verifications["block"]
-print(f"| {replica} | {tx} | {blocks} | {verifications['request'] / tx:.3f} | {verifications['write'] / blocks:.2f} | "
+print(f"| {replica} | {tx} | {blocks} | {verifications['request']} ({verifications['request'] - tx:+d}) | {verifications['write'] / blocks:.2f} | "
       f"{verifications['accept'] / blocks:.2f} | {verifications['block'] / blocks:.2f} | {votes / blocks:.2f} | {signatures / blocks:.2f} |"
       + (f" other: {verifications['other']}" if verifications["other"] else ""))
 PY
