@@ -64,9 +64,13 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
         {
             table.TryRemove(new KeyValuePair<Hash256, Entry>(digest, entry));
         }
-        else if (Interlocked.Increment(ref _currentCount) >= _generationSize && ReferenceEquals(table, Volatile.Read(ref _current)))
+        else
         {
-            Rotate(table);
+            _ = table.TryUpdate(digest, Entry.Accepted, entry); // threads already waiting hold this entry; it completes below
+            if (Interlocked.Increment(ref _currentCount) >= _generationSize && ReferenceEquals(table, Volatile.Read(ref _current)))
+            {
+                Rotate(table);
+            }
         }
 
         entry.Complete(result);
@@ -102,6 +106,9 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
     // One digest's check: made by the thread that added the entry, awaited by any other that finds it unfinished.
     private sealed class Entry
     {
+        /// <summary>Every accepted digest's entry once its check is done: the table keeps no object per request.</summary>
+        public static readonly Entry Accepted = Done(TxCheck.Ok);
+
         private TxCheck _result;
         private volatile bool _done;
 
@@ -117,6 +124,13 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
                 _done = true;
                 Monitor.PulseAll(this);
             }
+        }
+
+        private static Entry Done(TxCheck result)
+        {
+            var entry = new Entry();
+            entry.Complete(result);
+            return entry;
         }
 
         public TxCheck Wait()
