@@ -33,7 +33,7 @@ public sealed class VerifiedRequestsTests : IDisposable
             }
 
             return TxCheck.Ok;
-        }, capacity: 1_000);
+        }, capacity: 1_000, patience: Patience);
         SignedRequest request = Request(1);
         SignedRequest sameBytes = SignedRequest.Decode(request.Encoded);
         TxCheck firstAnswer = default, secondAnswer = default;
@@ -54,6 +54,34 @@ public sealed class VerifiedRequestsTests : IDisposable
         Assert.Equal(1, checks);
         Assert.True(verified.Verify(request).Accepted);
         Assert.Equal(1, checks);
+    }
+
+    [Fact]
+    public void A_caller_does_not_stall_behind_a_check_that_takes_longer_than_its_patience_it_checks_itself()
+    {
+        // The consensus thread must not wait on a gateway thread that the scheduler took off the core mid-check.
+        using var checking = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        int checks = 0;
+        var verified = new VerifiedRequests(_ =>
+        {
+            if (Interlocked.Increment(ref checks) == 1)
+            {
+                checking.Set();
+                Assert.True(release.Wait(Patience));
+            }
+
+            return TxCheck.Ok;
+        }, capacity: 1_000, patience: TimeSpan.FromMilliseconds(1));
+        SignedRequest request = Request(1);
+        var first = new Thread(() => verified.Verify(request));
+        first.Start();
+        Assert.True(checking.Wait(Patience));
+
+        Assert.True(verified.Verify(request).Accepted); // while the first check is still held
+        Assert.Equal(2, checks);
+        release.Set();
+        Assert.True(first.Join(Patience));
     }
 
     [Fact]

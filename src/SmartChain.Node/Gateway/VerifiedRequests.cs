@@ -10,14 +10,20 @@ namespace SmartChain.Node.Gateway;
 /// bytes, signature included), so each is checked once per replica: the client gateway's receive tasks and the
 /// consensus thread (a request inside a PROPOSE or FORWARD it does not hold yet) share it from any thread. A digest
 /// being checked on one thread is not checked again on another that asks meanwhile (a follower's copy from the
-/// client and the leader's PROPOSE often arrive together): that one waits for the answer, at most one check's time.
+/// client and the leader's PROPOSE often arrive together): that one waits for the answer, normally one check's time,
+/// and checks the request itself if the answer takes longer than a millisecond (the checking thread descheduled).
 /// Accepted digests are kept, refused ones forgotten (asked again, they are checked again, as before). Kept in two
 /// generations of at most half <c>capacity</c> digests each: when the newer fills, the older is dropped, so a digest
 /// stays known for at least half <c>capacity</c> further digests (minutes at saturation, long after its decision),
 /// where one table cleared when full forgot every request at once, those still in flight too.
 /// </summary>
-internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int capacity)
+internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int capacity, TimeSpan? patience = null)
 {
+    // How long a caller waits for another thread's check of the same digest before it checks the request itself. One
+    // check takes some tens of µs; a longer wait means the checking thread was descheduled on a busy machine, and the
+    // consensus thread (which asks for a PROPOSE's requests) must not stall behind it.
+    private readonly TimeSpan _patience = patience ?? TimeSpan.FromMilliseconds(1);
+
     private readonly int _generationSize = Math.Max(1, capacity / 2);
     private readonly object _rotation = new();
     private ConcurrentDictionary<Hash256, Entry> _current = new();
@@ -43,7 +49,7 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
             }
         }
 
-        return entry.IsDone ? entry.Result : Await(entry);
+        return entry.IsDone ? entry.Result : Await(entry, request);
     }
 
     private TxCheck CheckNow(ConcurrentDictionary<Hash256, Entry> table, Hash256 digest, Entry entry, SignedRequest request)
@@ -90,17 +96,22 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
         }
     }
 
-    private TxCheck Await(Entry entry)
+    private TxCheck Await(Entry entry, SignedRequest request)
     {
         Interlocked.Increment(ref _waiting);
         try
         {
-            return entry.Wait();
+            if (entry.Wait(_patience, out TxCheck result))
+            {
+                return result;
+            }
         }
         finally
         {
             Interlocked.Decrement(ref _waiting);
         }
+
+        return check(request); // the other thread's answer is late: check it here (it records the digest itself)
     }
 
     // One digest's check: made by the thread that added the entry, awaited by any other that finds it unfinished.
@@ -133,16 +144,26 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
             return entry;
         }
 
-        public TxCheck Wait()
+        public bool Wait(TimeSpan patience, out TxCheck result)
         {
             lock (this)
             {
+                long deadline = Environment.TickCount64 + (long)Math.Ceiling(patience.TotalMilliseconds);
                 while (!_done)
                 {
-                    Monitor.Wait(this);
+                    long left = deadline - Environment.TickCount64;
+                    if (left <= 0 || !Monitor.Wait(this, (int)Math.Min(left, int.MaxValue)))
+                    {
+                        if (!_done)
+                        {
+                            result = default;
+                            return false;
+                        }
+                    }
                 }
 
-                return _result;
+                result = _result;
+                return true;
             }
         }
     }
