@@ -3,7 +3,9 @@
 # Runs `smartchain demo --json` RUNS times (a fresh 4-replica network each time, 16 clients, strong SPEND) and prints,
 # per run, the tx/s of the load's first second, the steady rate (the second half's) and when a half-second window
 # first ran at 80% of it; then the medians. Environment variables reach the replicas too (they inherit them), so a
-# runtime setting can be tried without a rebuild: DOTNET_TieredPGO=0 bench/warm-start.sh.
+# runtime setting can be tried without a rebuild: DOTNET_TieredPGO=0 bench/warm-start.sh. The demo process restarts
+# itself without quick JIT unless DOTNET_TC_QuickJit is set: DOTNET_TC_QuickJit=1 bench/warm-start.sh measures the
+# demo process with quick JIT (its replicas run without it either way).
 # Usage: bench/warm-start.sh [RUNS] [SECONDS] [DLL]   (defaults: 3, 20, the Release build of src/SmartChain.Cli)
 set -euo pipefail
 cd "$(dirname "$0")/.."

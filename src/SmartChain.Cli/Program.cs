@@ -16,7 +16,12 @@ internal static class Program
     /// <summary>Exit code of an unexpected error: a bug, reported in one line.</summary>
     public const int InternalError = 2;
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // Before anything else runs or is written: `demo` may replace this process with itself without quick JIT.
+        QuickJitRestart.IfWanted(args, Console.Error);
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs the command line with the given output streams (tests run it in-process).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(CreateRoot(), args, output, error);

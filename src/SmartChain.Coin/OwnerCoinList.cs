@@ -35,6 +35,9 @@ internal sealed class OwnerCoinList
     /// <summary>Their total (can exceed 2^64; same caveat as <see cref="Count"/>).</summary>
     public UInt128 Total => _total;
 
+    /// <summary>Chunks in use (writer; what bounds the chunk references a split, merge or emptied chunk moves).</summary>
+    public int ChunkCount => _chunkCount;
+
     /// <summary>Adds a coin (writer); false if the id is already held.</summary>
     public bool Add(Hash256 id, ulong value)
     {
@@ -101,22 +104,23 @@ internal sealed class OwnerCoinList
         chunk.Count--;
         _count--;
         _total -= value;
+        // Keep chunks from thinning out: any two neighbours hold more than ChunkMax / 2 coins (a split leaves 32 and 33,
+        // an add only grows a chunk, and a removal merges with whichever neighbour it now fits with, which keeps that
+        // true for the merged chunk's own neighbours), so an owner of n coins has at most 2n / 33 + 1 chunks. Merging
+        // with the next chunk only is not enough: an owner spending its coins in id order empties each chunk from its
+        // left and would be left with one chunk per coin or two, and every later split, merge or emptied chunk would
+        // move that many references (CoinOwnerIndexTests, spending in id order).
         if (chunk.Count == 0)
         {
-            RemoveChunk(c);
+            RemoveChunk(c); // each neighbour held more than ChunkMax / 2 with this last coin, so the two still do together
         }
         else if (c + 1 < _chunkCount && chunk.Count + _chunks[c + 1].Count <= ChunkMax / 2)
         {
-            // Keep chunks from thinning out: a list of mostly spent coins would otherwise hold one chunk per coin.
-            Chunk next = _chunks[c + 1];
-            if (chunk.Items.Length < chunk.Count + next.Count)
-            {
-                Resize(chunk, ChunkMax / 2);
-            }
-
-            Array.Copy(next.Items, 0, chunk.Items, chunk.Count, next.Count);
-            chunk.Count += next.Count;
-            RemoveChunk(c + 1);
+            MergeWithNext(c);
+        }
+        else if (c > 0 && _chunks[c - 1].Count + chunk.Count <= ChunkMax / 2)
+        {
+            MergeWithNext(c - 1);
         }
         else if (chunk.Items.Length > MinCapacity && chunk.Count * 4 <= chunk.Items.Length)
         {
@@ -224,6 +228,21 @@ internal sealed class OwnerCoinList
         }
 
         return lo;
+    }
+
+    // Moves chunk c + 1's coins to the end of chunk c (together at most ChunkMax / 2) and drops chunk c + 1.
+    private void MergeWithNext(int c)
+    {
+        Chunk chunk = _chunks[c];
+        Chunk next = _chunks[c + 1];
+        if (chunk.Items.Length < chunk.Count + next.Count)
+        {
+            Resize(chunk, ChunkMax / 2);
+        }
+
+        Array.Copy(next.Items, 0, chunk.Items, chunk.Count, next.Count);
+        chunk.Count += next.Count;
+        RemoveChunk(c + 1);
     }
 
     private static void Resize(Chunk chunk, int capacity)

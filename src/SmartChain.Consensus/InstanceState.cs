@@ -12,7 +12,7 @@ internal sealed class InstanceState(long id)
 
     public Hash256 ProposalHash { get; set; }
 
-    /// <summary>Signed WRITEs by sender (the first one counts), kept for write certificates.</summary>
+    /// <summary>Signed WRITEs by sender (the first one counts), kept for write certificates; a peer's WRITE for a batch that already has Q is not kept.</summary>
     public Dictionary<int, Write> Writes { get; } = [];
 
     public Dictionary<int, Accept> Accepts { get; } = [];
@@ -36,6 +36,20 @@ internal sealed class InstanceState(long id)
         foreach (Write write in Writes.Values)
         {
             if (write.BatchHash == hash)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    public int CountAccepts(Hash256 hash)
+    {
+        int n = 0;
+        foreach (Accept accept in Accepts.Values)
+        {
+            if (accept.BatchHash == hash)
             {
                 n++;
             }

@@ -139,6 +139,14 @@ public sealed partial class ReplicaCore
             return;
         }
 
+        // Q WRITEs for this batch are already held (this replica's ACCEPT is out, or goes out with the PROPOSE): one more
+        // adds nothing to the ACCEPT or to the write certificate kept with it, so it costs no verification and is not
+        // kept (docs/consensus.md, "Votes beyond a quorum").
+        if (_current.CountWrites(write.BatchHash) >= _view.Q)
+        {
+            return;
+        }
+
         _view.TryGetMember(from, out var member);
         if (!WriteStatement.Verify(member!.ViewKey.Key, write.Signature.Span, _chainId, _view.Id, write.Instance, write.Regency, write.BatchHash))
         {
@@ -177,6 +185,12 @@ public sealed partial class ReplicaCore
                 Reject(from, "conflicting-accept", $"two ACCEPTs for instance {accept.Instance}; the first counts", evidence: true);
             }
 
+            return;
+        }
+
+        // Q ACCEPTs for this batch are already held (they wait for its PROPOSE): the decision proof needs no more.
+        if (_current.CountAccepts(accept.BatchHash) >= _view.Q)
+        {
             return;
         }
 

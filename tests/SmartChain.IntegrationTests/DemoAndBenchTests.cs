@@ -39,6 +39,8 @@ public sealed class DemoAndBenchTests : IDisposable
         Assert.InRange(root.GetProperty("heightSpread").GetInt64(), 0, 8);
         Assert.True(root.GetProperty("commonHeight").GetInt64() > 0);
         Assert.True(root.GetProperty("warmStart").GetProperty("steadyTxPerSecond").GetDouble() > 0);
+        // The demo restarted its own process without quick JIT, as its replicas run (issue 16, warm start).
+        Assert.Equal("0", root.GetProperty("demoProcessQuickJit").GetString());
         Assert.True(root.GetProperty("timeline").GetArrayLength() >= 10, "a 3 s load sampled about every 100 ms");
 
         // Kept (--dir), and every replica stopped: no pid file names a live process.

@@ -52,6 +52,44 @@ public sealed class CertificateCollectorTests : IDisposable
     }
 
     [Fact]
+    public void Signatures_beyond_the_quorum_are_not_verified_once_the_block_is_built()
+    {
+        // Issue 16: a slow replica builds its block after every peer's signature arrived. Q of them complete the
+        // certificate; checking the rest costs an Ed25519 verification each and adds nothing. Replica 3's (forged) comes
+        // last: were it checked, it would be evidence.
+        Hash256 hash = _block.Hash;
+        Assert.Null(_collector.Add(0, 1, hash, Sign(0, hash)));
+        Assert.Null(_collector.Add(1, 1, hash, Sign(1, hash)));
+        Assert.Null(_collector.Add(2, 1, hash, Sign(2, hash)));
+        byte[] forged = Sign(3, hash).ToArray();
+        forged[7] ^= 1;
+        Assert.Null(_collector.Add(3, 1, hash, forged));
+
+        BlockCertificate? certificate = _collector.SetLocal(1, hash);
+
+        Assert.NotNull(certificate);
+        Assert.Equal([0, 1, 2], certificate.Signatures.Select(s => s.ReplicaId));
+        Assert.Empty(_evidence);
+        Assert.Equal(0, _collector.Buffered);
+    }
+
+    [Fact]
+    public void The_replicas_own_signature_counts_with_its_block_and_two_peers_complete_the_certificate()
+    {
+        // Its own signature, made a moment ago over its own header, is not verified again: the certificate needs only
+        // Q - 1 peers' signatures checked.
+        Hash256 hash = _block.Hash;
+        Assert.Null(_collector.SetLocal(1, hash, (0, Sign(0, hash))));
+        Assert.Null(_collector.Add(2, 1, hash, Sign(2, hash)));
+        BlockCertificate? certificate = _collector.Add(3, 1, hash, Sign(3, hash));
+
+        Assert.NotNull(certificate);
+        Assert.Equal([0, 2, 3], certificate.Signatures.Select(s => s.ReplicaId));
+        Assert.Null(certificate.Verify(_f.View, LedgerFixture.Chain, hash));
+        Assert.Empty(_evidence);
+    }
+
+    [Fact]
     public void A_signature_over_another_header_or_an_invalid_one_is_evidence_and_does_not_count()
     {
         Hash256 hash = _block.Hash;

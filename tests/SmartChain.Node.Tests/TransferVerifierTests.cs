@@ -4,6 +4,7 @@ using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
 using SmartChain.Core.Views;
 using SmartChain.Ledger;
+using SmartChain.Ledger.Checkpoints;
 using SmartChain.Node.Transfer;
 
 namespace SmartChain.Node.Tests;
@@ -44,6 +45,22 @@ public sealed class TransferVerifierTests : IDisposable
         byte[] statement = AcceptStatement.Encode("transfer-test", 0, signedInstance ?? instance, regency, batch);
         var proof = new DecisionProof([.. (voters ?? [0, 1, 2]).Select(i => new AcceptVote(i, _keys[i].Sign(statement)))]);
         return Block.Next(previous, instance, [request.Encoded], [new byte[] { 2 }], proof.EncodeForBlock(regency));
+    }
+
+    [Fact]
+    public void A_checkpoint_block_must_repeat_the_consensus_id_of_the_block_before_it()
+    {
+        (_, _, Block two) = Chain();
+        Block checkpoint = CheckpointBlock.Build(two.Header, two.Body.ConsensusId, new CheckpointRecord(0, default, 0)).Block;
+        Block naming = CheckpointBlock.Build(two.Header, two.Body.ConsensusId + 1_000, new CheckpointRecord(0, default, 0)).Block;
+
+        Assert.Null(TransferVerifier.CheckCheckpointInstance(checkpoint, two.Body.ConsensusId));
+        Assert.Equal($"checkpoint block 3 names consensus id {two.Body.ConsensusId + 1_000}; the block before it is of instance {two.Body.ConsensusId}",
+            TransferVerifier.CheckCheckpointInstance(naming, two.Body.ConsensusId));
+
+        // A block with a decision proof binds its instance itself; an unknown block before leaves nothing to compare.
+        Assert.Null(TransferVerifier.CheckCheckpointInstance(two, two.Body.ConsensusId + 7));
+        Assert.Null(TransferVerifier.CheckCheckpointInstance(naming, previousInstance: null));
     }
 
     [Fact]

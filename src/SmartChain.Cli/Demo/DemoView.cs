@@ -110,6 +110,9 @@ internal sealed class DemoView
             w.WriteNumber("p50Ms", Math.Round(outcome.Load.P50Ms, 2));
             w.WriteNumber("p99Ms", Math.Round(outcome.Load.P99Ms, 2));
             w.WriteNumber("errors", outcome.Load.Errors);
+
+            // The load generator's JIT setting ("0": optimized from the first call; null: quick JIT), which the warm start depends on.
+            w.WriteString("demoProcessQuickJit", Environment.GetEnvironmentVariable(QuickJitRestart.Variable));
             Bench.TimelineJson.Write(w, outcome.Load);
             w.WriteStartArray("replicas");
             foreach (Testnet.ReplicaLedger ledger in outcome.Ledgers)

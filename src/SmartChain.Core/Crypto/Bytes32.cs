@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace SmartChain.Core.Crypto;
 
@@ -50,8 +51,13 @@ internal readonly struct Bytes32 : IEquatable<Bytes32>, IComparable<Bytes32>
 
     public override bool Equals(object? obj) => obj is Bytes32 other && Equals(other);
 
-    // The contents are hash outputs or curve points, already uniform: one word is a good hash code.
-    public override int GetHashCode() => (int)(_w0 ^ (_w0 >> 32));
+    // All 32 bytes through Marvin, the runtime's string hash, whose seed is random per process. Clients choose
+    // these bytes freely (an output's owner key is any 32 bytes, digests can be ground), so a hash of a fixed part
+    // or an unseeded one lets them put any number of keys in one bucket and make every replica's lookups O(n).
+    // Not HashCode.Combine: it folds each ulong to 32 bits and its xxHash32 rounds pass additive differences
+    // through, so both give collisions that hold for every seed (KeyHashCodeTests builds them). The code differs
+    // between processes and must never reach anything replicas agree on (docs/architecture.md).
+    public override int GetHashCode() => string.GetHashCode(MemoryMarshal.Cast<Bytes32, char>(new ReadOnlySpan<Bytes32>(in this)));
 
     public int CompareTo(Bytes32 other)
     {

@@ -101,10 +101,11 @@ public sealed class CertificateCollector
     }
 
     /// <summary>
-    /// This replica has built (and persisted) block <paramref name="number"/> with header hash <paramref name="hash"/>.
-    /// Returns its certificate if signatures that arrived earlier already complete it.
+    /// This replica has built (and persisted) block <paramref name="number"/> with header hash <paramref name="hash"/>, and
+    /// signed it (<paramref name="own"/>: its id and signature; null if it does not sign this block). Returns its
+    /// certificate if signatures that arrived earlier already complete it.
     /// </summary>
-    public BlockCertificate? SetLocal(long number, Hash256 hash)
+    public BlockCertificate? SetLocal(long number, Hash256 hash, (int Replica, ReadOnlyMemory<byte> Signature)? own = null)
     {
         _highestLocal = Math.Max(_highestLocal, number);
         PendingCertificate pending = Get(number);
@@ -115,8 +116,25 @@ public sealed class CertificateCollector
 
         pending.Local = hash;
         _uncertified.Add(number);
+
+        // This replica's own signature, made just now over its own header with its key of the block's view, is not
+        // verified again (issue 16). Its id must be a member of that view: the caller signs only then.
+        if (own is { } mine)
+        {
+            pending.Unverified.Remove(mine.Replica);
+            pending.Valid[mine.Replica] = mine.Signature;
+        }
+
+        // Only as many as the quorum needs are verified: the certificate takes Q signatures, and a signature beyond them
+        // would cost a verification and add nothing (docs/consensus.md, "Votes beyond a quorum").
+        int quorum = ViewAt(number).Q;
         foreach ((int from, (Hash256 signed, ReadOnlyMemory<byte> signature)) in pending.Unverified)
         {
+            if (pending.Valid.Count >= quorum)
+            {
+                break;
+            }
+
             Count(pending, from, number, signed, signature);
         }
 

@@ -96,6 +96,7 @@ internal sealed class Executor : IDisposable
     /// <summary>The loop; ends when its channel completes or <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
+        await ResumeAsync(stop);
         await foreach (ExecutionItem item in _items.ReadAllHereAsync(stop))
         {
             switch (item)
@@ -238,6 +239,25 @@ internal sealed class Executor : IDisposable
             // Both tables are functions of the same decisions: a difference is a bug, and snapshots would diverge.
             throw new InvalidOperationException($"instance {decision.Instance}: execution's client table disagrees with the core's on which requests are fresh");
         }
+    }
+
+    // A crash can leave the block before a checkpoint block durable without the checkpoint block. Execution builds it
+    // only right after executing the block before, which recovery replayed: build it now, or this replica stays there
+    // for good (state transfer leaves checkpoint blocks to execution). Not if the head removed this replica.
+    private async Task ResumeAsync(CancellationToken stop)
+    {
+        if (_mode != LedgerMode.Blockchain)
+        {
+            return;
+        }
+
+        if (ReconfigurationBlock.Installs(_chainHead) && _history.InstalledBy(_chainHead.Number) is { } installed &&
+            _history.CertifyingView(_chainHead, out _) is { } before)
+        {
+            NoteRemoval(_chainHead.Number, before, installed);
+        }
+
+        await CheckpointIfDueAsync(_executed, stop);
     }
 
     private async Task CheckpointIfDueAsync(long instance, CancellationToken stop)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -28,7 +27,7 @@ internal sealed class ClientGateway : IAsyncDisposable
     private readonly IClientPort _listener;
     private readonly ClientSessionLimiter _sessionLimiter;
     private readonly ByteBudget _replyBytes; // shared by every session's reply queue
-    private readonly ConcurrentDictionary<Hash256, byte> _verified = new();
+    private readonly VerifiedRequests _verified;
     private readonly ReplicatedStateMachine _machine;
     private readonly ApplicationQuery _query;
     private readonly NodeMetrics _metrics;
@@ -62,6 +61,7 @@ internal sealed class ClientGateway : IAsyncDisposable
         _execution = execution;
         _describe = describe;
         _replyBytes = new ByteBudget(budget.MaxQueuedReplyBytes);
+        _verified = new VerifiedRequests(Check, MaxVerifiedCache);
         Replies = new ReplyRegistry(time);
         _sessionLimiter = new ClientSessionLimiter(budget.MaxSessions, budget.MaxSessionsPerSource);
         _listener = links.ListenForClients(endpoint, genesis.ChainId, credentials, budget.Link,
@@ -82,28 +82,15 @@ internal sealed class ClientGateway : IAsyncDisposable
 
     /// <summary>
     /// Every request is verified once per replica, whether it first arrives from its client or inside a proposal (the
-    /// consensus core calls this too): both paths share this cache of accepted digests.
+    /// consensus core calls this too): both paths share one <see cref="VerifiedRequests"/>, even when they ask at once.
     /// </summary>
-    public TxCheck Verify(SignedRequest request)
-    {
-        if (_verified.ContainsKey(request.Digest))
-        {
-            return TxCheck.Ok;
-        }
+    public TxCheck Verify(SignedRequest request) => _verified.Verify(request);
 
+    private TxCheck Check(SignedRequest request)
+    {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         TxCheck check = _machine.CheckTx(request);
         _metrics.VerificationTime.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (check.Accepted)
-        {
-            if (_verified.Count > MaxVerifiedCache)
-            {
-                _verified.Clear();
-            }
-
-            _verified.TryAdd(request.Digest, 0);
-        }
-
         return check;
     }
 

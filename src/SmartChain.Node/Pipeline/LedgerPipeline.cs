@@ -241,16 +241,17 @@ internal sealed class LedgerPipeline
         {
             long number = built.Block.Header.Number;
             Hash256 hash = built.Block.Hash;
-            Completed(number, _collector.SetLocal(number, hash));
             if (_signer.KeyFor(_collector.ViewAt(number)) is not { } key)
             {
+                Completed(number, _collector.SetLocal(number, hash));
                 continue;
             }
 
+            // Sent before the collector verifies what peers sent earlier; the collector takes this signature as it is.
             byte[] signature = BlockCertificate.Sign(key, _genesis.ChainId, hash);
             _mySignatures[number] = (hash, signature);
             _network.Broadcast(FrameType.BlockSignature, new BlockSignatureMessage(number, hash, signature, Wants: false).Encode());
-            Completed(number, _collector.Add(_id, number, hash, signature));
+            Completed(number, _collector.SetLocal(number, hash, (_id, signature)));
             _reconfigurations.Signed(number);
         }
 

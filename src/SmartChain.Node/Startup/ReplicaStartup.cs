@@ -109,12 +109,15 @@ internal static class ReplicaStartup
             foreach (long number in recovered.Uncertified)
             {
                 Hash256 hash = store.Read(number).Hash;
-                collector.SetLocal(number, hash);
                 if (signer.KeyFor(collector.ViewAt(number)) is { } signing)
                 {
                     byte[] signature = BlockCertificate.Sign(signing, genesis.ChainId, hash);
                     mySignatures[number] = (hash, signature);
-                    collector.Add(config.ReplicaId, number, hash, signature);
+                    collector.SetLocal(number, hash, (config.ReplicaId, signature));
+                }
+                else
+                {
+                    collector.SetLocal(number, hash);
                 }
             }
 

@@ -59,7 +59,7 @@ internal sealed partial class StateTransfer
                 long batchEnd = next + batch.Blocks.Count - 1;
                 foreach (Block block in batch.Blocks)
                 {
-                    if ((_verifier.CheckNext(block, next, previous) ?? CheckCheckpointInstance(block, previousInstance)) is { } bad)
+                    if ((_verifier.CheckNext(block, next, previous) ?? TransferVerifier.CheckCheckpointInstance(block, previousInstance)) is { } bad)
                     {
                         Drop(batch.Source, bad);
                         ranges.AddFirst((next, batchEnd));
@@ -126,11 +126,6 @@ internal sealed partial class StateTransfer
     }
 
     // A checkpoint block's consensus id (outside every hash, and it has no proof to bind it) repeats the block before.
-    private static string? CheckCheckpointInstance(Block block, long? previousInstance) =>
-        block.Body.DecisionProof.IsEmpty && previousInstance is { } before && block.Body.ConsensusId != before
-            ? $"checkpoint block {block.Header.Number} names consensus id {block.Body.ConsensusId}; the block before it is of instance {before}"
-            : null;
-
     private async Task<RangeAnswer> FetchRangeAsync(int source, long start, long end, CancellationToken cancellationToken) =>
         new(source, start, end, await RequestAsync(source, new TransferMessage.BlocksRequest(start, end), _options.RequestTimeout, cancellationToken));
 

@@ -67,6 +67,20 @@ internal sealed class TransferVerifier(GenesisDocument genesis, ViewHistory view
             : null;
     }
 
+    /// <summary>
+    /// Null unless <paramref name="block"/> is a checkpoint block whose consensus id is not
+    /// <paramref name="previousInstance"/>, the instance of the block before it (null: not known here). A checkpoint block's
+    /// consensus id is outside every hash and has no proof to bind it, so it must repeat the block before; for the first
+    /// block of a transfer that is this replica's own head.
+    /// </summary>
+    public static string? CheckCheckpointInstance(Block block, long? previousInstance)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return block.Body.DecisionProof.IsEmpty && previousInstance is { } before && block.Body.ConsensusId != before
+            ? $"checkpoint block {block.Header.Number} names consensus id {block.Body.ConsensusId}; the block before it is of instance {before}"
+            : null;
+    }
+
     /// <summary>Null if <paramref name="block"/> is block <paramref name="number"/> of this chain, linked to <paramref name="previous"/>.</summary>
     public string? CheckNext(Block block, long number, Hash256 previous)
     {
