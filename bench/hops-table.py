@@ -75,9 +75,11 @@ def switches_by_kind(pid):
 
 tx = []
 workitems = []
+instances = []
 for i, _ in enumerate(pids):
     tx.append(delta(i, "smartchain_requests_executed"))
     workitems.append(delta(i, "dotnet_thread_pool_work_item_count"))
+    instances.append(delta(i, "smartchain_consensus_decided_instances"))
 tx_ok = [t for t in tx if t]
 mean_tx = sum(tx_ok) / len(tx_ok) if tx_ok else 0
 if not mean_tx:
@@ -92,16 +94,23 @@ keys = ["context-switches", "raw_syscalls:sys_enter"] + sorted(
     key=lambda k: -sum(p.get(k, 0) for p in per_replica))
 
 
-def per_tx(values):
-    vals = [v / t for v, t in zip(values, tx) if v is not None and t]
+def per_tx(values, by=None):
+    by = tx if by is None else by
+    vals = [v / t for v, t in zip(values, by) if v is not None and t]
     return (sum(vals) / len(vals), min(vals), max(vals)) if vals else None
 
 
+# Per decided instance (consensus instance = block): what a replica pays per instance, whatever the batch size.
+inst_ok = [n for n in instances if n]
+mean_inst = sum(inst_ok) / len(inst_ok) if inst_ok else 0
+
+
 lines = []
-lines.append(f"transactions executed per replica in the {seconds:.0f} s window: {mean_tx:,.0f} ({mean_tx / seconds:,.0f} tx/s)")
+lines.append(f"transactions executed per replica in the {seconds:.0f} s window: {mean_tx:,.0f} ({mean_tx / seconds:,.0f} tx/s)"
+             + (f"; instances decided: {mean_inst:,.0f} ({mean_tx / mean_inst:.1f} tx per instance)" if mean_inst else ""))
 lines.append("")
-lines.append("| per transaction | per replica (mean, min–max) | load generator |")
-lines.append("|---|---:|---:|")
+lines.append("| per transaction | per replica (mean, min–max) | load generator | per decided instance, per replica |")
+lines.append("|---|---:|---:|---:|")
 names = {"context-switches": "context switches (perf)", "raw_syscalls:sys_enter": "system calls, all"}
 tsv = []
 for k in keys:
@@ -110,11 +119,15 @@ for k in keys:
         continue
     lg = load.get(k)
     label = names.get(k, f"  {k}")
-    lines.append(f"| {label} | {r[0]:.2f} ({r[1]:.2f}–{r[2]:.2f}) | {'' if lg is None else f'{lg / mean_tx:.2f}'} |")
+    ri = per_tx([p.get(k) for p in per_replica], instances) if mean_inst else None
+    lines.append(f"| {label} | {r[0]:.2f} ({r[1]:.2f}–{r[2]:.2f}) | {'' if lg is None else f'{lg / mean_tx:.2f}'} | {'' if ri is None else f'{ri[0]:.2f}'} |")
     tsv.append((k, r[0], '' if lg is None else lg / mean_tx))
+    if ri is not None:
+        tsv.append((f"per-instance:{k}", ri[0], ''))
 r = per_tx(workitems)
 if r:
-    lines.append(f"| thread-pool work items completed | {r[0]:.2f} ({r[1]:.2f}–{r[2]:.2f}) | |")
+    ri = per_tx(workitems, instances) if mean_inst else None
+    lines.append(f"| thread-pool work items completed | {r[0]:.2f} ({r[1]:.2f}–{r[2]:.2f}) | | {'' if ri is None else f'{ri[0]:.2f}'} |")
     tsv.append(("threadpool-work-items", r[0], ''))
 lines.append("")
 lines.append("| context switches per transaction, by thread (/proc, threads alive at the end) | per replica (mean) | load generator |")

@@ -35,7 +35,9 @@ cli=(dotnet "$dll")
 mkdir -p "$out"
 rm -rf "$out/net" "$out/bench" "$out"/perf-*.csv "$out"/perf-threads-*.csv "$out"/tasks-*.txt "$out"/metrics-*.txt # a previous run here, nothing else
 net="$out/net"
-"${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" > "$out/init.log"
+# BASE_PORT (below 32768) moves the testnet off another one's ports, as in bench/lib.sh.
+"${cli[@]}" testnet init --dir "$net" --replicas "$replicas" --persistence "$persistence" \
+  ${BASE_PORT:+--base-port "$BASE_PORT"} > "$out/init.log"
 pids=()
 bench_pid=
 cleanup() {

@@ -5,7 +5,7 @@
 # and the load generator with `perf record` (system-wide, no call graphs: self time). Then it prints, per role (a replica, the
 # load generator), the share of CPU per component and, from the bench's own CPU µs per transaction for the same run,
 # the microseconds per transaction. Also per thread, which shows the hand-offs. Everything lands in OUT.
-# Usage: bench/profile.sh [OUT] [SECONDS] [CLIENTS] [PERSISTENCE] [REPLICAS]
+# Usage: [CALLGRAPH=1] bench/profile.sh [OUT] [SECONDS] [CLIENTS] [PERSISTENCE] [REPLICAS]
 #   defaults: /tmp/smartchain-profile 10 64 strong 4. Needs root (perf) and perf (linux-perf; installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,9 @@ bench_run_start
 unset DOTNET_PerfMapEnabled DOTNET_EnableWriteXorExecute # the CLI runs below write no maps
 # System-wide (-a): with -p, perf gives up when one of .NET's short-lived pool threads ends while it attaches. The
 # table keeps only the replicas' and the load generator's samples.
-perf record -a -F 999 -o "$out/perf.data" -- sleep "$seconds" 2> "$out/perf-record.log"
+# CALLGRAPH=1 records call graphs too (-g): bench/profile-stacks.py then splits each replica's samples by the loop they
+# ran in (outermost SmartChain.* frame) and by system call (docs/performance.md, "The cost of an instance").
+perf record -a ${CALLGRAPH:+-g} -F 999 -o "$out/perf.data" -- sleep "$seconds" 2> "$out/perf-record.log"
 load_pid=$bench_pid
 bench_run_wait
 
@@ -38,6 +40,9 @@ for pid in $replica_pids $load_pid; do
     2> /dev/null | grep -v '^#' | grep -v '^$' > "$out/by-thread-$pid.tsv" || true
 done
 python3 bench/profile-table.py "$out" "${replica_pids// /,}" "$load_pid" | tee "$out/profile.md"
+if [ -n "${CALLGRAPH:-}" ]; then
+  python3 bench/profile-stacks.py "$out/perf.data" "${replica_pids// /,}" | tee "$out/stacks.md"
+fi
 # The perf maps of this run's processes (replicas, load generator, the CLI that started them), once they have ended.
 "${cli[@]}" testnet stop --dir "$net" > /dev/null 2>&1 || true
 find /tmp -maxdepth 1 -name 'perf*-*.map' -newer "$out/init.log" | while read -r map; do

@@ -35,8 +35,12 @@ internal sealed class PeerSender : IAsyncDisposable
         _connect = connect;
         _log = log;
         _maxQueuedBytes = maxQueuedBytes;
+        // Synchronous continuations, and no context captured by the loop's awaits: a frame queued while the sender waits
+        // for work is sealed and written by the queuing thread (the consensus thread, the ledger loop) at once, instead
+        // of by a thread-pool work item woken for it (docs/performance.md, "The cost of an instance"). A write that
+        // cannot complete at once (the peer does not read) goes on from a pool thread, and the queuing thread returns.
         _queue = Channel.CreateBounded<(FrameType, ReadOnlyMemory<byte>)>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, AllowSynchronousContinuations = true },
             dropped =>
             {
                 Interlocked.Add(ref _queuedBytes, -dropped.Item2.Length);
@@ -66,9 +70,27 @@ internal sealed class PeerSender : IAsyncDisposable
             return;
         }
 
-        if (!_queue.Writer.TryWrite((type, payload)))
+        // The write may run the sending loop right here (synchronous continuations). Without the caller's context, so a
+        // send that has to wait resumes on the pool, never through the consensus thread's queue.
+        SynchronizationContext? context = SynchronizationContext.Current;
+        if (context is not null)
         {
-            Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+
+        try
+        {
+            if (!_queue.Writer.TryWrite((type, payload)))
+            {
+                Interlocked.Add(ref _queuedBytes, -payload.Length); // closed
+            }
+        }
+        finally
+        {
+            if (context is not null)
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
         }
     }
 
@@ -96,10 +118,10 @@ internal sealed class PeerSender : IAsyncDisposable
             SecureLink? link = null;
             try
             {
-                link = await _connect(ct);
+                link = await _connect(ct).ConfigureAwait(false);
                 Connected = true;
                 backoff = MinBackoff;
-                await DrainAsync(link, ct);
+                await DrainAsync(link, ct).ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is LinkException or IOException or System.Net.Sockets.SocketException)
@@ -111,11 +133,11 @@ internal sealed class PeerSender : IAsyncDisposable
                 Connected = false;
                 if (link is not null)
                 {
-                    await link.DisposeAsync();
+                    await link.DisposeAsync().ConfigureAwait(false);
                 }
             }
 
-            await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)(backoff.TotalMilliseconds / 2) + 1)), ct);
+            await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)(backoff.TotalMilliseconds / 2) + 1)), ct).ConfigureAwait(false);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }
@@ -123,7 +145,7 @@ internal sealed class PeerSender : IAsyncDisposable
     private async Task DrainAsync(SecureLink link, CancellationToken ct)
     {
         ChannelReader<(FrameType Type, ReadOnlyMemory<byte> Payload)> reader = _queue.Reader;
-        while (await reader.WaitToReadAsync(ct))
+        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(SendDeadline);
@@ -132,10 +154,10 @@ internal sealed class PeerSender : IAsyncDisposable
                 while (reader.TryRead(out var item))
                 {
                     Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
-                    await link.SendAsync(item.Type, item.Payload, flush: false, deadline.Token);
+                    await link.SendAsync(item.Type, item.Payload, flush: false, deadline.Token).ConfigureAwait(false);
                 }
 
-                await link.FlushAsync(deadline.Token);
+                await link.FlushAsync(deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

@@ -44,7 +44,12 @@ public sealed class ReplicaNetwork : IReplicaLinks
         _options = options;
         _sendQueueCapacity = sendQueueCapacity;
         _inboundBytesPerPeer = inboundBytesPerPeer;
-        _incoming = Channel.CreateBounded<(int, Frame)>(new BoundedChannelOptions(incomingCapacity) { SingleReader = true });
+        // Synchronous continuations: a reader waiting for frames (the replica's peer pump) resumes on the receive loop
+        // that wrote the frame, not through a thread-pool work item and a worker's wake-up per frame (about ten peer
+        // frames per consensus instance; docs/performance.md, "The cost of an instance"). The pump only decodes and
+        // queues, and a link's next frame waits for it as it waited for the channel before.
+        _incoming = Channel.CreateBounded<(int, Frame)>(
+            new BoundedChannelOptions(incomingCapacity) { SingleReader = true, AllowSynchronousContinuations = true });
         _listener = new LinkListener(listen, chainId, me, Admit, options,
             (remote, reason) => log($"refused a replica connection from {remote}: {reason}"));
         SetPeers(view.Members);
