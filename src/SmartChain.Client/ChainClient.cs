@@ -290,7 +290,8 @@ public sealed partial class ChainClient : IAsyncDisposable
     // Strong persistence: one reply whose receipt proves its result is enough (SPEC §7).
     private bool AcceptsAlone(ReplyMessage reply)
     {
-        if (reply.Receipt.IsEmpty || reply.Status != ReplyStatus.Executed || _genesis.Persistence != PersistenceMode.Strong)
+        // A Duplicate with a receipt proves the same as the Executed reply it repeats: the entry and its result in a certified block.
+        if (reply.Receipt.IsEmpty || reply.Status is not (ReplyStatus.Executed or ReplyStatus.Duplicate) || _genesis.Persistence != PersistenceMode.Strong)
         {
             return false;
         }

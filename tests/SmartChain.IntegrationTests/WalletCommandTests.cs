@@ -39,7 +39,7 @@ public sealed class WalletCommandTests : IDisposable
             Assert.True(spend.ExitCode == 0, spend.Error);
             Assert.Contains("your balance: 700", spend.Output, StringComparison.Ordinal);
             Assert.Matches("paid 300 to [0-9a-f]{64} in block [0-9]+", spend.Output);
-            Assert.Contains($"receipt saved to {receipt}", spend.Output, StringComparison.Ordinal);
+            Assert.True(spend.Output.Contains($"receipt saved to {receipt}", StringComparison.Ordinal), spend.Output + spend.Error);
 
             // The receipt proves the payment offline; one changed byte and it does not.
             CliRun verified = await CliRun.AsProcessAsync("receipt", "verify", receipt, "--network", genesis);

@@ -3,6 +3,7 @@ using SmartChain.Coin;
 using SmartChain.Coin.Wallet;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
+using SmartChain.Ledger;
 using SmartChain.Network.Client;
 
 namespace SmartChain.Node.Tests;
@@ -44,6 +45,12 @@ public class ReplicaHostTests
         // The same request again is answered from the reply cache, never executed twice.
         ReplyMessage again = await client.SubmitAsync(mint, Timeout());
         Assert.Equal((ReplyStatus.Duplicate, minted.Instance), (again.Status, again.Instance));
+
+        // In strong mode with its receipt, read back from the certified block: it proves the payment as the first did.
+        Assert.False(again.Receipt.IsEmpty, "a repeated request's Duplicate reply came without its receipt");
+        TransactionReceipt receipt = TransactionReceipt.Decode(again.Receipt.Span);
+        Assert.Null(receipt.Verify(net.Genesis.InitialView, net.Genesis.ChainId));
+        Assert.Equal(mint.Digest, Hash256.Compute(receipt.Entry.Span));
 
         // A request from a non-minter is refused before ordering by every replica alike.
         ReplyMessage refused = await client.SubmitAsync(SignedRequest.Create(net.Chain, alice, 1, 0, CoinOperation.Mint([new CoinOutput(alice.PublicKey, 5)]).Encode()), Timeout());

@@ -10,6 +10,7 @@ using SmartChain.Ledger;
 using SmartChain.Ledger.Certification;
 using SmartChain.Ledger.Store;
 using SmartChain.Network;
+using SmartChain.Network.Client;
 using SmartChain.Node.Transfer;
 using SmartChain.Node.Views;
 
@@ -347,14 +348,46 @@ internal sealed class LedgerPipeline
     private void OnRepeated(LedgerInput.Repeated repeated)
     {
         Hash256 digest = repeated.Request.Digest;
-        if (_replyCache.TryGet(digest, out _) || _unreleased.PlaceRepeated(digest) is not { } place)
+        if (_replyCache.TryGet(digest, out ReplyMessage? cached) || _unreleased.PlaceRepeated(digest) is not { } place)
         {
-            repeated.Session.Enqueue(FrameType.Reply, _replyCache.Repeated(digest).Encode());
+            repeated.Session.Enqueue(FrameType.Reply, RepeatedAnswer(digest, cached));
             return;
         }
 
         // Decided in a block not released yet: answer when it is, never before its block is durable.
         place.Block.Waiting.Add(new PendingReply(repeated.Session, repeated.Request, place.Index));
+    }
+
+    // A request repeated after its block was released: its cached reply, Duplicate. In strong mode with its receipt, read
+    // back from the certified block, so a client whose copy reached most replicas only after they released the block
+    // (held a few instances ahead, a link that opened late) still gets a receipt, not only Q matching Duplicates.
+    private byte[] RepeatedAnswer(Hash256 digest, ReplyMessage? cached)
+    {
+        ReplyMessage answer = _replyCache.Repeated(digest);
+        if (!_strong || cached is null || cached.Block <= 0 || cached.Block > _store.CommittedHeight)
+        {
+            return answer.Encode();
+        }
+
+        try
+        {
+            Block block = _store.Read(cached.Block);
+            IReadOnlyList<ReadOnlyMemory<byte>> entries = block.Body.Entries;
+            for (int i = 0; i < entries.Count; i++)
+            {
+                if (block.Certificate is { } certificate && Hash256.Compute(entries[i].Span) == digest)
+                {
+                    TransactionReceipt receipt = BuiltBlock.From(block).Receipt(i, certificate);
+                    return answer.Encode(receipt, receipt.EncodedSize, static (ref CanonicalWriter w, TransactionReceipt r) => r.WriteTo(ref w));
+                }
+            }
+        }
+        catch (Exception e) when (e is LedgerCorruptException or IOException)
+        {
+            NodeLog.Storage(_log, $"answering a repeated request {digest} without its receipt: block {cached.Block} does not read: {e.Message}");
+        }
+
+        return answer.Encode();
     }
 
     // Asserted apart from the rule above, so a change to the rule that answers too early stops the replica at once.
