@@ -1,10 +1,5 @@
-using SmartChain.Client;
-using SmartChain.Coin;
-using SmartChain.Coin.Wallet;
-using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Ledger.Store;
-using SmartChain.Network.Client;
 
 namespace SmartChain.Node.Tests;
 
@@ -24,18 +19,18 @@ public class CheckpointBlockAtRestartTests
     public async Task A_replica_whose_ledger_ends_just_before_a_checkpoint_block_builds_it_at_restart_and_follows_the_others()
     {
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period);
-        await MintAsync(net, seed: 51, count: 2 * (int)Period);
+        await Minting.MintAsync(net, seed: 51, count: 2 * (int)Period);
         await net.Hosts[3]!.WaitForCertifiedAsync(2 * Period, Timeout());
         await net.StopAsync(3);
         long cut = LedgerCut.BeforeLastCheckpoint(net.DataDir(3), Period);
 
         // A few blocks more, fewer than a state transfer would be used for: the restarted replica follows by ordinary
         // ordering, and needs its own checkpoint block `cut` first.
-        await MintAsync(net, seed: 52, count: 3);
+        await Minting.MintAsync(net, seed: 52, count: 3);
         ReplicaHost restarted = net.Start(3);
         long tip = net.Hosts[1]!.CommittedHeight;
         Assert.True(tip > cut, $"the others are at block {tip}, not past the checkpoint block {cut}");
-        await MintAsync(net, seed: 53, count: 2);
+        await Minting.MintAsync(net, seed: 53, count: 2);
         long target = net.Hosts[1]!.CommittedHeight;
         try
         {
@@ -53,16 +48,5 @@ public class CheckpointBlockAtRestartTests
         }
 
         ReplicaHostTests.AssertVerifiedLedgers(net);
-    }
-
-    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
-    {
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
-        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
-        for (int i = 0; i < count; i++)
-        {
-            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
-        }
     }
 }

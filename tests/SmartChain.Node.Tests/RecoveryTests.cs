@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using SmartChain.Client;
-using SmartChain.Coin;
-using SmartChain.Coin.Wallet;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Requests;
@@ -124,7 +122,7 @@ public class RecoveryTests
     public async Task A_tail_whose_certificates_were_lost_is_certified_again_after_a_restart()
     {
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak);
-        await MintAsync(net, seed: 7, count: 3);
+        await Minting.MintAsync(net, seed: 7, count: 3);
 
         // The highest block any replica has committed: every replica commits and certifies it in time (the MINTs were
         // answered by a quorum, not by all), so all four ledgers end at the same block before the crash.
@@ -164,7 +162,7 @@ public class RecoveryTests
     public async Task A_replica_refuses_to_start_on_a_corrupt_ledger_and_says_where()
     {
         await using var net = new InProcessNetwork();
-        await MintAsync(net, seed: 8, count: 3);
+        await Minting.MintAsync(net, seed: 8, count: 3);
 
         await net.StopAsync();
         string segment = Path.Combine(net.DataDir(2), BlockStore.FolderName, "segment-000000.log");
@@ -180,16 +178,6 @@ public class RecoveryTests
     }
 
     // Some MINTs, each awaited, so every one is decided before the next goes out.
-    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
-    {
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
-        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
-        for (int i = 0; i < count; i++)
-        {
-            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
-        }
-    }
 
     private static long LedgerHeight(string dataDir)
     {

@@ -1,10 +1,6 @@
-using SmartChain.Client;
-using SmartChain.Coin;
-using SmartChain.Coin.Wallet;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Views;
 using SmartChain.Network;
-using SmartChain.Network.Client;
 
 namespace SmartChain.Node.Tests;
 
@@ -28,7 +24,7 @@ public class SignatureRequestFloodTests
         await net.StopAsync(3);
         net.Start(3); // now with its log captured
 
-        await MintAsync(net, seed: 31, count: 3);
+        await Minting.MintAsync(net, seed: 31, count: 3);
 
         // Replica 2's identity is the test's now: it asks replica 3 for its signature of block 1, again and again.
         await net.StopAsync(2);
@@ -59,12 +55,12 @@ public class SignatureRequestFloodTests
         }
 
         // Replica 3 is one of the Q = 3 that order now (2 is down): its peer pump is not stuck behind the flood.
-        await MintAsync(net, seed: 32, count: 3);
+        await Minting.MintAsync(net, seed: 32, count: 3);
         long head = net.Hosts[0]!.CommittedHeight;
 
         // Replica 2 comes back and asks the others for the signatures of its tail (Wants): every block gets certified.
         ReplicaHost back = net.Start(2);
-        await MintAsync(net, seed: 33, count: 1);
+        await Minting.MintAsync(net, seed: 33, count: 1);
         head = Math.Max(head, net.Hosts[0]!.CommittedHeight);
         foreach (ReplicaHost host in net.Hosts.Select(h => h!))
         {
@@ -86,17 +82,6 @@ public class SignatureRequestFloodTests
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or LinkException)
         {
-        }
-    }
-
-    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
-    {
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
-        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
-        for (int i = 0; i < count; i++)
-        {
-            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
         }
     }
 }

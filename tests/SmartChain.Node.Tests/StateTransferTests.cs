@@ -1,13 +1,9 @@
 using SmartChain.Client;
 using SmartChain.Consensus.Messages;
-using SmartChain.Coin;
-using SmartChain.Coin.Wallet;
-using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
 using SmartChain.Core.Views;
 using SmartChain.Ledger.Checkpoints;
 using SmartChain.Network;
-using SmartChain.Network.Client;
 using SmartChain.Node.Transfer;
 
 namespace SmartChain.Node.Tests;
@@ -49,10 +45,10 @@ public class StateTransferTests
     public async Task A_replica_whose_data_folder_was_deleted_rejoins_from_nothing()
     {
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period);
-        await MintAsync(net, seed: 12, count: 15);
+        await Minting.MintAsync(net, seed: 12, count: 15, seconds: 90);
         await net.StopAsync(3);
         Directory.Delete(net.DataDir(3), recursive: true);
-        await MintAsync(net, seed: 13, count: 30);
+        await Minting.MintAsync(net, seed: 13, count: 30, seconds: 90);
 
         await CatchUpAsync(net, QuickTransfer, expectSnapshot: true);
     }
@@ -62,7 +58,7 @@ public class StateTransferTests
     {
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: 1000);
         await net.StopAsync(3);
-        await MintAsync(net, seed: 14, count: 45);
+        await Minting.MintAsync(net, seed: 14, count: 45, seconds: 90);
 
         await CatchUpAsync(net, QuickTransfer with { Transfer = QuickTransfer.Transfer with { CatchUpThreshold = 4 } }, expectSnapshot: false);
     }
@@ -123,7 +119,7 @@ public class StateTransferTests
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period,
             optionsOf: i => i == 0 ? ReplicaOptions.Default with { TransferFault = fault } : null);
         await net.StopAsync(3);
-        await MintAsync(net, seed: 15, count: 40);
+        await Minting.MintAsync(net, seed: 15, count: 40, seconds: 90);
 
         var log = new LogCapture();
         net.Loggers = log;
@@ -146,7 +142,7 @@ public class StateTransferTests
         var log = new LogCapture();
         net.Loggers = log;
         await net.StopAsync(3);
-        await MintAsync(net, seed: 17, count: 40);
+        await Minting.MintAsync(net, seed: 17, count: 40, seconds: 90);
         long head = net.Hosts[0]!.CommittedHeight;
         ReplicaHost late = net.Start(3, QuickTransfer);
         await late.WaitForCertifiedAsync(head, Timeout());
@@ -166,7 +162,7 @@ public class StateTransferTests
         await net.StopAsync(1); // replica 3 is now one of the Q = 3 that must order
         net.Start(2);
         net.Start(1);
-        await MintAsync(net, seed: 18, count: 3);
+        await Minting.MintAsync(net, seed: 18, count: 3, seconds: 90);
         await late.WaitForCertifiedAsync(net.Hosts[0]!.CommittedHeight, Timeout());
         Assert.Empty(log.Containing("ledger loop failed"));
         await net.StopAsync();
@@ -202,16 +198,5 @@ public class StateTransferTests
         await late.WaitForCertifiedAsync(after, Timeout());
         await net.StopAsync();
         ReplicaHostTests.AssertVerifiedLedgers(net);
-    }
-
-    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
-    {
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
-        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
-        for (int i = 0; i < count; i++)
-        {
-            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
-        }
     }
 }

@@ -1,9 +1,4 @@
-using SmartChain.Client;
-using SmartChain.Coin;
-using SmartChain.Coin.Wallet;
-using SmartChain.Core.Crypto;
 using SmartChain.Core.Genesis;
-using SmartChain.Network.Client;
 using SmartChain.Node.Transfer;
 
 namespace SmartChain.Node.Tests;
@@ -29,12 +24,12 @@ public class TransferHeadInstanceTests
         // Replica 0 is the first source replica 3 asks for blocks (sources are taken in id order after its own).
         await using var net = new InProcessNetwork(persistence: PersistenceMode.Weak, checkpointPeriod: Period,
             optionsOf: i => i == 0 ? ReplicaOptions.Default with { TransferFault = TransferFault.CheckpointInstances } : null);
-        await MintAsync(net, seed: 41, count: 2 * (int)Period);
+        await Minting.MintAsync(net, seed: 41, count: 2 * (int)Period);
         await net.Hosts[3]!.WaitForCertifiedAsync(2 * Period, Timeout());
         await net.StopAsync(3);
 
         // The others go past the next checkpoint block after replica 3's head (and after the one it may build at start).
-        await MintAsync(net, seed: 42, count: (int)Period + 4);
+        await Minting.MintAsync(net, seed: 42, count: (int)Period + 4);
         var log = new LogCapture();
         net.Loggers = log;
         ReplicaHost late = net.Start(3, ReplicaOptions.Default with
@@ -54,16 +49,5 @@ public class TransferHeadInstanceTests
         await late.WaitForCertifiedAsync(net.Hosts[1]!.CommittedHeight, Timeout());
         await net.StopAsync();
         ReplicaHostTests.AssertVerifiedLedgers(net);
-    }
-
-    private static async Task MintAsync(InProcessNetwork net, byte seed, int count)
-    {
-        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
-        var minter = new CoinWallet(net.Chain, net.Minter, firstSequence: (ulong)DateTime.UtcNow.Ticks);
-        await using ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout());
-        for (int i = 0; i < count; i++)
-        {
-            Assert.Equal(ReplyStatus.Executed, (await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout())).Status);
-        }
     }
 }
