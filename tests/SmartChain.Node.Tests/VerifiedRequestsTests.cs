@@ -23,6 +23,7 @@ public sealed class VerifiedRequestsTests : IDisposable
     {
         using var checking = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
+        using var secondArrived = new ManualResetEventSlim();
         int checks = 0;
         var verified = new VerifiedRequests(_ =>
         {
@@ -31,9 +32,14 @@ public sealed class VerifiedRequestsTests : IDisposable
                 checking.Set();
                 Assert.True(release.Wait(Patience));
             }
+            else
+            {
+                secondArrived.Set();
+            }
 
             return TxCheck.Ok;
-        }, capacity: 1_000, patience: Patience);
+        }, capacity: 1_000, patience: Patience)
+        { StartedWaitingForTests = secondArrived.Set };
         SignedRequest request = Request(1);
         SignedRequest sameBytes = SignedRequest.Decode(request.Encoded);
         TxCheck firstAnswer = default, secondAnswer = default;
@@ -45,7 +51,7 @@ public sealed class VerifiedRequestsTests : IDisposable
         var second = new Thread(() => secondAnswer = verified.Verify(sameBytes));
         second.Start();
         // The second either checks too or waits for the first's answer; the first's check goes on only after that.
-        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref checks) == 2 || verified.Waiting == 1, Patience));
+        Assert.True(secondArrived.Wait(Patience));
         release.Set();
 
         Assert.True(first.Join(Patience) && second.Join(Patience));

@@ -29,10 +29,12 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
     private ConcurrentDictionary<Hash256, Entry> _current = new();
     private ConcurrentDictionary<Hash256, Entry> _previous = new();
     private int _currentCount;
-    private int _waiting;
 
-    /// <summary>Callers waiting now for a check another thread is making of the same digest (tests await it).</summary>
-    public int Waiting => Volatile.Read(ref _waiting);
+    /// <summary>
+    /// Tests only: runs on a caller's thread as it starts waiting for a check another thread is making of the same
+    /// digest, so a test knows the caller is waiting (an event to wait for, not a counter to poll).
+    /// </summary>
+    internal Action? StartedWaitingForTests { get; set; }
 
     /// <summary>The check of <paramref name="request"/>: made now, or the one made (or being made) of the same bytes.</summary>
     public TxCheck Verify(SignedRequest request)
@@ -98,17 +100,10 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
 
     private TxCheck Await(Entry entry, SignedRequest request)
     {
-        Interlocked.Increment(ref _waiting);
-        try
+        StartedWaitingForTests?.Invoke();
+        if (entry.Wait(_patience, out TxCheck result))
         {
-            if (entry.Wait(_patience, out TxCheck result))
-            {
-                return result;
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
+            return result;
         }
 
         return check(request); // the other thread's answer is late: check it here (it records the digest itself)
