@@ -361,10 +361,15 @@ internal sealed class LedgerPipeline
     // A request repeated after its block was released: its cached reply, Duplicate. In strong mode with its receipt, read
     // back from the certified block, so a client whose copy reached most replicas only after they released the block
     // (held a few instances ahead, a link that opened late) still gets a receipt, not only Q matching Duplicates.
+    private const int RecentBlocks = 8;
+    private readonly RepeatedReceiptBudget _repeatedReceipts = new(perSecond: 32);
+
     private byte[] RepeatedAnswer(Hash256 digest, ReplyMessage? cached)
     {
         ReplyMessage answer = _replyCache.Repeated(digest);
-        if (!_strong || cached is null || cached.Block <= 0 || cached.Block > _store.CommittedHeight)
+        // Only a recent block (the case above: a copy that arrived just after the release), within the budget.
+        if (!_strong || cached is null || cached.Block <= 0 || cached.Block > _store.CommittedHeight ||
+            cached.Block < _store.CommittedHeight - RecentBlocks || !_repeatedReceipts.TryTake())
         {
             return answer.Encode();
         }
