@@ -21,6 +21,7 @@ internal sealed class PeerSender : IAsyncDisposable
     private long _dropped;
     private long _queuedBytes;
     private readonly long _maxQueuedBytes;
+    private readonly int _maxFrameBytes;
 
     /// <summary>How long one burst of sends and its flush may take before the link counts as stalled and is closed.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
@@ -28,13 +29,19 @@ internal sealed class PeerSender : IAsyncDisposable
     /// <summary>Bytes queued towards one peer at most, by default.</summary>
     public const long DefaultMaxQueuedBytes = 128L * 1024 * 1024;
 
+    /// <summary>
+    /// A sender towards <paramref name="peerId"/>; <paramref name="maxFrameBytes"/> is the largest payload its links
+    /// send (<see cref="LinkOptions.MaxFrameBytes"/>, the default's when null): a larger frame is dropped at
+    /// <see cref="Enqueue"/> with a log line, never handed to the link, whose refusal would end this sender.
+    /// </summary>
     public PeerSender(int peerId, int capacity, Func<CancellationToken, Task<SecureLink>> connect, Action<string> log,
-        long maxQueuedBytes = DefaultMaxQueuedBytes)
+        long maxQueuedBytes = DefaultMaxQueuedBytes, int? maxFrameBytes = null)
     {
         PeerId = peerId;
         _connect = connect;
         _log = log;
         _maxQueuedBytes = maxQueuedBytes;
+        _maxFrameBytes = maxFrameBytes ?? LinkOptions.Default.MaxFrameBytes;
         // Synchronous continuations, and no context captured by the loop's awaits: a frame queued while the sender waits
         // for work is sealed and written by the queuing thread (the consensus thread, the ledger loop) at once, instead
         // of by a thread-pool work item woken for it (docs/performance.md, "The cost of an instance"). A write that
@@ -60,8 +67,21 @@ internal sealed class PeerSender : IAsyncDisposable
     /// <summary>Bytes queued now.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
+    /// <summary>
+    /// Queues a frame; never blocks. A frame over the frame limit is dropped, counted and logged here: the link would
+    /// refuse it (<see cref="SecureLink.SendAsync(FrameType, ReadOnlyMemory{byte}, bool, CancellationToken)"/> throws),
+    /// and that refusal inside the sending loop would end it, leaving the peer silent. Dropped, not thrown: callers are
+    /// loops whose failure stops the replica, and a lost frame is what the protocol already recovers from.
+    /// </summary>
     public void Enqueue(FrameType type, ReadOnlyMemory<byte> payload)
     {
+        if (payload.Length > _maxFrameBytes)
+        {
+            Interlocked.Increment(ref _dropped);
+            _log($"dropped a {type} frame of {payload.Length} bytes for replica {PeerId}: it exceeds the frame limit of {_maxFrameBytes} bytes");
+            return;
+        }
+
         long queued = Interlocked.Add(ref _queuedBytes, payload.Length);
         if (queued > _maxQueuedBytes && queued != payload.Length) // one frame always fits
         {
