@@ -34,7 +34,8 @@ internal sealed class PeerSender : IAsyncDisposable
     public const long DefaultMaxQueuedBytes = 128L * 1024 * 1024;
 
     /// <summary>
-    /// Bytes of further frames a queuing thread seals after its own before it hands the rest of the queue to the pool.
+    /// Bytes a queuing thread seals inline in one burst, its own frame included, before it hands the rest of the queue
+    /// to the pool; its own frame (the first) is sealed whatever its size.
     /// A thread that wakes an idle sender seals and flushes its own frame at once (a vote leaves without a pool hand-off,
     /// the latency this inline path exists for), but frames other threads queue meanwhile are not its work: without a
     /// cap the consensus thread would seal and copy a 2 MiB block answer or a 1 MiB snapshot chunk that the ledger loop
@@ -195,8 +196,9 @@ internal sealed class PeerSender : IAsyncDisposable
             try
             {
                 // On a queuing thread (the burst began inline in its Enqueue), its own frame comes first and is always
-                // sealed; others' frames only within InlineSealBytes, then what it sealed is flushed and the rest goes on
-                // from the pool. Off a queuing thread (the pool, a socket completion) there is no cap.
+                // sealed; others' frames only while the burst stays within InlineSealBytes, then what it sealed is
+                // flushed and the rest goes on from the pool. Off a queuing thread (the pool, a socket completion) there
+                // is no cap.
                 long sealedInline = 0;
                 int framesInline = 0;
                 while (reader.TryRead(out var item))
