@@ -21,6 +21,11 @@ internal sealed class PeerSender : IAsyncDisposable
     private long _dropped;
     private long _queuedBytes;
     private readonly long _maxQueuedBytes;
+    private readonly int _maxFrameBytes;
+
+    // True while this thread is inside Enqueue: the drain then runs inline on a queuing thread (see InlineSealBytes).
+    [ThreadStatic]
+    private static bool t_queuing;
 
     /// <summary>How long one burst of sends and its flush may take before the link counts as stalled and is closed.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
@@ -28,16 +33,36 @@ internal sealed class PeerSender : IAsyncDisposable
     /// <summary>Bytes queued towards one peer at most, by default.</summary>
     public const long DefaultMaxQueuedBytes = 128L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes a queuing thread seals inline in one burst, its own frame included, before it hands the rest of the queue
+    /// to the pool; its own frame (the first) is sealed whatever its size.
+    /// A thread that wakes an idle sender seals and flushes its own frame at once (a vote leaves without a pool hand-off,
+    /// the latency this inline path exists for), but frames other threads queue meanwhile are not its work: without a
+    /// cap the consensus thread would seal and copy a 2 MiB block answer or a 1 MiB snapshot chunk that the ledger loop
+    /// or the pool queued, and every vote behind it would wait. 64 KiB holds hundreds of votes and block signatures
+    /// (100-200 bytes each), so small frames queued together still leave in the same flush, and caps what any thread
+    /// pays for others at about 50 µs of sealing. A caller's own large frame (a PROPOSE with a full batch) is still
+    /// sealed by the caller, as it was: that cost is its own.
+    /// </summary>
+    internal const int InlineSealBytes = 64 * 1024;
+
+    /// <summary>
+    /// A sender towards <paramref name="peerId"/>; <paramref name="maxFrameBytes"/> is the largest payload its links
+    /// send (<see cref="LinkOptions.MaxFrameBytes"/>, the default's when null): a larger frame is dropped at
+    /// <see cref="Enqueue"/> with a log line, never handed to the link, whose refusal would end this sender.
+    /// </summary>
     public PeerSender(int peerId, int capacity, Func<CancellationToken, Task<SecureLink>> connect, Action<string> log,
-        long maxQueuedBytes = DefaultMaxQueuedBytes)
+        long maxQueuedBytes = DefaultMaxQueuedBytes, int? maxFrameBytes = null)
     {
         PeerId = peerId;
         _connect = connect;
         _log = log;
         _maxQueuedBytes = maxQueuedBytes;
+        _maxFrameBytes = maxFrameBytes ?? LinkOptions.Default.MaxFrameBytes;
         // Synchronous continuations, and no context captured by the loop's awaits: a frame queued while the sender waits
         // for work is sealed and written by the queuing thread (the consensus thread, the ledger loop) at once, instead
-        // of by a thread-pool work item woken for it (docs/performance.md, "The cost of an instance"). A write that
+        // of by a thread-pool work item woken for it (docs/performance.md, "The cost of an instance"), with at most
+        // InlineSealBytes of what other threads queue meanwhile. A write that
         // cannot complete at once (the peer does not read) goes on from a pool thread, and the queuing thread returns.
         _queue = Channel.CreateBounded<(FrameType, ReadOnlyMemory<byte>)>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, AllowSynchronousContinuations = true },
@@ -60,8 +85,24 @@ internal sealed class PeerSender : IAsyncDisposable
     /// <summary>Bytes queued now.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
+    /// <summary>Tests only: runs on the thread that seals each frame, just before it is sealed (type, payload bytes).</summary>
+    internal Action<FrameType, int>? SealingForTests { get; set; }
+
+    /// <summary>
+    /// Queues a frame; never blocks. A frame over the frame limit is dropped, counted and logged here: the link would
+    /// refuse it (<see cref="SecureLink.SendAsync(FrameType, ReadOnlyMemory{byte}, bool, CancellationToken)"/> throws),
+    /// and that refusal inside the sending loop would end it, leaving the peer silent. Dropped, not thrown: callers are
+    /// loops whose failure stops the replica, and a lost frame is what the protocol already recovers from.
+    /// </summary>
     public void Enqueue(FrameType type, ReadOnlyMemory<byte> payload)
     {
+        if (payload.Length > _maxFrameBytes)
+        {
+            Interlocked.Increment(ref _dropped);
+            _log($"dropped a {type} frame of {payload.Length} bytes for replica {PeerId}: it exceeds the frame limit of {_maxFrameBytes} bytes");
+            return;
+        }
+
         long queued = Interlocked.Add(ref _queuedBytes, payload.Length);
         if (queued > _maxQueuedBytes && queued != payload.Length) // one frame always fits
         {
@@ -78,6 +119,8 @@ internal sealed class PeerSender : IAsyncDisposable
             SynchronizationContext.SetSynchronizationContext(null);
         }
 
+        bool queuing = t_queuing;
+        t_queuing = true;
         try
         {
             if (!_queue.Writer.TryWrite((type, payload)))
@@ -87,6 +130,7 @@ internal sealed class PeerSender : IAsyncDisposable
         }
         finally
         {
+            t_queuing = queuing;
             if (context is not null)
             {
                 SynchronizationContext.SetSynchronizationContext(context);
@@ -151,10 +195,28 @@ internal sealed class PeerSender : IAsyncDisposable
             deadline.CancelAfter(SendDeadline);
             try
             {
+                // On a queuing thread (the burst began inline in its Enqueue), its own frame comes first and is always
+                // sealed; others' frames only while the burst stays within InlineSealBytes, then what it sealed is
+                // flushed and the rest goes on from the pool. Off a queuing thread (the pool, a socket completion) there
+                // is no cap.
+                long sealedInline = 0;
+                int framesInline = 0;
                 while (reader.TryRead(out var item))
                 {
                     Interlocked.Add(ref _queuedBytes, -item.Payload.Length);
+                    if (t_queuing && framesInline > 0 && sealedInline + item.Payload.Length > InlineSealBytes)
+                    {
+                        await link.FlushAsync(deadline.Token).ConfigureAwait(false);
+                        if (t_queuing) // the flush did not already move the loop off the queuing thread
+                        {
+                            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                        }
+                    }
+
+                    SealingForTests?.Invoke(item.Type, item.Payload.Length);
                     await link.SendAsync(item.Type, item.Payload, flush: false, deadline.Token).ConfigureAwait(false);
+                    sealedInline += item.Payload.Length;
+                    framesInline++;
                 }
 
                 await link.FlushAsync(deadline.Token).ConfigureAwait(false);

@@ -83,7 +83,8 @@ public sealed class ReplicaNetwork : IReplicaLinks
 
                 var expected = new PeerIdentity(member.Id, member.PublicKey);
                 senders[member.Id] = new PeerSender(member.Id, _sendQueueCapacity,
-                    ct => SecureLink.ConnectAsync(member.Host, member.Port, _chainId, _me, expected, _options, ct), _log);
+                    ct => SecureLink.ConnectAsync(member.Host, member.Port, _chainId, _me, expected, _options, ct), _log,
+                    maxFrameBytes: _options.MaxFrameBytes);
             }
 
             foreach ((int id, PeerSender sender) in _senders)
@@ -156,7 +157,7 @@ public sealed class ReplicaNetwork : IReplicaLinks
     /// <summary>Test-only: every outbound frame passes through it (a Byzantine replica). Null in production.</summary>
     public IOutboundFrameFilter? OutboundFilter { get; init; }
 
-    /// <summary>Queues a frame for one peer; never blocks.</summary>
+    /// <summary>Queues a frame for one peer; never blocks. A frame over <see cref="LinkOptions.MaxFrameBytes"/> is dropped, counted and logged.</summary>
     public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload)
     {
         if (OutboundFilter is { } filter)

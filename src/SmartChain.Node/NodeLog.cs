@@ -50,6 +50,12 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "replica {From} asked for or sent {Count} block certifications more than its {Budget} in a second; dropped")]
     public static partial void CertificationsDropped(ILogger logger, int from, int count, int budget);
 
+    [LoggerMessage(EventId = 19, Level = LogLevel.Critical, Message = "peer pump failed; replica {Id} stops. {Status}")]
+    public static partial void PeerPumpFailed(ILogger logger, Exception exception, int id, string status);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "state transfer: serving replica {From} failed: {Detail}")]
+    public static partial void ServeFailed(ILogger logger, Exception exception, int from, string detail);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "view: {Line}")]
     public static partial void ViewChange(ILogger logger, string line);
 }

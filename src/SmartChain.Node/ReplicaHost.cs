@@ -126,7 +126,10 @@ public sealed partial class ReplicaHost : IAsyncDisposable
         _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(tickMs, time, stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_executor.RunAsync(stop), failed: null, _stop));
         _loops.Add(ReplicaLoops.SuperviseAsync(_ledgerPipeline.RunAsync(stop), e => NodeLog.LedgerFailed(_log, e, Id, Status), _stop));
-        _loops.Add(_router.RunAsync(stop));
+        // The peer pump decodes every frame peers send; decoders throw only EncodingException (fuzzed), which the pump
+        // drops, so anything else is a bug here. Unsupervised, such a fault ended the pump alone: the replica ran on
+        // deaf to every peer, and Completion never completed. Stopping is what the other loops do on a bug.
+        _loops.Add(ReplicaLoops.SuperviseAsync(_router.RunAsync(stop), e => NodeLog.PeerPumpFailed(_log, e, Id, Status), _stop));
         _loops.Add(ReplicaLoops.RetransmitBeatAsync(_ledger.Writer, time, stop));
         _loops.Add(_gateway.AcceptLoopAsync(stop));
         _loops.Add(ReplicaLoops.StatusAsync(Readout, _log, time, stop));

@@ -10,9 +10,9 @@ namespace SmartChain.Node;
 internal static class ReplicaLoops
 {
     /// <summary>
-    /// A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation) is
-    /// logged by <paramref name="failed"/> and stops the replica through <paramref name="stop"/> rather than letting it
-    /// continue inconsistent or reply on unknown durability. A loop with no <paramref name="failed"/> policy (the
+    /// A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation, a
+    /// bug in the peer pump) is logged by <paramref name="failed"/> and stops the replica through <paramref name="stop"/>
+    /// rather than letting it continue inconsistent, deaf, or replying on unknown durability. A loop with no <paramref name="failed"/> policy (the
     /// execution loop, as before the split) only faults the returned task.
     /// </summary>
     public static async Task SuperviseAsync(Task loop, Action<Exception>? failed, CancellationTokenSource stop)

@@ -68,6 +68,52 @@ public sealed class PeerSenderHandOffTests
         }
     }
 
+    [Fact]
+    public async Task A_large_frame_another_thread_queues_while_the_queuing_thread_drains_is_sealed_on_the_pool_not_by_that_thread()
+    {
+        await using var fixture = new LinkFixture();
+        (SecureLink client, SecureLink server) = await fixture.ConnectAsync(1);
+        await using (server)
+        {
+            using var cts = new CancellationTokenSource(LinkFixture.Wait);
+            await using var sender = new PeerSender(0, capacity: 1024, connect: _ => Task.FromResult(client), log: _ => { });
+            Assert.True(sender.Connected);
+
+            // The consensus thread queues a vote to the idle sender and seals it inline; while it does, the ledger loop
+            // queues a 1 MiB block answer. The vote must leave at once, and the block answer is not the consensus
+            // thread's to seal.
+            const int Large = 1024 * 1024;
+            var sealedBy = new System.Collections.Concurrent.ConcurrentDictionary<int, int>(); // payload bytes → sealing thread
+            bool ledgerQueued = false;
+            sender.SealingForTests = (_, bytes) =>
+            {
+                sealedBy[bytes] = Environment.CurrentManagedThreadId;
+                if (bytes == 1)
+                {
+                    var ledger = new Thread(() => sender.Enqueue(FrameType.StateTransfer, new byte[Large]));
+                    ledger.Start();
+                    ledgerQueued = ledger.Join(LinkFixture.Wait);
+                }
+            };
+            int consensusThread = 0;
+            var consensus = new Thread(() =>
+            {
+                consensusThread = Environment.CurrentManagedThreadId;
+                sender.Enqueue(FrameType.Consensus, new byte[] { 7 });
+            });
+            consensus.Start();
+            Assert.True(consensus.Join(LinkFixture.Wait));
+            Assert.True(ledgerQueued);
+
+            Frame? vote = await server.ReceiveAsync(cts.Token);
+            Frame? answer = await server.ReceiveAsync(cts.Token);
+            Assert.Equal(7, vote!.Value.Payload.Span[0]);
+            Assert.Equal(Large, answer!.Value.Payload.Length);
+            Assert.Equal(consensusThread, sealedBy[1]); // the vote: sealed inline, as before
+            Assert.True(sealedBy[Large] != consensusThread, $"the consensus thread (thread {consensusThread}) sealed the {Large}-byte frame another thread queued");
+        }
+    }
+
     // Counts what is posted to it, and runs it on the pool so nothing is lost.
     private sealed class CountingContext : SynchronizationContext
     {

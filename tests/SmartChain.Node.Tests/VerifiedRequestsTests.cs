@@ -91,6 +91,45 @@ public sealed class VerifiedRequestsTests : IDisposable
     }
 
     [Fact]
+    public void A_caller_waiting_on_a_check_that_throws_checks_the_request_itself_instead_of_taking_a_refusal()
+    {
+        // The first check fails (the application threw); a second caller waiting for that digest must end as it would
+        // have alone: with its own check's outcome, here an acceptance, never a refusal it was not given.
+        using var checking = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var secondWaiting = new ManualResetEventSlim();
+        int checks = 0;
+        var verified = new VerifiedRequests(_ =>
+        {
+            if (Interlocked.Increment(ref checks) == 1)
+            {
+                checking.Set();
+                Assert.True(release.Wait(Patience));
+                throw new InvalidOperationException("the application failed");
+            }
+
+            return TxCheck.Ok;
+        }, capacity: 1_000, patience: Patience)
+        { StartedWaitingForTests = secondWaiting.Set };
+        SignedRequest request = Request(1);
+        Exception? firstFailure = null;
+        TxCheck secondAnswer = default;
+
+        var first = new Thread(() => firstFailure = Record.Exception(() => verified.Verify(request)));
+        first.Start();
+        Assert.True(checking.Wait(Patience));
+        var second = new Thread(() => secondAnswer = verified.Verify(SignedRequest.Decode(request.Encoded)));
+        second.Start();
+        Assert.True(secondWaiting.Wait(Patience));
+        release.Set();
+
+        Assert.True(first.Join(Patience) && second.Join(Patience));
+        Assert.IsType<InvalidOperationException>(firstFailure);
+        Assert.True(secondAnswer.Accepted, $"the waiting caller was refused: {secondAnswer.Reason}");
+        Assert.Equal(2, checks);
+    }
+
+    [Fact]
     public void A_request_checked_just_before_the_cache_fills_is_still_known_after_it_turns_over()
     {
         const int capacity = 8;

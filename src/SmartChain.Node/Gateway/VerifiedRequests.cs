@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
 using SmartChain.Core.Requests;
@@ -11,7 +12,8 @@ namespace SmartChain.Node.Gateway;
 /// consensus thread (a request inside a PROPOSE or FORWARD it does not hold yet) share it from any thread. A digest
 /// being checked on one thread is not checked again on another that asks meanwhile (a follower's copy from the
 /// client and the leader's PROPOSE often arrive together): that one waits for the answer, normally one check's time,
-/// and checks the request itself if the answer takes longer than a millisecond (the checking thread descheduled).
+/// and checks the request itself if the answer takes longer than a millisecond (the checking thread descheduled) or
+/// if that check threw: an exception is its caller's, never turned into an answer for others.
 /// Accepted digests are kept, refused ones forgotten (asked again, they are checked again, as before). Kept in two
 /// generations of at most half <c>capacity</c> digests each: when the newer fills, the older is dropped, so a digest
 /// stays known for at least half <c>capacity</c> further digests (minutes at saturation, long after its decision),
@@ -21,7 +23,9 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
 {
     // How long a caller waits for another thread's check of the same digest before it checks the request itself. One
     // check takes some tens of µs; a longer wait means the checking thread was descheduled on a busy machine, and the
-    // consensus thread (which asks for a PROPOSE's requests) must not stall behind it.
+    // consensus thread (which asks for a PROPOSE's requests) must not stall behind it. Measured with Stopwatch: the
+    // millisecond tick count (Environment.TickCount64) reads the coarse monotonic clock on Linux, in 4 ms steps here,
+    // so a waiter re-armed 1 ms waits until that clock stepped: up to about 5 ms instead of 1.
     private readonly TimeSpan _patience = patience ?? TimeSpan.FromMilliseconds(1);
 
     private readonly int _generationSize = Math.Max(1, capacity / 2);
@@ -32,7 +36,8 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
 
     /// <summary>
     /// Tests only: runs on a caller's thread as it starts waiting for a check another thread is making of the same
-    /// digest, so a test knows the caller is waiting (an event to wait for, not a counter to poll).
+    /// digest, so a test knows the caller is waiting (an event to wait for, not a counter to poll). Without it a test
+    /// cannot tell a caller that waited from one that came after the first check ended, which never waits.
     /// </summary>
     internal Action? StartedWaitingForTests { get; set; }
 
@@ -51,7 +56,7 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
             }
         }
 
-        return entry.IsDone ? entry.Result : Await(entry, request);
+        return entry.TryGetResult(out TxCheck result) ? result : Await(entry, request);
     }
 
     private TxCheck CheckNow(ConcurrentDictionary<Hash256, Entry> table, Hash256 digest, Entry entry, SignedRequest request)
@@ -63,8 +68,10 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
         }
         catch
         {
+            // The exception is this caller's. Threads waiting on the entry check the request themselves (they would
+            // have, alone): the failure is not an answer, and the request may well be valid.
             table.TryRemove(new KeyValuePair<Hash256, Entry>(digest, entry));
-            entry.Complete(TxCheck.Refuse(0, "the check failed"));
+            entry.Fail();
             throw;
         }
 
@@ -106,7 +113,8 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
             return result;
         }
 
-        return check(request); // the other thread's answer is late: check it here (it records the digest itself)
+        // The other thread's answer is late (it records the digest itself when it comes) or its check threw: check here.
+        return check(request);
     }
 
     // One digest's check: made by the thread that added the entry, awaited by any other that finds it unfinished.
@@ -116,17 +124,38 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
         public static readonly Entry Accepted = Done(TxCheck.Ok);
 
         private TxCheck _result;
+        private bool _failed;
         private volatile bool _done;
 
-        public bool IsDone => _done;
+        /// <summary>The check's answer, once it is done and did not throw.</summary>
+        public bool TryGetResult(out TxCheck result)
+        {
+            if (_done && !_failed) // _done first: its volatile read orders the reads of what was written before it
+            {
+                result = _result;
+                return true;
+            }
 
-        public TxCheck Result => _result;
+            result = default;
+            return false;
+        }
 
         public void Complete(TxCheck result)
         {
             lock (this)
             {
                 _result = result;
+                _done = true;
+                Monitor.PulseAll(this);
+            }
+        }
+
+        /// <summary>The check threw: there is no answer, and waiters stop waiting for one.</summary>
+        public void Fail()
+        {
+            lock (this)
+            {
+                _failed = true;
                 _done = true;
                 Monitor.PulseAll(this);
             }
@@ -139,15 +168,17 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
             return entry;
         }
 
+        /// <summary>The answer, if the check ends with one within <paramref name="patience"/>; false if it is late or threw.</summary>
         public bool Wait(TimeSpan patience, out TxCheck result)
         {
+            long started = Stopwatch.GetTimestamp();
             lock (this)
             {
-                long deadline = Environment.TickCount64 + (long)Math.Ceiling(patience.TotalMilliseconds);
                 while (!_done)
                 {
-                    long left = deadline - Environment.TickCount64;
-                    if (left <= 0 || !Monitor.Wait(this, (int)Math.Min(left, int.MaxValue)))
+                    // Rounded up: Monitor.Wait takes whole milliseconds, and 0 would not wait at all.
+                    double left = (patience - Stopwatch.GetElapsedTime(started)).TotalMilliseconds;
+                    if (left <= 0 || !Monitor.Wait(this, (int)Math.Ceiling(Math.Min(left, int.MaxValue))))
                     {
                         if (!_done)
                         {
@@ -158,7 +189,7 @@ internal sealed class VerifiedRequests(Func<SignedRequest, TxCheck> check, int c
                 }
 
                 result = _result;
-                return true;
+                return !_failed;
             }
         }
     }

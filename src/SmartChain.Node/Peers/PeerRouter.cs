@@ -11,7 +11,8 @@ namespace SmartChain.Node.Peers;
 /// The peer pump: every frame the replica links received, decoded here (off the consensus thread) and routed to the
 /// component that handles it — consensus messages to the consensus driver's per-peer queues, block signatures and
 /// certificates to the ledger pipeline, state-transfer requests to the <see cref="TransferServer"/> and answers to the running transfer.
-/// A malformed frame is logged (sampled) and dropped; nothing a peer sends ends this loop.
+/// A malformed frame is logged (sampled) and dropped; nothing a peer sends ends this loop. Any other exception is a bug:
+/// it ends the loop, and the host's supervision logs it and stops the replica.
 /// </summary>
 internal sealed class PeerRouter
 {

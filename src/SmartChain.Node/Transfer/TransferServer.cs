@@ -59,17 +59,19 @@ internal sealed class TransferServer
 
         if (request is TransferMessage.SnapshotRequest snapshot)
         {
-            _ = Task.Factory.StartNew(() =>
+            // Nobody awaits this task, so it must not fault: ServeSnapshotObserved catches and logs whatever escapes.
+            // A scheduler that refuses the work (possible with a platform's own) is handled here, on the pump.
+            try
             {
-                try
-                {
-                    ServeSnapshot(from, snapshot);
-                }
-                finally
-                {
-                    Budget.Release(from, ServeBytes(snapshot));
-                }
-            }, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _platform.Background);
+                _ = Task.Factory.StartNew(() => ServeSnapshotObserved(from, snapshot), CancellationToken.None, TaskCreationOptions.DenyChildAttach,
+                    _platform.Background);
+            }
+            catch (TaskSchedulerException e)
+            {
+                Budget.Release(from, ServeBytes(snapshot));
+                NodeLog.ServeFailed(_log, e, from, $"snapshot chunk of the state after block {snapshot.SnapshotBlock} at offset {snapshot.Offset}: not started");
+            }
+
             return;
         }
 
@@ -154,6 +156,35 @@ internal sealed class TransferServer
         }
 
         return false;
+    }
+
+    // On background work: serves a chunk whatever happens. A missing or unreadable snapshot is answered Unavailable by
+    // ServeSnapshot; anything else (a bug, a fault nobody planned for) was lost in the faulted task before, and the
+    // asker waited out its timeout. Now it is logged with the peer and the reason, the asker is told at once (it moves
+    // to another source), and the budget is released in every case.
+    private void ServeSnapshotObserved(int from, TransferMessage.SnapshotRequest request)
+    {
+        try
+        {
+            ServeSnapshot(from, request);
+        }
+        catch (Exception e)
+        {
+            NodeLog.ServeFailed(_log, e, from, $"snapshot chunk of the state after block {request.SnapshotBlock} at offset {request.Offset}: {e.GetType().Name}: {e.Message}");
+            try
+            {
+                Answer(from, new TransferMessage.Unavailable(request.SnapshotBlock, "serving that chunk failed here") { RequestId = request.RequestId });
+            }
+            catch (Exception again)
+            {
+                // The answer itself cannot go out (what failed may be the send): logged once above; the asker's timeout moves it on.
+                NodeLog.ServeFailed(_log, again, from, $"the refusal of that chunk could not be sent either: {again.GetType().Name}: {again.Message}");
+            }
+        }
+        finally
+        {
+            Budget.Release(from, ServeBytes(request));
+        }
     }
 
     private void ServeSnapshot(int from, TransferMessage.SnapshotRequest request)
