@@ -69,7 +69,7 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             start.Replies, transferredCertificates, start.MySignatures, _reconfigurations,
             [.. ledgerStart.Unreleased.Select(u => new LedgerInput.Persist(BuiltBlock.From(u.Block), u.Replies, []))], ledgerStart.LastCertified, ledgerStart.LastConsensusId);
         _driver = new Ordering.ConsensusDriver(Id, start.ConsensusCore, start.Votes, consensusInputs, _network, _signer, _execution.Writer, _ledger.Writer,
-            () => _ledgerPipeline.Status.DurableConsensusId, _gateway.Replies, () => _transferCoordinator!.TryRequest(), metrics, _log, options.Platform.ConsensusContext);
+            DurableConsensusId(options.Ledger), _gateway.Replies, () => _transferCoordinator!.TryRequest(), metrics, _log, options.Platform.ConsensusContext);
         _executor = new Execution.Executor(genesis, options, config.DataDir, _execution.Reader, _ledger.Writer, _inputs.Writer, start.Machine, ledgerStart.Head,
             ledgerStart.LastConsensusId, start.ExecutedClients, new Execution.Checkpointer(start.Snapshots, options.SnapshotRetention, _log, Task.FromResult(ledgerStart.PendingSnapshot), options.Platform.Background),
             start.Replies, start.History, _signer, _network, _gateway, start.ViewProofs.EncodeAnswer, () => _driver.Status.View, transferredCertificates, metrics, _log);
@@ -79,6 +79,11 @@ public sealed partial class ReplicaHost : IAsyncDisposable
             _transferCoordinator.Deliver, dropped.Write);
         Readout.Attach(_gateway, _driver, _executor, _ledgerPipeline, _transferCoordinator);
     }
+
+    // The vote log keeps the votes of instances whose block is not durable yet. The baselines build no blocks and cannot
+    // restart, so their votes are spent once executed; tied to a durable instance that never moves, their log only grew.
+    private Func<long> DurableConsensusId(LedgerMode ledger) =>
+        ledger == LedgerMode.Blockchain ? () => _ledgerPipeline.Status.DurableConsensusId : () => _executor.Status.Executed;
 
     /// <summary>File the naive baselines append to, inside the data folder.</summary>
     public const string NaiveLedgerFileName = "naive-ledger.log";

@@ -32,6 +32,9 @@ public sealed record ReplicaOptions
     /// </summary>
     internal Network.IOutboundFrameFilter? OutboundFilter { get; init; }
 
+    /// <summary>Size past which the vote log is compacted (tests make it small so compaction runs on every append).</summary>
+    internal long VoteLogCompactBytes { get; init; } = VoteLog.DefaultCompactBytes;
+
     /// <summary>State-transfer tuning (tests shorten its timeouts).</summary>
     internal Transfer.TransferOptions Transfer { get; init; } = Node.Transfer.TransferOptions.Default;
 

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using SmartChain.Consensus;
+using SmartChain.Consensus.Messages;
 using SmartChain.Core.IO;
 using SmartChain.Ledger.Store;
 
@@ -12,35 +13,54 @@ namespace SmartChain.Node;
 /// The votes this replica cast, appended and fsynced before the messages that carry them are sent (persist, then
 /// send). Record: <c>u32 length · u32 CRC-32 · body</c>, the body as <see cref="VoteRecordCodec"/> writes it. Read
 /// back on restart so the replica never votes differently in an instance and regency it voted in; compacted to the
-/// undecided instances on open and whenever it outgrows <see cref="CompactBytes"/>.
+/// undecided instances on open and whenever it outgrows its compaction threshold.
 /// </summary>
+/// <remarks>
+/// The votes a compaction would keep are also held in memory (<see cref="_kept"/>), pruned as the durable instance
+/// advances, so compacting writes them out without reading the log back: the read-back of a 64 MiB log took the
+/// consensus thread for a long pause. A compaction that keeps much (the durable instance lagging) raises the next
+/// threshold, so a stalled durable instance can never make every Ready rewrite the whole log.
+/// </remarks>
 internal sealed class VoteLog : IDisposable
 {
     public const string FileName = "votes.log";
-    private const long CompactBytes = 64L * 1024 * 1024;
+    /// <summary>The default size past which the log is compacted.</summary>
+    public const long DefaultCompactBytes = 64L * 1024 * 1024;
     private readonly string _path;
+    private readonly long _compactBytes;
     private readonly IStorage _storage;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private IStorageFile _file;
     private long _fsyncs;
     private long _length; // tracked, so the size check costs no system call per append
+    private long _compactAt;
+    private long _prunedThrough;
+    private List<VoteRecord> _kept; // what reading the log back after _prunedThrough would return
+    private long _compactions;
 
-    private VoteLog(string path, IStorage storage)
+    private VoteLog(string path, IStorage storage, List<VoteRecord> kept, long lastDecided, long compactBytes)
     {
         _path = path;
         _storage = storage;
+        _kept = kept;
+        _prunedThrough = lastDecided;
+        _compactBytes = compactBytes;
         _file = storage.Open(path, StorageOpenMode.Append);
         _length = _file.Length;
+        _compactAt = NextThreshold(_length);
     }
 
     /// <summary>Opens the log, returning what <see cref="VoteRecord.KeptAfter"/> keeps of it after <paramref name="lastDecided"/>.</summary>
     /// <exception cref="InvalidDataException">A record before the torn tail (if any) does not decode or does not match its checksum.</exception>
-    public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log, IStorage? storage = null)
+    public static VoteLog Open(string path, long lastDecided, out IReadOnlyList<VoteRecord> undecided, Action<string> log, IStorage? storage = null,
+        long compactBytes = DefaultCompactBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(compactBytes);
         storage ??= FileSystemStorage.Instance;
+        List<VoteRecord> kept;
         try
         {
-            undecided = storage.FileExists(path) ? Read(storage, path, lastDecided, log) : [];
+            kept = storage.FileExists(path) ? Read(storage, path, lastDecided, log) : [];
         }
         catch (EncodingException e)
         {
@@ -48,8 +68,9 @@ internal sealed class VoteLog : IDisposable
             throw new InvalidDataException($"{path} is damaged: a vote does not decode: {e.Message}", e);
         }
 
-        Rewrite(storage, path, undecided);
-        return new VoteLog(path, storage);
+        Rewrite(storage, path, kept);
+        undecided = [.. kept];
+        return new VoteLog(path, storage, kept, lastDecided, compactBytes);
     }
 
     public void Append(IReadOnlyList<VoteRecord> votes)
@@ -57,6 +78,7 @@ internal sealed class VoteLog : IDisposable
         foreach (VoteRecord vote in votes)
         {
             _length += WriteRecord(_file, _buffer, vote);
+            _kept.Add(vote);
         }
 
         _file.Sync();
@@ -66,18 +88,51 @@ internal sealed class VoteLog : IDisposable
     /// <summary>fsyncs of appended votes so far.</summary>
     public long Fsyncs => Interlocked.Read(ref _fsyncs);
 
+    /// <summary>Rewrites of the log by <see cref="MaybeCompact"/> so far.</summary>
+    public long Compactions => Interlocked.Read(ref _compactions);
+
     /// <summary>Drops votes of instances up to <paramref name="durableDecided"/> once the log is large.</summary>
     public void MaybeCompact(long durableDecided)
     {
-        if (_length < CompactBytes)
+        if (durableDecided > _prunedThrough)
+        {
+            _prunedThrough = durableDecided;
+            if (HoldsDecided(_kept, durableDecided))
+            {
+                _kept = VoteRecord.KeptAfter(_kept, durableDecided);
+            }
+        }
+
+        if (_length < _compactAt)
         {
             return;
         }
 
         _file.Dispose();
-        Rewrite(_storage, _path, Read(_storage, _path, durableDecided, _ => { }));
+        Rewrite(_storage, _path, _kept);
         _file = _storage.Open(_path, StorageOpenMode.Append);
         _length = _file.Length;
+        _compactAt = NextThreshold(_length);
+        Interlocked.Increment(ref _compactions);
+    }
+
+    // What a compaction keeps is rewritten at the next one too: the threshold leaves room for as much again, so the
+    // bytes rewritten stay proportional to the bytes appended whatever the durable instance does.
+    private long NextThreshold(long keptBytes) => _compactBytes + (2 * keptBytes);
+
+    // Whether KeptAfter would drop anything: a decided vote, or a second decided STOP (it keeps the highest one).
+    private static bool HoldsDecided(List<VoteRecord> votes, long durableDecided)
+    {
+        int stops = 0;
+        foreach (VoteRecord vote in votes)
+        {
+            if (vote.Instance <= durableDecided && (vote.Kind != MessageType.Stop || ++stops > 1))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Dispose() => _file.Dispose();

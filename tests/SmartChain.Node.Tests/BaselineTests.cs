@@ -56,4 +56,35 @@ public class BaselineTests
             Assert.Contains("cannot restart", e.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task A_baseline_compacts_its_vote_log_up_to_the_instance_it_executed()
+    {
+        // Compacting after every append: a baseline builds no blocks, so what it may drop is what it executed. Tied to
+        // the ledger's durable instance (0 forever here) its log kept every vote and, at 64 MiB, was rewritten on
+        // every Ready, which stalled the leader of the seq-sync benchmark.
+        var options = new ReplicaOptions { Ledger = LedgerMode.NaiveSync, VoteLogCompactBytes = 1 };
+        await using var net = new InProcessNetwork(options: options, application: g => CoinApplication.ForGenesis(g, new CoinExecutionOptions()));
+        using var alice = Ed25519KeyPair.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray());
+        var minter = new CoinWallet(net.Chain, net.Minter);
+        long first = 0, last = 0;
+        await using (ChainClient client = await ChainClient.ConnectAsync(net.Genesis, alice, null, Timeout()))
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                ReplyMessage reply = await client.SubmitAsync(minter.Mint([new CoinOutput(alice.PublicKey, 10)]), Timeout());
+                Assert.Equal(ReplyStatus.Executed, reply.Status);
+                first = i == 0 ? reply.Instance : first;
+                last = reply.Instance;
+            }
+        }
+
+        await net.StopAsync();
+        Assert.True(last > first, $"the four mints were ordered in one instance ({first})");
+        for (int i = 0; i < 4; i++)
+        {
+            using VoteLog votes = VoteLog.Open(Path.Combine(net.DataDir(i), VoteLog.FileName), 0, out IReadOnlyList<Consensus.VoteRecord> kept, _ => { });
+            Assert.DoesNotContain(kept, v => v.Instance == first);
+        }
+    }
 }

@@ -254,6 +254,8 @@ internal sealed partial class ReplicaSimulation
         return false;
     }
 
+    private const long SimVoteLogCompactBytes = 4096;
+
     private void Start(int i)
     {
         SimContext context = _scheduler.NewContext($"replica{i}");
@@ -264,6 +266,9 @@ internal sealed partial class ReplicaSimulation
         {
             var options = ReplicaOptions.Default with
             {
+                // Small, so the vote log is compacted every few instances and crashes and power cuts land around its
+                // rewrites: a restarted replica must still find every vote it sent.
+                VoteLogCompactBytes = SimVoteLogCompactBytes,
                 Platform = new ReplicaPlatform
                 {
                     Time = _scheduler.Time,

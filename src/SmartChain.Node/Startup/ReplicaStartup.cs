@@ -91,7 +91,7 @@ internal static class ReplicaStartup
             var core = new ReplicaCore(config.ReplicaId, recovered.Machine.View, genesis.ChainId, signer.KeyFor(recovered.Machine.View), consensusOptions, verify,
                 recovered.LastConsensusId, clients);
             VoteLog votes = VoteLog.Open(Path.Combine(config.DataDir, VoteLog.FileName), recovered.LastConsensusId, out IReadOnlyList<VoteRecord> undecided,
-                line => NodeLog.Storage(log, line), storage);
+                line => NodeLog.Storage(log, line), storage, options.VoteLogCompactBytes);
             core.RestoreVotes(undecided);
             foreach (Decision decision in recovered.Recent)
             {
