@@ -199,6 +199,28 @@ public sealed class CheckpointTests : IDisposable
         Assert.False(File.Exists(store.PathOf(20) + ".tmp"));
     }
 
+    [Fact]
+    public void A_snapshot_streamed_to_its_file_has_the_bytes_and_hash_of_the_one_taken_whole()
+    {
+        // Over 64 KiB of client rows and an application part written as one 200 KiB field: several staging-buffer
+        // flushes, and one write larger than the staging buffer.
+        ClientEntry[] clients = [.. Enumerable.Range(0, 3_000).Select(i => new ClientEntry(Ed25519KeyPair.FromSeed(Hash256.Compute(BitConverter.GetBytes(i)).ToArray()).PublicKey, (ulong)i, i))];
+        byte[] application = [.. Enumerable.Range(0, 200 * 1024).Select(i => (byte)(i * 31))];
+        void WriteApplication(System.Buffers.IBufferWriter<byte> output)
+        {
+            application.CopyTo(output.GetSpan(application.Length));
+            output.Advance(application.Length);
+        }
+
+        (byte[] whole, Hash256 wholeHash) = ReplicaSnapshot.Take(40, 41, clients, [7, 7], WriteApplication);
+        var store = new SnapshotStore(Path.Combine(_f.Folder, "streamed"));
+        (Hash256 hash, long size) = store.Write(40, output => ReplicaSnapshot.Write(output, 40, 41, clients, [7, 7], WriteApplication));
+
+        Assert.Equal((wholeHash, (long)whole.Length), (hash, size));
+        Assert.Equal(whole, store.Read(40));
+        Assert.False(File.Exists(store.PathOf(40) + ".tmp"));
+    }
+
     private static Block Rerecord(Block block, Func<CheckpointRecord, CheckpointRecord> change)
     {
         CheckpointBlock.Check(block, Period, out CheckpointRecord? record);

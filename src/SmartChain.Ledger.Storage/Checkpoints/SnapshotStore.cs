@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using SmartChain.Core.Crypto;
 using SmartChain.Core.IO;
 
 namespace SmartChain.Ledger.Checkpoints;
@@ -89,6 +91,32 @@ public sealed class SnapshotStore
 
         _storage.Move(temporary, PathOf(snapshotBlock), overwrite: true);
         _storage.SyncDirectory(Folder); // the rename, or a crash could bring back the old file or none
+    }
+
+    /// <summary>
+    /// Writes the snapshot of <paramref name="snapshotBlock"/> as <paramref name="encode"/> produces it, hashing it on the
+    /// way: the bytes go to the file through a 64 KiB staging buffer, never into one array (a checkpoint's snapshot is
+    /// megabytes, and arrays that large cost the garbage collector a full collection). Durable and renamed into place,
+    /// as <see cref="Write(long, ReadOnlySpan{byte})"/>.
+    /// </summary>
+    /// <returns>The SHA-256 of the bytes written, and their count.</returns>
+    public (Hash256 Hash, long Size) Write(long snapshotBlock, Action<IBufferWriter<byte>> encode)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
+        string temporary = PathOf(snapshotBlock) + ".tmp";
+        _storage.Delete(temporary);
+        (Hash256 Hash, long Size) written;
+        using (IStorageFile stream = _storage.Open(temporary, StorageOpenMode.CreateNew))
+        using (var hasher = new HashingBufferWriter(stream))
+        {
+            encode(hasher);
+            written = (hasher.GetHash(), hasher.BytesWritten);
+            stream.Sync();
+        }
+
+        _storage.Move(temporary, PathOf(snapshotBlock), overwrite: true);
+        _storage.SyncDirectory(Folder);
+        return written;
     }
 
     /// <summary>Makes a finished, verified download the snapshot of <paramref name="snapshotBlock"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using SmartChain.Core.Application;
 using SmartChain.Core.Crypto;
@@ -34,19 +35,32 @@ internal sealed class Checkpointer(SnapshotStore snapshots, int retention, ILogg
 
     private (long, Hash256, long) Encode(long number, long instance, ClientTable clients, byte[] reconfiguration, IStateView view)
     {
-        (byte[] snapshot, Hash256 hash) = ReplicaSnapshot.Take(number, instance, clients.Entries, reconfiguration, view.WriteSnapshot);
+        void Encode(IBufferWriter<byte> output) => ReplicaSnapshot.Write(output, number, instance, clients.Entries, reconfiguration, view.WriteSnapshot);
+
+        (Hash256 Hash, long Size) snapshot;
         try
         {
-            snapshots.Write(number, snapshot);
-            snapshots.Prune(retention);
+            snapshot = snapshots.Write(number, Encode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The checkpoint block needs the hash only: recovery replays from an older snapshot and writes this one
             // again; peers fetch it from another replica meanwhile.
             NodeLog.Storage(log, $"could not write the snapshot of block {number}: {e.Message}");
+            using var hasher = new HashingBufferWriter();
+            Encode(hasher);
+            snapshot = (hasher.GetHash(), hasher.BytesWritten);
         }
 
-        return (number, hash, snapshot.Length);
+        try
+        {
+            snapshots.Prune(retention);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            NodeLog.Storage(log, $"could not remove old snapshots after block {number}: {e.Message}");
+        }
+
+        return (number, snapshot.Hash, snapshot.Size);
     }
 }
