@@ -5,9 +5,9 @@ namespace SmartChain.Network;
 /// <summary>
 /// The outbound side towards one peer: a queue bounded by frames (the oldest frame is dropped when it is full, because
 /// the consensus core retransmits what matters) and by bytes (a new frame that does not fit is dropped), and a loop that
-/// connects, drains the queue with one flush per burst, and on any failure reconnects with exponential backoff and
-/// jitter. A peer that stops reading cannot make this replica hold more than the byte bound for it: a burst that makes
-/// no progress within <see cref="SendDeadline"/> closes the link.
+/// connects, drains the queue with one flush per burst, and on any failure (a bug included, logged with the peer and the
+/// reason) reconnects with exponential backoff and jitter. A peer that stops reading cannot make this replica hold more
+/// than the byte bound for it: a burst that makes no progress within <see cref="SendDeadline"/> closes the link.
 /// </summary>
 internal sealed class PeerSender : IAsyncDisposable
 {
@@ -171,6 +171,14 @@ internal sealed class PeerSender : IAsyncDisposable
             catch (Exception e) when (e is LinkException or IOException or System.Net.Sockets.SocketException)
             {
                 _log($"link to replica {PeerId}: {e.Message}; retrying in {backoff.TotalMilliseconds:0} ms");
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Anything else is a bug in connecting or sealing, not the peer's doing. Ending here left the peer silent,
+                // with nothing said until dispose rethrew it. This sender's state stays sound whatever failed: the link is
+                // discarded below, the frame being sent is lost (as on a dropped link, which the protocol recovers from),
+                // and the queue and its byte count are intact. So say why, and reconnect like after any failed link.
+                _log($"link to replica {PeerId} failed unexpectedly ({e.GetType().Name}: {e.Message}); reconnecting in {backoff.TotalMilliseconds:0} ms");
             }
             finally
             {

@@ -56,6 +56,15 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "state transfer: serving replica {From} failed: {Detail}")]
     public static partial void ServeFailed(ILogger logger, Exception exception, int from, string detail);
 
+    [LoggerMessage(EventId = 21, Level = LogLevel.Critical, Message = "{Loop} failed ({Reason}); replica {Id} stops. {Status}")]
+    public static partial void LoopFailed(ILogger logger, Exception exception, string loop, string reason, int id, string status);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "client session from {Peer} failed ({Reason}); it is closed, the replica goes on")]
+    public static partial void SessionFailed(ILogger logger, Exception exception, string peer, string reason);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "status line failed ({Reason}); the next one is due in 10 s")]
+    public static partial void StatusFailed(ILogger logger, Exception exception, string reason);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "view: {Line}")]
     public static partial void ViewChange(ILogger logger, string line);
 }

@@ -128,24 +128,43 @@ public sealed partial class ReplicaHost : IAsyncDisposable
     private void StartLoops(int tickMs, LedgerMode ledger, TimeProvider time)
     {
         CancellationToken stop = _stop.Token;
+        // Every loop is supervised (ReplicaLoops.SuperviseAsync): one that fails is a bug or a failed disk, and the replica
+        // stops with a critical line naming the loop and why, so that `node run` exits non-zero and its supervisor restarts
+        // it from its ledger. Failures a loop expects per item (a client session's bad bytes or dead socket, a status line,
+        // a state-transfer attempt, a peer link) are handled inside the loop, which goes on.
         _loops.Add(ReplicaLoops.SuperviseAsync(_driver.Start(tickMs, time, stop), e => NodeLog.ConsensusFailed(_log, e, Id, Status), _stop));
-        _loops.Add(ReplicaLoops.SuperviseAsync(_executor.RunAsync(stop), failed: null, _stop));
+        // Unsupervised, a failed executor ended alone: consensus went on ordering (until the execution channel filled)
+        // while nothing was executed, persisted or answered, and nothing said why.
+        _loops.Add(Supervise(_executor.RunAsync(stop), "execution loop"));
         _loops.Add(ReplicaLoops.SuperviseAsync(_ledgerPipeline.RunAsync(stop), e => NodeLog.LedgerFailed(_log, e, Id, Status), _stop));
         // The peer pump decodes every frame peers send; decoders throw only EncodingException (fuzzed), which the pump
         // drops, so anything else is a bug here. Unsupervised, such a fault ended the pump alone: the replica ran on
         // deaf to every peer, and Completion never completed. Stopping is what the other loops do on a bug.
         _loops.Add(ReplicaLoops.SuperviseAsync(_router.RunAsync(stop), e => NodeLog.PeerPumpFailed(_log, e, Id, Status), _stop));
-        _loops.Add(ReplicaLoops.RetransmitBeatAsync(_ledger.Writer, time, stop));
-        _loops.Add(_gateway.AcceptLoopAsync(stop));
-        _loops.Add(ReplicaLoops.StatusAsync(Readout, _log, time, stop));
-        _loops.Add(_gateway.SweepLoopAsync(stop));
+        // Without the beat, signatures and certificates a peer lost are never sent again: blocks stay uncertified quietly.
+        _loops.Add(Supervise(ReplicaLoops.RetransmitBeatAsync(_ledger.Writer, time, stop), "retransmission beat"));
+        // The accept loop survives each client's failures (a session's errors are the session's); a fault of the loop
+        // itself leaves the replica taking no client at all, which it must not do quietly.
+        _loops.Add(Supervise(_gateway.AcceptLoopAsync(stop), "client accept loop"));
+        _loops.Add(Supervise(ReplicaLoops.StatusAsync(() => Readout.Line, _log, time, stop), "status timer"));
+        // The sweep edits the reply registry the consensus driver and the executor share: a throw there is a bug in
+        // shared state, and without the sweep forgotten requests keep their reply budget.
+        _loops.Add(Supervise(_gateway.SweepLoopAsync(stop), "client reply sweep"));
         if (ledger == LedgerMode.Blockchain)
         {
-            _loops.Add(_transferCoordinator.RunAsync());
+            // Each transfer attempt's failures are retried inside; what escapes is the coordinator's own bug, which may
+            // leave decisions held (HoldDecisions sent, no ReleaseDecisions): the replica would stall with nothing said.
+            _loops.Add(Supervise(_transferCoordinator.RunAsync(), "state-transfer loop"));
         }
 
         NodeLog.Started(_log, Id, Status);
     }
+
+    private Task Supervise(Task loop, string name) => ReplicaLoops.SuperviseAsync(loop, e =>
+    {
+        string reason = $"{e.GetType().Name}: {e.Message}";
+        NodeLog.LoopFailed(_log, e, name, reason, Id, Status);
+    }, _stop);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -10,12 +10,13 @@ namespace SmartChain.Node;
 internal static class ReplicaLoops
 {
     /// <summary>
-    /// A component's loop: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation, a
-    /// bug in the peer pump) is logged by <paramref name="failed"/> and stops the replica through <paramref name="stop"/>
-    /// rather than letting it continue inconsistent, deaf, or replying on unknown durability. A loop with no <paramref name="failed"/> policy (the
-    /// execution loop, as before the split) only faults the returned task.
+    /// A loop of the replica: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation, a
+    /// bug in the peer pump or the executor) is logged by <paramref name="failed"/> and stops the replica through
+    /// <paramref name="stop"/> rather than letting it continue inconsistent, deaf, ordering without executing, or replying
+    /// on unknown durability. Every loop the host starts runs under this: one that failed alone left the others running
+    /// on without it, and <see cref="ReplicaHost.Completion"/> (what <c>node run</c> waits for) never completed.
     /// </summary>
-    public static async Task SuperviseAsync(Task loop, Action<Exception>? failed, CancellationTokenSource stop)
+    public static async Task SuperviseAsync(Task loop, Action<Exception> failed, CancellationTokenSource stop)
     {
         try
         {
@@ -24,7 +25,7 @@ internal static class ReplicaLoops
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
         }
-        catch (Exception e) when (failed is not null)
+        catch (Exception e)
         {
             failed(e);
             stop.Cancel(); // on this loop's context, not the thread pool (see ReplicaHost.DisposeAsync)
@@ -32,19 +33,18 @@ internal static class ReplicaLoops
         }
     }
 
-    /// <summary>Waits for every loop to end on stop; a loop that failed has already logged why (critical).</summary>
+    /// <summary>
+    /// Waits for every loop to end on stop. Every loop runs under <see cref="SuperviseAsync"/>, so one that failed has
+    /// already logged why (critical) and stopped the replica; disposal still releases everything, whatever it threw.
+    /// </summary>
     public static async Task JoinAsync(List<Task> loops)
     {
         try
         {
             await Task.WhenAll(loops);
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
-        {
-            // Disposal still releases everything.
         }
     }
 
@@ -68,8 +68,11 @@ internal static class ReplicaLoops
         }
     }
 
-    /// <summary>Logs the one-line status, with the process's GC totals, every 10 s (what an operator looks at first), until <paramref name="stop"/>.</summary>
-    public static async Task StatusAsync(ReplicaReadout readout, ILogger log, TimeProvider time, CancellationToken stop)
+    /// <summary>
+    /// Logs the one-line status <paramref name="readout"/> makes, with the process's GC totals, every 10 s (what an
+    /// operator looks at first), until <paramref name="stop"/>.
+    /// </summary>
+    public static async Task StatusAsync(Func<string> readout, ILogger log, TimeProvider time, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
         try
@@ -78,11 +81,25 @@ internal static class ReplicaLoops
             {
                 // The process's GC totals go in the periodic line only, not in Line itself: the simulator quotes Line
                 // in its reports, and there every replica shares one process whose totals differ from run to run.
-                if (log.IsEnabled(LogLevel.Information))
+                if (!log.IsEnabled(LogLevel.Information))
                 {
-                    string line = $"{readout.Line} {Network.Client.RuntimeCounters.Sample()}";
-                    NodeLog.Status(log, line);
+                    continue;
                 }
+
+                // The line only reads what the components published; a throw while writing it says nothing about the
+                // replica's state, so it costs this one line, not the replica (the timer itself failing still stops it).
+                string line;
+                try
+                {
+                    line = $"{readout()} {Network.Client.RuntimeCounters.Sample()}";
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    NodeLog.StatusFailed(log, e, $"{e.GetType().Name}: {e.Message}");
+                    continue;
+                }
+
+                NodeLog.Status(log, line);
             }
         }
         catch (OperationCanceledException)

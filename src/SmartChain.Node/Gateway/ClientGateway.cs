@@ -136,6 +136,7 @@ internal sealed class ClientGateway : IAsyncDisposable
                     LogSampled(ref _refusedSessions, $"closed {evicted} to admit a client session from {link.RemoteEndPoint}");
                 }
 
+                // A session handles its own failures (SessionAsync), so a finished one holds nothing to observe.
                 sessions.RemoveAll(static t => t.IsCompleted);
                 sessions.Add(SessionAsync(link, ticket!, stop));
             }
@@ -200,6 +201,13 @@ internal sealed class ClientGateway : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ChannelClosedException)
         {
+        }
+        catch (Exception e)
+        {
+            // A bug on this session's path. Its state is its own and is released below, so the session closes and the
+            // replica goes on: a client able to stop replicas could stop all of them at once with the same bytes. Said
+            // here, because the accept loop drops finished sessions unobserved.
+            NodeLog.SessionFailed(_log, e, $"{link.Peer} at {link.RemoteEndPoint}", $"{e.GetType().Name}: {e.Message}");
         }
         finally
         {
