@@ -96,7 +96,7 @@ public sealed partial class CoinApplication
         }
 
         int coinCount = reader.ReadCount(int.MaxValue, EncodedCoinSize);
-        var coins = new CoinTable();
+        var coins = new CoinTable(coinCount);
         Hash256 previousId = default;
         for (int i = 0; i < coinCount; i++)
         {

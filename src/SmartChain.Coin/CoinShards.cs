@@ -27,8 +27,15 @@ internal static class CoinShards
         {
             foreach (Dictionary<Hash256, CoinOutput> shard in shards)
             {
-                shard.Keys.CopyTo(ids, 0);
-                Span<Hash256> sorted = ids.AsSpan(0, shard.Count);
+                // Enumerated rather than Keys.CopyTo: Keys caches a collection object in the dictionary, a write,
+                // and views read shards on another thread than the table's; enumeration and lookups write nothing.
+                int n = 0;
+                foreach (KeyValuePair<Hash256, CoinOutput> pair in shard)
+                {
+                    ids[n++] = pair.Key;
+                }
+
+                Span<Hash256> sorted = ids.AsSpan(0, n);
                 sorted.Sort();
                 foreach (Hash256 id in sorted)
                 {
