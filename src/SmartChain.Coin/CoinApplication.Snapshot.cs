@@ -30,7 +30,7 @@ public sealed partial class CoinApplication
 
     /// <summary>
     /// Captures the state for a checkpoint: the minters copied (a handful), the coin table by copy-on-write
-    /// (<see cref="CoinTable.Capture"/>: O(shards), 16 KB, whatever the number of coins). The view is sorted and encoded
+    /// (<see cref="CoinTable.Capture"/>: O(shards), 32 KB, whatever the number of coins). The view is sorted and encoded
     /// later, on whichever thread writes the snapshot.
     /// </summary>
     public IStateView CaptureState() => new CoinStateView([.. _minters], _coins.Capture());

@@ -34,11 +34,14 @@ namespace SmartChain.Coin;
 public sealed class CoinTable : IEnumerable<KeyValuePair<Hash256, CoinOutput>>
 {
     /// <summary>
-    /// 11 bits, 2,048 shards: at a million coins a shard holds about 490 (± 22), so its entries (80 B each) stay at
-    /// most 919 slots, 73.5 KB, under the 85,000-byte large-object threshold, up to about 1.8 million coins; the
-    /// shard array a capture copies is 16 KB.
+    /// 12 bits, 4,096 shards, so that no shard's arrays reach the large-object heap (85,000 bytes) at a million coins.
+    /// An entry is 80 B, so a shard's entries stay under the threshold up to about 1,060 slots; a dictionary doubles to
+    /// a prime size, and a shard can only reach 1,103 or more slots by growing past 521 coins (from 919 when it grew
+    /// from empty). At a million coins a shard holds about 244 (± 16; the largest of 4,096 about 310), so that holds up
+    /// to about 1.7 million coins; with 2,048 shards (about 490 each) some shards would cross it already. The price is
+    /// the array a capture copies (32 KB, small-object heap) and, for tiny states, about one dictionary per coin.
     /// </summary>
-    public const int ShardBits = 11;
+    public const int ShardBits = 12;
 
     /// <summary>Number of shards.</summary>
     public const int ShardCount = 1 << ShardBits;
@@ -97,7 +100,7 @@ public sealed class CoinTable : IEnumerable<KeyValuePair<Hash256, CoinOutput>>
 
     /// <summary>
     /// A read-only view of the coins as they are now, which later writes never change: the shard array copied
-    /// (16 KB), the shards themselves shared until a write clones them.
+    /// (32 KB), the shards themselves shared until a write clones them.
     /// </summary>
     public CoinTableView Capture()
     {
@@ -112,6 +115,18 @@ public sealed class CoinTable : IEnumerable<KeyValuePair<Hash256, CoinOutput>>
     public IEnumerator<KeyValuePair<Hash256, CoinOutput>> GetEnumerator() => CoinShards.Enumerate(_shards);
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Slots of the largest shard's entries (tests: EnsureCapacity(0) only reads the capacity).</summary>
+    internal int LargestShardSlots()
+    {
+        int largest = 0;
+        foreach (Dictionary<Hash256, CoinOutput> shard in _shards)
+        {
+            largest = Math.Max(largest, shard.EnsureCapacity(0));
+        }
+
+        return largest;
+    }
 
     /// <summary>The shard of <paramref name="id"/>: its top <see cref="ShardBits"/> bits, so shards are in id order.</summary>
     internal static int ShardOf(Hash256 id) => (int)(id.Prefix >> (64 - ShardBits));

@@ -151,6 +151,35 @@ public sealed class CoinTableTests
         Assert.True(view.TryGetValue(ids[0], out _));
     }
 
+    [Fact]
+    public void At_a_million_coins_no_shard_reaches_the_large_object_heap_even_after_a_capture_and_growth()
+    {
+        var random = new Random(13);
+        var table = new CoinTable();
+        var ids = new Hash256[1_000_000];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Id(random);
+            table.Add(ids[i], Coin(0, 1));
+        }
+
+        // A capture, so the writes below clone shards at their exact size, then 10% more coins than were spent.
+        _ = table.Capture();
+        for (int i = 0; i < 100_000; i++)
+        {
+            Assert.True(table.Remove(ids[i], out _));
+        }
+
+        for (int i = 0; i < 110_000; i++)
+        {
+            table.Add(Id(random), Coin(1, 2));
+        }
+
+        // An entry is 80 B (4 + 4 + 32-byte id + 40-byte coin); an array of 85,000 B or more goes to the large-object heap.
+        Assert.Equal(1_010_000, table.Count);
+        Assert.InRange(table.LargestShardSlots() * 80, 1, 85_000 - 32);
+    }
+
     private static CoinOutput Coin(int owner, ulong value) => new(Owners[owner], value);
 
     private static byte[] Bytes(int seed)
