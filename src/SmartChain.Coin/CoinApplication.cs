@@ -13,7 +13,7 @@ public sealed partial class CoinApplication : IReplicatedApplication
 {
     private readonly string _chainId;
     private readonly CoinExecutionOptions _options;
-    private Dictionary<Hash256, CoinOutput> _coins = [];
+    private CoinTable _coins = new(); // copy-on-write, so a checkpoint's capture is O(shards)
     private readonly CoinOwnerIndex _owners = new(); // what queries read, published after each batch
     private HashSet<Ed25519PublicKey> _minters;
 
@@ -50,9 +50,9 @@ public sealed partial class CoinApplication : IReplicatedApplication
         get
         {
             UInt128 total = 0;
-            foreach (CoinOutput coin in _coins.Values)
+            foreach (KeyValuePair<Hash256, CoinOutput> coin in _coins)
             {
-                total += coin.Value; // commutative, so dictionary order cannot matter
+                total += coin.Value.Value; // commutative, so dictionary order cannot matter
             }
 
             return total;

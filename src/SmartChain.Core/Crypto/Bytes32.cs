@@ -47,6 +47,8 @@ internal readonly struct Bytes32 : IEquatable<Bytes32>, IComparable<Bytes32>
 
     public bool IsZero => (_w0 | _w1 | _w2 | _w3) == 0;
 
+    public ulong Prefix => _w0;
+
     public bool Equals(Bytes32 other) => _w0 == other._w0 && _w1 == other._w1 && _w2 == other._w2 && _w3 == other._w3;
 
     public override bool Equals(object? obj) => obj is Bytes32 other && Equals(other);

@@ -23,6 +23,12 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
     /// <summary>True if every byte is zero.</summary>
     public bool IsZero => _bytes.IsZero;
 
+    /// <summary>
+    /// The first 8 bytes as a big-endian number: prefixes order as the hashes do, so its top bits cut hashes into
+    /// ranges in hash order (the coin table's shards). No allocation, no copy.
+    /// </summary>
+    public ulong Prefix => _bytes.Prefix;
+
     /// <summary>SHA-256 of <paramref name="data"/>.</summary>
     public static Hash256 Compute(ReadOnlySpan<byte> data)
     {

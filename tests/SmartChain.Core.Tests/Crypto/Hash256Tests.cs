@@ -33,4 +33,26 @@ public class Hash256Tests
         Assert.True(Hash256.Zero.IsZero);
         Assert.Equal(a, new Hash256(a).ToArray());
     }
+
+    [Fact]
+    public void Prefix_is_the_first_8_bytes_big_endian_and_orders_as_the_hashes()
+    {
+        byte[] bytes = new byte[32];
+        for (int i = 0; i < 32; i++)
+        {
+            bytes[i] = (byte)(i + 1);
+        }
+
+        Assert.Equal(0x0102030405060708UL, new Hash256(bytes).Prefix);
+        var random = new Random(3);
+        for (int i = 0; i < 1_000; i++)
+        {
+            Hash256 a = Hash256.Compute(BitConverter.GetBytes(random.Next()));
+            Hash256 b = Hash256.Compute(BitConverter.GetBytes(random.Next()));
+            if (a.Prefix != b.Prefix)
+            {
+                Assert.Equal(a.Prefix < b.Prefix, a < b);
+            }
+        }
+    }
 }
