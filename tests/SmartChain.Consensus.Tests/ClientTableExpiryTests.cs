@@ -103,4 +103,20 @@ public sealed class ClientTableExpiryTests : IDisposable
             _cluster.Submit(TestCluster.Request(_honest, ++_honestSequence, notBefore: _cluster.Cores[0].LastDecided));
         }
     }
+
+    [Fact]
+    public void A_checkpoint_capture_holds_the_rows_as_they_were_and_nothing_decided_after_it()
+    {
+        using Ed25519KeyPair other = TestCluster.Key(8);
+        _cluster.Submit(TestCluster.Request(_honest, ++_honestSequence));
+        ClientTable table = _cluster.Cores[1].Clients;
+        ClientEntry[] captured = table.CaptureEntries();
+        Assert.Equal(table.Entries.OrderBy(e => e.Client), captured.OrderBy(e => e.Client));
+
+        _cluster.Submit(TestCluster.Request(other, 1));
+        _cluster.Submit(TestCluster.Request(_honest, ++_honestSequence));
+        Assert.Equal(2, table.Count);
+        ClientEntry row = Assert.Single(captured);
+        Assert.Equal((_honest.PublicKey, 1UL), (row.Client, row.Sequence));
+    }
 }

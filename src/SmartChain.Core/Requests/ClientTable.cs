@@ -79,7 +79,25 @@ public sealed class ClientTable
         }
     }
 
-    /// <summary>A copy (what execution hands to a snapshot encoded in the background).</summary>
+    /// <summary>
+    /// The rows, copied into an array of their exact count: what a snapshot records, taken at a checkpoint and encoded
+    /// in the background. Not <see cref="Clone"/>: the expiry queue holds an item per request ordered in the last W
+    /// instances (hundreds of thousands under load), and copying it at every checkpoint paused execution for the large
+    /// arrays it grew through, while a snapshot needs only the rows (one per client).
+    /// </summary>
+    public ClientEntry[] CaptureEntries()
+    {
+        var entries = new ClientEntry[_rows.Count];
+        int i = 0;
+        foreach ((Ed25519PublicKey client, (ulong sequence, long last)) in _rows)
+        {
+            entries[i++] = new ClientEntry(client, sequence, last);
+        }
+
+        return entries;
+    }
+
+    /// <summary>A copy of the whole table, expiry order included.</summary>
     public ClientTable Clone()
     {
         var copy = new ClientTable(Window);

@@ -10,7 +10,7 @@ namespace SmartChain.Node.Execution;
 /// <summary>
 /// Checkpoints (SPEC §4.4), on the execution loop. At checkpoint block <c>c = k · P</c> the executor builds the block
 /// with the record of the snapshot taken one period earlier (<see cref="TakePendingAsync"/>), then captures a
-/// consistent view of the replicated state (the application's tables and the replay-protection table, copied: no
+/// consistent view of the replicated state (the application's view, the replay-protection rows copied: no
 /// encoding) and goes on executing. The view is sorted, encoded, hashed, written, fsynced and renamed on the thread
 /// pool (<see cref="Start"/>; the platform's background scheduler), with a whole period to finish before checkpoint block <c>c + P</c> needs its hash.
 /// </summary>
@@ -26,16 +26,16 @@ internal sealed class Checkpointer(SnapshotStore snapshots, int retention, ILogg
     public Task<(long Block, Hash256 Hash, long Size)> TakePendingAsync() => _pending;
 
     /// <summary>Encodes the state after checkpoint block <paramref name="number"/> in the background.</summary>
-    public void Start(long number, long instance, ClientTable clients, byte[] reconfiguration, IStateView view) =>
+    public void Start(long number, long instance, ClientEntry[] clients, byte[] reconfiguration, IStateView view) =>
         _pending = Task.Factory.StartNew(() => Encode(number, instance, clients, reconfiguration, view), CancellationToken.None,
             TaskCreationOptions.DenyChildAttach, background);
 
     /// <summary>State transfer installed a snapshot: the next checkpoint block repeats its record.</summary>
     public void Restored(CheckpointRecord record) => _pending = Task.FromResult((record.SnapshotBlock, record.SnapshotHash, record.SnapshotSize));
 
-    private (long, Hash256, long) Encode(long number, long instance, ClientTable clients, byte[] reconfiguration, IStateView view)
+    private (long, Hash256, long) Encode(long number, long instance, ClientEntry[] clients, byte[] reconfiguration, IStateView view)
     {
-        void Encode(IBufferWriter<byte> output) => ReplicaSnapshot.Write(output, number, instance, clients.Entries, reconfiguration, view.WriteSnapshot);
+        void Encode(IBufferWriter<byte> output) => ReplicaSnapshot.Write(output, number, instance, clients, reconfiguration, view.WriteSnapshot);
 
         (Hash256 Hash, long Size) snapshot;
         try

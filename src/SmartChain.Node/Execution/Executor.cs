@@ -276,7 +276,7 @@ internal sealed class Executor : IDisposable
         _chainHead = checkpoint.Block.Header;
         long number = checkpoint.Block.Header.Number;
         IStateView view = _machine.Application.CaptureState();
-        ClientTable clients = _executedClients.Clone();
+        ClientEntry[] clients = _executedClients.CaptureEntries();
         byte[] reconfiguration = _machine.Reconfiguration.Encode();
         double paused = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.SnapshotPause.Record(paused);
