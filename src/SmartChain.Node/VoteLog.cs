@@ -37,6 +37,7 @@ internal sealed class VoteLog : IDisposable
     private long _prunedThrough;
     private List<VoteRecord> _kept; // what reading the log back after _prunedThrough would return
     private long _compactions;
+    private Exception? _compactionFailed;
 
     private VoteLog(string path, IStorage storage, List<VoteRecord> kept, long lastDecided, long compactBytes)
     {
@@ -75,6 +76,11 @@ internal sealed class VoteLog : IDisposable
 
     public void Append(IReadOnlyList<VoteRecord> votes)
     {
+        if (_compactionFailed is { } failed)
+        {
+            throw new InvalidOperationException($"{_path}: a compaction failed ({failed.Message}); no vote can be appended until the replica restarts", failed);
+        }
+
         foreach (VoteRecord vote in votes)
         {
             _length += WriteRecord(_file, _buffer, vote);
@@ -109,7 +115,18 @@ internal sealed class VoteLog : IDisposable
         }
 
         _file.Dispose();
-        Rewrite(_storage, _path, _kept);
+        try
+        {
+            Rewrite(_storage, _path, _kept);
+        }
+        catch (Exception e)
+        {
+            // The handle is closed and the log may already be the new file: appending anywhere would be a guess. The
+            // exception stops the replica (the consensus loop is supervised); this makes any later Append say why.
+            _compactionFailed = e;
+            throw;
+        }
+
         _file = _storage.Open(_path, StorageOpenMode.Append);
         _length = _file.Length;
         _compactAt = NextThreshold(_length);

@@ -71,4 +71,18 @@ public sealed class VoteLogCompactionTests : IDisposable
         votes.Dispose();
         return VoteLog.Open(LogPath, lastDecided, out undecided, _log.Add);
     }
+
+    [Fact]
+    public void After_a_compaction_that_failed_no_vote_is_appended_and_the_log_says_why()
+    {
+        var disk = new SmartChain.TestSupport.Storage.SimulatedDisk(new Random(5));
+        disk.CreateDirectory("/data");
+        using VoteLog votes = VoteLog.Open("/data/" + VoteLog.FileName, 0, out _, _log.Add, disk, compactBytes: 1);
+        votes.Append([Write(1)]);
+        disk.FailSyncIn = 1; // the rewrite's fsync of votes.log.new
+        Assert.Throws<IOException>(() => votes.MaybeCompact(0));
+
+        InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => votes.Append([Write(2)]));
+        Assert.Contains("a compaction failed", e.Message, StringComparison.Ordinal);
+    }
 }

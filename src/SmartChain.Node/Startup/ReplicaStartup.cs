@@ -57,10 +57,13 @@ internal static class ReplicaStartup
         storage ??= FileSystemStorage.Instance;
         IReplicatedApplication app = application(genesis) ?? throw new InvalidOperationException("the application factory returned no application");
         storage.CreateDirectory(config.DataDir);
-        if (options.Ledger != LedgerMode.Blockchain && storage.FileExists(Path.Combine(config.DataDir, ReplicaHost.NaiveLedgerFileName)))
+        // The vote log too: a --ledger none run writes no naive ledger, and a baseline's vote log is compacted up to the
+        // instance it executed (ReplicaHost.DurableConsensusId), so a restart would find neither its state nor its votes.
+        if (options.Ledger != LedgerMode.Blockchain &&
+            ((string[])[ReplicaHost.NaiveLedgerFileName, VoteLog.FileName]).FirstOrDefault(f => storage.FileExists(Path.Combine(config.DataDir, f))) is { } previous)
         {
             throw new InvalidOperationException(
-                $"{config.DataDir} holds a baseline run's {ReplicaHost.NaiveLedgerFileName}; baselines are for benchmarks and cannot restart. Remove the data folder.");
+                $"{config.DataDir} holds a previous run's {previous}; baselines are for benchmarks and cannot restart. Remove the data folder.");
         }
 
         BlockStore store = BlockStore.Open(config.DataDir, BlockStoreOptions.Default with { Storage = storage }, line => NodeLog.Storage(log, line));
