@@ -10,7 +10,8 @@ namespace SmartChain.Node;
 internal static class ReplicaLoops
 {
     /// <summary>
-    /// A loop of the replica: cancellation ends it quietly; any other failure (a failed fsync, an invariant violation, a
+    /// A loop of the replica: the replica's stop ends it quietly; any other end by an exception (a cancellation or a closed
+    /// channel while the replica is not stopping included) (a failed fsync, an invariant violation, a
     /// bug in the peer pump or the executor) is logged by <paramref name="failed"/> and stops the replica through
     /// <paramref name="stop"/> rather than letting it continue inconsistent, deaf, ordering without executing, or replying
     /// on unknown durability. Every loop the host starts runs under this: one that failed alone left the others running
@@ -22,8 +23,17 @@ internal static class ReplicaLoops
         {
             await loop;
         }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException && stop.IsCancellationRequested)
+        {
+            // The replica is stopping: its token is cancelled first, then its channels are completed.
+        }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
+            // A cancellation or a closed channel that is not the replica's stop (a token of the loop's own, a channel
+            // completed by mistake) would otherwise end this loop quietly and leave the others running without it.
+            failed(e);
+            stop.Cancel();
+            throw new InvalidOperationException($"a loop ended on {e.GetType().Name} while the replica was not stopping", e);
         }
         catch (Exception e)
         {

@@ -52,6 +52,18 @@ public sealed class LoopSupervisionTests
     }
 
     [Fact]
+    public async Task A_loop_ended_by_a_cancellation_that_is_not_the_replicas_stop_is_logged_and_stops_the_replica()
+    {
+        // Before, any OperationCanceledException ended a loop quietly: the replica ran on without accepting clients.
+        var log = new LogCapture();
+        await using var replica = Replica.Start(log, new ClientPortTransport(_ => new CancelledPort()));
+        Exception failure = await Assert.ThrowsAnyAsync<Exception>(() => replica.Host.Completion.WaitAsync(Wait));
+        Assert.True(failure is InvalidOperationException { InnerException: OperationCanceledException },
+            $"the replica did not stop for its quietly ended accept loop: {failure.GetType().Name}: {failure.Message}");
+        Assert.Single(log.Containing("client accept loop failed (OperationCanceledException"));
+    }
+
+    [Fact]
     public async Task A_failing_client_session_is_logged_and_closed_and_the_replica_goes_on()
     {
         var log = new LogCapture();
@@ -119,6 +131,15 @@ public sealed class LoopSupervisionTests
         public IPEndPoint LocalEndPoint { get; } = new(IPAddress.Loopback, 0);
 
         public ValueTask<IFrameLink?> AcceptAsync(CancellationToken cancellationToken) => throw new InvalidOperationException(Reason);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class CancelledPort : IClientPort
+    {
+        public IPEndPoint LocalEndPoint { get; } = new(IPAddress.Loopback, 0);
+
+        public ValueTask<IFrameLink?> AcceptAsync(CancellationToken cancellationToken) => throw new OperationCanceledException("a token of the port's own");
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -141,7 +141,7 @@ internal sealed class ClientGateway : IAsyncDisposable
                 sessions.Add(SessionAsync(link, ticket!, stop));
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 
