@@ -81,16 +81,13 @@ public sealed class SnapshotStore
     /// <summary>Writes the snapshot durably: temporary file, fsync, rename.</summary>
     public void Write(long snapshotBlock, ReadOnlySpan<byte> bytes)
     {
-        string temporary = PathOf(snapshotBlock) + ".tmp";
-        _storage.Delete(temporary);
-        using (IStorageFile stream = _storage.Open(temporary, StorageOpenMode.CreateNew))
+        using (IStorageFile stream = CreateTemporary(snapshotBlock))
         {
             stream.Write(bytes);
             stream.Sync();
         }
 
-        _storage.Move(temporary, PathOf(snapshotBlock), overwrite: true);
-        _storage.SyncDirectory(Folder); // the rename, or a crash could bring back the old file or none
+        PublishTemporary(snapshotBlock);
     }
 
     /// <summary>
@@ -103,10 +100,8 @@ public sealed class SnapshotStore
     public (Hash256 Hash, long Size) Write(long snapshotBlock, Action<IBufferWriter<byte>> encode)
     {
         ArgumentNullException.ThrowIfNull(encode);
-        string temporary = PathOf(snapshotBlock) + ".tmp";
-        _storage.Delete(temporary);
         (Hash256 Hash, long Size) written;
-        using (IStorageFile stream = _storage.Open(temporary, StorageOpenMode.CreateNew))
+        using (IStorageFile stream = CreateTemporary(snapshotBlock))
         using (var hasher = new HashingBufferWriter(stream))
         {
             encode(hasher);
@@ -114,9 +109,24 @@ public sealed class SnapshotStore
             stream.Sync();
         }
 
-        _storage.Move(temporary, PathOf(snapshotBlock), overwrite: true);
-        _storage.SyncDirectory(Folder);
+        PublishTemporary(snapshotBlock);
         return written;
+    }
+
+    // A fresh temporary file beside the snapshot's path (a half-written one from a crash is dropped).
+    private IStorageFile CreateTemporary(long snapshotBlock)
+    {
+        string temporary = PathOf(snapshotBlock) + ".tmp";
+        _storage.Delete(temporary);
+        return _storage.Open(temporary, StorageOpenMode.CreateNew);
+    }
+
+    // The fsynced temporary file becomes the snapshot; the folder is synced for the rename, or a crash could bring back
+    // the old file or none.
+    private void PublishTemporary(long snapshotBlock)
+    {
+        _storage.Move(PathOf(snapshotBlock) + ".tmp", PathOf(snapshotBlock), overwrite: true);
+        _storage.SyncDirectory(Folder);
     }
 
     /// <summary>Makes a finished, verified download the snapshot of <paramref name="snapshotBlock"/>.</summary>
