@@ -28,6 +28,7 @@ internal sealed partial class StateTransfer
     private readonly Dictionary<int, (TransferMessage Request, TaskCompletionSource<TransferMessage> Answer)> _waiting = [];
     private readonly Dictionary<int, string> _dropped = [];
     private readonly Dictionary<int, int> _unsolicited = [];
+    private readonly Dictionary<int, int> _askedAgain = []; // tip requests sent again, whose extra answers are not unsolicited
     private long _nextRequestId; // random: not reused by a later incarnation
     private readonly TimeProvider _time;
     private long _blocks;
@@ -75,6 +76,12 @@ internal sealed partial class StateTransfer
             {
                 _waiting.Remove(from);
                 pending.Answer.TrySetResult(message);
+                return;
+            }
+
+            if (message is TransferMessage.Tip && _askedAgain.GetValueOrDefault(from) > 0)
+            {
+                _askedAgain[from]--; // a late answer to a tip request this replica sent twice: it asked for it
                 return;
             }
 
@@ -147,7 +154,7 @@ internal sealed partial class StateTransfer
         {
             if (peer != _self && !IsDropped(peer))
             {
-                asked.Add(RequestAsync(peer, new TransferMessage.TipRequest(knownView), _options.TipWait, cancellationToken), peer);
+                asked.Add(RequestAsync(peer, new TransferMessage.TipRequest(knownView), _options.TipWait, cancellationToken, _options.TipAskAgain), peer);
             }
         }
 
@@ -187,7 +194,10 @@ internal sealed partial class StateTransfer
         return tips;
     }
 
-    private async Task<TransferMessage?> RequestAsync(int peer, TransferMessage request, TimeSpan timeout, CancellationToken cancellationToken)
+    // Sends `request` and waits up to `timeout` for its answer; with `askAgainEvery`, sends it again each time that passes
+    // unanswered (a lost frame is not a silent peer). Null if no answer came in time or the source was dropped.
+    private async Task<TransferMessage?> RequestAsync(int peer, TransferMessage request, TimeSpan timeout, CancellationToken cancellationToken,
+        TimeSpan? askAgainEvery = null)
     {
         var answer = new TaskCompletionSource<TransferMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         request = request with { RequestId = (ulong)Interlocked.Increment(ref _nextRequestId) };
@@ -197,9 +207,37 @@ internal sealed partial class StateTransfer
         }
 
         _send(peer, request);
+        long started = _time.GetTimestamp();
         try
         {
-            return await answer.Task.InContext().WaitAsync(timeout, _time, cancellationToken);
+            while (true)
+            {
+                TimeSpan left = timeout - _time.GetElapsedTime(started);
+                if (askAgainEvery is not { } every || left <= every)
+                {
+                    return await answer.Task.InContext().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, cancellationToken);
+                }
+
+                try
+                {
+                    return await answer.Task.InContext().WaitAsync(every, _time, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                }
+
+                lock (_gate)
+                {
+                    if (!_waiting.TryGetValue(peer, out var pending) || pending.Answer != answer)
+                    {
+                        continue; // answered or dropped meanwhile: the next wait returns that at once
+                    }
+
+                    _askedAgain[peer] = _askedAgain.GetValueOrDefault(peer) + 1;
+                }
+
+                _send(peer, request);
+            }
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
