@@ -27,6 +27,7 @@ internal sealed partial class ConsensusDriver : IDisposable
     private readonly ChannelWriter<ExecutionItem> _execution;
     private readonly ChannelWriter<LedgerInput> _ledger;
     private readonly Func<long> _durableConsensusId;
+    private ProposalPatience _patience = new(TimeProvider.System, int.MaxValue); // replaced by Start, on the replica's clock
     private readonly ReplyRegistry _replies;
     private readonly Func<bool> _requestTransfer;
     private readonly NodeMetrics _metrics;
@@ -101,6 +102,7 @@ internal sealed partial class ConsensusDriver : IDisposable
     /// </summary>
     public Task Start(int tickMs, TimeProvider time, CancellationToken stop)
     {
+        _patience = new ProposalPatience(time, _core.MaxBatch);
         if (_thread is { } thread)
         {
             thread.Beat(TimeSpan.FromMilliseconds(tickMs), _inputs.Tick);
@@ -199,7 +201,12 @@ internal sealed partial class ConsensusDriver : IDisposable
     private async Task ActAsync(bool ticked, CancellationToken stop)
     {
         SubmitDue(); // before the proposals are released, so the next one carries them
-        _core.ReleaseProposals();
+        bool couldPropose = _core.CouldPropose(out int pooled);
+        if (!_patience.Wait(couldPropose, pooled))
+        {
+            _core.ReleaseProposals();
+        }
+
         await HandleReadyAsync(_core.TakeReady(), stop);
         foreach (ExecutionItem answer in _answers)
         {
