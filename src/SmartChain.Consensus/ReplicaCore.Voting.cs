@@ -17,7 +17,7 @@ public sealed partial class ReplicaCore
         }
 
         // A leader still catching up to its SYNC's instance proposes nothing below it: those instances are decided.
-        if (!IsMember || _barrier is not null || Leader != Id || !_synced || (_pendingSync is { } pending && _current.Id < pending.Instance) || _current.MyPropose is not null || _current.Proposal is not null || (_pool.Count == 0 && _current.LockedBatch is null))
+        if (!CanProposeNow())
         {
             return;
         }
@@ -35,6 +35,10 @@ public sealed partial class ReplicaCore
         Broadcast(propose);
         AcceptProposal(propose, hash);
     }
+
+    private bool CanProposeNow() =>
+        IsMember && _barrier is null && Leader == Id && _synced && !(_pendingSync is { } pending && _current.Id < pending.Instance) &&
+        _current.MyPropose is null && _current.Proposal is null && (_pool.Count > 0 || _current.LockedBatch is not null);
 
     private void OnPropose(int from, Propose propose)
     {

@@ -109,6 +109,20 @@ public sealed partial class ReplicaCore
         MaybePropose();
     }
 
+    /// <summary>The most requests a batch holds.</summary>
+    public int MaxBatch => _options.MaxBatch;
+
+    /// <summary>
+    /// True if this replica, as leader, would propose a fresh batch (not a locked one) were proposals released now;
+    /// <paramref name="pooled"/> is the number of requests pooled. The driver asks it to decide whether to wait for a
+    /// fuller batch.
+    /// </summary>
+    public bool CouldPropose(out int pooled)
+    {
+        pooled = _pool.Count;
+        return CanProposeNow() && _current.LockedBatch is null && pooled > 0;
+    }
+
     /// <summary>Offers a client request whose signature the driver has verified.</summary>
     public PoolAddResult Submit(SignedRequest request)
     {

@@ -22,6 +22,12 @@ internal abstract record NodeInput
 
     public sealed record Tick : NodeInput;
 
+    /// <summary>A leader's held proposal has waited long enough for its batch to fill (<see cref="Ordering.ProposalPatience"/>); never reaches the core.</summary>
+    public sealed record ProposalDue : NodeInput
+    {
+        public static ProposalDue Instance { get; } = new();
+    }
+
     /// <summary>Wakes the loop when peer messages or client requests wait in their own queues; never reaches the core.</summary>
     public sealed record InputsWaiting : NodeInput
     {

@@ -27,6 +27,8 @@ internal sealed partial class ConsensusDriver : IDisposable
     private readonly ChannelWriter<ExecutionItem> _execution;
     private readonly ChannelWriter<LedgerInput> _ledger;
     private readonly Func<long> _durableConsensusId;
+    private ProposalPatience _patience = new(TimeProvider.System, int.MaxValue); // replaced by Start, on the replica's clock
+    private ITimer? _proposalDue; // wakes the loop when a held proposal's wait is over; made by Start, on the replica's clock
     private readonly ReplyRegistry _replies;
     private readonly Func<bool> _requestTransfer;
     private readonly NodeMetrics _metrics;
@@ -101,6 +103,8 @@ internal sealed partial class ConsensusDriver : IDisposable
     /// </summary>
     public Task Start(int tickMs, TimeProvider time, CancellationToken stop)
     {
+        _patience = new ProposalPatience(time, _core.MaxBatch);
+        _proposalDue = time.CreateTimer(static inputs => ((ConsensusInputs)inputs!).ProposalDue(), _inputs, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (_thread is { } thread)
         {
             thread.Beat(TimeSpan.FromMilliseconds(tickMs), _inputs.Tick);
@@ -144,6 +148,7 @@ internal sealed partial class ConsensusDriver : IDisposable
     /// <summary>Ends the thread and closes the vote log; after the loop has ended.</summary>
     public void Dispose()
     {
+        _proposalDue?.Dispose();
         _thread?.Dispose();
         _votes.Dispose();
     }
@@ -171,7 +176,7 @@ internal sealed partial class ConsensusDriver : IDisposable
                 continue;
             }
 
-            bool ordinary = input is NodeInput.Tick or NodeInput.PeerMessage or NodeInput.ClientRequest;
+            bool ordinary = input is NodeInput.Tick or NodeInput.PeerMessage or NodeInput.ClientRequest or NodeInput.ProposalDue;
             if (!ordinary && taken > 0)
             {
                 await ActAsync(ticked, stop);
@@ -199,7 +204,16 @@ internal sealed partial class ConsensusDriver : IDisposable
     private async Task ActAsync(bool ticked, CancellationToken stop)
     {
         SubmitDue(); // before the proposals are released, so the next one carries them
-        _core.ReleaseProposals();
+        bool couldPropose = _core.CouldPropose(out int pooled);
+        if (_patience.Hold(couldPropose, pooled, out TimeSpan lookAgainIn))
+        {
+            _proposalDue?.Change(lookAgainIn, Timeout.InfiniteTimeSpan); // proposals stay held in the core meanwhile
+        }
+        else
+        {
+            _core.ReleaseProposals();
+        }
+
         await HandleReadyAsync(_core.TakeReady(), stop);
         foreach (ExecutionItem answer in _answers)
         {
@@ -214,6 +228,8 @@ internal sealed partial class ConsensusDriver : IDisposable
     {
         switch (input)
         {
+            case NodeInput.ProposalDue:
+                break; // the act that follows looks at the held proposal again
             case NodeInput.Tick:
                 _ticks++;
                 _inputs.ReportMalformed(_core);

@@ -47,6 +47,9 @@ internal sealed class ConsensusInputs(ChannelReader<NodeInput> main, ChannelWrit
     /// <summary>A tick of the consensus clock, queued like the timer's were (dropped if the main channel is full).</summary>
     public void Tick() => wake.TryWrite(new NodeInput.Tick());
 
+    /// <summary>A held proposal's wait is over (<see cref="ProposalPatience"/>'s timer, any thread).</summary>
+    public void ProposalDue() => wake.TryWrite(NodeInput.ProposalDue.Instance);
+
     /// <summary>
     /// The peer pump's side: queued behind the sender's own messages, or dropped (and its budget given back) if the
     /// sender already has its share waiting; the pump itself never waits here, so one peer cannot hold up the others.
