@@ -315,7 +315,8 @@ public sealed partial class ChainClient : IAsyncDisposable
             {
                 if (frame.Type == FrameType.Reply)
                 {
-                    ReplyMessage reply = ReplyMessage.Decode(frame.Payload.Span);
+                    // The frame's plaintext is the frame's own array: the reply keeps slices of it instead of copying its receipt.
+                    ReplyMessage reply = ReplyMessage.DecodeShared(frame.Payload);
                     NoteView(reply.ViewId);
                     if (_requests.TryGetValue(reply.Digest, out Quorum<ReplyMessage>? quorum) && !quorum.Completion.Task.IsCompleted)
                     {
