@@ -287,8 +287,9 @@ public sealed partial class ChainClient : IAsyncDisposable
     /// <summary>Replies whose receipt did not verify (each then counted as one ordinary reply).</summary>
     public long BadReceipts => Interlocked.Read(ref _badReceipts);
 
-    // Strong persistence: one reply whose receipt proves its result is enough (SPEC §7).
-    private bool AcceptsAlone(ReplyMessage reply)
+    // Strong persistence: one reply whose receipt proves its result is enough (SPEC §7). The request's own bytes (the
+    // quorum's payload) stand in for hashing the receipt's entry.
+    private bool AcceptsAlone(ReplyMessage reply, ReadOnlySpan<byte> request)
     {
         // A Duplicate with a receipt proves the same as the Executed reply it repeats: the entry and its result in a certified block.
         if (reply.Receipt.IsEmpty || reply.Status is not (ReplyStatus.Executed or ReplyStatus.Duplicate) || _genesis.Persistence != PersistenceMode.Strong)
@@ -296,7 +297,7 @@ public sealed partial class ChainClient : IAsyncDisposable
             return false;
         }
 
-        if (_receipts.Check(reply) is null)
+        if (_receipts.Check(reply, request) is null)
         {
             return true;
         }
@@ -314,11 +315,12 @@ public sealed partial class ChainClient : IAsyncDisposable
             {
                 if (frame.Type == FrameType.Reply)
                 {
-                    ReplyMessage reply = ReplyMessage.Decode(frame.Payload.Span);
+                    // The frame's plaintext is the frame's own array: the reply keeps slices of it instead of copying its receipt.
+                    ReplyMessage reply = ReplyMessage.DecodeShared(frame.Payload);
                     NoteView(reply.ViewId);
                     if (_requests.TryGetValue(reply.Digest, out Quorum<ReplyMessage>? quorum) && !quorum.Completion.Task.IsCompleted)
                     {
-                        if (!_wantVotes.ContainsKey(reply.Digest) && AcceptsAlone(reply))
+                        if (!_wantVotes.ContainsKey(reply.Digest) && AcceptsAlone(reply, quorum.Payload.Span))
                         {
                             quorum.Completion.TrySetResult(reply);
                         }

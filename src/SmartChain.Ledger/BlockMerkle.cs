@@ -25,11 +25,14 @@ public static class BlockMerkle
     /// <summary>The proof that item <paramref name="index"/> is in <paramref name="items"/>.</summary>
     public static MerkleProof Prove(IReadOnlyList<ReadOnlyMemory<byte>> items, int index) => MerkleTree.CreateProof(LeafHashes(items), index);
 
-    /// <summary>True if <paramref name="item"/> is item <paramref name="index"/> of the tree with <paramref name="root"/>.</summary>
-    public static bool Verify(MerkleProof proof, int index, ReadOnlySpan<byte> item, Hash256 root)
+    /// <summary>
+    /// True if <paramref name="item"/> is item <paramref name="index"/> of the tree with <paramref name="root"/>.
+    /// <paramref name="nodes"/> remembers inner nodes across proofs into the same trees (see <see cref="MerkleNodeMemo"/>).
+    /// </summary>
+    public static bool Verify(MerkleProof proof, int index, ReadOnlySpan<byte> item, Hash256 root, MerkleNodeMemo? nodes = null)
     {
         ArgumentNullException.ThrowIfNull(proof);
-        return proof.LeafIndex == index && proof.Verify(Leaf(index, item), root);
+        return proof.LeafIndex == index && proof.VerifyLeafHash(HashIndexedLeaf(index, item), root, nodes);
     }
 
     /// <summary>Every level of the tree over <paramref name="items"/>: the root and O(log n) proofs of any item.</summary>

@@ -26,16 +26,17 @@ public sealed record TransactionReceipt(BlockHeader Header, BlockCertificate Cer
     /// signed for <paramref name="chainId"/>. Otherwise why not. Set <paramref name="certificateChecked"/> when the
     /// caller already verified this header's certificate (a client caches them: many receipts share a block), and
     /// <paramref name="entryKnown"/> when the caller signed the entry itself and compared it byte for byte.
+    /// <paramref name="nodes"/> lets the Merkle paths of receipts of the same block share their inner nodes' hashes.
     /// </summary>
-    public string? Verify(View view, string chainId, bool certificateChecked = false, bool entryKnown = false)
+    public string? Verify(View view, string chainId, bool certificateChecked = false, bool entryKnown = false, MerkleNodeMemo? nodes = null)
     {
         ArgumentNullException.ThrowIfNull(view);
-        if (!BlockMerkle.Verify(EntryProof, Index, Entry.Span, Header.HashTransactions))
+        if (!BlockMerkle.Verify(EntryProof, Index, Entry.Span, Header.HashTransactions, nodes))
         {
             return $"the entry is not entry {Index} of block {Header.Number} (Merkle path does not lead to hashTransactions)";
         }
 
-        if (!BlockMerkle.Verify(ResultProof, Index, Result.Span, Header.HashResults))
+        if (!BlockMerkle.Verify(ResultProof, Index, Result.Span, Header.HashResults, nodes))
         {
             return $"the result is not result {Index} of block {Header.Number} (Merkle path does not lead to hashResults)";
         }

@@ -49,6 +49,22 @@ public sealed class TransactionReceiptTests : IDisposable
     }
 
     [Fact]
+    public void Receipts_of_a_block_share_inner_nodes_through_a_memo_and_a_changed_one_still_fails()
+    {
+        var nodes = new MerkleNodeMemo(1024);
+        for (int j = 0; j < 5; j++)
+        {
+            Assert.Null(_built.Receipt(j, _certificate).Verify(_f.View, LedgerFixture.Chain, nodes: nodes));
+        }
+
+        Assert.True(nodes.Hits > 0, "the later receipts of the block looked up no inner node");
+        TransactionReceipt r = _built.Receipt(2, _certificate);
+        Assert.Contains("hashResults", (r with { Result = _built.Block.Body.Results[3] }).Verify(_f.View, LedgerFixture.Chain, nodes: nodes), StringComparison.Ordinal);
+        Assert.Contains("hashTransactions", (r with { Entry = _built.Block.Body.Entries[3] }).Verify(_f.View, LedgerFixture.Chain, nodes: nodes), StringComparison.Ordinal);
+        Assert.NotNull((r with { EntryProof = _built.Receipt(3, _certificate).EntryProof }).Verify(_f.View, LedgerFixture.Chain, nodes: nodes));
+    }
+
+    [Fact]
     public void Truncated_or_trailing_bytes_are_refused_with_the_offset()
     {
         byte[] bytes = _built.Receipt(0, _certificate).Encode();

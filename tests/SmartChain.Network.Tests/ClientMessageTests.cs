@@ -19,6 +19,33 @@ public class ClientMessageTests
     }
 
     [Fact]
+    public void A_reply_decoded_in_place_equals_the_copied_one_and_its_fields_are_slices_of_the_bytes()
+    {
+        var reply = new ReplyMessage(Digest, ReplyStatus.Duplicate, 7, new byte[] { 1, 2 })
+        {
+            Block = 9, Receipt = new byte[] { 5, 6, 7 }, ViewId = 3, Attestation = new byte[] { 8 },
+        };
+        byte[] bytes = reply.Encode();
+        ReplyMessage copied = ReplyMessage.Decode(bytes);
+        ReplyMessage shared = ReplyMessage.DecodeShared(bytes);
+        Assert.Equal((copied.Digest, copied.Status, copied.Instance, copied.Block, copied.ViewId), (shared.Digest, shared.Status, shared.Instance, shared.Block, shared.ViewId));
+        Assert.Equal(copied.Result.ToArray(), shared.Result.ToArray());
+        Assert.Equal(copied.Receipt.ToArray(), shared.Receipt.ToArray());
+        Assert.Equal(copied.Attestation.ToArray(), shared.Attestation.ToArray());
+        Assert.True(shared.Matches(copied));
+
+        // The receipt is the bytes' own: changing them shows through, which is why only an owner of the bytes may share.
+        bytes[^(8 + 4 + 1 + 3)] ^= 0xFF;
+        Assert.Equal(5 ^ 0xFF, shared.Receipt.Span[0]);
+
+        byte[] bad = new ReplyMessage(Digest, ReplyStatus.Rejected, 0, ReadOnlyMemory<byte>.Empty).Encode();
+        bad[Hash256.Size] = 9;
+        Assert.Contains("unknown reply status 9", Assert.Throws<EncodingException>(() => ReplyMessage.DecodeShared(bad)).Message, StringComparison.Ordinal);
+        Assert.Throws<EncodingException>(() => ReplyMessage.DecodeShared(bytes.AsMemory(0, bytes.Length - 1)));
+        Assert.Throws<EncodingException>(() => ReplyMessage.DecodeShared((byte[])[.. bytes, 0]));
+    }
+
+    [Fact]
     public void Replies_match_on_outcome_block_and_result_whatever_their_receipts()
     {
         var executed = new ReplyMessage(Digest, ReplyStatus.Executed, 7, new byte[] { 1 }) { Block = 9, Receipt = new byte[] { 5 } };

@@ -39,8 +39,12 @@ public sealed class MerkleProof
     /// <summary>True if the leaf's bytes sit at <see cref="LeafIndex"/> in the tree with <paramref name="root"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> leaf, Hash256 root) => VerifyLeafHash(MerkleTree.HashLeaf(leaf), root);
 
-    /// <summary>Like <see cref="Verify"/>, for a leaf already hashed with <see cref="MerkleTree.HashLeaf"/>.</summary>
-    public bool VerifyLeafHash(Hash256 leafHash, Hash256 root)
+    /// <summary>
+    /// Like <see cref="Verify"/>, for a leaf already hashed with <see cref="MerkleTree.HashLeaf"/>. With
+    /// <paramref name="nodes"/>, inner nodes computed before (by this proof's siblings, say) are looked up instead of
+    /// hashed again; the answer is the same.
+    /// </summary>
+    public bool VerifyLeafHash(Hash256 leafHash, Hash256 root, MerkleNodeMemo? nodes = null)
     {
         if (LeafIndex < 0 || LeafIndex >= TreeSize || Path.Count > MaxPathLength)
         {
@@ -50,8 +54,9 @@ public sealed class MerkleProof
         long fn = LeafIndex;
         long sn = TreeSize - 1;
         Hash256 r = leafHash;
-        foreach (Hash256 p in Path)
+        for (int i = 0; i < Path.Count; i++) // by index: foreach over the interface allocates an enumerator per proof
         {
+            Hash256 p = Path[i];
             if (sn == 0)
             {
                 return false;
@@ -59,7 +64,7 @@ public sealed class MerkleProof
 
             if ((fn & 1) == 1 || fn == sn)
             {
-                r = MerkleTree.HashNode(p, r);
+                r = nodes is null ? MerkleTree.HashNode(p, r) : nodes.HashNode(p, r);
                 while ((fn & 1) == 0 && fn != 0)
                 {
                     fn >>= 1;
@@ -68,7 +73,7 @@ public sealed class MerkleProof
             }
             else
             {
-                r = MerkleTree.HashNode(r, p);
+                r = nodes is null ? MerkleTree.HashNode(r, p) : nodes.HashNode(r, p);
             }
 
             fn >>= 1;

@@ -92,7 +92,25 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
     }
 
     /// <exception cref="EncodingException">Not a canonical reply.</exception>
-    public static ReplyMessage Decode(ReadOnlySpan<byte> bytes) => CanonicalEncoding.Decode(bytes, static (ref CanonicalReader r) =>
+    public static ReplyMessage Decode(ReadOnlySpan<byte> bytes) =>
+        CanonicalEncoding.Decode(bytes, static (ref CanonicalReader r) => Read(ref r, ReadOnlyMemory<byte>.Empty));
+
+    /// <summary>
+    /// Like <see cref="Decode"/>, but the reply's result, receipt and attestation are slices of <paramref name="bytes"/>,
+    /// not copies: for a caller that owns the bytes and never changes them (a client's received frame, whose plaintext
+    /// array is its own). A strong-mode client gets four replies per request, each with a receipt of over a kilobyte.
+    /// </summary>
+    /// <exception cref="EncodingException">Not a canonical reply.</exception>
+    public static ReplyMessage DecodeShared(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new CanonicalReader(bytes.Span);
+        ReplyMessage reply = Read(ref reader, bytes);
+        reader.EnsureEnd();
+        return reply;
+    }
+
+    // Reads the fields; the byte strings are slices of source when it is given (it is what the reader reads), else copies.
+    private static ReplyMessage Read(ref CanonicalReader r, ReadOnlyMemory<byte> source)
     {
         Hash256 digest = Hash256.ReadFrom(ref r);
         int at = r.Position;
@@ -104,14 +122,25 @@ public sealed record ReplyMessage(Hash256 Digest, ReplyStatus Status, long Insta
 
         long instance = r.ReadInt64();
         long block = r.ReadInt64();
-        return new ReplyMessage(digest, (ReplyStatus)status, instance, r.ReadBytesToArray(MaxResultBytes))
+        return new ReplyMessage(digest, (ReplyStatus)status, instance, Bytes(ref r, source, MaxResultBytes))
         {
             Block = block,
-            Receipt = r.ReadBytesToArray(MaxReceiptBytes),
+            Receipt = Bytes(ref r, source, MaxReceiptBytes),
             ViewId = r.ReadInt64(0, long.MaxValue),
-            Attestation = r.ReadBytesToArray(MaxAttestationBytes),
+            Attestation = Bytes(ref r, source, MaxAttestationBytes),
         };
-    });
+    }
+
+    private static ReadOnlyMemory<byte> Bytes(ref CanonicalReader r, ReadOnlyMemory<byte> source, int maxLength)
+    {
+        if (source.IsEmpty)
+        {
+            return r.ReadBytesToArray(maxLength);
+        }
+
+        int length = r.ReadBytes(maxLength).Length;
+        return source.Slice(r.Position - length, length);
+    }
 
     /// <summary>
     /// True if both replies report the same outcome. Executed and Duplicate count as one: a replica that received the
