@@ -8,7 +8,7 @@ namespace SmartChain.Node.Ordering;
 /// frames), until the replicas saturate below the rate they reach with full batches. So while the pool holds fewer than
 /// three quarters of the last batch, the leader waits for it to fill, but never longer than
 /// <see cref="MaxPatience"/> nor than half the time the last proposal took to be ordered (a fast deployment's 1 ms
-/// instances wait at most 0.5 ms), and not at all once <see cref="Lull"/> passes with no request arriving (nothing is
+/// instances wait at most 0.5 ms), and no longer once <see cref="Lull"/> passes with no request arriving (nothing is
 /// coming: a wait would be pure delay). A leader under light load (last batch 1) never waits; a pool that fills
 /// releases the proposal at once. The driver looks again when told to (a timer), or at its next input.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class ProposalPatience(TimeProvider time, int maxBatch)
     public static readonly TimeSpan MaxPatience = TimeSpan.FromMilliseconds(4);
 
     /// <summary>A wait ends when no request has arrived for this long.</summary>
-    public static readonly TimeSpan Lull = TimeSpan.FromMilliseconds(1);
+    public static readonly TimeSpan Lull = TimeSpan.FromMilliseconds(2);
 
     private int _lastBatch;
     private long _waitingSince = -1;
