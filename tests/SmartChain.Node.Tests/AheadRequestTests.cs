@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Crypto;
@@ -45,19 +43,12 @@ public sealed class AheadRequestTests : IDisposable
         SignedRequest first = SignedRequest.Create(Chain, _first, 1, 0, [1, 2, 3]);
         List<(int From, ConsensusMessage Message)> toReplica3 = ThreeReplicaDecision.Run(view, Chain, _keys, options, first);
 
-        var main = Channel.CreateUnbounded<NodeInput>();
-        var clients = new ClientInputQueue(maxCount: 16, maxBytes: long.MaxValue);
-        var inputs = new ConsensusInputs(main.Reader, main.Writer, clients, requestsPerTurn: 64, new RecordingLinks(), _ => { });
-        var execution = Channel.CreateUnbounded<ExecutionItem>();
-        var ledger = Channel.CreateUnbounded<LedgerInput>();
-        var core = new ReplicaCore(3, view, Chain, _keys[3], options, r => r.Verify(Chain));
-        using VoteLog votes = VoteLog.Open(Path.Combine(_dir, "votes.log"), 0, out _, _ => { });
-        using var signer = new Views.ViewSigner(3, _keys[3], null);
-        using var metrics = new NodeMetrics(Chain, 3, () => 0, () => 0, () => 0, () => 3, () => 0, () => 0, () => 4);
-        using var driver = new ConsensusDriver(3, core, votes, inputs, new RecordingLinks(), signer, execution.Writer, ledger.Writer, () => 0,
-            new Gateway.ReplyRegistry(TimeProvider.System), () => false, metrics, NullLogger.Instance);
+        using var replica = new DriverUnderTest(3, view, Chain, _keys[3], options, new RecordingLinks(), _dir);
+        ClientInputQueue clients = replica.Clients;
+        ConsensusInputs inputs = replica.Inputs;
+        ConsensusDriver driver = replica.Driver;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        Task loop = driver.Start(tickMs: 60_000, TimeProvider.System, stop.Token);
+        Task loop = replica.Start(stop.Token);
         await using var session = new ClientSession(new SilentClientLink(new PeerIdentity(-1, _next.PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
 
         // The client saw instance 1 decided elsewhere; replica 3 has decided nothing yet when its request arrives.
@@ -72,11 +63,11 @@ public sealed class AheadRequestTests : IDisposable
             inputs.OfferPeerMessage(new NodeInput.PeerMessage(from, message, 64));
         }
 
-        ExecutionItem item = await execution.Reader.ReadAsync(stop.Token);
+        ExecutionItem item = await replica.Execution.Reader.ReadAsync(stop.Token);
         Assert.True(item is ExecutionItem.Decided { Decision.Instance: 1 }, $"first to execution: {item}");
         Assert.True(SpinWait.SpinUntil(() => driver.Status.LastDecided == 1, TimeSpan.FromSeconds(10)), "instance 1 was never published");
         Assert.Equal(1, driver.Status.PendingRequests);
-        Assert.False(execution.Reader.TryRead(out ExecutionItem? refused), $"answered instead of ordered: {refused}");
+        Assert.False(replica.Execution.Reader.TryRead(out ExecutionItem? refused), $"answered instead of ordered: {refused}");
 
         await stop.CancelAsync();
         await loop.ContinueWith(_ => { }, TaskScheduler.Default);

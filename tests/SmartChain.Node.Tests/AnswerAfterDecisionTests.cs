@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Crypto;
@@ -46,10 +44,9 @@ public sealed class AnswerAfterDecisionTests : IDisposable
         List<(int From, ConsensusMessage Message)> toReplica3 = ThreeReplicaDecision.Run(view, Chain, _keys, options, request);
         Assert.Contains(toReplica3, m => m.Message is Accept);
 
-        var main = Channel.CreateUnbounded<NodeInput>();
-        var clients = new ClientInputQueue(maxCount: 16, maxBytes: long.MaxValue);
-        var links = new RecordingLinks();
-        var inputs = new ConsensusInputs(main.Reader, main.Writer, clients, requestsPerTurn: 64, links, _ => { });
+        using var replica = new DriverUnderTest(3, view, Chain, _keys[3], options, new RecordingLinks(), _dir);
+        ClientInputQueue clients = replica.Clients;
+        ConsensusInputs inputs = replica.Inputs;
         foreach ((int from, ConsensusMessage message) in toReplica3)
         {
             inputs.OfferPeerMessage(new NodeInput.PeerMessage(from, message, 64));
@@ -60,18 +57,10 @@ public sealed class AnswerAfterDecisionTests : IDisposable
         Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(request, session)));
         inputs.RingDoorbell();
 
-        var execution = Channel.CreateUnbounded<ExecutionItem>();
-        var ledger = Channel.CreateUnbounded<LedgerInput>();
-        var core = new ReplicaCore(3, view, Chain, _keys[3], options, r => r.Verify(Chain));
-        using VoteLog votes = VoteLog.Open(Path.Combine(_dir, "votes.log"), 0, out _, _ => { });
-        using var signer = new Views.ViewSigner(3, _keys[3], null);
-        using var metrics = new NodeMetrics(Chain, 3, () => 0, () => 0, () => 0, () => 3, () => 0, () => 0, () => 4);
-        using var driver = new ConsensusDriver(3, core, votes, inputs, links, signer, execution.Writer, ledger.Writer, () => 0,
-            new Gateway.ReplyRegistry(TimeProvider.System), () => false, metrics, NullLogger.Instance);
-        Task loop = driver.Start(tickMs: 60_000, TimeProvider.System, stop.Token);
+        Task loop = replica.Start(stop.Token);
 
-        ExecutionItem first = await execution.Reader.ReadAsync(stop.Token);
-        ExecutionItem second = await execution.Reader.ReadAsync(stop.Token);
+        ExecutionItem first = await replica.Execution.Reader.ReadAsync(stop.Token);
+        ExecutionItem second = await replica.Execution.Reader.ReadAsync(stop.Token);
         Assert.True(first is ExecutionItem.Decided { Decision.Instance: 1 }, $"first to execution: {first}");
         Assert.True(second is ExecutionItem.Repeated repeated && repeated.Request.Digest == request.Digest, $"second to execution: {second}");
 

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmartChain.Consensus;
 using SmartChain.Consensus.Messages;
 using SmartChain.Core.Crypto;
@@ -33,59 +30,19 @@ public sealed class HeldProposalTimerTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    // Replica links that keep every consensus frame the driver sends, broadcasts included.
-    private sealed class CapturingLinks : IReplicaLinks
-    {
-        private readonly Channel<(int From, Frame Frame)> _incoming = Channel.CreateUnbounded<(int, Frame)>();
-
-        public BlockingCollection<(int? To, byte[] Payload)> Sent { get; } = [];
-
-        public IReadOnlyCollection<int> Peers => [1, 2, 3];
-
-        public ChannelReader<(int From, Frame Frame)> Incoming => _incoming.Reader;
-
-        public int ConnectedPeers => 3;
-
-        public long DroppedFrames => 0;
-
-        public int QueuedFrames => 0;
-
-        public void SetPeers(IEnumerable<ReplicaMember> members)
-        {
-        }
-
-        public void Release(int from, int bytes)
-        {
-        }
-
-        public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload) => Sent.Add((peer, payload.ToArray()));
-
-        public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload) => Sent.Add((null, payload.ToArray()));
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task A_held_proposal_goes_out_when_its_wait_is_over_with_no_other_input()
     {
         var view = new View(0, Enumerable.Range(0, 4).Select(i => ReplicaMember.WithOneViewKey(i, "127.0.0.1", 30000 + (2 * i), 30001 + (2 * i), _keys[i].PublicKey)));
         var options = new ConsensusOptions { MaxBatch = 64, RetransmitTicks = 5, RequestTimeoutTicks = 200 };
         var limits = new MessageLimits(64, 4096);
-        var links = new CapturingLinks();
-        var main = Channel.CreateUnbounded<NodeInput>();
-        var clients = new ClientInputQueue(maxCount: 64, maxBytes: long.MaxValue);
-        var inputs = new ConsensusInputs(main.Reader, main.Writer, clients, requestsPerTurn: 64, links, _ => { });
-        var execution = Channel.CreateUnbounded<ExecutionItem>();
-        var ledger = Channel.CreateUnbounded<LedgerInput>();
-        var leader = new ReplicaCore(0, view, Chain, _keys[0], options, r => r.Verify(Chain));
+        var links = new RecordingLinks(peers: [1, 2, 3]);
+        using var replica = new DriverUnderTest(0, view, Chain, _keys[0], options, links, _dir, clientQueue: 64);
+        ClientInputQueue clients = replica.Clients;
+        ConsensusInputs inputs = replica.Inputs;
         ReplicaCore[] followers = [.. Enumerable.Range(1, 3).Select(i => new ReplicaCore(i, view, Chain, _keys[i], options, r => r.Verify(Chain)))];
-        using VoteLog votes = VoteLog.Open(Path.Combine(_dir, "votes.log"), 0, out _, _ => { });
-        using var signer = new Views.ViewSigner(0, _keys[0], null);
-        using var metrics = new NodeMetrics(Chain, 0, () => 0, () => 0, () => 0, () => 3, () => 0, () => 0, () => 4);
-        using var driver = new ConsensusDriver(0, leader, votes, inputs, links, signer, execution.Writer, ledger.Writer, () => 0,
-            new Gateway.ReplyRegistry(TimeProvider.System), () => false, metrics, NullLogger.Instance);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        Task loop = driver.Start(tickMs: 60_000, TimeProvider.System, stop.Token); // no tick within the test
+        Task loop = replica.Start(stop.Token); // no tick within the test
         await using var session = new ClientSession(new SilentClientLink(new PeerIdentity(-1, _clients[0].PublicKey)), 1 << 20, new ByteBudget(1 << 20), TimeProvider.System, stop.Token);
 
         // Instance 1: a batch of 8, proposed at once (nothing to compare it with), decided by the followers' votes.
@@ -98,7 +55,7 @@ public sealed class HeldProposalTimerTests : IDisposable
         Propose first = NextPropose(links, limits, stop.Token);
         Assert.Equal(8, first.Batch.Count);
         Decide(first, followers, links, inputs, limits, stop.Token);
-        Assert.True(SpinWait.SpinUntil(() => driver.Status.LastDecided == 1, TimeSpan.FromSeconds(10)), "instance 1 was never decided");
+        Assert.True(SpinWait.SpinUntil(() => replica.Driver.Status.LastDecided == 1, TimeSpan.FromSeconds(10)), "instance 1 was never decided");
 
         // Instance 2: one request, fewer than three quarters of 8, so the proposal is held; nothing else arrives.
         Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(SignedRequest.Create(Chain, _clients[8], 1, 0, [8]), session)));
@@ -111,12 +68,12 @@ public sealed class HeldProposalTimerTests : IDisposable
         await loop.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    private static Propose NextPropose(CapturingLinks links, MessageLimits limits, CancellationToken stop)
+    private static Propose NextPropose(RecordingLinks links, MessageLimits limits, CancellationToken stop)
     {
-        while (links.Sent.TryTake(out (int? To, byte[] Payload) sent, TimeSpan.FromSeconds(10)))
+        while (links.Broadcasts.TryTake(out byte[]? sent, TimeSpan.FromSeconds(10)))
         {
             stop.ThrowIfCancellationRequested();
-            if (MessageCodec.Decode(sent.Payload, limits) is Propose propose)
+            if (MessageCodec.Decode(sent, limits) is Propose propose)
             {
                 return propose;
             }
@@ -127,7 +84,7 @@ public sealed class HeldProposalTimerTests : IDisposable
     }
 
     // Runs the followers on the leader's PROPOSE until their votes, handed to the driver, decide it.
-    private static void Decide(Propose propose, ReplicaCore[] followers, CapturingLinks links, ConsensusInputs inputs, MessageLimits limits, CancellationToken stop)
+    private static void Decide(Propose propose, ReplicaCore[] followers, RecordingLinks links, ConsensusInputs inputs, MessageLimits limits, CancellationToken stop)
     {
         var inFlight = new Queue<(int From, int To, ConsensusMessage Message)>();
         foreach (ReplicaCore follower in followers)
@@ -158,9 +115,9 @@ public sealed class HeldProposalTimerTests : IDisposable
         }
 
         // The leader's own votes reach the followers too, though their three suffice; drained so the next PROPOSE is next.
-        while (links.Sent.TryTake(out (int? To, byte[] Payload) sent))
+        while (links.Broadcasts.TryTake(out byte[]? sent))
         {
-            if (MessageCodec.Decode(sent.Payload, limits) is Propose unexpected)
+            if (MessageCodec.Decode(sent, limits) is Propose unexpected)
             {
                 Assert.Fail($"a PROPOSE of instance {unexpected.Instance} before instance 1 was decided");
             }

@@ -1,11 +1,15 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using SmartChain.Core.Views;
 using SmartChain.Network;
 
 namespace SmartChain.Node.Tests;
 
-/// <summary>Replica links that deliver nothing and record what a component sends to each peer (peers 0–2 connected).</summary>
-internal sealed class RecordingLinks : IReplicaLinks
+/// <summary>
+/// Replica links that deliver nothing and record what a component sends to each peer and to all (by default peers 0–2
+/// connected, the links of a replica 3).
+/// </summary>
+internal sealed class RecordingLinks(IReadOnlyCollection<int>? peers = null) : IReplicaLinks
 {
     private readonly Channel<(int From, Frame Frame)> _incoming = Channel.CreateUnbounded<(int, Frame)>();
 
@@ -15,7 +19,10 @@ internal sealed class RecordingLinks : IReplicaLinks
     /// <summary>How many frames were sent to <paramref name="peer"/>.</summary>
     public int SentTo(int peer) => Sent.Count(s => s.Peer == peer);
 
-    public IReadOnlyCollection<int> Peers => [0, 1, 2];
+    /// <summary>Every frame broadcast, in order; a test may wait on it while the component runs.</summary>
+    public BlockingCollection<byte[]> Broadcasts { get; } = [];
+
+    public IReadOnlyCollection<int> Peers { get; } = peers ?? [0, 1, 2];
 
     public ChannelReader<(int From, Frame Frame)> Incoming => _incoming.Reader;
 
@@ -35,9 +42,7 @@ internal sealed class RecordingLinks : IReplicaLinks
 
     public void Send(int peer, FrameType type, ReadOnlyMemory<byte> payload) => Sent.Add((peer, type, payload.ToArray()));
 
-    public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload)
-    {
-    }
+    public void Broadcast(FrameType type, ReadOnlyMemory<byte> payload) => Broadcasts.Add(payload.ToArray());
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
