@@ -205,7 +205,7 @@ internal sealed partial class ConsensusDriver : IDisposable
     {
         SubmitDue(); // before the proposals are released, so the next one carries them
         bool couldPropose = _core.CouldPropose(out int pooled);
-        if (_patience.Hold(couldPropose, pooled, out TimeSpan lookAgainIn))
+        if (_patience.Hold(couldPropose, pooled, _core.LastDecided, out TimeSpan lookAgainIn))
         {
             _proposalDue?.Change(lookAgainIn, Timeout.InfiniteTimeSpan); // proposals stay held in the core meanwhile
         }
