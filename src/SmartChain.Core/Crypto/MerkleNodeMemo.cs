@@ -6,7 +6,8 @@ namespace SmartChain.Core.Crypto;
 /// Inner-node hashes already computed, by their two children, so that proofs into the same tree share the work of their
 /// common upper levels. A client that checks the receipt of every transaction of a block (a load generator does) hashes
 /// each inner node of the block's two trees once, not once per receipt: about one node per tree and receipt instead of
-/// log2 of the block's size. Thread-safe; bounded: it forgets everything once it holds its capacity.
+/// log2 of the block's size. Thread-safe; bounded: it forgets everything once it holds its capacity. Only the nodes of
+/// paths that reached their root are remembered (<see cref="MerkleProof.VerifyLeafHash"/>).
 /// </summary>
 /// <remarks>
 /// An inner node is a pure function of its children, SHA-256(0x01 ‖ left ‖ right), and the memo only ever holds what
@@ -33,16 +34,25 @@ public sealed class MerkleNodeMemo
     /// <summary>Inner nodes answered from the memo (for tests and measurements).</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
-    /// <summary><see cref="MerkleTree.HashNode"/>, remembered.</summary>
-    public Hash256 HashNode(Hash256 left, Hash256 right)
+    /// <summary>True, with the node, if the inner node over <paramref name="left"/> and <paramref name="right"/> is remembered.</summary>
+    public bool TryGet(Hash256 left, Hash256 right, out Hash256 node)
     {
-        if (_nodes.TryGetValue((left, right), out Hash256 known))
+        if (_nodes.TryGetValue((left, right), out node))
         {
             Interlocked.Increment(ref _hits);
-            return known;
+            return true;
         }
 
-        Hash256 node = MerkleTree.HashNode(left, right);
+        return false;
+    }
+
+    /// <summary>
+    /// Remembers <paramref name="node"/>, which the caller computed as <see cref="MerkleTree.HashNode"/> of
+    /// <paramref name="left"/> and <paramref name="right"/> on a path that reached its root: a forged path's nodes are never
+    /// added, so replies with junk paths cannot churn the memo.
+    /// </summary>
+    internal void Remember(Hash256 left, Hash256 right, Hash256 node)
+    {
         if (Interlocked.Increment(ref _count) > _capacity)
         {
             // Two threads may both clear: the bound holds either way, and a forgotten node is only computed again.
@@ -51,6 +61,5 @@ public sealed class MerkleNodeMemo
         }
 
         _nodes.TryAdd((left, right), node);
-        return node;
     }
 }

@@ -54,6 +54,9 @@ public sealed class MerkleProof
         long fn = LeafIndex;
         long sn = TreeSize - 1;
         Hash256 r = leafHash;
+        // With a memo: the nodes computed here (children, then node), remembered only if the path reaches the root.
+        Span<Hash256> computed = nodes is null ? [] : stackalloc Hash256[3 * Path.Count];
+        int count = 0;
         for (int i = 0; i < Path.Count; i++) // by index: foreach over the interface allocates an enumerator per proof
         {
             Hash256 p = Path[i];
@@ -64,7 +67,7 @@ public sealed class MerkleProof
 
             if ((fn & 1) == 1 || fn == sn)
             {
-                r = nodes is null ? MerkleTree.HashNode(p, r) : nodes.HashNode(p, r);
+                r = HashNode(p, r, nodes, computed, ref count);
                 while ((fn & 1) == 0 && fn != 0)
                 {
                     fn >>= 1;
@@ -73,14 +76,44 @@ public sealed class MerkleProof
             }
             else
             {
-                r = nodes is null ? MerkleTree.HashNode(r, p) : nodes.HashNode(r, p);
+                r = HashNode(r, p, nodes, computed, ref count);
             }
 
             fn >>= 1;
             sn >>= 1;
         }
 
-        return sn == 0 && r == root;
+        if (sn != 0 || r != root)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < count; i += 3)
+        {
+            nodes!.Remember(computed[i], computed[i + 1], computed[i + 2]);
+        }
+
+        return true;
+    }
+
+    private static Hash256 HashNode(Hash256 left, Hash256 right, MerkleNodeMemo? nodes, Span<Hash256> computed, ref int count)
+    {
+        if (nodes is null)
+        {
+            return MerkleTree.HashNode(left, right);
+        }
+
+        if (nodes.TryGet(left, right, out Hash256 known))
+        {
+            return known;
+        }
+
+        Hash256 node = MerkleTree.HashNode(left, right);
+        computed[count] = left;
+        computed[count + 1] = right;
+        computed[count + 2] = node;
+        count += 3;
+        return node;
     }
 
     /// <summary>The length of <see cref="WriteTo"/>'s bytes.</summary>

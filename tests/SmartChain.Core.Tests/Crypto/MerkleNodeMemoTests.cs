@@ -67,6 +67,27 @@ public sealed class MerkleNodeMemoTests
     }
 
     [Fact]
+    public void A_path_that_does_not_reach_its_root_leaves_nothing_in_the_memo()
+    {
+        // A Byzantine replica's junk paths must not fill (and so churn) the memo a client shares between its checks.
+        Hash256[] hashes = LeafHashes(Leaves(40));
+        Hash256 root = MerkleTree.ComputeRootFromLeafHashes(hashes);
+        var memo = new MerkleNodeMemo(1 << 16);
+        for (int i = 0; i < hashes.Length; i++)
+        {
+            MerkleProof proof = MerkleTree.CreateProof(hashes, i);
+            Hash256[] path = [.. proof.Path];
+            path[^1] = Hash256.Zero; // the top sibling forged: every node below it is a genuine node of the tree
+            Assert.False(new MerkleProof(i, hashes.Length, path).VerifyLeafHash(hashes[i], root, memo));
+        }
+
+        Assert.Equal(0, memo.Hits); // neighbouring leaves share their lower nodes: any remembered one would have been hit
+        Assert.True(MerkleTree.CreateProof(hashes, 0).VerifyLeafHash(hashes[0], root, memo));
+        Assert.True(MerkleTree.CreateProof(hashes, 1).VerifyLeafHash(hashes[1], root, memo));
+        Assert.True(memo.Hits > 0, "a genuine path's nodes were not remembered");
+    }
+
+    [Fact]
     public void A_full_memo_starts_over_and_still_answers_right()
     {
         var memo = new MerkleNodeMemo(3);
