@@ -28,7 +28,9 @@ internal sealed partial class StateTransfer
     private readonly Dictionary<int, (TransferMessage Request, TaskCompletionSource<TransferMessage> Answer)> _waiting = [];
     private readonly Dictionary<int, string> _dropped = [];
     private readonly Dictionary<int, int> _unsolicited = [];
-    private readonly Dictionary<int, int> _askedAgain = []; // tip requests sent again, whose extra answers are not unsolicited
+    // Per peer, the tip request last sent again and how many extra answers to it are still expected: those are asked for,
+    // not unsolicited. Only answers carrying that request's id are excused, so a peer cannot bank credits for later.
+    private readonly Dictionary<int, (ulong RequestId, int Extra)> _askedAgain = [];
     private long _nextRequestId; // random: not reused by a later incarnation
     private readonly TimeProvider _time;
     private long _blocks;
@@ -79,9 +81,18 @@ internal sealed partial class StateTransfer
                 return;
             }
 
-            if (message is TransferMessage.Tip && _askedAgain.GetValueOrDefault(from) > 0)
+            if (message is TransferMessage.Tip && _askedAgain.TryGetValue(from, out var again) && again.RequestId == message.RequestId)
             {
-                _askedAgain[from]--; // a late answer to a tip request this replica sent twice: it asked for it
+                // A late answer to a tip request this replica sent more than once: it asked for it.
+                if (again.Extra > 1)
+                {
+                    _askedAgain[from] = (again.RequestId, again.Extra - 1);
+                }
+                else
+                {
+                    _askedAgain.Remove(from);
+                }
+
                 return;
             }
 
@@ -213,7 +224,7 @@ internal sealed partial class StateTransfer
             while (true)
             {
                 TimeSpan left = timeout - _time.GetElapsedTime(started);
-                if (askAgainEvery is not { } every || left <= every)
+                if (askAgainEvery is not { } every || every <= TimeSpan.Zero || left <= every)
                 {
                     return await answer.Task.InContext().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, cancellationToken);
                 }
@@ -233,7 +244,9 @@ internal sealed partial class StateTransfer
                         continue; // answered or dropped meanwhile: the next wait returns that at once
                     }
 
-                    _askedAgain[peer] = _askedAgain.GetValueOrDefault(peer) + 1;
+                    _askedAgain[peer] = _askedAgain.TryGetValue(peer, out var again) && again.RequestId == request.RequestId
+                        ? (request.RequestId, again.Extra + 1)
+                        : (request.RequestId, 1);
                 }
 
                 _send(peer, request);
