@@ -55,7 +55,8 @@ public sealed class HeldProposalTimerTests : IDisposable
         Propose first = NextPropose(links, limits, stop.Token);
         Assert.Equal(8, first.Batch.Count);
         Decide(first, followers, links, inputs, limits, stop.Token);
-        Assert.True(SpinWait.SpinUntil(() => replica.Driver.Status.LastDecided == 1, TimeSpan.FromSeconds(10)), "instance 1 was never decided");
+        ExecutionItem decided = await replica.Execution.Reader.ReadAsync(stop.Token); // handed on once the leader decided it
+        Assert.True(decided is ExecutionItem.Decided { Decision.Instance: 1 }, $"first to execution: {decided}");
 
         // Instance 2: one request, fewer than three quarters of 8, so the proposal is held; nothing else arrives.
         Assert.Null(clients.TryEnqueue(new NodeInput.ClientRequest(SignedRequest.Create(Chain, _clients[8], 1, 0, [8]), session)));

@@ -160,7 +160,8 @@ public sealed class LoopSupervisionTests
                 return link;
             }
 
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            // No second client ever connects: the accept waits for the replica's stop.
+            await new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task.WaitAsync(cancellationToken);
             return null;
         }
 
