@@ -29,6 +29,7 @@ internal sealed partial class ConsensusDriver : IDisposable
     private readonly Func<long> _durableConsensusId;
     private ProposalPatience _patience = new(TimeProvider.System, int.MaxValue); // replaced by Start, on the replica's clock
     private ITimer? _proposalDue; // wakes the loop when a held proposal's wait is over; made by Start, on the replica's clock
+    private bool _proposalDueArmed; // armed once per wait: a wait's first deadline is its earliest, and each firing re-arms
     private readonly ReplyRegistry _replies;
     private readonly Func<bool> _requestTransfer;
     private readonly NodeMetrics _metrics;
@@ -207,11 +208,16 @@ internal sealed partial class ConsensusDriver : IDisposable
         bool couldPropose = _core.CouldPropose(out int pooled);
         if (_patience.Hold(couldPropose, pooled, _core.LastDecided, out TimeSpan lookAgainIn))
         {
-            _proposalDue?.Change(lookAgainIn, Timeout.InfiniteTimeSpan); // proposals stay held in the core meanwhile
+            if (!_proposalDueArmed) // proposals stay held in the core meanwhile
+            {
+                _proposalDue?.Change(lookAgainIn, Timeout.InfiniteTimeSpan);
+                _proposalDueArmed = true;
+            }
         }
         else
         {
             _core.ReleaseProposals();
+            _proposalDueArmed = false; // the next wait re-arms the timer (Change replaces a pending deadline)
         }
 
         await HandleReadyAsync(_core.TakeReady(), stop);
@@ -229,7 +235,8 @@ internal sealed partial class ConsensusDriver : IDisposable
         switch (input)
         {
             case NodeInput.ProposalDue:
-                break; // the act that follows looks at the held proposal again
+                _proposalDueArmed = false; // the act that follows looks at the held proposal again, and re-arms if it still waits
+                break;
             case NodeInput.Tick:
                 _ticks++;
                 _inputs.ReportMalformed(_core);
